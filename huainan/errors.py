@@ -60,3 +60,7 @@ class IngestError(DataValidationError):
 
 class ParameterError(HuainanError, ValueError):
     """Notebook parameters do not match the notebook's ``parameters`` cell."""
+
+
+class BatchError(HuainanError):
+    """A batch of briefs cannot start (kernel not registered, output folder unusable)."""
