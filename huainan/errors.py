@@ -58,6 +58,10 @@ class IngestError(DataValidationError):
     """An officials' table (CSV/Excel) could not be taken in; nothing was written."""
 
 
+class UnitError(DataValidationError):
+    """A unit text is unknown or cannot be converted to the unit asked for (``万人`` → ``%``)."""
+
+
 class ParameterError(HuainanError, ValueError):
     """Notebook parameters do not match the notebook's ``parameters`` cell."""
 
