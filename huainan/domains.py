@@ -48,7 +48,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("health", "病有所医", "Health care", 4, "#d55e00"),
     Domain("elderly_care", "老有所养", "Elderly care", 5, "#cc78bc"),
     Domain("housing", "住有所居", "Housing", 6, "#ca9161"),
-    Domain("social_assistance", "弱有所扶", "Support for vulnerable groups", 7, "#fbafe4"),
+    Domain("social_assistance", "弱有所扶", "Support for vulnerable groups", 7, "#6a3d9a"),
     Domain("veterans", "优军服务保障", "Services for veterans", 8, "#949494"),
     Domain("culture_sports", "文体服务保障", "Culture and sports", 9, "#56b4e9"),
 )

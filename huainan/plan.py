@@ -241,6 +241,7 @@ def indicators() -> pd.DataFrame:
 
         - ``indicator_id`` (str): stable snake_case id, e.g. ``nursery_places_per_1000``;
         - ``domain`` (str): one of :data:`huainan.domains.DOMAIN_IDS`; ``domain_zh`` (str);
+          ``category_printed`` (str, the 类别 cell as printed);
         - ``name_zh`` (str): name without spaces or unit; ``name_printed`` (str): the cell as printed;
         - ``unit`` (str): as printed (``%``, ``个``, ``万人`` …);
         - ``baseline_year`` (int64, 2020); ``baseline`` (float64, NaN when ``——``);
@@ -289,6 +290,7 @@ def indicators() -> pd.DataFrame:
             "indicator_id": df["indicator_id"],
             "domain": df["domain"],
             "domain_zh": df["domain"].map(lambda d: domains.get(d).zh),
+            "category_printed": df["category_printed"],
             "name_zh": df["name_zh"],
             "name_printed": df["name_printed"],
             "unit": df["unit"],

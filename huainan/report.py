@@ -1,0 +1,163 @@
+"""Tables and sentences for briefs: Chinese (default) or English labels, status colours.
+
+The notebooks stay thin: they call these functions to turn analysis DataFrames into what an official
+reads — a styled table and a headline — so the wording is the same in every brief and is tested.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from huainan.charts import STATUS_COLOURS
+from huainan.progress import ATTAINMENT_ZH
+
+LANGS = ("zh", "en")
+
+_ATTAINMENT_EN = {
+    "met": "met",
+    "not_met": "not met",
+    "borderline": "borderline (equals a strict bound)",
+    "qualitative": "qualitative target",
+    "no_data": "no data",
+}
+
+_REVIEW_COLUMNS = {
+    "zh": {"domain_13th": "领域（十三五）", "name_zh": "指标", "unit": "单位",
+           "target_text": "2020年目标", "actual_text": "2020年实绩", "status": "完成情况",
+           "reason": "判断依据"},
+    "en": {"domain_13th": "Domain (13th FYP)", "name_zh": "Indicator", "unit": "Unit",
+           "target_text": "2020 target", "actual_text": "2020 actual", "status": "Attainment",
+           "reason": "Reason"},
+}
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+
+
+def _text_colour(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#ffffff" if (0.299 * r + 0.587 * g + 0.114 * b) < 140 else "#111111"
+
+
+def status_css(status: str) -> str:
+    """CSS for a table cell showing ``status`` (background = status colour, readable text)."""
+    colour = STATUS_COLOURS.get(status, "#ffffff")
+    return f"background-color: {colour}; color: {_text_colour(colour)}"
+
+
+def review_13th_headline(assessed: pd.DataFrame, lang: str = "zh") -> str:
+    """One-paragraph summary of the 十三五 review, as Markdown.
+
+    Parameters
+    ----------
+    assessed : pandas.DataFrame
+        Output of :func:`huainan.progress.assess_13th` (possibly filtered to some domains).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+        Counts by attainment class and the names of every indicator not met or borderline.
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is not ``zh`` or ``en``.
+
+    Examples
+    --------
+    >>> from huainan.progress import assess_13th
+    >>> print(review_13th_headline(assess_13th()).splitlines()[0])
+    **26 项指标中，24 项已完成，2 项处于临界，0 项未完成。**
+    """
+    _check_lang(lang)
+    counts = assessed["attainment"].value_counts()
+    n = len(assessed)
+    met, border, not_met = (int(counts.get(k, 0)) for k in ("met", "borderline", "not_met"))
+    other = n - met - border - not_met
+    lines = []
+    if lang == "zh":
+        head = f"**{n} 项指标中，{met} 项已完成，{border} 项处于临界，{not_met} 项未完成"
+        head += f"，{other} 项无法按数值判断。**" if other else "。**"
+        lines.append(head)
+        for _, r in assessed[assessed["attainment"].isin(["borderline", "not_met"])].iterrows():
+            lines.append(f"- {r['name_zh']}：{r['reason']}")
+    else:
+        head = f"**Of {n} indicators: {met} met the 2020 target, {border} borderline, " \
+               f"{not_met} not met"
+        head += f"; {other} cannot be scored numerically.**" if other else ".**"
+        lines.append(head)
+        for _, r in assessed[assessed["attainment"].isin(["borderline", "not_met"])].iterrows():
+            lines.append(f"- {r['name_zh']}: {r['reason_en']}")
+    return "\n".join(lines)
+
+
+def review_13th_table(assessed: pd.DataFrame, lang: str = "zh"):
+    """The 十三五 review as a styled table (status column coloured), for briefs.
+
+    Parameters
+    ----------
+    assessed : pandas.DataFrame
+        Output of :func:`huainan.progress.assess_13th`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Columns: domain (十三五 heading), indicator, unit, 2020 target and actual as printed
+        (``[…]`` = five-year totals), attainment, reason. No index.
+    """
+    _check_lang(lang)
+    labels = ATTAINMENT_ZH if lang == "zh" else _ATTAINMENT_EN
+    out = pd.DataFrame({
+        "domain_13th": assessed["domain_13th"],
+        "name_zh": assessed["name_zh"],
+        "unit": assessed["unit"],
+        "target_text": assessed["target_text"],
+        "actual_text": assessed["actual_text"],
+        "status": assessed["attainment"].map(labels),
+        "reason": assessed["reason" if lang == "zh" else "reason_en"],
+    })
+    colours = assessed["attainment"].map(status_css).tolist()
+    names = _REVIEW_COLUMNS[lang]
+    styled = out.rename(columns=names).style.hide(axis="index")
+    styled = styled.apply(lambda col: colours, subset=[names["status"]], axis=0)
+    styled = styled.set_properties(**{"text-align": "left", "font-size": "0.9em"})
+    return styled
+
+
+def review_13th_notes(lang: str = "zh") -> str:
+    """Data notes for the 十三五 review (sources, reading rules, inconsistencies), as Markdown.
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is not ``zh`` or ``en``.
+    """
+    _check_lang(lang)
+    if lang == "zh":
+        return "\n".join([
+            "- 资料来源：《淮南市“十四五”公共服务规划（征求意见稿）》专栏1，2020年目标与实绩均为规划原文数字。",
+            "- “[ ]”内为五年累计数（2016—2020年），与累计目标比较，不与单一年份比较。",
+            "- 未标注限定词的目标：数值越大越好的指标按“不低于”理解，越小越好的指标（死亡率、失业率）按“不高于”理解。",
+            "- 目标为“高于/低于”（严格不等式）而实绩恰好相等时，记为“临界”，按未完成计，以便读者看清原因。",
+            "- 基本社会保险分属两个“十四五”领域：养老保险 → 老有所养，医疗保险 → 病有所医；"
+            "基本社会服务中特困人员供养 → 弱有所扶，养老床位 → 老有所养。",
+            "- 原文不一致之处：基本养老保险参保率2020年实绩在专栏1为 95，在专栏2“2020年”一栏印作“>95”；"
+            "基本医疗保险参保率“十三五”目标为 >99，“十四五”目标为 95（低于2020年的 99）。",
+        ])
+    return "\n".join([
+        "- Source: 专栏1 of the draft Huainan 14th Five-Year Public Services Plan; 2020 targets "
+        "and actuals are the plan's own figures.",
+        "- Values in [ ] are five-year totals (2016–2020) and are compared with five-year targets.",
+        "- A plain-number target means 'at least' for higher-is-better indicators and 'at most' "
+        "for lower-is-better ones (mortality, unemployment).",
+        "- A strict target (> or <) met only with equality is 'borderline' and counted as not met.",
+        "- 基本社会保险 is split: pensions → elderly care, medical insurance → health care; "
+        "基本社会服务: 特困 support → vulnerable groups, elderly-care beds → elderly care.",
+        "- Inconsistencies in the text: the 2020 pension-insurance coverage is 95 in 专栏1 but "
+        "printed as '>95' in 专栏2; medical-insurance coverage had a >99 target for 2020 and a "
+        "95 target for 2025 (below the 2020 value of 99).",
+    ])
