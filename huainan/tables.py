@@ -50,6 +50,12 @@ import pandas as pd
 
 from huainan.errors import IngestError
 
+
+class NotATableError(IngestError):
+    """A sheet or file holds no table: it is empty or no row names two columns (e.g. a notes
+    sheet). Multi-sheet readers may skip such sheets and say so."""
+
+
 # --------------------------------------------------------------------------------------------
 # Cell level
 # --------------------------------------------------------------------------------------------
@@ -496,7 +502,7 @@ class RawTable:
         Source row number → the cells as they were in the file (before normalisation).
     attrs : dict
         ``source``, ``sheet``, ``encoding``, ``title``, ``unit``, ``notes``, ``header_rows``,
-        ``warnings``, ``transforms``.
+        ``warnings``, ``transforms``, ``column_letters`` (column → Excel letter in the file).
     """
 
     columns: list[str]
@@ -516,7 +522,7 @@ def _layout(grid: _Grid) -> RawTable:
     rows = [(r, [normalize_text(c) for c in raw]) for r, raw in grid.rows]
     rows = [(r, cells) for r, cells in rows if any(cells)]
     if not rows:
-        raise IngestError("the table is empty", path=path)
+        raise NotATableError("the table is empty", path=path)
     width = max(max(j for j, c in enumerate(cells) if c) + 1 for _, cells in rows)
     rows = [(r, (cells + [""] * width)[:width]) for r, cells in rows]
 
@@ -539,7 +545,8 @@ def _layout(grid: _Grid) -> RawTable:
         titles.extend(rest)
         i += 1
     if i == len(rows):
-        raise IngestError("no header row found (a row naming at least two columns)", path=path)
+        raise NotATableError("no header row found (a row naming at least two columns)",
+                             path=path)
 
     header_idx = [i]
     j = i + 1
@@ -600,6 +607,7 @@ def _layout(grid: _Grid) -> RawTable:
         "header_rows": header_rows,
         "warnings": warnings,
         "transforms": list(grid.transforms),
+        "column_letters": {name: _letter(k) for k, name in zip(keep, names, strict=True)},
     }
     out_rows = [(r, [cells[k] for k in keep]) for r, cells in data]
     out_originals = {
