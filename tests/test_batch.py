@@ -1,0 +1,273 @@
+"""The batch runner end to end: real papermill runs on the kernel ``huainan``, in worker processes.
+
+The tiny project in ``tests/assets/briefs_project`` has a brief ``note`` (a grid over two domains)
+and a brief ``broken`` that raises in its fourth cell. Reuse is checked through the manifest's
+hashes and ``reused`` status, never through timing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+
+import nbformat
+import pytest
+from typer.testing import CliRunner
+
+from huainan import batch, publish
+from huainan.cli import app
+from huainan.errors import BatchError, ParameterError
+
+LEAKS = ("Traceback", "code_marker_7f3a", "stderr_marker_91c2", "never_printed_marker",
+         "An Exception was encountered")
+
+
+def by_name(manifest):
+    return {b["name"]: b for b in manifest["briefs"]}
+
+
+# ---- fingerprints (fast) ---------------------------------------------------------------------
+
+def test_tree_sha256_sees_paths_and_contents_not_hidden_files(tmp_path):
+    (tmp_path / "stats").mkdir()
+    (tmp_path / "stats" / "a.csv").write_text("1", encoding="utf-8")
+    first = batch.tree_sha256(tmp_path)
+    (tmp_path / ".cache").write_text("ignored", encoding="utf-8")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "x.pyc").write_bytes(b"ignored")
+    assert batch.tree_sha256(tmp_path) == first
+    (tmp_path / "stats" / "a.csv").rename(tmp_path / "stats" / "b.csv")  # same bytes, new name
+    assert batch.tree_sha256(tmp_path) != first
+    assert batch.tree_sha256(tmp_path, (".py",)) == batch.tree_sha256(tmp_path / "none")
+
+
+def test_brief_key_changes_with_each_input():
+    hashes = {"notebook": "n", "parameters": "p", "data": "d", "package": "k"}
+    key = batch.brief_key(hashes, "huainan")
+    for part in hashes:
+        assert batch.brief_key({**hashes, part: "changed"}, "huainan") != key
+    assert batch.brief_key(hashes, "python3") != key
+
+
+def test_a_product_edited_after_its_run_is_not_reused(tmp_path):
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "b.html").write_text("<p>原文</p>", encoding="utf-8")
+    (old / "b.ipynb").write_text("{}", encoding="utf-8")
+    record = {"status": "succeeded", "products": {"html": "b.html", "notebook": "b.ipynb"},
+              "product_sha256": {"html": batch.file_sha256(old / "b.html"),
+                                 "notebook": batch.file_sha256(old / "b.ipynb")}}
+    new = tmp_path / "new"
+    new.mkdir()
+    (old / "b.html").write_text("<p>改过</p>", encoding="utf-8")
+    rec = {"name": "b"}
+    assert batch._reuse(rec, (old, record), new) is False
+    assert list(new.iterdir()) == []
+
+
+# ---- validation happens before anything runs (fast) ------------------------------------------
+
+def test_invalid_batch_exits_2_and_creates_nothing(briefs_project):
+    bad = briefs_project / "parameters" / "batches" / "bad.yaml"
+    bad.write_text("briefs:\n  - brief: broken\n    parameters: {domain: 住房}\n",
+                   encoding="utf-8")
+    out = briefs_project / "outputs"
+    result = CliRunner().invoke(app, ["briefs", str(bad), "--output-dir", str(out)])
+    assert result.exit_code == 2
+    assert "parameters/batches/bad.yaml line 3 (brief 'broken', parameter 'domain')" \
+        in result.stderr
+    assert "unknown domain id '住房'" in result.stderr
+    assert not out.exists()
+
+
+def test_missing_kernel_is_refused_before_running(briefs_project):
+    with pytest.raises(BatchError, match="kernel 'no-such-kernel' is not registered"):
+        batch.run_batch("two", parameters_dir=briefs_project / "parameters",
+                        kernel_name="no-such-kernel", progress=False)
+    assert not (briefs_project / "outputs").exists()
+    with pytest.raises(ParameterError, match="unknown batch"):
+        batch.run_batch("annual-typo", parameters_dir=briefs_project / "parameters")
+
+
+# ---- one real batch with a failing brief, into a non-ASCII folder (slow) ----------------------
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory, make_briefs_project):
+    """Run batch ``small`` (note × 2 domains + broken) once with the CLI, --jobs 2, into 输出/."""
+    root = make_briefs_project(tmp_path_factory.mktemp("batch") / "project")
+    out = root.parent / "输出"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HUAINAN_DATA_DIR", str(root / "data"))
+        result = CliRunner().invoke(app, [
+            "briefs", str(root / "parameters" / "batches" / "small.yaml"),
+            "--output-dir", str(out), "--jobs", "2"])
+    runs = [d for d in out.iterdir() if d.name != "latest"]
+    assert len(runs) == 1, result.output
+    manifest = json.loads((runs[0] / "manifest.json").read_text(encoding="utf-8"))
+    return {"root": root, "out": out, "run_dir": runs[0], "result": result,
+            "manifest": manifest}
+
+
+@pytest.mark.slow
+def test_failure_gives_exit_1_and_a_summary_naming_brief_cell_and_error(small_run):
+    result = small_run["result"]
+    assert result.exit_code == 1
+    assert "batch small: 3 briefs — 2 succeeded, 1 failed" in result.stdout
+    # broken.ipynb: markdown 0, parameters 1, injected-parameters 2, print 3, raise 4
+    assert ("FAILED broken (parameters/batches/small.yaml line 4 (brief 'broken')): "
+            "cell 4 (In [4]): ValueError: 故意的错误：housing") in result.stdout
+    assert "executed notebook kept" in result.stdout
+
+
+@pytest.mark.slow
+def test_failure_is_isolated_and_recorded(small_run):
+    m, run_dir = small_run["manifest"], small_run["run_dir"]
+    briefs = by_name(m)
+    assert {n: b["status"] for n, b in briefs.items()} == {
+        "note-health": "succeeded", "note-elderly_care": "succeeded", "broken": "failed"}
+    assert m["status"] == "failed" and m["counts"] == {"succeeded": 2, "reused": 0, "failed": 1}
+    assert briefs["broken"]["error"] == {"cell_index": 4, "execution_count": 4,
+                                         "ename": "ValueError", "evalue": "故意的错误：housing"}
+    kept = nbformat.read(run_dir / "broken.ipynb", as_version=4)
+    errors = [o for c in kept.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "error"]
+    assert [(e.ename, e.evalue) for e in errors] == [("ValueError", "故意的错误：housing")]
+    assert briefs["note-health"]["error"] is None
+
+
+@pytest.mark.slow
+def test_executed_notebooks_got_the_typed_parameters(small_run):
+    nb = nbformat.read(small_run["run_dir"] / "note-health.ipynb", as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs)
+    # regions [340402, 340404] → 大通区, 谢家集区; serial 0101 stayed the str "0101"
+    assert "地区： 大通区、谢家集区" in text
+    assert "编号： 0101 str" in text
+    assert nb.metadata["kernelspec"]["name"] == "huainan"
+
+
+@pytest.mark.slow
+def test_html_briefs_are_code_free_and_without_tracebacks(small_run):
+    run_dir = small_run["run_dir"]
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in run_dir.glob("*.html")}
+    assert set(pages) == {"index", "note-health", "note-elderly_care", "broken"}
+    for name, page in pages.items():
+        for leak in LEAKS:
+            assert leak not in page, (name, leak)
+    assert "<title>病有所医简报（2024年）</title>" in pages["note-health"]
+    assert "地区： 大通区、谢家集区" in pages["note-elderly_care"]
+    assert "第一步完成" in pages["broken"]
+    assert publish.ERROR_NOTE in pages["broken"] and "本简报未能完整生成" in pages["broken"]
+
+
+@pytest.mark.slow
+def test_index_manifest_and_latest_in_a_non_ascii_folder(small_run):
+    out, run_dir, m = small_run["out"], small_run["run_dir"], small_run["manifest"]
+    assert out.name == "输出"
+    assert (out / "latest").resolve() == run_dir.resolve()
+    assert m["run_id"] == run_dir.name
+    stamp, digest = m["run_id"].split("-")
+    assert len(stamp) == len("20250414T083012Z") and len(digest) == 8
+    index = (run_dir / "index.html").read_text(encoding="utf-8")
+    for b in m["briefs"]:
+        assert f'<a href="{b["name"]}.html">' in index
+        assert (run_dir / b["products"]["html"]).is_file()
+        assert (run_dir / b["products"]["notebook"]).is_file()
+    assert "老有所养简报（2024年）" in index and "失败" in index
+    raw = (run_dir / "manifest.json").read_text(encoding="utf-8")
+    assert "故意的错误" in raw  # UTF-8, not \\u escapes
+
+
+@pytest.mark.slow
+def test_manifest_hashes_are_those_of_the_inputs(small_run):
+    root, m = small_run["root"], small_run["manifest"]
+    health = by_name(m)["note-health"]
+    assert health["hashes"]["notebook"] == batch.file_sha256(root / "notebooks" / "note.ipynb")
+    assert health["hashes"]["parameters"] == batch.parameters_sha256(health["parameters"])
+    assert health["hashes"]["data"] == batch.tree_sha256(root / "data") == m["hashes"]["data"]
+    assert health["key"] == batch.brief_key(health["hashes"], "huainan")
+    assert health["product_sha256"]["html"] == batch.file_sha256(
+        small_run["run_dir"] / "note-health.html")
+    assert m["kernel"] == "huainan" and m["jobs"] == 2 and m["huainan_version"]
+    assert m["batch"]["file"] == "parameters/batches/small.yaml"
+
+
+# ---- incremental reuse, decided by hashes (slow) ---------------------------------------------
+
+@pytest.mark.slow
+def test_unchanged_briefs_are_reused_changed_ones_rerun(briefs_project, monkeypatch):
+    # Other work on the package must not change the key while this test runs.
+    monkeypatch.setattr(batch, "package_sha256", lambda: "package-v1")
+    pdir, out = briefs_project / "parameters", briefs_project / "outputs"
+
+    def run(**kw):
+        result = batch.run_batch("two", parameters_dir=pdir, jobs=2, progress=False, **kw)
+        return result, by_name(result.manifest)
+
+    first, b1 = run()
+    assert first.ok and [b["status"] for b in b1.values()] == ["succeeded", "succeeded"]
+
+    second, b2 = run()
+    assert [b["status"] for b in b2.values()] == ["reused", "reused"]
+    for name in b2:
+        assert b2[name]["key"] == b1[name]["key"]
+        assert b2[name]["reused_from"] == first.run_id
+        assert (second.run_dir / f"{name}.html").read_bytes() == \
+            (first.run_dir / f"{name}.html").read_bytes()
+    assert (out / "latest").resolve() == second.run_dir.resolve()
+
+    # change one brief's parameter: only that brief runs again
+    (pdir / "batches" / "two.yaml").write_text(textwrap.dedent("""\
+        briefs:
+          - brief: note
+            grid: {domain: [health]}
+          - brief: note
+            grid: {domain: [elderly_care]}
+            parameters: {year: 2023}
+        """), encoding="utf-8")
+    third, b3 = run()
+    assert b3["note-health"]["status"] == "reused"
+    assert b3["note-elderly_care"]["status"] == "succeeded"
+    assert b3["note-elderly_care"]["hashes"]["parameters"] != \
+        b1["note-elderly_care"]["hashes"]["parameters"]
+    assert "老有所养简报（2023年）" in (third.run_dir / "note-elderly_care.html").read_text(
+        encoding="utf-8")
+
+    # --force runs everything although nothing changed
+    fourth, b4 = run(force=True)
+    assert [b["status"] for b in b4.values()] == ["succeeded", "succeeded"]
+    assert b4["note-health"]["key"] == b3["note-health"]["key"]
+
+    # a change in the input data reruns every brief
+    (briefs_project / "data" / "counts.txt").write_text("托位 1300 个\n", encoding="utf-8")
+    fifth, b5 = run()
+    assert [b["status"] for b in b5.values()] == ["succeeded", "succeeded"]
+    assert b5["note-health"]["hashes"]["data"] != b4["note-health"]["hashes"]["data"]
+    assert "托位 1300 个" in (fifth.run_dir / "note-health.html").read_text(encoding="utf-8")
+
+    # and a change in the package source reruns them too (nothing else changed)
+    monkeypatch.setattr(batch, "package_sha256", lambda: "package-v2")
+    sixth, b6 = run()
+    assert [b["status"] for b in b6.values()] == ["succeeded", "succeeded"]
+    assert len({d.name for d in out.iterdir()}) == 7  # six runs + latest
+
+
+@pytest.mark.slow
+def test_a_brief_past_its_deadline_is_stopped_and_reported(briefs_project):
+    result = batch.run_batch("sleepy", parameters_dir=briefs_project / "parameters",
+                             timeout=3, progress=False)
+    (sleepy,) = result.briefs
+    assert sleepy["status"] == "failed"
+    # sleepy.ipynb: parameters 0, print 1, time.sleep(60) 2 (no parameters injected)
+    assert sleepy["error"]["cell_index"] == 2 and sleepy["error"]["execution_count"] == 3
+    assert sleepy["error"]["ename"] == "CellTimeoutError"
+    assert sleepy["seconds"] < 60  # the 60 s sleep was cut short
+    assert "开始" in (result.run_dir / "sleepy.html").read_text(encoding="utf-8")
+    assert os.path.getsize(result.run_dir / "logs" / "sleepy.log") > 0
+
+
+def test_cli_help_states_the_default_timeout():
+    result = CliRunner().invoke(app, ["briefs", "--help"])
+    assert result.exit_code == 0
+    assert f"(default: {batch.DEFAULT_TIMEOUT:g})" in result.stdout

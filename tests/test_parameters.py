@@ -1,0 +1,182 @@
+"""Brief/batch YAML and parameter validation against the notebooks (no notebook is executed)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from huainan.errors import ParameterError
+from huainan.parameters import load_batch, notebook_parameters, resolve_batch_path
+
+
+def write_batch(project, text, name="bad"):
+    path = project / "parameters" / "batches" / f"{name}.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def problems_of(project, text):
+    with pytest.raises(ParameterError) as info:
+        load_batch(write_batch(project, text))
+    return str(info.value)
+
+
+# ---- the notebook side ----------------------------------------------------------------------
+
+def test_notebook_parameters_reads_types_items_and_choices(briefs_project):
+    params = notebook_parameters(briefs_project / "notebooks" / "note.ipynb")
+    assert list(params) == ["domain", "year", "regions", "comparison", "serial", "lang", "ratio",
+                            "show_map", "note"]
+    kinds = {name: p.kind for name, p in params.items()}
+    assert kinds == {"domain": str, "year": int, "regions": list, "comparison": str,
+                     "serial": str, "lang": str, "ratio": float, "show_map": bool, "note": None}
+    assert params["regions"].item_kind is str  # default ["340402", "340403"]
+    assert params["comparison"].choices == ("anhui", "china")  # "# one of: anhui, china"
+    assert params["lang"].default == '"zh"'  # annotated `lang: str = "zh"`
+
+
+def test_notebook_without_parameters_tag_is_refused(briefs_project):
+    path = briefs_project / "notebooks" / "untagged.ipynb"
+    with pytest.raises(ParameterError, match="no cell is tagged 'parameters'") as info:
+        notebook_parameters(path)
+    assert "untagged.ipynb" in str(info.value)
+
+
+# ---- a valid batch ---------------------------------------------------------------------------
+
+def test_batch_expands_the_grid_and_types_values_as_the_notebook_expects(briefs_project):
+    batch = load_batch("small", briefs_project / "parameters")
+    assert batch.name == "small"
+    assert batch.title == "测试批次（含一份故障简报）"
+    assert [r.name for r in batch.runs] == ["note-health", "note-elderly_care", "broken"]
+    health = batch.runs[0].parameters
+    # parameters/note.yaml writes `regions: [340402, 340404]`, `serial: 0101`, `lang: no`:
+    # YAML 1.1 alone would give ints, the octal 65 and False; the notebook's defaults are str.
+    assert health == {"year": 2024, "regions": ["340402", "340404"], "serial": "0101",
+                      "lang": "no", "domain": "health"}
+    assert batch.runs[1].parameters["domain"] == "elderly_care"
+    assert batch.runs[2].title == "故障简报（测试）"
+    assert batch.runs[2].notebook == briefs_project / "notebooks" / "broken.ipynb"
+
+
+def test_batch_path_or_name_and_default_parameters_dir(briefs_project):
+    by_path = load_batch(briefs_project / "parameters" / "batches" / "two.yaml")
+    assert by_path.root == briefs_project  # parameters/ found above batches/
+    assert [r.name for r in by_path.runs] == ["note-health", "note-elderly_care"]
+    with pytest.raises(ParameterError, match="unknown batch 'nope'.*: sleepy, small, two$"):
+        resolve_batch_path("nope", briefs_project / "parameters")
+
+
+def test_entry_overrides_and_an_int_for_a_float(briefs_project):
+    batch = load_batch(write_batch(briefs_project, """\
+        briefs:
+          - brief: note
+            output: 单份-{domain}-{year}
+            grid: {domain: [veterans]}
+            parameters: {year: 2023, ratio: 1, comparison: china, note: [1, "a"]}
+        """))
+    (run,) = batch.runs
+    assert run.name == "单份-veterans-2023"
+    assert run.parameters["ratio"] == 1.0 and isinstance(run.parameters["ratio"], float)
+    assert run.parameters["note"] == [1, "a"]  # default None: anything JSON-like
+    assert run.parameters["year"] == 2023
+
+
+# ---- invalid batches: one error naming file, line, brief and parameter ------------------------
+
+@pytest.mark.parametrize(("override", "expected"), [
+    ("{colour: red}", "parameter 'colour'): unknown parameter; notebooks/note.ipynb declares"),
+    ('{year: "2024"}', "parameter 'year'): expected int"),
+    ("{year: 2024.5}", "parameter 'year'): expected int"),
+    ("{year: true}", "parameter 'year'): expected int"),
+    ("{year: 02024}", "'02024' is not a plain decimal integer"),
+    ("{show_map: 1}", "parameter 'show_map'): expected bool"),
+    ("{regions: 340402}", "parameter 'regions'): expected list"),
+    ("{regions: [340402, 340499]}", "unknown region code '340499'"),
+    ("{regions: [大通区]}", "unknown region code '大通区' (did you mean '340402'?)"),
+    ("{comparison: world}", "'world' is not one of anhui, china"),
+    ("{note: no}", "'no' is ambiguous (YAML 1.1 reads it as a boolean)"),
+    ("{note: 0755}", "'0755' is ambiguous (YAML 1.1 reads it as octal"),
+])
+def test_bad_parameter_is_named_with_file_line_and_brief(briefs_project, override, expected):
+    message = problems_of(briefs_project, f"""\
+        title: bad
+        briefs:
+          - brief: note
+            parameters: {override}
+        """)
+    assert "parameters/batches/bad.yaml line 4 (brief 'note'" in message
+    assert expected in message
+
+
+@pytest.mark.parametrize(("grid", "expected"), [
+    ("[health, housing_estate]", "unknown domain id 'housing_estate'; valid ids: childcare,"),
+    ("[病有所医]", "unknown domain id '病有所医' (did you mean 'health'?)"),
+])
+def test_unknown_domain_in_a_grid(briefs_project, grid, expected):
+    message = problems_of(briefs_project, f"""\
+        briefs:
+          - brief: note
+            grid: {{domain: {grid}}}
+        """)
+    assert "parameters/batches/bad.yaml line 3 (brief 'note', parameter 'domain')" in message
+    assert expected in message
+
+
+def test_a_parameter_set_by_both_parameters_and_grid_is_refused(briefs_project):
+    # note.yaml has grid {domain: [...]}: a `domain` override would be silently lost.
+    message = problems_of(briefs_project, """\
+        briefs:
+          - brief: note
+            parameters: {domain: housing}
+        """)
+    assert "line 3: parameter 'domain' of brief 'note' is set by 'parameters' and by 'grid'" \
+        in message
+
+
+def test_every_problem_is_listed_at_once(briefs_project):
+    message = problems_of(briefs_project, """\
+        briefs:
+          - brief: note
+            parameters: {colour: red}
+          - brief: broken
+            parameters: {domain: nowhere}
+        """)
+    assert message.startswith("batch parameters/batches/bad.yaml: 2 problems")
+    assert "'colour'" in message and "unknown domain id 'nowhere'" in message
+
+
+def test_brief_without_parameters_tag_is_an_error(briefs_project):
+    message = problems_of(briefs_project, "briefs: [untagged]\n")
+    assert "(brief 'untagged')" in message
+    assert "untagged.ipynb: no cell is tagged 'parameters'" in message
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("briefs: [nope]\n", "unknown brief 'nope': no parameters/nope.yaml; briefs: broken, note"),
+    ("briefs: [note, note]\n", "output name 'note-health' is also produced by"),
+    ("brief: [note]\n", "unknown key 'brief'; allowed: briefs, description, title"),
+    ("briefs: []\n", "'briefs' must be a non-empty list"),
+    ("briefs:\n  - brief: note\n    parameters: {year: 2023, year: 2024}\n",
+     "line 3: duplicate parameters name 'year'"),
+    ("briefs:\n  - brief: note\n    output: note\n", "output name 'note' is also produced by"),
+    ("briefs:\n  - brief: note\n    output: '{domain}/x'\n", "must be a plain file name"),
+    ("briefs:\n  - brief: note\n    output: 'index'\n    grid: {domain: [health]}\n",
+     "output name 'index' is reserved"),
+    ("briefs:\n  - brief: note\n    output: 'n-{dom}'\n", "cannot fill 'output'/'title'"),
+    ("briefs:\n  - brief: note\n    grid: {domain: []}\n", "grid 'domain' must be a non-empty"),
+    ("briefs: [note\n", "invalid YAML"),
+])
+def test_malformed_batch(briefs_project, text, expected):
+    assert expected in problems_of(briefs_project, text)
+
+
+def test_brief_file_problems(briefs_project):
+    (briefs_project / "parameters" / "ghost.yaml").write_text(
+        "notebook: notebooks/ghost.ipynb\n", encoding="utf-8")
+    (briefs_project / "parameters" / "gridless.yaml").write_text(
+        "notebook: notebooks/note.ipynb\ngrid: {domain: [health, housing]}\n", encoding="utf-8")
+    message = problems_of(briefs_project, "briefs: [ghost, gridless]\n")
+    assert "parameters/ghost.yaml line 1: notebook 'notebooks/ghost.ipynb' not found" in message
+    assert "output 'gridless' has no {placeholder}" in message

@@ -1,0 +1,92 @@
+"""Code-free HTML briefs and the run index (no kernel needed)."""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from huainan import publish
+
+
+def executed_notebook():
+    """A notebook as papermill leaves it after a failure in its third cell."""
+    marker = new_markdown_cell("<span>An Exception was encountered at 'In [3]'.</span>")
+    marker.metadata["tags"] = [publish.PAPERMILL_ERROR_TAG]
+    ok = new_code_cell("secret_source_line = 1\nprint('地区：大通区')", execution_count=1, outputs=[
+        new_output("stream", name="stdout", text="地区：大通区\n"),
+        new_output("stream", name="stderr", text="UserWarning: noisy\n"),
+    ])
+    chart = new_code_cell("display(...)", execution_count=2, outputs=[
+        new_output("display_data", data={"text/markdown": "# 病有所医简报", "text/plain": "x"}),
+    ])
+    bad = new_code_cell("1/0", execution_count=3, outputs=[new_output(
+        "error", ename="ZeroDivisionError", evalue="division by zero",
+        traceback=["\x1b[31mTraceback (most recent call last)\x1b[0m", "ZeroDivisionError"])])
+    return new_notebook(cells=[marker, ok, chart, bad])
+
+
+def test_code_free_copy_replaces_errors_and_drops_stderr_and_papermill_banners():
+    nb = executed_notebook()
+    clean = publish.code_free_copy(nb, error={"cell_index": 3, "ename": "ZeroDivisionError"})
+    outputs = [o for c in clean.cells if c.cell_type == "code" for o in c.outputs]
+    kinds = [o.output_type for o in outputs]
+    assert "error" not in kinds
+    assert not any(o.get("name") == "stderr" for o in outputs)
+    assert all(publish.PAPERMILL_ERROR_TAG not in c.metadata.get("tags", []) for c in clean.cells)
+    assert "本简报未能完整生成" in clean.cells[0].outputs[0].data["text/html"]  # banner first
+    assert outputs[-1].data["text/plain"] == publish.ERROR_NOTE
+    # the input notebook is untouched (4 cells, error output still there)
+    assert len(nb.cells) == 4 and nb.cells[3].outputs[0].output_type == "error"
+
+
+def test_brief_html_has_no_code_no_traceback_and_is_chinese(tmp_path):
+    path = tmp_path / "brief.ipynb"
+    nbformat.write(executed_notebook(), path)
+    title = publish.brief_html(path, tmp_path / "brief.html",
+                               error={"cell_index": 3, "ename": "ZeroDivisionError"})
+    html = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert title == "病有所医简报"  # from the markdown output
+    assert "<title>病有所医简报</title>" in html and '<html lang="zh">' in html
+    for absent in ("secret_source_line", "Traceback", "ZeroDivisionError", "noisy",
+                   "An Exception was encountered"):
+        assert absent not in html
+    assert "地区：大通区" in html and publish.ERROR_NOTE in html
+
+
+def test_notebook_title_sources():
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output(
+        "display_data", data={"text/html": "<h1 class='t'>城市<b>总览</b></h1>"})])])
+    assert publish.notebook_title(nb) == "城市总览"
+    assert publish.notebook_title(new_notebook(cells=[new_markdown_cell("## 小标题")])) is None
+
+
+def test_index_lists_every_brief_with_status_link_and_escapes_text():
+    manifest = {
+        "run_id": "20250414T083012Z-3f2a9c1d",
+        "batch": {"name": "annual", "title": "年度<简报>", "file": "parameters/batches/annual.yaml"},
+        "started": "2025-04-14T08:30:12+00:00", "finished": "2025-04-14T08:31:00+00:00",
+        "seconds": 48.0, "jobs": 2, "kernel": "huainan", "huainan_version": "0.1.0",
+        "data_dir": "/srv/data", "hashes": {"data": "ab" * 32, "package": "cd" * 32},
+        "briefs": [
+            {"name": "domain-health", "title": "病有所医", "status": "succeeded", "seconds": 12.5,
+             "parameters": {"domain": "health", "regions": ["340402", "340403"]},
+             "products": {"html": "domain-health.html", "notebook": "domain-health.ipynb"}},
+            {"name": "city", "title": "城市总览", "status": "reused", "seconds": 0.01,
+             "reused_from": "20250401T000000Z-00000000", "parameters": {},
+             "products": {"html": "city.html", "notebook": "city.ipynb"}},
+            {"name": "domain-housing", "title": "住有所居", "status": "failed", "seconds": 3.0,
+             "parameters": {"domain": "housing"},
+             "error": {"cell_index": 7, "execution_count": 6, "ename": "KeyError",
+                       "evalue": "'x'"},
+             "products": {"html": "domain-housing.html", "notebook": "domain-housing.ipynb"}},
+        ],
+    }
+    html = publish.index_html(manifest)
+    assert '<a href="domain-health.html">病有所医</a>' in html
+    assert '<a href="city.ipynb">city.ipynb</a>' in html
+    assert "成功" in html and "沿用（输入未变）" in html and "失败" in html
+    assert "沿用运行 20250401T000000Z-00000000 的结果" in html
+    assert "出错：cell 7 (In [6]): KeyError: &#x27;x&#x27;" in html
+    assert "共 3 份简报，其中 1 份运行失败" in html
+    assert "年度&lt;简报&gt;" in html and "年度<简报>" not in html
+    assert "regions = 340402、340403" in html
