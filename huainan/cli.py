@@ -49,3 +49,68 @@ def briefs(
         raise typer.Exit(2) from exc
     typer.echo(result.summary())
     raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Argument(help="Output .xlsx file (its folder must exist).")],
+) -> None:
+    """Write the Excel template officials fill: 填表说明 + one sheet per domain, 2021–2025."""
+    from huainan.errors import HuainanError
+    from huainan.template import write_template
+
+    try:
+        path = write_template(out)
+    except (HuainanError, OSError) as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"已生成填报模板 / template written: {path}")
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="Monitoring return: .csv/.txt or .xlsx.")],
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Validate and report; write nothing.")] = False,
+    store: Annotated[Path | None, typer.Option(
+        "--store", help="Store folder (default: data/monitoring).")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="Year of every value, for a file without a 年份 column.")] = None,
+) -> None:
+    """Validate a monitoring return and append it to the store (all or nothing).
+
+    Exit code 0 on success; 1 if the file has problems (all are listed; nothing is written).
+    """
+    from huainan.errors import HuainanError
+    from huainan.ingest import ingest as run_ingest
+
+    try:
+        report = run_ingest(file, store=store, dry_run=dry_run, year=year)
+    except HuainanError as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(report.summary())
+
+
+@app.command()
+def validate(
+    store: Annotated[Path | None, typer.Option(
+        "--store", help="Store folder (default: data/monitoring).")] = None,
+) -> None:
+    """Re-check everything stored: the monitoring store and the statistics tables.
+
+    Exit code 0 when sound, 1 when a problem was found (each is listed).
+    """
+    from huainan.ingest import validate_store
+
+    check = validate_store(store)
+    typer.echo(f"监测数据 / monitoring store: {check.path}: {check.lines} 行 lines, "
+               f"{check.keys} 个键 keys, {check.superseded} 行已被更新 superseded")
+    if check.stats_rows is not None:
+        typer.echo(f"统计数据 / statistics: {check.stats_rows} 行 rows loaded and validated")
+    if check.problems:
+        typer.echo(f"发现问题 / problems ({len(check.problems)}):", err=True)
+        for p in check.problems:
+            typer.echo(f"  - {p}", err=True)
+        raise typer.Exit(1)
+    typer.echo("通过 / OK")
