@@ -92,6 +92,26 @@ def add_source(fig, text: str = SOURCE_PLAN) -> None:
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=8, color="#555555")
 
 
+def number(x: float, digits: int = 4) -> str:
+    """Format a number for chart labels: ``digits`` significant digits, thousands separators and a
+    true minus sign (U+2212).
+
+    Examples
+    --------
+    >>> number(-1.5), number(3033528, 7), number(0.123456)
+    ('−1.5', '3,033,528', '0.1235')
+    """
+    return f"{x:,.{digits}g}".replace("-", "\u2212")
+
+
+def set_unit_label(ax, unit: str, axis: str = "y") -> None:
+    """Label an axis with its unit, written horizontally (CJK text is not rotated)."""
+    if axis == "y":
+        ax.set_ylabel(unit, rotation=0, ha="right", va="center")
+    else:
+        ax.set_xlabel(unit)
+
+
 def to_png(fig, *, dpi: int = 110) -> bytes:
     """Render ``fig`` to PNG bytes and close it (for ``ipywidgets.Image`` in Voila apps)."""
     buf = io.BytesIO()
@@ -167,4 +187,186 @@ def review_13th_chart(assessed: pd.DataFrame):
               loc="lower right", fontsize=8, frameon=True)
     add_source(fig, SOURCE_PLAN + " 专栏1；[ ]为五年累计数")
     fig.tight_layout(rect=(0, 0.02, 1, 1))
+    return fig
+
+
+_OP_TEXT = {">": "高于", ">=": "不低于", "<": "低于", "<=": "不高于", None: ""}
+_OP_TEXT_EN = {">": "above", ">=": "at least", "<": "below", "<=": "at most", None: ""}
+
+
+def _sources_line(rows: pd.DataFrame, lead: str = SOURCE_PLAN) -> str:
+    titles = [t for t in dict.fromkeys(rows["source"].dropna().astype(str)) if t]
+    if not titles:
+        return lead
+    more = f" 等{len(titles)}项" if len(titles) > 2 else ""
+    return lead + "；观测值：" + "；".join(titles[:2]) + more
+
+
+def trajectory_chart(indicator_id: str, observations: pd.DataFrame, *,
+                     region_code: str = "340400", year: int | None = None, lang: str = "zh"):
+    """Trajectory of one 专栏2 indicator: 2020 baseline → observed values → 2025 target.
+
+    Parameters
+    ----------
+    indicator_id : str
+        A ``huainan.plan.indicators()`` id.
+    observations : pandas.DataFrame
+        Long table (``region_code, year, area, indicator, value, source``), e.g.
+        :func:`huainan.observed.all_observations`. Five-year totals are drawn from
+        ``<id>_to_date`` running totals or from annual values (their running sum is drawn only over
+        consecutive years).
+    region_code : str, default 淮南市
+    year : int, optional
+        Last year to show observations for (default: all up to the target year).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Points for the baseline (基期值) and observations, a star for the target (目标值) with its
+        qualifier, and the required path: compound growth from the baseline to the target for
+        levels (``x0·(X*/x0)^((t−t0)/(T−t0))``, METHODS.md §2) or the linear path
+        ``X*·(t−t0)/(T−t0)`` for five-year totals. Qualitative and relative targets are stated in
+        words; missing observations are said in the plot ("暂无观测数据"), never drawn.
+
+    Raises
+    ------
+    KeyError
+        If ``indicator_id`` is unknown.
+    """
+    from huainan import plan
+
+    use_cjk_font()
+    ind = plan.indicator(indicator_id)
+    zh = lang == "zh"
+    t0, horizon = int(ind["baseline_year"]), int(ind["target_year"])
+    last = horizon if year is None else min(int(year), horizon)
+    op = None if pd.isna(ind["target_op"]) else ind["target_op"]
+    colour = domains.get(ind["domain"]).colour
+    obs = observations[(observations["region_code"] == region_code)
+                       & (observations["area"] == "total")
+                       & observations["year"].between(t0 + 1, last)
+                       & observations["value"].notna()]
+    cumulative = bool(ind["cumulative"])
+    if cumulative:
+        to_date = obs[obs["indicator"] == indicator_id + "_to_date"]
+        annual = obs[obs["indicator"] == indicator_id].sort_values("year")
+        points = to_date[["year", "value"]]
+        if points.empty and not annual.empty:
+            annual = annual.drop_duplicates("year", keep="last")
+            run = annual[annual["year"] == range(t0 + 1, t0 + 1 + len(annual))]
+            points = run.assign(value=run["value"].cumsum())[["year", "value"]]
+        shown = pd.concat([to_date, annual])
+    else:
+        shown = obs[obs["indicator"] == indicator_id].sort_values("year")
+        points = shown.drop_duplicates("year", keep="last")[["year", "value"]]
+
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    years = list(range(t0, horizon + 1))
+    goal = ind["target_value"]
+    if ind["target_kind"] == "numeric":
+        if cumulative:
+            path = [goal * (t - t0) / (horizon - t0) for t in years]
+            path_label = "按五年累计目标的线性进度" if zh else "linear path to the 5-year total"
+        elif pd.notna(ind["baseline"]) and ind["baseline"] > 0 and goal > 0:
+            x0 = float(ind["baseline"])
+            path = [x0 * (goal / x0) ** ((t - t0) / (horizon - t0)) for t in years]
+            path_label = "达标所需路径（年均增速不变）" if zh else "required path (constant growth)"
+        else:
+            path = None
+        if path is not None:
+            ax.plot(years, path, linestyle="--", color="#777777", linewidth=1.2, label=path_label)
+        ax.scatter([horizon], [goal], marker="*", s=220, color=colour, edgecolors="#333333",
+                   zorder=4, label=("目标值" if zh else "target"))
+        qualifier = (_OP_TEXT if zh else _OP_TEXT_EN)[op]
+        ax.annotate(f"{'目标' if zh else 'target'} {qualifier}{goal:g}",
+                    (horizon, goal), textcoords="offset points", xytext=(-8, 10), ha="right",
+                    fontsize=9)
+    if pd.notna(ind["baseline"]) and not cumulative:
+        ax.scatter([t0], [ind["baseline"]], color="#333333", s=40, zorder=4,
+                   label=("2020年基期值" if zh else "2020 baseline"))
+    if not points.empty:
+        ax.plot(points["year"], points["value"], marker="o", color=colour, linewidth=2,
+                zorder=5, label=("观测值（累计）" if cumulative and zh else
+                                 "观测值" if zh else "observed"))
+        for _, p in points.iterrows():
+            ax.annotate(number(p["value"]), (p["year"], p["value"]), textcoords="offset points",
+                        xytext=(0, 8), ha="center", fontsize=8, color=colour)
+    else:
+        ax.text(0.5, 0.5, f"{t0 + 1}年以来暂无观测数据" if zh else f"no observations since {t0 + 1}",
+                transform=ax.transAxes, ha="center", va="center", fontsize=11, color="#999999")
+    if ind["target_kind"] in ("qualitative", "relative"):
+        ax.text(0.98, 0.92, ("目标：" if zh else "target: ") + str(ind["target_text"]),
+                transform=ax.transAxes, ha="right", fontsize=10, color=colour)
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(t0 - 0.4, horizon + 0.4)
+    ax.set_xlabel("年份" if zh else "year")
+    set_unit_label(ax, f"{'五年累计' if cumulative and zh else ''}{ind['unit']}")
+    attr = {"binding": "约束性", "expected": "预期性"}[ind["attribute"]] if zh else ind["attribute"]
+    ax.set_title(f"{ind['name_zh']}（{attr}）", loc="left")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, loc="upper left")
+    add_source(fig, _sources_line(shown))
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def unit_bars(values: pd.DataFrame, *, title: str, unit: str, source: str,
+              references: dict[str, float] | None = None, lang: str = "zh"):
+    """Horizontal bars of one value for the seven county-level units, with reference lines.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        Columns ``region_code`` (str) and ``value`` (float; NaN = no data); units not listed are
+        shown as "无数据".
+    title, unit, source : str
+        Chart title, the value's unit (axis label) and the source line.
+    references : dict, optional
+        ``{label: value}`` drawn as vertical lines (e.g. ``{"淮南市": 22.1, "安徽省": 18.8}``);
+        NaN references are skipped and named in the source line as missing.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Units sorted by value (largest on top), districts and counties in two shades of grey-blue,
+        values written at the bar ends.
+    """
+    from huainan import regions
+
+    use_cjk_font()
+    zh = lang == "zh"
+    units = regions.units()
+    data = units.merge(values[["region_code", "value"]], left_on="code", right_on="region_code",
+                       how="left")
+    data["label"] = data["name_zh"] if zh else data["name_en"]
+    data = data.sort_values("value", ascending=True, na_position="first").reset_index(drop=True)
+    palette = {"district": "#4c72b0", "county": "#dd8452"}
+    fig, ax = plt.subplots(figsize=(7.5, 4.0))
+    ax.barh(data.index, data["value"].fillna(0), color=data["group"].map(palette))
+    ax.set_yticks(data.index, data["label"])
+    finite = data["value"].dropna()
+    span = float(finite.max()) if not finite.empty else 1.0
+    for i, v in data["value"].items():
+        ax.text((0 if pd.isna(v) else v) + span * 0.01, i, "无数据" if pd.isna(v) and zh else
+                "no data" if pd.isna(v) else number(v), va="center", fontsize=8)
+    missing_refs = []
+    ref_colours = ["#222222", "#c44e52", "#55a868"]
+    for (label, ref), c in zip((references or {}).items(), ref_colours * 3, strict=False):
+        if ref is None or pd.isna(ref):
+            missing_refs.append(label)
+            continue
+        ax.axvline(ref, color=c, linestyle="--", linewidth=1.2, label=f"{label} {number(ref)}")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=palette[g]) for g in ("district", "county")]
+    names = ["市辖区", "县"] if zh else ["district", "county"]
+    ref_handles, ref_labels = ax.get_legend_handles_labels()
+    ax.legend(handles + ref_handles, names + ref_labels, fontsize=8, loc="lower right")
+    ax.set_xlabel(unit)
+    ax.set_title(title, loc="left")
+    note = source
+    if missing_refs:
+        note += ("；无参照值：" if zh else "; no reference value: ") + "、".join(missing_refs)
+    add_source(fig, note)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
