@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from huainan.charts import STATUS_COLOURS
-from huainan.progress import ATTAINMENT_ZH
+from huainan.progress import ATTAINMENT_ZH, PROGRESS_ZH
 
 LANGS = ("zh", "en")
 
@@ -161,3 +161,162 @@ def review_13th_notes(lang: str = "zh") -> str:
         "printed as '>95' in 专栏2; medical-insurance coverage had a >99 target for 2020 and a "
         "95 target for 2025 (below the 2020 value of 99).",
     ])
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress towards the 2025 targets (domain and city briefs)
+# ---------------------------------------------------------------------------------------------
+
+_PROGRESS_EN = {
+    "achieved": "achieved", "on_track": "on track", "needs_acceleration": "needs acceleration",
+    "limited_progress": "limited progress", "deterioration": "deterioration",
+    "insufficient_data": "insufficient data", "qualitative": "qualitative target",
+    "needs_reference": "needs Anhui reference value",
+}
+_STATUS_ORDER = ["achieved", "on_track", "needs_acceleration", "limited_progress",
+                 "deterioration", "needs_reference", "qualitative", "insufficient_data"]
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    """Chinese (or English) label of a progress status."""
+    _check_lang(lang)
+    return (PROGRESS_ZH if lang == "zh" else _PROGRESS_EN).get(status, status)
+
+
+def _fmt_value(x, unit: str = "") -> str:
+    if x is None or pd.isna(x):
+        return "—"
+    return f"{x:,.4g}".replace("-", "−") + (f" {unit}" if unit else "")
+
+
+def progress_headline(table: pd.DataFrame, lang: str = "zh") -> str:
+    """Markdown headline for a progress table: counts by status, binding indicators named first.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`huainan.progress.progress_table` (possibly filtered to one domain).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+        A bold sentence with the counts, then one bullet per binding (约束性) indicator with its
+        status, then the other indicators that need attention (needs acceleration, limited
+        progress, deterioration).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"name_zh": ["甲", "乙"], "attribute": ["binding", "expected"],
+    ...                   "status": ["on_track", "insufficient_data"], "unit": ["%", "%"],
+    ...                   "observed": [5.0, float("nan")], "observed_year": [2023, pd.NA],
+    ...                   "target_text": ["≥6", "8"]})
+    >>> print(progress_headline(t).splitlines()[0])
+    **2 项指标：进度正常 1 项，数据不足 1 项。**
+    """
+    _check_lang(lang)
+    counts = table["status"].value_counts()
+    parts = [f"{status_label(s, lang)} {int(counts[s])} 项" if lang == "zh" else
+             f"{int(counts[s])} {status_label(s, lang)}"
+             for s in _STATUS_ORDER if s in counts]
+    if lang == "zh":
+        lines = [f"**{len(table)} 项指标：" + "，".join(parts) + "。**"]
+    else:
+        lines = [f"**{len(table)} indicators: " + ", ".join(parts) + ".**"]
+    binding = table[table["attribute"] == "binding"]
+    if not binding.empty:
+        lines.append("")
+        lines.append("约束性指标：" if lang == "zh" else "Binding indicators:")
+        for _, r in binding.iterrows():
+            lines.append(_bullet(r, lang))
+    attention = table[(table["attribute"] != "binding") & table["status"].isin(
+        ["needs_acceleration", "limited_progress", "deterioration"])]
+    if not attention.empty:
+        lines.append("")
+        lines.append("需要关注的预期性指标：" if lang == "zh" else "Expected indicators needing attention:")
+        for _, r in attention.iterrows():
+            lines.append(_bullet(r, lang))
+    return "\n".join(lines)
+
+
+def _bullet(r, lang):
+    if pd.isna(r.get("observed")):
+        obs = "暂无观测值" if lang == "zh" else "no observed value"
+    else:
+        obs = (f"{int(r['observed_year'])}年 {_fmt_value(r['observed'], r['unit'])}" if lang == "zh"
+               else f"{_fmt_value(r['observed'], r['unit'])} in {int(r['observed_year'])}")
+    tgt = f"目标 {r['target_text']}" if lang == "zh" else f"target {r['target_text']}"
+    return f"- {r['name_zh']}：{status_label(r['status'], lang)}（{obs}；{tgt}）" if lang == "zh" \
+        else f"- {r['name_zh']}: {status_label(r['status'], lang)} ({obs}; {tgt})"
+
+
+_PROGRESS_COLUMNS = {
+    "zh": {"attribute": "属性", "name_zh": "指标", "unit": "单位", "baseline_text": "2020年基期值",
+           "target_text": "2025年目标值", "observed": "最新观测值", "observed_year": "观测年份",
+           "ratio": "进度比 R", "status": "状态", "note": "说明"},
+    "en": {"attribute": "Attribute", "name_zh": "Indicator", "unit": "Unit",
+           "baseline_text": "2020 baseline", "target_text": "2025 target", "observed": "Latest",
+           "observed_year": "Year", "ratio": "Progress ratio R", "status": "Status",
+           "note": "Note"},
+}
+_NOTE_ZH = {
+    "no observed value": "暂无观测值",
+    "qualitative target": "定性目标，不作数值评估",
+    "relative target: no Anhui value for the observed year": "相对目标：缺少同年全省平均值",
+    "target is below the 2020 baseline (plan text)": "规划目标低于2020年基期值（原文如此）",
+}
+
+
+def _note_zh(note: str) -> str:
+    out = []
+    for part in str(note).split("; "):
+        if not part:
+            continue
+        key = next((k for k in _NOTE_ZH if part.startswith(k)), None)
+        out.append(_NOTE_ZH[key] if key else part)
+    return "；".join(out)
+
+
+def progress_table_styled(table: pd.DataFrame, lang: str = "zh"):
+    """A progress table as a styled HTML table: binding (约束性) first, status cells coloured.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`huainan.progress.progress_table` (or ``evaluation_table``); needs the
+        plan's ``baseline_text`` — it is added from :func:`huainan.plan.indicators` if absent.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    from huainan import plan
+
+    _check_lang(lang)
+    t = table.copy()
+    if "baseline_text" not in t:
+        t = t.merge(plan.indicators()[["indicator_id", "baseline_text"]], on="indicator_id",
+                    how="left")
+    t["_b"] = (t["attribute"] != "binding").astype(int)
+    t = t.sort_values("_b", kind="stable").reset_index(drop=True)
+    attr = {"binding": "约束性", "expected": "预期性"} if lang == "zh" else \
+        {"binding": "binding", "expected": "expected"}
+    out = pd.DataFrame({
+        "attribute": t["attribute"].map(attr),
+        "name_zh": t["name_zh"],
+        "unit": t["unit"],
+        "baseline_text": t["baseline_text"],
+        "target_text": t["target_text"],
+        "observed": [_fmt_value(v) for v in t["observed"]],
+        "observed_year": [("—" if pd.isna(y) else str(int(y))) for y in t["observed_year"]],
+        "ratio": [("—" if pd.isna(v) else f"{v:.2f}".replace("-", "−")) for v in t["ratio"]],
+        "status": [status_label(s, lang) for s in t["status"]],
+        "note": [(_note_zh(n) if lang == "zh" else n) for n in t["note"].fillna("")],
+    })
+    names = _PROGRESS_COLUMNS[lang]
+    colours = t["status"].map(status_css).tolist()
+    styled = out.rename(columns=names).style.hide(axis="index")
+    styled = styled.apply(lambda col: colours, subset=[names["status"]], axis=0)
+    return styled.set_properties(**{"text-align": "left", "font-size": "0.9em"})
