@@ -54,7 +54,7 @@ _TYPES: dict[str, type] = {
 }
 _TAG = "tag:yaml.org,2002:"
 _DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
-_CHOICES = re.compile(r"(?:one of|choices)\s*[:：]\s*(?P<values>.+)$", re.IGNORECASE)
+_CHOICES = re.compile(r"(?:one of|choices|可选值?)\s*[:：]\s*(?P<values>.+)$", re.IGNORECASE)
 _NOT_LITERAL = object()
 
 
@@ -78,7 +78,8 @@ class NotebookParameter:
     item_kind : type or None
         For lists: the common type of the default's items (``["340402"]`` → ``str``), else None.
     choices : tuple of str or None
-        Allowed values, from a trailing comment ``# one of: anhui, china``.
+        Allowed values, from a trailing comment ``# one of: anhui, china`` (or ``# 可选：zh, en``;
+        values separated by commas, spaces or ``/``; a parenthesis or semicolon ends the list).
     help : str
         The trailing comment.
     """
@@ -161,7 +162,8 @@ def _describe(name: str, default: str, annotation: str, help_text: str) -> Noteb
     choices = None
     m = _CHOICES.search(help_text or "")
     if m:
-        choices = tuple(v for v in re.split(r"[,，/\s]+", m.group("values")) if v)
+        values = re.split(r"[(（;；。]", m.group("values"))[0]  # the list ends at a remark
+        choices = tuple(v for v in re.split(r"[,，、/\s]+", values) if v)
     return NotebookParameter(name, default, kind, item_kind, choices, help_text or "")
 
 

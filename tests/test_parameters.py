@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+import nbformat
 import pytest
 
 from huainan.errors import ParameterError
@@ -34,6 +35,19 @@ def test_notebook_parameters_reads_types_items_and_choices(briefs_project):
     assert params["regions"].item_kind is str  # default ["340402", "340403"]
     assert params["comparison"].choices == ("anhui", "china")  # "# one of: anhui, china"
     assert params["lang"].default == '"zh"'  # annotated `lang: str = "zh"`
+
+
+@pytest.mark.parametrize(("comment", "choices"), [
+    ("one of: anhui, china", ("anhui", "china")),
+    ("可选：zh, en（中文/English）", ("zh", "en")),
+    ("choices: a/b/c; the rest is a remark", ("a", "b", "c")),
+    ("a plain remark", None),
+])
+def test_choices_from_the_trailing_comment(tmp_path, comment, choices):
+    cell = nbformat.v4.new_code_cell(f'lang = "zh"  # {comment}')
+    cell.metadata["tags"] = ["parameters"]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "n.ipynb")
+    assert notebook_parameters(tmp_path / "n.ipynb")["lang"].choices == choices
 
 
 def test_notebook_without_parameters_tag_is_refused(briefs_project):
