@@ -217,12 +217,23 @@ def typo_hint(text: str) -> str:
         return "Excel stored this cell as a date; format the column as number (数值) and retype it."
     if text.startswith("#") and text.endswith(("!", "?", "A")):
         return "this is an Excel error value; fix the formula or type the number."
-    if re.match(r"^[+\-]?[0-9.,]+\s*\S+$", text):
+    if _has_unit_suffix(text):
         return ("it carries a unit: write the unit in the column header or a 单位 column and keep "
-                "only the number in the cell.")
+                "only the number in the cell (huainan ingest converts such cells).")
     if "。" in text and re.fullmatch(r"[0-9。]+", text):
         return "'。' is a Chinese full stop; use '.' as the decimal point."
     return ""
+
+
+def _has_unit_suffix(text: str) -> bool:
+    """Is ``text`` a number followed by a known unit (``3.6万人``, ``0.61万``, ``512张``)?"""
+    from huainan.units import BASES, parse_unit, split_quantity  # units imports this module
+
+    number, unit = split_quantity(text)
+    if not unit or number == text:
+        return False
+    u = parse_unit(unit)
+    return u.base in BASES or u.base in ("", "ratio")
 
 
 # --------------------------------------------------------------------------------------------
@@ -709,14 +720,18 @@ def read_raw(path: str | Path, *, sheet: str | None = None) -> RawTable:
 # --------------------------------------------------------------------------------------------
 
 
-def _classify(name: str, cells: list[Cell]) -> str:
+def _classify(name: str, cells: list[Cell], texts: list[str]) -> str:
     if _is_label_header(name):
         return "label"
     if "目标" in name:
         return "target"
     counts = {"number": 0, "placeholder": 0, "notation": 0, "text": 0}
-    for c in cells:
-        if c.reason != "blank":
+    for c, t in zip(cells, texts, strict=True):
+        if c.reason == "blank":
+            continue
+        if c.kind == "text" and typo_hint(t):
+            counts["placeholder"] += 1  # a mistyped number or placeholder: not a word
+        else:
             counts[c.kind] += 1
     if counts["notation"]:
         return "target"
@@ -801,7 +816,7 @@ def read_table(
     for k, name in enumerate(raw.columns):
         texts = [cells[k] for _, cells in raw.rows]
         parsed = [parse_cell(t, table) for t in texts]
-        kind = forced.get(name) or _classify(name, parsed)
+        kind = forced.get(name) or _classify(name, parsed, texts)
         if kind == "ambiguous":
             nums = [t for t, c in zip(texts, parsed, strict=True) if c.kind == "number"][:3]
             words = [t for t, c in zip(texts, parsed, strict=True) if c.kind == "text"][:3]

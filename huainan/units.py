@@ -26,12 +26,12 @@ MULTIPLIERS: dict[str, Decimal] = {
 }
 #: Base units a multiplier may stand in front of.
 BASES = frozenset({
-    "人", "人次", "张", "个", "户", "所", "家", "次", "元", "项", "处", "套", "间", "名", "公里",
+    "人", "人次", "张", "个", "户", "所", "家", "次", "元", "项", "处", "套", "间", "公里",
     "平方米", "平方公里", "岁", "年", "床", "座", "册", "件",
 })
-#: Spellings that mean the same base (after NFKC: ``㎡`` → ``m2``).
+#: Spellings that mean the same base (after NFKC: ``㎡`` → ``m2``; 名 counts people).
 ALIASES: dict[str, str] = {"m2": "平方米", "平米": "平方米", "km": "公里", "千米": "公里",
-                           "km2": "平方公里", "百分比": "%", "百分数": "%"}
+                           "km2": "平方公里", "百分比": "%", "百分数": "%", "名": "人"}
 #: The ratio family: % and ‰ are convertible.
 RATIOS: dict[str, Decimal] = {"%": Decimal("0.01"), "‰": Decimal("0.001")}
 
