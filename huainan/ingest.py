@@ -25,6 +25,7 @@ indicator's unit (:mod:`huainan.units`).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import importlib
@@ -741,7 +742,9 @@ def ingest(
         "status": "new",
         "file_row": pd.Series([c.row for c in candidates], dtype="int64"),
     })
-    with monitoring.locked(store):
+    # A dry run only reads (the store is replaced atomically, so an unlocked read is consistent)
+    # and creates nothing, not even the lock file.
+    with contextlib.nullcontext() if dry_run else monitoring.locked(store):
         stored = monitoring.current(monitoring.read_store(store))
         latest = {
             (r.region_code, r.indicator, r.year, r.area): (r.revision, r.value)

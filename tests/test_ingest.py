@@ -251,7 +251,7 @@ def test_dry_run_writes_nothing(tmp_path):
     store = tmp_path / "store"
     report = ingest(FIXTURES / "monitoring_gbk.csv", store=store, dry_run=True)
     assert report.dry_run and report.rows_new == 4 and report.rows_written == 0
-    assert not (store / monitoring.STORE_FILE).exists()
+    assert not store.exists()  # not even the folder or a lock file
     assert "dry run" in report.summary()
 
 
@@ -339,3 +339,38 @@ def test_negative_zero_is_stored_as_zero(tmp_path):
     src = _csv(tmp_path / "z.csv", "340400,淮南市,城镇老旧小区改造,2023,-0,个\n")
     value = ingest(src, store=tmp_path / "s", dry_run=True).rows["value"].iloc[0]
     assert value == 0.0 and math.copysign(1, value) == 1.0
+
+
+def _slow_ingest(path: str, store: str) -> None:
+    """Child process: ingest with a pause between reading the store and writing it."""
+    import time
+
+    real = monitoring.read_store
+
+    def slow(*args, **kwargs):
+        out = real(*args, **kwargs)
+        time.sleep(0.5)  # widen the read-modify-write window
+        return out
+
+    monitoring.read_store = slow
+    ingest(path, store=store)
+
+
+def test_concurrent_ingests_lose_nothing(tmp_path):
+    import multiprocessing
+
+    # Two returns for the same key at once: without the lock both would read an empty store and
+    # both write revision 1; with it the second sees the first and writes revision 2.
+    a = _csv(tmp_path / "a.csv", "340402,大通区,人均预期寿命,2022,78.0,岁\n")
+    b = _csv(tmp_path / "b.csv", "340402,大通区,人均预期寿命,2022,78.3,岁\n")
+    (tmp_path / "s").mkdir()
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_slow_ingest, args=(str(p), str(tmp_path / "s"))) for p in (a, b)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(30)
+        assert p.exitcode == 0
+    hist = monitoring.observations(current_only=False, provenance=True, store=tmp_path / "s")
+    assert sorted(hist["revision"]) == [1, 2]  # the lock serialised them
+    assert validate_store(tmp_path / "s").ok
