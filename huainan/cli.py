@@ -114,3 +114,26 @@ def validate(
             typer.echo(f"  - {p}", err=True)
         raise typer.Exit(1)
     typer.echo("通过 / OK")
+
+
+@app.command("build-stats")
+def build_stats(
+    shared: Annotated[Path | None, typer.Option(
+        "--shared", help="Shared data folder (default: <repo>/../shared/data).")] = None,
+) -> None:
+    """Rebuild data/stats/ and data/boundaries/ from the census tables and bulletins.
+
+    Deterministic; validates everything before writing (each file atomically). Exit code 0 on
+    success, 1 if an input breaks a check (nothing is written).
+    """
+    from huainan.errors import HuainanError
+    from huainan.stats_build import DEFAULT_SHARED, build, write_files
+
+    try:
+        files = build(shared or DEFAULT_SHARED, log=typer.echo)
+    except (HuainanError, FileNotFoundError) as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    written = write_files(files)
+    for path in sorted(files):
+        typer.echo(f"{'wrote    ' if path in written else 'unchanged'} {path}")
