@@ -58,12 +58,12 @@ def percentile_ranks(counties: pd.DataFrame | None = None, *,
         ``province`` (str, the province's code) and one float column per indicator. Default
         :func:`huainan.stats.national_counties` (2020 census).
     indicators : sequence of str, optional
-        Indicator columns to rank; default every numeric census indicator of the table (with the
-        default table: every indicator of :func:`huainan.stats.indicator_catalog` that has a
-        national county column).
+        Indicator columns to rank; default every numeric column of the table except the identity
+        columns (:data:`huainan.stats.NATIONAL_ID_COLUMNS`), i.e. every census measure.
     directions : mapping, optional
         Indicator → +1 (higher is better), −1 (lower is better) or 0 (no better/worse: shares of
-        age groups, household size …). Default: from the indicator catalogue; 0 when unknown.
+        age groups, household size …). Default: the catalogue's ``direction`` of the indicator
+        whose ``national_column`` this is (``neutral`` → 0); 0 when unknown.
     units : sequence of str
         The units to report (default the seven units of Huainan).
     code, province : str
@@ -119,8 +119,11 @@ def percentile_ranks(counties: pd.DataFrame | None = None, *,
         if col not in counties.columns:
             raise KeyError(f"column {col!r} not in the county table")
     if indicators is None:
+        from huainan.stats import NATIONAL_ID_COLUMNS
+
+        skip = {code, province, *NATIONAL_ID_COLUMNS}
         indicators = [c for c in counties.columns
-                      if c not in (code, province) and pd.api.types.is_numeric_dtype(counties[c])
+                      if c not in skip and pd.api.types.is_numeric_dtype(counties[c])
                       and not pd.api.types.is_bool_dtype(counties[c])]
     indicators = list(indicators)
     missing = [c for c in indicators if c not in counties.columns]
@@ -182,15 +185,21 @@ def percentile_ranks(counties: pd.DataFrame | None = None, *,
 
 
 def _catalogue_directions() -> dict[str, int]:
-    """Indicator → direction (+1/−1/0) from :func:`huainan.stats.indicator_catalog`."""
+    """National-table column → direction (+1/−1/0) from :func:`huainan.stats.indicator_catalog`.
+
+    The catalogue's ``national_column`` lists the column(s) of an indicator, e.g.
+    ``population; population_urban (area=urban)``; each column takes the indicator's direction.
+    """
     from huainan import stats
 
-    cat = stats.indicator_catalog()
-    if "direction" not in cat.columns:
-        return {}
-    mapping = {"higher_better": 1, "lower_better": -1}
-    key = "indicator" if "indicator" in cat.columns else cat.columns[0]
-    return {row[key]: mapping.get(row["direction"], 0) for _, row in cat.iterrows()}
+    sign = {"higher_better": 1, "lower_better": -1}
+    out: dict[str, int] = {}
+    for _, row in stats.indicator_catalog().iterrows():
+        for part in str(row["national_column"]).split(";"):
+            column = part.strip().split(" ")[0]
+            if column:
+                out[column] = sign.get(row["direction"], 0)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

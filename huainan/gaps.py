@@ -188,10 +188,21 @@ def _notes(*, n, n_missing, n_zero, constant, all_zero, group_zero, grouped) -> 
 # the scalar reference implementation
 # ---------------------------------------------------------------------------------------------
 
-def _xlogx_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Elementwise ``a · ln(a / b)`` with the limit ``0 · ln 0 = 0`` where ``a == 0``."""
+def _kl(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise ``a·ln(a/b) − a + b`` (≥ 0), with the limit ``0·ln 0 = 0`` where ``a == 0``.
+
+    Summed over shares that each add up to 1 (``Σa = Σb = 1``) the ``− a + b`` parts cancel
+    exactly, so ``Σ kl(s, p) = Σ s·ln(s/p)`` (Theil T) and ``Σ kl(p, s) = Σ p·ln(p/s)``
+    (Theil L). Written this way every term is ≥ 0 (it is ``b·φ(a/b)`` with ``φ(r) = r ln r − r
+    + 1``), so the sum has no cancellation: indices of nearly equal units keep their relative
+    precision and a between-group part is not pushed below 0 by rounding. ``φ`` is evaluated as
+    ``(1 + d)·log1p(d) − d`` with ``d = a/b − 1``, whose rounding error is of the order of
+    ``ε·|d|`` rather than ``ε``. ``b == 0`` (``a > 0``) gives ``inf``/NaN; callers rule that case
+    out (Theil L with a zero value is undefined).
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(a > 0, a * np.log(a / b), 0.0)
+        d = (a - b) / b                  # a/b − 1, exact-ish when a ≈ b
+        return np.where(a > 0, b * ((1.0 + d) * np.log1p(d) - d), b)
 
 
 def disparity(df: pd.DataFrame, *, value: str, population: str | None = None,
@@ -373,23 +384,22 @@ def _measures_1d(y: np.ndarray, pop: np.ndarray, labels: np.ndarray | None) -> d
     cum_x = np.concatenate(([0.0], np.cumsum(w[order])))
     cum_y = np.concatenate(([0.0], np.cumsum(s[order])))
     res["gini_weighted"] = float(1.0 - np.sum((cum_x[1:] - cum_x[:-1]) * (cum_y[1:] + cum_y[:-1])))
-    res["theil_t"] = float(np.sum(_xlogx_ratio(s, w)))
+    res["theil_t"] = float(np.sum(_kl(s, w)))               # Σ s ln(s/p)
     has_zero = res["n_zero"] > 0
     if not has_zero:
-        res["theil_l"] = float(np.sum(w * np.log(w / s)))
+        res["theil_l"] = float(np.sum(_kl(w, s)))           # Σ p ln(p/s)
     if labels is None:
         return res
     t_b = t_w = l_b = l_w = 0.0
     for g in groups:
         m = labels == g
         p_g, s_g = w[m].sum(), s[m].sum()
-        t_b += float(_xlogx_ratio(np.array([s_g]), np.array([p_g]))[0])
+        t_b += float(_kl(np.array([s_g]), np.array([p_g]))[0])
         if s_g > 0:
-            t_g = np.sum(_xlogx_ratio(s[m] / s_g, w[m] / p_g))
-            t_w += float(s_g * t_g)
-            l_b += float(p_g * np.log(p_g / s_g))
+            t_w += float(s_g * np.sum(_kl(s[m] / s_g, w[m] / p_g)))            # s_g T_g
+            l_b += float(_kl(np.array([p_g]), np.array([s_g]))[0])
             if not has_zero:
-                l_w += float(p_g * np.sum((w[m] / p_g) * np.log((w[m] / p_g) / (s[m] / s_g))))
+                l_w += float(p_g * np.sum(_kl(w[m] / p_g, s[m] / s_g)))        # p_g L_g
     res["theil_t_between"], res["theil_t_within"] = t_b, t_w
     res["theil_l_between"] = nan if res["_group_zero"] else l_b
     res["theil_l_within"] = nan if has_zero else l_w
@@ -585,8 +595,8 @@ def _table_core(cell: np.ndarray, y: np.ndarray, pop: np.ndarray, gid: np.ndarra
         gini = (2.0 * total(rank * y) - (n + 1.0) * sum_y) / (n * sum_y)
         cum_s = pd.Series(s).groupby(cell, sort=False).cumsum().to_numpy()   # Y_k
         gini_w = 1.0 - total(w * (2.0 * cum_s - s))
-        theil_t = total(_xlogx_ratio(s, w))
-        theil_l = total(np.where(s > 0, w * np.log(w / s), nan))
+        theil_t = total(_kl(s, w))
+        theil_l = total(np.where(s > 0, _kl(w, s), nan))
 
         if grouped:
             n_g = int(gid.max()) + 1 if gid.size else 1
@@ -598,12 +608,13 @@ def _table_core(cell: np.ndarray, y: np.ndarray, pop: np.ndarray, gid: np.ndarra
             r_g = np.bincount(sub, weights=resource, minlength=n_sub)
             n_groups = np.bincount(sub_cell, minlength=ncell)
             group_zero = np.bincount(sub_cell, weights=(r_g == 0), minlength=ncell) > 0
-            t_b = np.bincount(sub_cell, weights=_xlogx_ratio(s_g, p_g), minlength=ncell)
-            l_b = np.bincount(sub_cell, weights=np.where(s_g > 0, p_g * np.log(p_g / s_g), nan),
+            t_b = np.bincount(sub_cell, weights=_kl(s_g, p_g), minlength=ncell)
+            l_b = np.bincount(sub_cell, weights=np.where(s_g > 0, _kl(p_g, s_g), nan),
                               minlength=ncell)
-            ps, ss = w / p_g[sub], s / s_g[sub]
-            t_w = total(np.where(s > 0, s * np.log(ss / ps), 0.0))
-            l_w = total(np.where(s > 0, w * np.log(ps / ss), nan))
+            sg_i, pg_i = s_g[sub], p_g[sub]
+            ps, ss = w / pg_i, s / sg_i                                   # p_i/p_g, s_i/s_g
+            t_w = total(np.where(sg_i > 0, sg_i * _kl(ss, ps), 0.0))      # Σ_g s_g T_g
+            l_w = total(np.where(s > 0, pg_i * _kl(ps, ss), nan))         # Σ_g p_g L_g
         else:
             n_groups = np.zeros(ncell, dtype=np.int64)
             group_zero = np.zeros(ncell, dtype=bool)
@@ -879,8 +890,8 @@ def sigma_convergence(obs: pd.DataFrame, indicator: str, *, area: str = "total",
 #: frame given to :func:`requirement`).
 DENOMINATORS: dict[str, str] = {
     "population": "常住人口（人）",
-    "population_60plus": "60岁及以上常住人口（人）",
-    "households": "家庭户数（户）",
+    "pop_age_60plus": "60岁及以上常住人口（人）",
+    "households_family": "家庭户户数（户）",
 }
 
 # Which plan row holds each standard, and what it is "per": the rates, operators, units, years and
@@ -894,17 +905,18 @@ _STANDARD_SOURCES: tuple[tuple[str, str, str, str, float, str, str], ...] = (
     ("nursery_places_old_areas", "projects", "child_places_old_areas", "population", 1000.0,
      "old", "applies to residents of old areas/estates without childcare only; against the "
             "whole population it is an upper bound"),
-    ("elderly_care_beds", "outcomes_13th", "elderly_beds_per_1000_older", "population_60plus",
+    ("elderly_care_beds", "outcomes_13th", "elderly_beds_per_1000_older", "pop_age_60plus",
      1000.0, "all", "十三五 level attained in 2020 (专栏1 actual), not a 十四五 target; 老年人 "
                     "read as aged 60+ (civil-affairs usage)"),
-    ("elderly_care_space_new_areas", "projects", "care_space_new_areas", "households", 100.0,
-     "new", "applies to new urban estates only; against all households it is an upper bound"),
-    ("elderly_care_space_old_areas", "projects", "care_space_old_areas", "households", 100.0,
-     "old", "applies to old areas/existing estates only; against all households it is an "
-            "upper bound"),
-    ("community_service_space", "indicators", "community_service_space_per_100hh", "households",
-     100.0, "all", "专栏2 target '>30': more than the requirement is needed; no 2020 value "
-                   "published"),
+    ("elderly_care_space_new_areas", "projects", "care_space_new_areas", "households_family",
+     100.0, "new",
+     "applies to new urban estates only; against all households it is an upper bound"),
+    ("elderly_care_space_old_areas", "projects", "care_space_old_areas", "households_family",
+     100.0, "old",
+     "applies to old areas/existing estates only; against all households it is an upper bound"),
+    ("community_service_space", "indicators", "community_service_space_per_100hh",
+     "households_family", 100.0, "all",
+     "专栏2 target '>30': more than the requirement is needed; no 2020 value published"),
 )
 
 
@@ -1061,6 +1073,61 @@ def requirement(denominators: pd.DataFrame, standard: str | None = None, *,
     return out
 
 
+def census_requirement(standard: str, *, codes: Sequence[str] | None = None,
+                       year: int = 2020) -> pd.DataFrame:
+    """:func:`requirement` for Huainan's units with the census denominators of :mod:`huainan.stats`.
+
+    Parameters
+    ----------
+    standard : str
+        A ``standard_id`` of :func:`need_standards`.
+    codes : sequence of str, optional
+        Region codes (default the seven units, :data:`huainan.regions.UNIT_CODES`); any code of
+        :func:`huainan.stats.census_denominators` works (other counties too).
+    year : {2020, 2010}
+        Census year of the denominators (the requirement applies that population to the plan's
+        2025 standard: say so when reporting).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`requirement` (with ``name_zh`` for the regions of ``regions.csv``), plus
+        ``denominator_year`` (int64) and ``denominator_source`` (str).
+
+    Raises
+    ------
+    KeyError
+        Unknown standard.
+    DataValidationError
+        A ``data/stats`` file is malformed.
+
+    Examples
+    --------
+    大通区: 165,671 residents (2020 census) × 4.6 / 1,000 = 762.09 托位.
+
+    >>> r = census_requirement("nursery_places").set_index("region_code")
+    >>> len(r), round(float(r.at["340402", "requirement"]), 2)
+    (7, 762.09)
+    """
+    from huainan import regions, stats
+
+    std = need_standards().set_index("standard_id")
+    if standard not in std.index:
+        raise KeyError(f"unknown standard {standard!r}; known: {', '.join(std.index)}")
+    denominator = std.at[standard, "denominator"]
+    codes = [str(c) for c in (regions.UNIT_CODES if codes is None else codes)]
+    den = stats.census_denominators(denominator, year)
+    names = regions.regions().set_index("code")["name_zh"]
+    frame = pd.DataFrame({"region_code": codes,
+                          "name_zh": [names.get(c, pd.NA) for c in codes],
+                          denominator: den.reindex(codes).to_numpy(dtype="float64")})
+    out = requirement(frame, standard)
+    out["denominator_year"] = np.int64(year)
+    out["denominator_source"] = (f"{year} census: huainan.stats.census_denominators"
+                                 f"({denominator!r})")
+    return out
+
+
 def shortfall(req: pd.DataFrame, supply: pd.DataFrame | None = None, *,
               value: str = "value", code: str = "region_code",
               total_code: str = "340400", total_name: str = "合计") -> pd.DataFrame:
@@ -1149,24 +1216,29 @@ def shortfall(req: pd.DataFrame, supply: pd.DataFrame | None = None, *,
     joined = [f"{a}; {b}" if a and b else (a or b) for a, b in zip(note, extra, strict=True)]
     out["note"] = pd.Series(joined, index=out.index, dtype="string")
     out = out.sort_values(["rank", "region_code"], kind="stable", na_position="last")
-    total = {c: pd.NA for c in out.columns}
-    total.update(region_code=total_code, standard_id=out["standard_id"].iloc[0] if len(out) else
-                 pd.NA, denominator=out["denominator"].iloc[0] if len(out) else pd.NA,
-                 rate=out["rate"].iloc[0] if len(out) else np.nan,
-                 op=out["op"].iloc[0] if len(out) else pd.NA,
-                 per=out["per"].iloc[0] if len(out) else np.nan,
-                 unit=out["unit"].iloc[0] if len(out) else pd.NA)
+    # the total row: sums where they mean something, shared descriptive values carried over
+    total: dict = {}
+    for c in out.columns:
+        values = out[c].dropna().unique()
+        total[c] = values[0] if len(values) == 1 and out[c].notna().all() else pd.NA
+    total.update(region_code=total_code, rank=pd.NA)
     if "name_zh" in out.columns:
         total["name_zh"] = total_name
-    total["denominator_value"] = out["denominator_value"].sum(min_count=1, skipna=False)
-    total["requirement"] = out["requirement"].sum(min_count=1, skipna=False)
-    total["supply"] = out["supply"].sum(min_count=1, skipna=False)
+    for c in ("denominator_value", "requirement", "supply", "unmet"):
+        total[c] = out[c].sum(min_count=1, skipna=False)
     total["shortfall"] = total["requirement"] - total["supply"]
-    total["unmet"] = out["unmet"].sum(min_count=1, skipna=False)
     total["shortfall_pct"] = total["shortfall"] / total["requirement"] * 100
+    total["status"] = pd.NA
     missing_units = out.loc[out["supply"].isna(), "region_code"].tolist()
     total["note"] = (f"total of {len(out)} units" + (
         f"; supply missing for {', '.join(missing_units)}: totals of supply and shortfall "
         "not computed" if missing_units else ""))
-    total_row = pd.DataFrame([total]).astype({c: out[c].dtype for c in out.columns})
+    total_row = pd.DataFrame([total], columns=out.columns)
+    for c in out.columns:
+        dtype = out[c].dtype
+        if pd.api.types.is_integer_dtype(dtype) and total_row[c].isna().any():
+            dtype = "Int64"
+        total_row[c] = total_row[c].astype(dtype)
+        if str(dtype) == "Int64":
+            out[c] = out[c].astype("Int64")
     return pd.concat([out, total_row], ignore_index=True)

@@ -162,6 +162,21 @@ def test_between_plus_within_is_total(rows):
                                                                         abs=1e-12)
     assert r["theil_t_between_share"] + r["theil_t_within_share"] == pytest.approx(1.0)
     assert 0 <= r["gini"] < 1 and 0 <= r["gini_weighted"] < 1
+    # every part is a sum of non-negative terms: rounding never makes one negative
+    for m in ("theil_t_between", "theil_t_within", "theil_l_between", "theil_l_within"):
+        assert r[m] >= 0, m
+
+
+def test_nearly_equal_units_keep_precision():
+    # y = (1, 1 + 1e-6): T = (1/2)[s1 ln(2 s1) + s2 ln(2 s2)] with s = y/Σy; for small δ,
+    # T ≈ δ²/8 (second-order expansion of the Theil index: T ≈ CV²/2, CV = δ/(2 + δ) ≈ δ/2)
+    d = 1e-6
+    r = gaps.disparity(pd.DataFrame({"y": [1.0, 1.0 + d], "g": ["a", "b"]}), value="y",
+                       group="g")
+    assert r["theil_t"] == pytest.approx(d * d / 8, rel=1e-5)
+    # with one unit per group all inequality is between groups: share exactly 1 to 1e-9
+    assert r["theil_t_between_share"] == pytest.approx(1.0, abs=1e-9)
+    assert r["theil_t_within"] == 0.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -450,7 +465,7 @@ def test_standards_are_read_from_the_plan():
     assert s.loc["elderly_care_space_new_areas", "rate"] == 30
     assert s.loc["elderly_care_space_old_areas", "rate"] == 20
     assert s.loc["elderly_care_beds", "rate"] == 45
-    assert s.loc["elderly_care_beds", "denominator"] == "population_60plus"
+    assert s.loc["elderly_care_beds", "denominator"] == "pop_age_60plus"
     assert (s.loc["community_service_space", "rate"], s.loc["community_service_space", "op"]) \
         == (30, ">")
     assert set(s["denominator"]) <= set(gaps.DENOMINATORS)
@@ -459,8 +474,8 @@ def test_standards_are_read_from_the_plan():
 def test_requirement_arithmetic():
     d = pd.DataFrame({"region_code": ["u1", "u2", "u3"], "name_zh": ["甲", "乙", "丙"],
                       "population": [165671.0, 730078.0, np.nan],
-                      "population_60plus": [30000.0, 100000.0, 5.0],
-                      "households": [50000.0, 230000.0, 10.0]})
+                      "pop_age_60plus": [30000.0, 100000.0, 5.0],
+                      "households_family": [50000.0, 230000.0, 10.0]})
     r = gaps.requirement(d, "nursery_places")
     # 4.6 × 165671 / 1000 = 762.0866; 4.6 × 730078 / 1000 = 3358.3588
     assert r["requirement"].tolist()[:2] == [approx(762.0866), approx(3358.3588)]
@@ -472,7 +487,7 @@ def test_requirement_arithmetic():
     # 20 m² per 100 households: 20 × 500 = 10,000 m²; 20 × 2300 = 46,000 m²
     assert space["requirement"].tolist()[:2] == [approx(10000.0), approx(46000.0)]
     assert space["unit"].iloc[0] == "平方米"
-    explicit = gaps.requirement(d, rate=2.0, per=100.0, denominator="households")
+    explicit = gaps.requirement(d, rate=2.0, per=100.0, denominator="households_family")
     assert explicit["requirement"].iloc[1] == approx(4600.0)
     with pytest.raises(ValueError):
         gaps.requirement(d, "nursery_places", rate=1.0)
@@ -481,7 +496,8 @@ def test_requirement_arithmetic():
 
 
 def test_shortfall_ranked_with_city_total():
-    d = pd.DataFrame({"region_code": ["a", "b", "c"], "households": [1000.0, 3000.0, 2000.0]})
+    d = pd.DataFrame({"region_code": ["a", "b", "c"],
+                      "households_family": [1000.0, 3000.0, 2000.0]})
     req = gaps.requirement(d, "community_service_space")   # > 30 m² per 100 households
     # requirement: 30 × 10 = 300; 30 × 30 = 900; 30 × 20 = 600 m²
     sup = pd.DataFrame({"region_code": ["a", "b", "c"], "value": [300.0, 500.0, 800.0]})
