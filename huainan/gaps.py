@@ -710,7 +710,8 @@ def urban_rural_gap(obs: pd.DataFrame, indicator: str, *, urban: str = "urban",
     obs : pandas.DataFrame
         Long observations as :func:`huainan.stats.observations` returns them: ``region_code``
         (str), ``year`` (int), ``area`` (``total`` | ``urban`` | ``rural`` …), ``indicator`` (str),
-        ``value`` (float); optional ``region_name``, ``unit``, ``source_title``, ``source_url``.
+        ``value`` (float); optional ``unit`` and ``source`` (publication title; ``source_title``
+        is accepted too).
     indicator : str
         The indicator id (e.g. ``disposable_income_per_capita``).
     urban, rural : str
@@ -720,14 +721,15 @@ def urban_rural_gap(obs: pd.DataFrame, indicator: str, *, urban: str = "urban",
     -------
     pandas.DataFrame
         One row per region × year with an urban or a rural value, sorted by region and year:
-        ``region_code``, ``region_name`` (if given), ``year`` (int64), ``indicator``, ``unit`` (if
+        ``region_code``, ``name_zh`` (from ``regions.csv``; NA for other codes), ``year``
+        (int64), ``indicator``, ``unit`` (if
         given), ``urban``, ``rural`` (float64, the indicator's unit; NaN when that side was not
         observed — the row is kept so the gap in the data stays visible), ``ratio`` (urban/rural,
         float64), ``difference`` (urban − rural, in the indicator's unit), ``ratio_change`` (vs the
         region's previous year with a ratio), ``trend`` (``narrowing`` | ``widening`` |
         ``unchanged`` | NA: whether :math:`|\ln(\text{ratio})|` fell or rose since that year, so a
         ratio moving towards 1 from either side is narrowing), ``note`` (str) and ``sources``
-        (str: the distinct ``source_title`` of the two values, ``" | "``-joined, if given).
+        (str: the distinct sources of the two values, ``" | "``-joined, if given).
 
     Raises
     ------
@@ -767,10 +769,13 @@ def urban_rural_gap(obs: pd.DataFrame, indicator: str, *, urban: str = "urban",
     wide.columns.name = None
     out = wide.reset_index()
     firsts = sel.groupby(keys, sort=False)
-    for col in ("region_name", "unit"):
-        if col in sel.columns:
-            out = out.merge(firsts[col].first().rename(col).reset_index(), on=keys, how="left")
-    out.insert(2, "indicator", indicator)
+    if "unit" in sel.columns:
+        out = out.merge(firsts["unit"].first().reset_index(), on=keys, how="left")
+    from huainan import regions as _regions
+
+    names = _regions.regions().set_index("code")["name_zh"]
+    out.insert(1, "name_zh", out["region_code"].map(names))
+    out.insert(3, "indicator", indicator)
     u, r = out["urban"].to_numpy(), out["rural"].to_numpy()
     both = (u > 0) & (r > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -789,8 +794,9 @@ def urban_rural_gap(obs: pd.DataFrame, indicator: str, *, urban: str = "urban",
     signed = out["urban"].notna() & out["rural"].notna() & ~both
     notes = np.where(signed, "a value is ≤ 0: ratio not computed, difference only", notes)
     out["note"] = pd.Series(notes, dtype="string")
-    if "source_title" in sel.columns:
-        src = (sel.dropna(subset=["source_title"]).groupby(keys)["source_title"]
+    src_col = next((c for c in ("source", "source_title") if c in sel.columns), None)
+    if src_col is not None:
+        src = (sel.dropna(subset=[src_col]).groupby(keys)[src_col]
                .agg(lambda s: " | ".join(dict.fromkeys(s.astype(str)))).rename("sources"))
         out = out.merge(src.reset_index(), on=keys, how="left")
     return out

@@ -149,3 +149,25 @@ def test_malformed_peer_file_names_line_and_column(tmp_path, monkeypatch, column
     with pytest.raises(DataValidationError, match=message) as err:
         comparators.peer_targets()
     assert err.value.row == 6 and err.value.column == column
+
+
+def test_percentiles_on_the_national_table_match_a_brute_force_count():
+    from huainan import stats
+
+    nc = stats.national_counties()
+    r = comparators.percentile_ranks(indicators=["avg_years_schooling", "illiteracy_rate",
+                                                 "share_age_60plus"])
+    r = r.set_index(["region_code", "indicator", "scope"])
+    # directions come from the stats catalogue
+    assert r.loc[("340422", "avg_years_schooling", "china"), "direction"] == 1
+    assert r.loc[("340422", "illiteracy_rate", "china"), "direction"] == -1
+    assert r.loc[("340422", "share_age_60plus", "china"), "direction"] == 0
+    for scope, mask in (("anhui", nc["province_code"] == "340000"),
+                        ("china", pd.Series(True, index=nc.index))):
+        values = nc.loc[mask, "illiteracy_rate"].dropna().to_numpy()
+        own = nc.loc[nc["code"] == "340422", "illiteracy_rate"].item()
+        below, tie = int((values < own).sum()), int((values == own).sum())
+        row = r.loc[("340422", "illiteracy_rate", scope)]
+        assert (row["n"], row["n_lower"], row["n_equal"]) == (len(values), below, tie)
+        assert row["percentile"] == pytest.approx(100 * (below + tie / 2) / len(values))
+        assert row["percentile_favourable"] == pytest.approx(100 - row["percentile"])

@@ -533,3 +533,60 @@ def test_shortfall_rejects_duplicate_supply():
     sup = pd.DataFrame({"region_code": ["a", "a"], "value": [1.0, 2.0]})
     with pytest.raises(DataValidationError, match="twice"):
         gaps.shortfall(gaps.requirement(d, "nursery_places"), sup)
+
+
+# ---------------------------------------------------------------------------------------------
+# on the shipped statistics (data/stats)
+# ---------------------------------------------------------------------------------------------
+
+def test_census_requirement_for_the_seven_units():
+    from huainan import stats
+
+    req = gaps.census_requirement("nursery_places").set_index("region_code")
+    assert len(req) == 7 and (req["denominator_year"] == 2020).all()
+    # 大通区 165,671 residents × 4.6 / 1,000 = 762.0866 托位
+    assert req.at["340402", "requirement"] == approx(762.0866)
+    # the seven units sum to the city's census total 3,033,528 → 4.6 × 3,033.528 = 13,954.2288
+    assert req["requirement"].sum() == approx(13954.2288)
+    out = gaps.shortfall(gaps.census_requirement("elderly_care_beds"))
+    aged = stats.census_denominators("pop_age_60plus")
+    # 45 beds per 1,000 aged 60+, city total = 45 × (Σ aged 60+ of the seven units) / 1,000
+    city = sum(aged[c] for c in req.index)
+    assert out.iloc[-1]["requirement"] == approx(45 * city / 1000)
+    assert out.iloc[-1]["region_code"] == "340400"
+
+
+def test_urban_rural_gap_on_shipped_observations():
+    from huainan import stats
+
+    g = gaps.urban_rural_gap(stats.observations(), "disposable_income_per_capita")
+    anhui = g[g["region_code"] == "340000"].set_index("year")
+    # 2023: 47,446 / 21,144 = 2.2439; 2025: 51,737 / 23,828 = 2.1713 → narrowing
+    assert anhui.loc[2023, "ratio"] == approx(47446 / 21144)
+    assert anhui.loc[2025, "difference"] == 51737 - 23828
+    assert anhui.loc[2025, "trend"] == "narrowing"
+    # 2020: an urban figure only — the row stays, with the reason
+    assert anhui.loc[2020, "note"] == "rural value not observed"
+    assert anhui.loc[2023, "name_zh"] == "安徽省" and anhui.loc[2025, "sources"]
+
+
+def test_disparity_table_on_anhui_counties_equals_disparity():
+    from huainan import stats
+
+    nc = stats.national_counties()
+    anhui = nc[nc["province_code"] == "340000"].copy()
+    anhui["group"] = np.where(anhui["unit_kind"] == "district", "district", "other")
+    cols = ["avg_years_schooling", "illiteracy_rate", "share_age_60plus", "floor_area_per_person",
+            "share_hh_tap_water", "share_senior_high_plus"]
+    table = gaps.disparity_table(anhui, value_cols=cols, by="prefecture_code",
+                                 population="population", group="group")
+    assert len(table) == len(cols) * 16          # Anhui's 16 prefecture-level cities
+    long = anhui.melt(id_vars=["prefecture_code", "population", "group"], value_vars=cols,
+                      var_name="indicator", value_name="value")
+    ref = long.groupby(["indicator", "prefecture_code"]).apply(
+        lambda d: gaps.disparity(d, value="value", population="population", group="group"))
+    _assert_frames_match(table, ref)
+    # Huainan's seven units (prefecture 340400): schooling from 8.01 (寿县) to 10.78 (田家庵区)
+    h = table.loc[("avg_years_schooling", "340400")]
+    assert (h["n"], h["min"], h["max"]) == (7, 8.01, 10.78)
+    assert h["range"] == approx(10.78 - 8.01) and h["max_min_ratio"] == approx(10.78 / 8.01)
