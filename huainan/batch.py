@@ -39,6 +39,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,10 @@ def tree_sha256(root: str | os.PathLike, suffixes: tuple[str, ...] | None = None
 
 
 def data_sha256() -> str:
-    """Return the fingerprint of the input data: :func:`tree_sha256` of :func:`~huainan.paths.data_dir`."""
+    """Return the fingerprint of the input data: :func:`tree_sha256` of the data folder.
+
+    The folder is :func:`huainan.paths.data_dir` (``data/`` or ``$HUAINAN_DATA_DIR``).
+    """
     return tree_sha256(data_dir())
 
 
@@ -245,12 +249,12 @@ def run_batch(batch: str | os.PathLike, *, jobs: int | None = None,
     """
     if jobs is not None and jobs < 1:
         raise BatchError(f"jobs must be at least 1, got {jobs}")
+    started, t0 = _now(), time.monotonic()
     timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
     if not timeout > 0:
         raise BatchError(f"timeout must be positive, got {timeout}")
     spec = load_batch(batch, parameters_dir)
     _check_kernel(kernel_name)
-    started, t0 = _now(), time.monotonic()
 
     shared = {"data": data_sha256(), "package": package_sha256()}
     records = [_record(run, spec, shared, kernel_name) for run in spec.runs]
@@ -271,7 +275,7 @@ def run_batch(batch: str | os.PathLike, *, jobs: int | None = None,
         tasks.append({"name": rec["name"], "notebook": str(run.notebook),
                       "parameters": run.parameters, "title": run.title,
                       "run_dir": str(run_dir), "kernel_name": kernel_name, "timeout": timeout})
-    n_jobs = max(1, min(jobs or default_jobs(), len(tasks) or 1))
+    n_jobs = min(jobs or default_jobs(), len(tasks))  # 0 when every brief is reused
     results = _execute(tasks, n_jobs, total=len(records), label=spec.name, progress=progress)
     by_name = {r["name"]: r for r in results}
     for rec in records:
@@ -540,8 +544,6 @@ def _reuse(rec: dict, previous: tuple[Path, dict], run_dir: Path) -> bool:
 def _manifest(spec: Batch, run_id: str, records: list[dict], started: str, finished: str,
               seconds: float, jobs: int, timeout: float, kernel_name: str, force: bool,
               shared: dict[str, str]) -> dict[str, Any]:
-    import papermill
-
     counts = {s: sum(r["status"] == s for r in records) for s in ("succeeded", "reused",
                                                                   "failed")}
     return {
@@ -552,7 +554,7 @@ def _manifest(spec: Batch, run_id: str, records: list[dict], started: str, finis
                   "file": _rel(spec.path, spec.root), "sha256": file_sha256(spec.path)},
         "started": started, "finished": finished, "seconds": round(seconds, 3),
         "jobs": jobs, "timeout_seconds": timeout, "kernel": kernel_name, "force": force,
-        "huainan_version": __version__, "papermill_version": papermill.__version__,
+        "huainan_version": __version__, "papermill_version": version("papermill"),
         "python": platform.python_version(), "data_dir": str(data_dir()),
         "hashes": dict(shared), "counts": counts, "briefs": records,
     }

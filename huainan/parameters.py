@@ -8,10 +8,10 @@ one scheduled run produces. Both are YAML files (format: ``parameters/README.md`
 
 :func:`load_batch` reads a batch, expands grids, and validates every parameter against the
 notebook's cell tagged ``parameters`` **before anything runs** (the role papermill's
-``inspection.py`` plays for one notebook): unknown names, values whose type differs from the
-default's (a ``None`` default accepts anything), unknown domain ids (:data:`huainan.domains.DOMAIN_IDS`),
-unknown region codes (:func:`huainan.regions.regions`) and values outside a ``# one of: a, b``
-list written after the default. Every problem found is reported at once in one
+``inspection.py`` plays for one notebook; see :func:`notebook_parameters`): unknown names,
+values whose type differs from the default's (a ``None`` default accepts anything), unknown domain
+ids (:data:`huainan.domains.DOMAIN_IDS`), unknown region codes (:func:`huainan.regions.regions`)
+and values outside a ``# one of: a, b`` list written after the default. Every problem found is reported at once in one
 :class:`~huainan.errors.ParameterError` naming the file and line, the brief and the parameter.
 
 YAML is read with the safe loader, but scalars are typed against the notebook, not by YAML 1.1
@@ -23,15 +23,17 @@ a number, a leading-zero or sexagesimal integer is refused instead of being read
 from __future__ import annotations
 
 import ast
+import io
 import itertools
+import json
 import os
 import re
+import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import yaml
 
 from huainan import domains
@@ -92,9 +94,9 @@ class NotebookParameter:
     help: str = ""
 
 
-def parameters_cell_index(nb: nbformat.NotebookNode) -> int:
-    """Return the index of the first cell tagged ``parameters``, or -1 if there is none."""
-    for i, cell in enumerate(nb.cells):
+def parameters_cell_index(nb: dict) -> int:
+    """Return the index of the first cell tagged ``parameters`` in a notebook dict, or -1."""
+    for i, cell in enumerate(nb.get("cells", [])):
         if PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
             return i
     return -1
@@ -103,13 +105,17 @@ def parameters_cell_index(nb: nbformat.NotebookNode) -> int:
 def notebook_parameters(path: str | os.PathLike) -> dict[str, NotebookParameter]:
     """Return the parameters a notebook declares in its cell tagged ``parameters``.
 
-    The cell is parsed by papermill's Python translator (``Translator.inspect``, the code behind
-    ``papermill --help-notebook``); defaults are read with :func:`ast.literal_eval`.
+    Like papermill's ``inspect_notebook`` (``papermill --help-notebook``) it lists the assignments
+    ``name = default`` / ``name: type = default  # help`` of that cell, but it parses the cell with
+    :mod:`ast` rather than papermill's line regex (so ``a = f(x=1)`` and multi-line literals are
+    read correctly) and reads the ``.ipynb`` as plain JSON: validating a batch does not import
+    papermill/nbformat, which take 1–2 s to import here. Defaults are read with
+    :func:`ast.literal_eval`; IPython magics (``%…``, ``!…``) are skipped.
 
     Parameters
     ----------
     path : str or os.PathLike
-        The ``.ipynb`` file (UTF-8).
+        The ``.ipynb`` file (UTF-8 JSON, nbformat 4).
 
     Returns
     -------
@@ -119,26 +125,59 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, NotebookParameter]
     Raises
     ------
     ParameterError
-        If the file cannot be read as a notebook or has no cell tagged ``parameters`` (papermill
-        would then inject values at the top, where the notebook's own defaults overwrite them).
+        If the file is not a readable notebook, has no cell tagged ``parameters`` (papermill
+        would then inject values at the top, where the notebook's own defaults overwrite them),
+        or that cell is not valid Python.
     """
-    from papermill.translators import PythonTranslator
-
     path = Path(path)
     try:
-        nb = nbformat.read(path, as_version=4)
-    except (OSError, ValueError) as exc:  # nbformat raises NotJSONError(ValueError) on bad JSON
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+            raise ValueError("no 'cells' list")
+    except (OSError, ValueError) as exc:
         raise ParameterError(f"{path}: cannot read the notebook ({exc})") from exc
     idx = parameters_cell_index(nb)
     if idx < 0:
         raise ParameterError(
             f"{path}: no cell is tagged {PARAMETERS_TAG!r}; tag the cell that sets the defaults "
             "(papermill would otherwise inject the values above it and the defaults would win)")
-    if nb.cells[idx].cell_type != "code":
+    cell = nb["cells"][idx]
+    if cell.get("cell_type") != "code":
         raise ParameterError(f"{path}: the cell tagged {PARAMETERS_TAG!r} is not a code cell")
-    found = {}
-    for p in PythonTranslator.inspect(nb.cells[idx]):
-        found[p.name] = _describe(p.name, p.default, p.inferred_type_name, p.help)
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    try:
+        assignments = _assignments(source)
+    except SyntaxError as exc:
+        raise ParameterError(f"{path}: the cell tagged {PARAMETERS_TAG!r} is not valid Python "
+                             f"(line {exc.lineno}: {exc.msg})") from exc
+    return {name: _describe(name, *rest) for name, *rest in assignments}
+
+
+def _assignments(source: str) -> list[tuple[str, str, str, str]]:
+    """``(name, default source, annotation source, trailing comment)`` of each top-level
+    assignment to a single name."""
+    lines = [("" if ln.lstrip().startswith(("%", "!")) else ln)
+             for ln in source.splitlines(keepends=True)]
+    code = "".join(lines)
+    tree = ast.parse(code)
+    comments: dict[int, str] = {}
+    for tok in tokenize.generate_tokens(io.StringIO(code).readline):
+        if tok.type == tokenize.COMMENT:
+            comments[tok.start[0]] = tok.string.lstrip("#").strip()
+    found = []
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)):
+            name, annotation = node.targets[0].id, ""
+        elif (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+              and node.value is not None):
+            name, annotation = node.target.id, ast.get_source_segment(code, node.annotation)
+        else:
+            continue
+        default = ast.get_source_segment(code, node.value)
+        help_text = comments.get(node.end_lineno) or comments.get(node.lineno, "")
+        found.append((name, default, annotation, help_text))
     return found
 
 
@@ -148,8 +187,7 @@ def _describe(name: str, default: str, annotation: str, help_text: str) -> Noteb
     except (ValueError, SyntaxError):
         value = _NOT_LITERAL
     kind = item_kind = None
-    annotation = (annotation or "None").strip()
-    base, _, inner = annotation.partition("[")
+    base, _, inner = annotation.strip().strip("'\"").partition("[")
     if base.strip().lower() in _TYPES:
         kind = _TYPES[base.strip().lower()]
         item_kind = _TYPES.get(inner.rstrip("]").strip().lower()) if inner else None

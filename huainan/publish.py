@@ -7,6 +7,9 @@ prompts excluded, and, on a copy of the notebook:
 - error outputs (tracebacks) are replaced by a plain Chinese note, and papermill's English error
   banners are dropped; a failed brief gets a banner at the top saying the page is incomplete;
 - ``stderr`` streams (warnings, logging) are dropped: they stay in the executed notebook.
+
+nbformat/nbconvert are imported inside the functions that need them (they take 1–2 s to import):
+the run index and a batch that only reuses earlier briefs do without them.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from huainan.atomic import write_text
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 #: Cells papermill adds around a failure (English HTML with a link); not for officials.
 PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
@@ -50,13 +54,13 @@ def failure_banner(error: dict[str, Any] | None) -> str:
             "manifest.json 中，请联系数据维护人员。</div>")
 
 
-def notebook_title(nb: nbformat.NotebookNode) -> str | None:
+def notebook_title(nb: NotebookNode) -> str | None:
     """Return the first level-1 heading of a notebook: a markdown cell or a markdown/HTML output.
 
     Examples
     --------
-    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 病有所医 **简报**")])
-    >>> notebook_title(nb)
+    >>> from nbformat.v4 import new_markdown_cell, new_notebook
+    >>> notebook_title(new_notebook(cells=[new_markdown_cell("# 病有所医 **简报**")]))
     '病有所医 简报'
     """
     for cell in nb.cells:
@@ -77,14 +81,15 @@ def notebook_title(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
-def code_free_copy(nb: nbformat.NotebookNode, error: dict[str, Any] | None = None
-                   ) -> nbformat.NotebookNode:
+def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> NotebookNode:
     """Return a copy of an executed notebook fit for officials (the input is not changed).
 
     Drops papermill's error banners and ``stderr`` streams, replaces every error output by
     :data:`ERROR_NOTE`, and, if ``error`` is given (the brief failed), puts
     :func:`failure_banner` first. Inputs stay in the copy; the exporter hides them.
     """
+    import nbformat
+
     nb = nbformat.from_dict(nb)  # deep copy
     cells = []
     for cell in nb.cells:
@@ -133,6 +138,7 @@ def brief_html(notebook: str | os.PathLike, html_path: str | os.PathLike, *,
     str
         The page title.
     """
+    import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
@@ -186,7 +192,8 @@ h1 { font-size: 1.6em; margin-bottom: 0.2em; } .sub { color: #555; margin-top: 0
 table { border-collapse: collapse; width: 100%; margin: 1em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.45em 0.6em; text-align: left;
          vertical-align: top; }
-th { background: #f3f5f7; white-space: nowrap; } td.status { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f3f5f7; white-space: nowrap; } td.status { white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .succeeded { color: #027a55; } .reused { color: #0a5a9c; } .failed { color: #b42318;
   font-weight: bold; }
 .banner { padding: 0.6em 1em; border-left: 4px solid; margin: 1em 0; }

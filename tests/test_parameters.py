@@ -23,6 +23,13 @@ def problems_of(project, text):
     return str(info.value)
 
 
+def write_parameters_notebook(path, source):
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tags"] = ["parameters"]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    return path
+
+
 # ---- the notebook side ----------------------------------------------------------------------
 
 def test_notebook_parameters_reads_types_items_and_choices(briefs_project):
@@ -44,10 +51,44 @@ def test_notebook_parameters_reads_types_items_and_choices(briefs_project):
     ("a plain remark", None),
 ])
 def test_choices_from_the_trailing_comment(tmp_path, comment, choices):
-    cell = nbformat.v4.new_code_cell(f'lang = "zh"  # {comment}')
-    cell.metadata["tags"] = ["parameters"]
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "n.ipynb")
-    assert notebook_parameters(tmp_path / "n.ipynb")["lang"].choices == choices
+    path = write_parameters_notebook(tmp_path / "n.ipynb", f'lang = "zh"  # {comment}')
+    assert notebook_parameters(path)["lang"].choices == choices
+
+
+def test_parameters_cell_is_parsed_as_python(tmp_path):
+    path = write_parameters_notebook(tmp_path / "n.ipynb", textwrap.dedent("""\
+        %matplotlib inline
+        import datetime
+        regions: list[str] = [
+            "340402",
+            "340403",
+        ]  # the units shown
+        year = datetime.date.today().year  # not a literal: any type
+        label = dict(a=1)
+        x, y = 1, 2
+        """))
+    params = notebook_parameters(path)
+    assert list(params) == ["regions", "year", "label"]  # tuple targets are not parameters
+    assert (params["regions"].kind, params["regions"].item_kind) == (list, str)
+    assert params["regions"].help == "the units shown"
+    assert params["year"].kind is None and params["year"].help == "not a literal: any type"
+    assert params["label"].default == "dict(a=1)"
+
+
+def test_same_names_as_papermills_inspector(briefs_project):
+    from papermill import inspect_notebook
+
+    path = briefs_project / "notebooks" / "note.ipynb"
+    assert list(notebook_parameters(path)) == list(inspect_notebook(str(path)))
+
+
+def test_invalid_python_in_the_parameters_cell(tmp_path):
+    path = write_parameters_notebook(tmp_path / "n.ipynb", "year = 2024\nif:\n")
+    with pytest.raises(ParameterError, match="is not valid Python \\(line 2"):
+        notebook_parameters(path)
+    (tmp_path / "bad.ipynb").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ParameterError, match="bad.ipynb: cannot read the notebook"):
+        notebook_parameters(tmp_path / "bad.ipynb")
 
 
 def test_notebook_without_parameters_tag_is_refused(briefs_project):
