@@ -370,3 +370,97 @@ def unit_bars(values: pd.DataFrame, *, title: str, unit: str, source: str,
     add_source(fig, note)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
+
+
+#: Units smaller than this (m², projected) are labelled with call-outs on maps (the four urban
+#: districts: 八公山区 67 km², 田家庵区 252 km², 谢家集区 271 km², 大通区 305 km²).
+SMALL_UNIT_M2 = 400e6
+
+
+def choropleth(values: pd.DataFrame, *, title: str, unit: str, source: str, lang: str = "zh",
+               cmap: str = "YlGnBu", reverse: bool = False):
+    """Map of the seven county-level units coloured by one value, neighbours in light grey.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        Columns ``region_code`` (str) and ``value`` (float); units without a value are hatched
+        and labelled "无数据" — never coloured as if zero.
+    title, unit, source : str
+        Map title, the value's unit (colour-bar label) and the source line (the boundary source is
+        appended).
+    lang : {"zh", "en"}
+    cmap : str
+        A sequential matplotlib colour map.
+    reverse : bool
+        Reverse the colour map (for lower-is-better values: darker = worse stays intuitive).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Polygons from :func:`huainan.boundaries.units` (2021 boundaries, Albers equal-area
+        projection, simplified), each unit labelled with its name and value.
+    """
+    import matplotlib as mpl
+
+    from huainan import boundaries
+
+    use_cjk_font()
+    zh = lang == "zh"
+    gdf = boundaries.units().merge(values[["region_code", "value"]], left_on="code",
+                                   right_on="region_code", how="left")
+    fig, ax = plt.subplots(figsize=(6.4, 6.0))
+    try:
+        boundaries.neighbours().plot(ax=ax, color="#f2f2f2", edgecolor="#cccccc", linewidth=0.5)
+    except Exception:  # neighbours are context only; the map stands without them
+        pass
+    have = gdf[gdf["value"].notna()]
+    colours = mpl.colormaps[cmap + ("_r" if reverse else "")]
+    if not have.empty:
+        vmin, vmax = float(have["value"].min()), float(have["value"].max())
+        if vmin == vmax:
+            vmin, vmax = vmin - 1, vmax + 1
+        norm = mpl.colors.Normalize(vmin=vmin, vmax=vmax)
+        have.plot(ax=ax, color=[colours(norm(v)) for v in have["value"]], edgecolor="#333333",
+                  linewidth=0.8)
+        bar = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=colours), ax=ax,
+                           shrink=0.6, pad=0.02)
+        bar.set_label(unit)
+        bar.ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: number(x)))
+    missing = gdf[gdf["value"].isna()]
+    if not missing.empty:
+        missing.plot(ax=ax, color="#ffffff", edgecolor="#333333", linewidth=0.8, hatch="///")
+    names = gdf["name_zh"] if zh else gdf["name_en"] if "name_en" in gdf else gdf["code"]
+    bounds = gdf.total_bounds
+    width = bounds[2] - bounds[0]
+    # Large units are labelled inside; small urban districts get call-outs in a column on the
+    # right so that labels never overlap.
+    small = gdf.geometry.area < SMALL_UNIT_M2
+    callouts = gdf[small].assign(_y=gdf[small].geometry.representative_point().y)
+    callouts = callouts.sort_values("_y", ascending=False)
+    label_x = bounds[2] + width * 0.08
+    top = bounds[3] - (bounds[3] - bounds[1]) * 0.25
+    step = (bounds[3] - bounds[1]) * 0.12
+    slot = {idx: top - i * step for i, idx in enumerate(callouts.index)}
+    box = dict(boxstyle="round,pad=0.2", fc="white", ec="#999999", alpha=0.9, lw=0.5)
+    for (idx, row), name in zip(gdf.iterrows(), names, strict=True):
+        point = row.geometry.representative_point()
+        text = f"{name}\n" + (("无数据" if zh else "no data") if pd.isna(row["value"])
+                              else number(row["value"]))
+        if idx in slot:
+            ax.annotate(text, (point.x, point.y), xytext=(label_x, slot[idx]), ha="left",
+                        va="center", fontsize=8, bbox=box,
+                        arrowprops=dict(arrowstyle="-", color="#555555", lw=0.6))
+        else:
+            ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=8,
+                        bbox=box)
+    pad = width * 0.05
+    ax.set_xlim(bounds[0] - pad, bounds[2] + width * 0.35)
+    ax.set_ylim(bounds[1] - pad, bounds[3] + pad)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    ax.set_title(title, loc="left")
+    add_source(fig, source + ("；边界：CTAmap 2021（tudigong 整理），已简化" if zh else
+                              "; boundaries: CTAmap 2021 via tudigong, simplified"))
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig

@@ -79,3 +79,15 @@ def test_unit_bars_mark_missing_units_and_references():
     assert texts.count("无数据") == 5  # seven units, two with values
     assert "−1.5" in texts  # true minus sign
     assert any("无参照值：全国" in t for t in texts)
+
+
+def test_choropleth_labels_every_unit_and_says_which_have_no_data():
+    values = pd.DataFrame({"region_code": ["340402", "340422", "340421"],
+                           "value": [22.0, 25.31, 18.0]})
+    fig = charts.choropleth(values, title="60岁及以上人口占比（2020年）", unit="%",
+                            source="资料来源：测试")
+    _render_without_missing_glyphs(fig)
+    texts = _texts(fig)
+    assert "寿县\n25.31" in texts and "大通区\n22" in texts
+    assert sum(t.endswith("\n无数据") for t in texts) == 4
+    assert any("边界：CTAmap 2021" in t for t in texts)
