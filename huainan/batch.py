@@ -49,7 +49,8 @@ from huainan.errors import BatchError
 from huainan.parameters import Batch, BriefRun, load_batch
 from huainan.paths import KERNEL_NAME, data_dir
 
-#: Default deadline for one brief, in seconds (kernel start excluded; it has its own 60 s).
+#: Default deadline for one brief, in seconds, counted from the moment a worker takes it up
+#: (kernel start-up included; the kernel must also start within KERNEL_START_TIMEOUT).
 DEFAULT_TIMEOUT = 600.0
 #: Seconds allowed for a kernel to start.
 KERNEL_START_TIMEOUT = 60
@@ -227,7 +228,7 @@ def run_batch(batch: str | os.PathLike, *, jobs: int | None = None,
     force : bool
         Run every brief even if an earlier run has one with equal inputs.
     timeout : float, optional
-        Deadline per brief in seconds, from its first cell (kernel start-up excluded); default
+        Deadline per brief in seconds, from the moment a worker takes it up; default
         :data:`DEFAULT_TIMEOUT`.
     parameters_dir : str or os.PathLike, optional
         The ``parameters/`` folder; see :func:`huainan.parameters.load_batch`.
@@ -528,11 +529,17 @@ def _reuse(rec: dict, previous: tuple[Path, dict], run_dir: Path) -> bool:
         if not src.is_file() or file_sha256(src) != digests.get(kind):
             return False  # edited or removed since: run the brief again
     new_products = {}
-    for kind, rel in products.items():
-        suffix = {"html": ".html", "notebook": ".ipynb", "log": ".log"}[kind]
-        new_rel = (f"logs/{rec['name']}{suffix}" if kind == "log" else f"{rec['name']}{suffix}")
-        shutil.copy2(old_dir / rel, run_dir / new_rel)
-        new_products[kind] = new_rel
+    try:
+        for kind, rel in products.items():
+            suffix = {"html": ".html", "notebook": ".ipynb", "log": ".log"}[kind]
+            new_rel = (f"logs/{rec['name']}{suffix}" if kind == "log"
+                       else f"{rec['name']}{suffix}")
+            shutil.copy2(old_dir / rel, run_dir / new_rel)
+            new_products[kind] = new_rel
+    except (OSError, KeyError):  # cannot copy (or unknown product): run the brief instead
+        for rel in new_products.values():
+            (run_dir / rel).unlink(missing_ok=True)
+        return False
     now = _now()
     rec.update(status="reused", title=old.get("title") or rec["name"], started=now, finished=now,
                seconds=round(time.monotonic() - t0, 3), products=new_products,
