@@ -175,9 +175,11 @@ def _strip_unit(text: str) -> str:
 def resolve_indicator(name_or_id: str) -> pd.Series:
     """Find the catalogue row for an indicator id or a Chinese name.
 
-    Matching, in order: the ``id``; ``name_zh``; one of the ``aliases``; the same after NFKC
-    normalisation (full-width brackets and digits, spaces, dashes) and after dropping a
-    trailing unit in brackets (``常住人口（人）``).
+    Matching, in order: the ``id``, ``name_zh`` or one of the ``aliases``, as given; the same
+    after NFKC normalisation (full-width brackets and digits, spaces, dashes); then the
+    normalised text without a trailing unit in brackets (``常住人口（人）`` → ``常住人口``).
+    Brackets that are part of a catalogue name are kept (``文盲率（占15岁及以上人口）`` is
+    ``illiteracy_rate``, ``文盲率`` the bulletins' ``illiteracy_rate_total_pop``).
 
     Parameters
     ----------
@@ -208,7 +210,7 @@ def resolve_indicator(name_or_id: str) -> pd.Series:
     for i, r in enumerate(cat.itertuples(index=False)):
         names = [r.id, r.name_zh, *[a for a in str(r.aliases).split(";") if a]]
         for n in names:
-            for form in (n, _norm(n), _strip_unit(_norm(n))):
+            for form in (n, _norm(n)):
                 lookup.setdefault(form, i)
     text = str(name_or_id)
     for form in (text, _norm(text), _strip_unit(_norm(text))):

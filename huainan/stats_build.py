@@ -672,8 +672,10 @@ def finalize(rows: list[dict]) -> tuple[pd.DataFrame, list[dict], list[dict]]:
 
     checks: list[dict] = []
     discrepancies: list[dict] = []
-    census = df[(df["_rank"] == _RANK_CENSUS) & ~df["_nan"]].set_index(key4)
-    for _, other in df[(df["_rank"] > _RANK_CENSUS) & ~df["_nan"]].iterrows():
+    # census tables (yearbook, tabulation, then the prefecture table) vs everything else
+    census = df[(df["_rank"] < _RANK_RAW) & ~df["_nan"]].sort_values("_rank", kind="stable")
+    census = census.drop_duplicates(key4).set_index(key4)
+    for _, other in df[(df["_rank"] >= _RANK_RAW) & ~df["_nan"]].iterrows():
         key = tuple(other[k] for k in key4)
         if key not in census.index:
             continue
