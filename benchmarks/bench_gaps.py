@@ -75,10 +75,11 @@ def main() -> int:
     same_nan = bool((np.isnan(a) == np.isnan(b)).all())
     close = bool(np.allclose(a, b, rtol=1e-12, atol=1e-13, equal_nan=True))
     notes = bool((table["note"].to_numpy() == reference["note"].to_numpy()).all())
-    finite = ~np.isnan(a) & (b != 0)
-    max_rel = float(np.max(np.abs(a[finite] - b[finite]) / np.abs(b[finite])))
-    print(f"same numbers: {close} (same NaNs: {same_nan}, max relative difference "
-          f"{max_rel:.1e}); same notes: {notes}")
+    finite = ~np.isnan(a)
+    # difference relative to the value, or absolute for values below 1 (indices, shares)
+    scaled = np.abs(a[finite] - b[finite]) / np.maximum(np.abs(b[finite]), 1.0)
+    print(f"same numbers: {close} (same NaNs: {same_nan}, max |diff|/max(|value|, 1) "
+          f"{scaled.max():.1e}); same notes: {notes}")
     print(f"vectorised disparity_table: {t_vec:.3f} s (best of 5; runs "
           f"{', '.join(f'{t:.3f}' for t in times)})")
     print(f"groupby.apply(disparity) loop: {t_loop:.2f} s (+ melt to long {t_melt:.3f} s)")

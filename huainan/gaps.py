@@ -144,44 +144,52 @@ def _require_columns(df: pd.DataFrame, columns: Sequence[str | None]) -> None:
 # notes: one builder for both the scalar and the vectorised path
 # ---------------------------------------------------------------------------------------------
 
-def _join(parts: list[np.ndarray], size: int) -> np.ndarray:
-    out = np.full(size, "", dtype=object)
-    for part in parts:
-        has = part != ""
-        both = has & (out != "")
-        out = np.where(both, out + "; " + part, np.where(has, part, out))
-    return out
+_MISSING_NOTE = " unit(s) with a missing value, population or group left out (not filled)"
+_ZERO_NOTE = (" value(s) of 0: max_min_ratio, theil_l and theil_l_within undefined (ln 0);"
+              " theil_t uses 0·ln 0 = 0")
 
 
 def _notes(*, n, n_missing, n_zero, constant, all_zero, group_zero, grouped) -> np.ndarray:
-    """Plain-words reasons for every undefined or special measure (object array of str)."""
+    """Plain-words reasons for every undefined or special measure (object array of str).
+
+    Vectorised over cells: each reason is a boolean mask; only cells with at least one reason
+    get a string built (``"; "``-joined, in a fixed order).
+    """
     n = np.asarray(n)
-    size = n.size
-    n_missing = np.asarray(n_missing)
-    n_zero = np.asarray(n_zero)
+    n_missing, n_zero = np.asarray(n_missing), np.asarray(n_zero)
+    all_zero, constant = np.asarray(all_zero, dtype=bool), np.asarray(constant, dtype=bool)
+    group_zero, grouped = np.asarray(group_zero, dtype=bool), np.asarray(grouped, dtype=bool)
     two = n >= 2
-    parts = [
-        np.where(n_missing > 0,
-                 n_missing.astype(str).astype(object)
-                 + " unit(s) with a missing value, population or group left out (not filled)",
-                 ""),
-        np.where(n == 0, "no unit has data: every measure undefined", ""),
-        np.where(n == 1, "only 1 unit: dispersion measures undefined (need at least 2)", ""),
-        np.where(two & all_zero,
-                 "every value is 0: ratio, CV, Gini and Theil undefined (mean 0)", ""),
-        np.where(two & constant & ~all_zero,
-                 "all values equal: every dispersion measure is 0, contribution shares undefined",
-                 ""),
-        np.where(two & ~all_zero & (n_zero > 0),
-                 n_zero.astype(str).astype(object)
-                 + " value(s) of 0: max_min_ratio, theil_l and theil_l_within undefined (ln 0);"
-                 " theil_t uses 0·ln 0 = 0", ""),
-        np.where(two & ~all_zero & np.asarray(group_zero) & np.asarray(grouped),
-                 "a group's values are all 0: theil_l_between undefined", ""),
-        np.where(~np.asarray(grouped, dtype=bool) & two,
-                 "no group given: between/within parts not computed", ""),
+    reasons: list[tuple[np.ndarray, object]] = [
+        (n_missing > 0, (n_missing, _MISSING_NOTE)),
+        (n == 0, "no unit has data: every measure undefined"),
+        (n == 1, "only 1 unit: dispersion measures undefined (need at least 2)"),
+        (two & all_zero, "every value is 0: ratio, CV, Gini and Theil undefined (mean 0)"),
+        (two & constant & ~all_zero,
+         "all values equal: every dispersion measure is 0, contribution shares undefined"),
+        (two & ~all_zero & (n_zero > 0), (n_zero, _ZERO_NOTE)),
+        (two & ~all_zero & group_zero & grouped,
+         "a group's values are all 0: theil_l_between undefined"),
+        (two & ~grouped, "no group given: between/within parts not computed"),
     ]
-    return _join(parts, size)
+    out = np.full(n.size, "", dtype=object)
+    rows = np.flatnonzero(np.logical_or.reduce([mask for mask, _ in reasons]))
+    if rows.size == 0:
+        return out
+    joined = np.full(rows.size, "", dtype=object)
+    for mask, text in reasons:
+        has = mask[rows]
+        if not has.any():
+            continue
+        if isinstance(text, tuple):           # a count followed by words
+            counts, words = text
+            part = counts[rows].astype(str).astype(object) + words
+        else:
+            part = np.full(rows.size, text, dtype=object)
+        joined = np.where(has & (joined != ""), joined + "; " + part,
+                          np.where(has, part, joined))
+    out[rows] = joined
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
