@@ -1152,9 +1152,11 @@ def shortfall(req: pd.DataFrame, supply: pd.DataFrame | None = None, *,
     req : pandas.DataFrame
         Output of :func:`requirement`.
     supply : pandas.DataFrame, optional
-        Supply per unit as ingested from officials' tables: ``code`` and ``value`` (same unit as
-        the requirement: 托位, 张, 平方米). ``None``: no supply has been ingested, so the table
-        gives the requirement alone and says so in ``note``.
+        Supply per unit as ingested from officials' tables: ``code`` and ``value``; with a
+        ``unit`` column (e.g. ``万个``) each value is converted exactly to the requirement's unit
+        (:func:`huainan.units.convert`), without one it must already be in that unit (托位 个, 张,
+        平方米). ``None``: no supply has been ingested, so the table gives the requirement alone
+        and says so in ``note``.
     value, code : str
         Column names in ``supply``.
     total_code, total_name : str
@@ -1179,6 +1181,8 @@ def shortfall(req: pd.DataFrame, supply: pd.DataFrame | None = None, *,
         Missing column in ``supply``.
     DataValidationError
         Duplicate units in ``supply``, or a negative / non-numeric supply value.
+    UnitError
+        A supply ``unit`` cannot be converted to the requirement's unit (e.g. 张 to 平方米).
 
     Notes
     -----
@@ -1206,6 +1210,13 @@ def shortfall(req: pd.DataFrame, supply: pd.DataFrame | None = None, *,
             raise DataValidationError("supply lists a unit twice", column=code,
                                       value=keys[dup].iloc[0])
         q = pd.Series(_check_values(supply[value], value), index=keys.to_numpy())
+        target_unit = str(out["unit"].iloc[0]) if len(out) else ""
+        if "unit" in supply.columns and target_unit:
+            from huainan.units import convert
+
+            q = pd.Series([v if np.isnan(v) else convert(v, str(u), target_unit)
+                           for v, u in zip(q.to_numpy(), supply["unit"], strict=True)],
+                          index=q.index, dtype="float64")
         out["supply"] = out["region_code"].map(q).astype("float64")
     else:
         out["supply"] = np.nan

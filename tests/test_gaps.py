@@ -590,3 +590,18 @@ def test_disparity_table_on_anhui_counties_equals_disparity():
     h = table.loc[("avg_years_schooling", "340400")]
     assert (h["n"], h["min"], h["max"]) == (7, 8.01, 10.78)
     assert h["range"] == approx(10.78 - 8.01) and h["max_min_ratio"] == approx(10.78 / 8.01)
+
+
+def test_shortfall_converts_supply_units_exactly_or_refuses():
+    from huainan.errors import UnitError
+
+    d = pd.DataFrame({"region_code": ["a", "b"], "population": [100_000.0, 50_000.0]})
+    req = gaps.requirement(d, "nursery_places")      # 460 and 230 托位 (个)
+    sup = pd.DataFrame({"region_code": ["a", "b"], "value": [0.04, 250.0], "unit": ["万个", "个"]})
+    out = gaps.shortfall(req, sup).set_index("region_code")
+    # 0.04 万个 = 400 个 → shortfall 460 − 400 = 60; b: 230 − 250 = −20 (met)
+    assert out.loc["a", "supply"] == 400.0 and out.loc["a", "shortfall"] == approx(60.0)
+    assert out.loc["b", "status"] == "met"
+    with pytest.raises(UnitError):
+        gaps.shortfall(req, sup.assign(unit=["张", "个"]))
+
