@@ -67,11 +67,21 @@ def extract(topojson: str | Path) -> bytes:
         If one of the seven codes is missing from the source.
     """
     src = gpd.read_file(f"/vsigzip/{Path(topojson)}", layer="county")
+    return cut(src, source=str(topojson))
+
+
+def cut(counties: gpd.GeoDataFrame, *, source: str = "counties") -> bytes:
+    """The work of :func:`extract` on the counties already read.
+
+    ``counties`` has the source's columns ``CODE`` (int), ``NAME``, ``PROV_CODE`` and ``area``
+    (m²) and polygons in :data:`AEA_CRS`.
+    """
+    src = counties.copy()
     src["code"] = src["CODE"].astype("int64").astype(str).str.zfill(6)
     missing = sorted(set(UNIT_CODES) - set(src["code"]))
     if missing:
         raise DataValidationError(f"units missing from the boundary file: {missing}",
-                                  path=topojson, column="CODE")
+                                  path=source, column="CODE")
     units = src[src["code"].isin(UNIT_CODES)]
     city = shapely.union_all(units.geometry.to_numpy())
     near = src[~src["code"].isin(UNIT_CODES)
