@@ -28,11 +28,20 @@ Sources: H. Theil (1967), *Economics and Information Theory*, North-Holland (T a
 A. F. Shorrocks (1980), "The class of additively decomposable inequality measures",
 *Econometrica* 48(3), 613–625 (T and L are the decomposable members; the between/within split
 used here); S. J. Rey & PySAL ``inequality`` (``inequality.theil.Theil``/``TheilD``,
-``inequality.gini.Gini``; unweighted, used as a cross-check); usage in the Chinese equalisation
-literature (e.g. 基本公共服务均等化 studies that report the coefficient of variation, the Gini
-coefficient and the Theil index decomposed into 区域间/区域内 or 城乡间 parts, such as
-刘德吉 (2010) and 韩增林, 李彬, 张坤领 (2015) 《中国城乡基本公共服务均等化及其空间格局分析》,
-地理研究 34(11)). Many of those papers call the L form "Theil"; here the two are named exactly.
+``inequality.gini.Gini``; unweighted, used as a cross-check). Usage in the Chinese
+equalisation (基本公共服务均等化) literature: 张启春, 胡继亮, 李淑芳 (2016) 《区域基本公共服务均等化》,
+科学出版社, ISBN 978-7-03-047824-5 (convergence measured with the CV, the Gini coefficient,
+Theil-T and Theil-L); 范柏乃, 傅衍, 卞晓龙 (2015) 《基本公共服务均等化测度及空间格局分析——以浙江省
+为例》, doi:10.3969/j.issn.1007-5097.2015.01.023 (Theil index split into between- and
+within-region parts); 韩增林, 李彬, 张坤领 (2015) 《中国城乡基本公共服务均等化及其空间格局分析》,
+地理研究 34(11): 2035–2048, doi:10.11821/dlyj201511003 (urban-rural gaps). Papers differ on which
+form they call "the Theil index"; here T and L are named exactly.
+
+Numerically the Theil sums are evaluated as sums of non-negative terms,
+:math:`T = \sum_i p_i\,\varphi(s_i/p_i)` and :math:`L = \sum_i s_i\,\varphi(p_i/s_i)` with
+:math:`\varphi(r) = r\ln r - r + 1` (equal to the textbook sums because
+:math:`\sum s_i = \sum p_i = 1`; likewise for the group parts), so a between-group part is not
+pushed below 0 by rounding and nearly equal units keep their precision.
 """
 
 from __future__ import annotations
