@@ -9,6 +9,9 @@ METHODS.md §6. Two jobs:
 - :func:`plan_targets_side_by_side`: 专栏2's 2025 targets next to the national 十四五 public-services
   plan's targets (and Anhui's, where published), from ``data/comparators/peer_plan_targets.csv``
   (:func:`peer_targets`).
+
+In the census county tables 凤台县 (340421) includes 毛集实验区 (its own census bulletin does not);
+see ``data/regions.csv``.
 """
 
 from __future__ import annotations

@@ -439,9 +439,10 @@ def disparity_table(df: pd.DataFrame, *, value_cols: Sequence[str] | None = None
     r"""All :func:`disparity` measures for many indicators × many groups of regions at once.
 
     Vectorised: one sort plus ``numpy.bincount`` sums over integer cell codes (and one pandas
-    grouped cumulative sum for the Lorenz curve); no Python loop over groups. For the 2,990
-    counties of China by prefecture × 40 indicators this takes a few hundredths of a second (see
-    ``benchmarks/bench_gaps.py``).
+    grouped cumulative sum for the Lorenz curve); no Python loop over groups. All 2,990 county-level
+    units of China by prefecture (367 groups) × 58 census indicators take about 0.06–0.25 s on the
+    two-core build machine, against 16–38 s for a per-group ``groupby.apply(disparity)`` loop
+    (``benchmarks/bench_gaps.py``).
 
     Parameters
     ----------
@@ -468,9 +469,9 @@ def disparity_table(df: pd.DataFrame, *, value_cols: Sequence[str] | None = None
         One row per indicator × ``by`` value, indexed by ``[indicator, *by]`` (wide format: the
         index level is named ``indicator``), with the columns of :data:`FIELDS`: counts as int64,
         levels and measures as float64, ``note`` as str. Indicators keep their given order, ``by``
-        values are sorted. Each row equals ``disparity(rows_of_that_cell, ...)`` to within floating
-        rounding (relative 1e-12; the sums are taken in a different order), including NaNs and
-        notes (tests check this).
+        values are sorted. Each row equals ``disparity(rows_of_that_cell, ...)`` up to floating
+        rounding (``numpy.allclose`` with rtol 1e-12, atol 1e-13: the sums are taken in another
+        order), with the same NaNs and the same notes (tests and the benchmark check this).
 
     Raises
     ------
