@@ -159,10 +159,6 @@ def _edu(*levels: str) -> tuple[str, ...]:
     return tuple(f"edu_{lvl}_{s}" for lvl in levels for s in ("m", "f"))
 
 
-def _both(name: str) -> tuple[str, ...]:
-    return (name,)
-
-
 # --------------------------------------------------------------------------------------------
 # Recipes: how a census measure is read from a yearbook row
 # --------------------------------------------------------------------------------------------

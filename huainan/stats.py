@@ -40,6 +40,7 @@ from huainan.domains import DOMAIN_IDS
 from huainan.errors import DataValidationError
 from huainan.paths import data_dir
 from huainan.regions import regions
+from huainan.stats_catalog import CONTEXT_DOMAIN
 
 OBS_COLUMNS = ("region_code", "year", "area", "indicator", "unit", "value", "source",
                "source_ref", "note", "primary")
@@ -48,8 +49,6 @@ KEY = ("region_code", "year", "area", "indicator", "source")
 AREAS = ("total", "urban", "rural")
 #: Years accepted: the 2010 census is the earliest figure kept, 2025 the plan's last year.
 YEAR_RANGE = (2010, 2025)
-#: Domain of denominators (population, households …): not one of the plan's nine domains.
-CONTEXT_DOMAIN = "context"
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
 KINDS = ("count", "share", "level")
 CATALOG_COLUMNS = ("id", "name_zh", "name_en", "unit", "domain", "direction", "kind",

@@ -81,21 +81,17 @@ from huainan.census import (
 from huainan.errors import DataValidationError
 from huainan.paths import REPO_ROOT, data_dir
 from huainan.regions import CITY_CODE, COUNTRY_CODE, PROVINCE_CODE, UNIT_CODES
+from huainan.stats import AREAS, CATALOG_COLUMNS, OBS_COLUMNS, YEAR_RANGE
 from huainan.stats_catalog import INDICATORS, INDICATORS_BY_ID
 
 DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data"
 
-#: Range of years accepted in ``observations.csv``: the 2010 census is the earliest figure kept,
-#: 2025 the last year of the plan.
-YEAR_RANGE = (2010, 2025)
 
 
 # --------------------------------------------------------------------------------------------
 # Catalogue frame
 # --------------------------------------------------------------------------------------------
 
-CATALOG_COLUMNS = ("id", "name_zh", "name_en", "unit", "domain", "direction", "kind",
-                   "max_value", "definition", "source", "national_column", "aliases")
 
 
 def catalog_frame() -> pd.DataFrame:
@@ -376,9 +372,6 @@ def map_raw_row(file: str, line: int, row: pd.Series) -> tuple[str, float] | Ski
 # The long table
 # --------------------------------------------------------------------------------------------
 
-OBS_COLUMNS = ("region_code", "year", "area", "indicator", "unit", "value", "source",
-               "source_ref", "note", "primary")
-AREAS = ("total", "urban", "rural")
 
 #: What the census tables' unit covers (from the city's census bulletin No. 2 and the county
 #: bulletin of 凤台县), added to the note of every census row of the unit.
@@ -400,6 +393,15 @@ def _obs(region: str, year: int, area: str, indicator: str, value: float, source
             "unit": INDICATORS_BY_ID[indicator].unit, "value": float(value), "source": title,
             "source_ref": ref, "note": note, "_rank": rank, "_primary_ok": primary_ok,
             "_precision": precision}
+
+
+def _precision(recipe: Recipe, indicator: str) -> float:
+    """Half a unit of the last printed digit of a census value (0 for exact counts and for
+    ratios computed from counts): averages and percentages are printed with two decimals, the
+    tabulation's fractions with four (= two decimals of a percentage)."""
+    if isinstance(recipe, Col | Tud) and INDICATORS_BY_ID[indicator].kind != "count":
+        return 0.005
+    return 0.0
 
 
 def _round(recipe: Recipe, value: float) -> float:
@@ -459,12 +461,13 @@ def census_rows(yb20: Yearbook, yb10: Yearbook, tab: pd.DataFrame,
                             "table has no 16+ sample count to compute it, and a share is not "
                             "computed from county values")
                 rows.append(_obs(region, 2020, m.area, m.indicator, value, SRC_T2020, ref,
-                                 note, _RANK_CENSUS))
+                                 note, _RANK_CENSUS, precision=_precision(recipe, m.indicator)))
                 continue
             value = _round(recipe, float(evaluate(recipe, row).iloc[0]))
             rows.append(_obs(region, 2020, m.area, m.indicator, value, yb20.source,
                              _yb_ref(yb20, excel_row),
-                             recipe.describe(yb20.names) + _scope(region), _RANK_CENSUS))
+                             recipe.describe(yb20.names) + _scope(region), _RANK_CENSUS,
+                             precision=_precision(recipe, m.indicator)))
     rows.extend(_census_rows_2010(yb10, city))
     return rows
 
@@ -492,7 +495,8 @@ def _census_rows_2010(yb10: Yearbook, city: pd.DataFrame) -> list[dict]:
             value = _round(recipe, float(evaluate(recipe, row).iloc[0]))
             rows.append(_obs(region, 2010, m.area, m.indicator, value, yb10.source,
                              _yb_ref(yb10, excel_row),
-                             recipe.describe(names) + _scope(region) + extra, _RANK_CENSUS))
+                             recipe.describe(names) + _scope(region) + extra, _RANK_CENSUS,
+                             precision=_precision(recipe, m.indicator)))
     # the city on 2020 boundaries and China: counts only, as sums of published rows
     city_2010 = city.set_index("city_code").loc[int(CITY_CODE)]
     city_pub = {("population", "total"): "popu_2010", ("population", "urban"): "popu_urban_2010",
@@ -523,7 +527,8 @@ def _census_rows_2010(yb10: Yearbook, city: pd.DataFrame) -> list[dict]:
                 rows.append(_obs(region, 2010, m.area, m.indicator, float(city_2010[pub]),
                                  SRC_CITY, f"{SRC_CITY.file} (city_code 340400, column {pub}); "
                                  f"{SRC_CITY.url}", "as published, 2020 boundaries (寿县 "
-                                 "included)", _RANK_CITY_TABLE))
+                                 "included)", _RANK_CITY_TABLE,
+                                 precision=0.0 if m.indicator == "population" else 0.005))
                 continue
             if INDICATORS_BY_ID[m.indicator].kind == "count" and isinstance(recipe, Col | Sum):
                 value = _round(Sum(recipe.cols()), float(evaluate(recipe, parts).sum()))
@@ -683,9 +688,7 @@ def finalize(rows: list[dict]) -> tuple[pd.DataFrame, list[dict], list[dict]]:
         if isinstance(base, pd.DataFrame):
             base = base.iloc[0]
         base = {**base.to_dict(), **dict(zip(key4, key, strict=True))}
-        published = INDICATORS_BY_ID[base["indicator"]].kind != "count" and \
-            "as published" in base["note"]
-        tol = other["_precision"] + (0.005 if published else 0.0) + 1e-9
+        tol = other["_precision"] + base["_precision"] + 1e-9
         diff = other["value"] - base["value"]
         agree = abs(diff) <= tol
         reason = "" if agree else (_reason(base, other.to_dict()) or "")
