@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import logging
+import unicodedata
 from functools import lru_cache
 
 import matplotlib.pyplot as plt
@@ -87,9 +88,36 @@ def use_cjk_font() -> str:
     return family
 
 
-def add_source(fig, text: str = SOURCE_PLAN) -> None:
-    """Write a source line under the figure (bottom left, small grey text)."""
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=8, color="#555555")
+def _wrap(text: str, budget: int) -> list[str]:
+    """Split ``text`` into lines of at most ``budget`` columns (CJK characters count two)."""
+    lines, line, width = [], "", 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        if width + w > budget and line:
+            lines.append(line)
+            line, width = "", 0
+        line += ch
+        width += w
+    if line:
+        lines.append(line)
+    return lines
+
+
+def add_source(fig, text: str = SOURCE_PLAN) -> int:
+    """Write a source line under the figure (bottom left, small grey text), wrapped to the
+    figure's width; return the number of lines written."""
+    budget = int(fig.get_figwidth() * 72 / 8 * 2 * 0.92)  # 8-pt text: columns per line
+    lines = _wrap(text, budget)
+    fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=8,
+             color="#555555")
+    return len(lines)
+
+
+def finish(fig, source: str) -> None:
+    """Add the source line and lay the figure out with room for it."""
+    n = add_source(fig, source)
+    line = 8 * 1.5 / 72 / fig.get_figheight()  # height of one 8-pt line, in figure fraction
+    fig.tight_layout(rect=(0, 0.01 + n * line, 1, 1))
 
 
 def number(x: float, digits: int = 4) -> str:
@@ -185,8 +213,7 @@ def review_13th_chart(assessed: pd.DataFrame):
                                                                            "not_met")]
     ax.legend(handles, ["已完成", "临界：恰等于“高于/低于”界限（按未完成计）", "未完成"],
               loc="lower right", fontsize=8, frameon=True)
-    add_source(fig, SOURCE_PLAN + " 专栏1；[ ]为五年累计数")
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    finish(fig, SOURCE_PLAN + " 专栏1；[ ]为五年累计数")
     return fig
 
 
@@ -285,6 +312,8 @@ def trajectory_chart(indicator_id: str, observations: pd.DataFrame, *,
     if pd.notna(ind["baseline"]) and not cumulative:
         ax.scatter([t0], [ind["baseline"]], color="#333333", s=40, zorder=4,
                    label=("2020年基期值" if zh else "2020 baseline"))
+        ax.annotate(number(ind["baseline"]), (t0, ind["baseline"]), textcoords="offset points",
+                    xytext=(0, 8), ha="center", fontsize=8, color="#333333")
     if not points.empty:
         ax.plot(points["year"], points["value"], marker="o", color=colour, linewidth=2,
                 zorder=5, label=("观测值（累计）" if cumulative and zh else
@@ -295,19 +324,34 @@ def trajectory_chart(indicator_id: str, observations: pd.DataFrame, *,
     else:
         ax.text(0.5, 0.5, f"{t0 + 1}年以来暂无观测数据" if zh else f"no observations since {t0 + 1}",
                 transform=ax.transAxes, ha="center", va="center", fontsize=11, color="#999999")
+    if ind["target_kind"] == "relative":
+        ref = observations[(observations["region_code"] == "340000")
+                           & (observations["indicator"] == indicator_id)
+                           & (observations["area"] == "total")
+                           & observations["year"].between(t0 - 1, last)
+                           & observations["value"].notna()].sort_values("year")
+        ref = ref.drop_duplicates("year", keep="last")
+        if not ref.empty:
+            ax.plot(ref["year"], ref["value"], marker="s", linestyle=":", color="#777777",
+                    label=("安徽省（参照值）" if zh else "Anhui (reference)"))
+            for _, p in ref.iterrows():
+                ax.annotate(number(p["value"]), (p["year"], p["value"]),
+                            textcoords="offset points", xytext=(0, -12), ha="center",
+                            fontsize=8, color="#777777")
+            shown = pd.concat([shown, ref])
     if ind["target_kind"] in ("qualitative", "relative"):
         ax.text(0.98, 0.92, ("目标：" if zh else "target: ") + str(ind["target_text"]),
                 transform=ax.transAxes, ha="right", fontsize=10, color=colour)
-    ax.set_xticks(years, [str(y) for y in years])
-    ax.set_xlim(t0 - 0.4, horizon + 0.4)
-    ax.set_xlabel("年份" if zh else "year")
+    first = int(min([t0, *shown["year"].tolist()]))
+    ax.set_xticks(range(first, horizon + 1), [str(y) for y in range(first, horizon + 1)])
+    ax.set_xlim(first - 0.4, horizon + 0.4)
     set_unit_label(ax, f"{'五年累计' if cumulative and zh else ''}{ind['unit']}")
     attr = {"binding": "约束性", "expected": "预期性"}[ind["attribute"]] if zh else ind["attribute"]
     ax.set_title(f"{ind['name_zh']}（{attr}）", loc="left")
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8, loc="upper left")
-    add_source(fig, _sources_line(shown))
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    if ax.get_legend_handles_labels()[0]:  # under the axes: never covers a data point
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4,
+                  frameon=False)
+    finish(fig, _sources_line(shown))
     return fig
 
 
@@ -367,8 +411,7 @@ def unit_bars(values: pd.DataFrame, *, title: str, unit: str, source: str,
     note = source
     if missing_refs:
         note += ("；无参照值：" if zh else "; no reference value: ") + "、".join(missing_refs)
-    add_source(fig, note)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    finish(fig, note)
     return fig
 
 
@@ -460,7 +503,95 @@ def choropleth(values: pd.DataFrame, *, title: str, unit: str, source: str, lang
     ax.set_axis_off()
     ax.set_aspect("equal")
     ax.set_title(title, loc="left")
-    add_source(fig, source + ("；边界：CTAmap 2021（tudigong 整理），已简化" if zh else
-                              "; boundaries: CTAmap 2021 via tudigong, simplified"))
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    finish(fig, source + ("；边界：CTAmap 2021（tudigong 整理），已简化" if zh else
+                          "; boundaries: CTAmap 2021 via tudigong, simplified"))
+    return fig
+
+
+def show(fig) -> None:
+    """Display ``fig`` in a notebook once and close it (no second copy from the inline backend)."""
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)
+
+
+_STATUS_ORDER = ["achieved", "on_track", "needs_acceleration", "limited_progress",
+                 "deterioration", "needs_reference", "qualitative", "insufficient_data"]
+
+
+def status_by_domain(table: pd.DataFrame, *, year: int, lang: str = "zh"):
+    """Stacked bars: how many of each domain's 专栏2 indicators are in each progress status.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`huainan.progress.progress_table` output (columns ``domain``, ``status``).
+    year : int
+        Evaluation year (for the title).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from huainan.progress import PROGRESS_ZH
+
+    use_cjk_font()
+    zh = lang == "zh"
+    counts = table.groupby(["domain", "status"]).size().unstack(fill_value=0)
+    counts = counts.reindex(index=list(domains.DOMAIN_IDS), fill_value=0)
+    statuses = [s for s in _STATUS_ORDER if s in counts.columns]
+    fig, ax = plt.subplots(figsize=(8, 4.6))
+    left = pd.Series(0, index=counts.index)
+    labels = [domains.get(d).zh if zh else domains.get(d).en for d in counts.index]
+    for s in statuses:
+        ax.barh(labels, counts[s], left=left, color=STATUS_COLOURS[s],
+                label=PROGRESS_ZH[s] if zh else s.replace("_", " "), edgecolor="white")
+        left = left + counts[s]
+    ax.invert_yaxis()
+    ax.set_xlabel("指标数（项）" if zh else "indicators")
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    ax.set_title(f"各领域主要指标进展状态（截至{year}年）" if zh else
+                 f"Status of the main indicators by domain (as of {year})", loc="left")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4,
+              frameon=False)
+    finish(fig, SOURCE_PLAN + " 专栏2；观测值见各领域简报")
+    return fig
+
+
+def sigma_chart(summary: pd.DataFrame, *, lang: str = "zh"):
+    """Coefficient of variation across the seven units, first vs last census year, by indicator.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Rows of :func:`huainan.briefing.disparity_summary` (``name_zh``, ``cv_first``, ``cv``,
+        ``first_year``, ``year``), possibly of several domains, with a ``domain`` column.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A dumbbell per indicator (grey = 2010, coloured = 2020; green when the CV fell —
+        σ-convergence —, red when it rose).
+    """
+    use_cjk_font()
+    zh = lang == "zh"
+    df = summary.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.34 * len(df) + 1.6))
+    for i, r in df.iterrows():
+        colour = "#1a9850" if r["cv"] < r["cv_first"] else "#d73027"
+        ax.plot([r["cv_first"], r["cv"]], [i, i], color="#bbbbbb", linewidth=2, zorder=1)
+        ax.scatter([r["cv_first"]], [i], color="#999999", s=30, zorder=2)
+        ax.scatter([r["cv"]], [i], color=colour, s=40, zorder=3)
+    ax.set_yticks(range(len(df)), df["name_zh"], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("变异系数（七个县区，未加权）" if zh else "coefficient of variation (7 units)")
+    first, last = int(df["first_year"].min()), int(df["year"].max())
+    ax.set_title(f"县区差距的变化：{first}年（灰）→ {last}年（绿=缩小，红=扩大）" if zh else
+                 f"Regional dispersion {first} (grey) → {last} (green = narrower, red = wider)",
+                 loc="left")
+    finish(fig, "资料来源：第六、七次全国人口普查分县资料" if zh else
+           "Source: 2010 and 2020 census county tables")
     return fig

@@ -184,9 +184,11 @@ def status_label(status: str, lang: str = "zh") -> str:
 
 
 def _fmt_value(x, unit: str = "") -> str:
+    """Numbers for tables: 4 significant digits, whole numbers with separators from 10,000 up."""
     if x is None or pd.isna(x):
         return "—"
-    return f"{x:,.4g}".replace("-", "−") + (f" {unit}" if unit else "")
+    text = f"{x:,.0f}" if abs(x) >= 10000 else f"{x:,.4g}"
+    return text.replace("-", "−") + (f" {unit}" if unit else "")
 
 
 def progress_headline(table: pd.DataFrame, lang: str = "zh") -> str:
@@ -320,3 +322,150 @@ def progress_table_styled(table: pd.DataFrame, lang: str = "zh"):
     styled = out.rename(columns=names).style.hide(axis="index")
     styled = styled.apply(lambda col: colours, subset=[names["status"]], axis=0)
     return styled.set_properties(**{"text-align": "left", "font-size": "0.9em"})
+
+
+_DISPARITY_COLUMNS = {
+    "zh": ["指标", "单位", "年份", "最低", "最高", "最高/最低", "变异系数", "加权变异系数",
+           "基尼系数（加权）", "泰尔T", "组间占比", "较2010年", "淮南市", "安徽省", "全国"],
+    "en": ["Indicator", "Unit", "Year", "Lowest", "Highest", "Max/min", "CV", "Weighted CV",
+           "Gini (weighted)", "Theil T", "Between share", "Since 2010", "Huainan", "Anhui",
+           "China"],
+}
+_SIGMA = {"zh": {"narrowing": "差距缩小", "widening": "差距扩大", "unchanged": "持平"},
+          "en": {"narrowing": "narrowing", "widening": "widening", "unchanged": "unchanged"}}
+
+
+def disparity_styled(summary: pd.DataFrame, lang: str = "zh"):
+    """The regional-disparity summary (:func:`huainan.briefing.disparity_summary`) as a table.
+
+    Lowest/highest columns name the unit and its value; "较2010年" says whether the coefficient
+    of variation fell (σ-convergence, 差距缩小) or rose since the 2010 census.
+    """
+    _check_lang(lang)
+
+    def f(x, digits=3):
+        return "—" if pd.isna(x) else f"{x:.{digits}f}".replace("-", "−")
+
+    rows = []
+    for _, r in summary.iterrows():
+        sigma = _SIGMA[lang].get(r["sigma"], "—") if pd.notna(r["sigma"]) else "—"
+        rows.append([
+            r["name_zh"], r["unit"], int(r["year"]),
+            f"{r['min_unit']} {_fmt_value(r['min'])}", f"{r['max_unit']} {_fmt_value(r['max'])}",
+            f(r["max_min_ratio"], 2), f(r["cv"]), f(r["cv_weighted"]), f(r["gini_weighted"]),
+            f(r["theil_t"], 4), "—" if pd.isna(r["theil_t_between_share"]) else
+            f"{r['theil_t_between_share'] * 100:.0f}%", sigma,
+            _fmt_value(r["city"]), _fmt_value(r["anhui"]), _fmt_value(r["china"]),
+        ])
+    out = pd.DataFrame(rows, columns=_DISPARITY_COLUMNS[lang])
+    return out.style.hide(axis="index").set_properties(**{"text-align": "left",
+                                                          "font-size": "0.9em"})
+
+
+def percentile_styled(wide: pd.DataFrame, comparison: str, lang: str = "zh"):
+    """Percentile table (units × indicators) with a green (favourable) to red background."""
+    _check_lang(lang)
+    scope = {"anhui": ("安徽省各县区", "Anhui's counties"),
+             "china": ("全国各县区", "China's counties")}[comparison][0 if lang == "zh" else 1]
+    wide = wide.rename_axis(index=None)
+    styled = wide.round(0).style.format("{:.0f}", na_rep="—")
+    styled = styled.background_gradient(cmap="RdYlGn", vmin=0, vmax=100, axis=None)
+    return styled.set_caption(
+        f"在{scope}中的百分位（0—100；有优劣方向的指标 100 = 最好）" if lang == "zh" else
+        f"Percentile among {scope} (0–100; 100 = best where better/worse is defined)")
+
+
+def plain_table(df: pd.DataFrame):
+    """A DataFrame as a left-aligned table without index, for briefs."""
+    return df.style.hide(axis="index").set_properties(**{"text-align": "left",
+                                                          "font-size": "0.9em"})
+
+
+def urbanization_styled(table: pd.DataFrame, lang: str = "zh"):
+    """:func:`huainan.briefing.urbanization_table` with Chinese (or English) headers."""
+    _check_lang(lang)
+    cols = ["县区", "2010年城镇人口", "2010年乡村人口", "2010年城镇化率（%）", "2020年城镇人口",
+            "2020年乡村人口", "2020年城镇化率（%）", "变化（百分点）", "城乡人口比（2020）"] if lang == "zh" \
+        else ["Unit", "Urban 2010", "Rural 2010", "Urbanisation 2010 (%)", "Urban 2020",
+              "Rural 2020", "Urbanisation 2020 (%)", "Change (points)", "Urban/rural 2020"]
+    out = pd.DataFrame({
+        cols[0]: table["name_zh"],
+        cols[1]: [_fmt_value(v) for v in table["urban_2010"]],
+        cols[2]: [_fmt_value(v) for v in table["rural_2010"]],
+        cols[3]: [f"{v:.1f}" for v in table["rate_2010"]],
+        cols[4]: [_fmt_value(v) for v in table["urban_2020"]],
+        cols[5]: [_fmt_value(v) for v in table["rural_2020"]],
+        cols[6]: [f"{v:.1f}" for v in table["rate_2020"]],
+        cols[7]: [f"{v:+.1f}".replace("-", "−") for v in table["change"]],
+        cols[8]: [f"{v:.2f}" for v in table["urban_rural_ratio_2020"]],
+    })
+    return plain_table(out)
+
+
+def shortfall_styled(table: pd.DataFrame, lang: str = "zh"):
+    """A need-based shortfall table (:func:`huainan.scenarios.capacity_needed`) for briefs.
+
+    Requirement, reported supply and shortfall are rounded to whole units; where no supply was
+    reported the supply and shortfall cells read "未报送" and the note says what the table shows.
+    """
+    _check_lang(lang)
+    zh = lang == "zh"
+    none = "未报送" if zh else "not reported"
+
+    def whole(v):
+        return none if pd.isna(v) else f"{v:,.0f}".replace("-", "−")
+
+    out = pd.DataFrame({
+        ("县区" if zh else "Unit"): table["name_zh"],
+        ("测算基数（2020年普查）" if zh else "Denominator (2020 census)"):
+            [f"{v:,.0f}" for v in table["denominator_value"]],
+        (f"需求（{table['unit'].iloc[0]}）" if zh else f"Requirement ({table['unit'].iloc[0]})"):
+            [f"{v:,.0f}" for v in table["requirement"]],
+        ("已报送供给" if zh else "Reported supply"): [whole(v) for v in table["supply"]],
+        ("缺口" if zh else "Shortfall"): [whole(v) for v in table["shortfall"]],
+        ("说明" if zh else "Note"): table["note_zh"] if zh else table["note"],
+    })
+    return plain_table(out)
+
+
+def status_counts_styled(table: pd.DataFrame, lang: str = "zh"):
+    """Counts of indicators by domain × progress status (domains in plan order, totals row)."""
+    from huainan import domains
+
+    _check_lang(lang)
+    counts = table.groupby(["domain", "status"]).size().unstack(fill_value=0)
+    counts = counts.reindex(index=list(domains.DOMAIN_IDS), fill_value=0)
+    cols = [s for s in _STATUS_ORDER if s in counts.columns]
+    counts = counts[cols]
+    counts.loc["total"] = counts.sum()
+    counts.index = [("合计" if lang == "zh" else "Total") if d == "total" else
+                    (domains.get(d).zh if lang == "zh" else domains.get(d).en)
+                    for d in counts.index]
+    counts.columns = [status_label(c, lang) for c in cols]
+    counts.insert(0, "指标数" if lang == "zh" else "Indicators", counts.sum(axis=1))
+    return counts.style.set_properties(**{"text-align": "center"})
+
+
+def city_notes(table: pd.DataFrame, lang: str = "zh") -> str:
+    """Data notes for the city overview: counts of indicators with and without observations."""
+    _check_lang(lang)
+    with_obs = int(table["observed"].notna().sum())
+    n = len(table)
+    if lang == "zh":
+        return "\n".join([
+            "- 目标与基期值：《淮南市“十四五”公共服务规划（征求意见稿）》专栏1、专栏2。",
+            f"- {n} 项主要指标中，{with_obs} 项有 2021 年以来的观测值；其余为“数据不足”或定性目标，"
+            "不作推断。年度监测数据可用 `huainan template` 生成的表格填报，经 `huainan ingest` 入库后重新运行简报。",
+            "- 相对目标（高于/达到全省平均水平）需同年安徽省平均值；缺少时状态为“待全省参照值”。",
+            "- 县区差距：第六、七次全国人口普查分县资料；凤台县含毛集实验区。",
+            "- 规划文本第八章第三节“完善监测评估”在征求意见稿中无正文；中期（2023）与终期（2025）评估表按规划期设定。",
+        ])
+    return "\n".join([
+        "- Targets and baselines: 专栏1 and 专栏2 of the draft plan.",
+        f"- {with_obs} of {n} main indicators have an observation since 2021; the others are "
+        "'insufficient data' or qualitative, and nothing is inferred for them.",
+        "- Relative targets need the Anhui average of the same year.",
+        "- Regional gaps: 2010 and 2020 census county tables; Fengtai includes Maoji.",
+        "- The draft's section on monitoring and evaluation (第八章第三节) has no text; the "
+        "mid-term (2023) and final (2025) tables follow the plan period.",
+    ])
