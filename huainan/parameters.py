@@ -43,9 +43,10 @@ from huainan.paths import PARAMETERS_DIR
 #: Tag of the notebook cell holding the parameter defaults (papermill's convention).
 PARAMETERS_TAG = "parameters"
 
-#: Parameter names whose values must be domain ids (str or list of str).
+#: Parameter names whose values must be domain ids (str or list of str; None where the default is).
 DOMAIN_PARAMETERS = frozenset({"domain", "domains"})
-#: Parameter names whose values must be region codes (str or list of str).
+#: Parameter names whose values must be region codes (str or list of str; None where the default
+#: is). Their values are read as text whatever the default: ``[340421]`` gives ``["340421"]``.
 REGION_PARAMETERS = frozenset({"region", "regions"})
 
 #: Product names a brief may not take (they are files of the run folder itself).
@@ -567,10 +568,18 @@ def _grid(node, path, root, problems) -> Iterable[tuple[str, list[yaml.Node]]]:
 def _value(node: yaml.Node, param: NotebookParameter, notebook: Path, root: Path) -> Any:
     """Type one YAML value as ``param`` expects; raise ValueError with the reason."""
     expected = f"(default {param.default} in {_rel(notebook, root)})"
-    if param.kind is list and isinstance(node, yaml.SequenceNode):
-        value = [_scalar(item, param.item_kind, expected) for item in node.value]
+    kind, item_kind = param.kind, param.item_kind
+    if param.name in DOMAIN_PARAMETERS | REGION_PARAMETERS:
+        # ids and codes are text even where the default (None) gives no type: 340421 → "340421"
+        if isinstance(node, yaml.SequenceNode):
+            kind, item_kind = kind or list, str
+        elif kind is None and not (isinstance(node, yaml.ScalarNode)
+                                   and node.tag == _TAG + "null"):
+            kind = str
+    if kind is list and isinstance(node, yaml.SequenceNode):
+        value = [_scalar(item, item_kind, expected) for item in node.value]
     else:
-        value = _scalar(node, param.kind, expected)
+        value = _scalar(node, kind, expected)
     if param.kind is not None:
         if param.kind is float and type(value) is int:
             value = float(value)
@@ -644,7 +653,7 @@ def _check_allowed(param: NotebookParameter, value: Any) -> None:
         if bad:
             raise ValueError(f"{bad[0]!r} is not one of {', '.join(param.choices)}")
     if param.name in DOMAIN_PARAMETERS:
-        for v in items:
+        for v in (i for i in items if i is not None):
             if v not in domains.DOMAIN_IDS:
                 hint = ""
                 if isinstance(v, str):
@@ -659,7 +668,7 @@ def _check_allowed(param: NotebookParameter, value: Any) -> None:
 
         table = regions.regions()
         codes = set(table["code"])
-        for v in items:
+        for v in (i for i in items if i is not None):
             if v not in codes:
                 hit = table.loc[table["name_zh"] == v, "code"] if isinstance(v, str) else []
                 hint = f" (did you mean {hit.iloc[0]!r}?)" if len(hit) else ""

@@ -235,3 +235,27 @@ def test_brief_file_problems(briefs_project):
     message = problems_of(briefs_project, "briefs: [ghost, gridless]\n")
     assert "parameters/ghost.yaml line 1: notebook 'notebooks/ghost.ipynb' not found" in message
     assert "output 'gridless' has no {placeholder}" in message
+
+
+def test_region_and_domain_values_are_text_even_with_a_none_default(briefs_project):
+    # like notebooks/briefs/domain.ipynb: `regions = None  # None = all seven units`
+    write_parameters_notebook(briefs_project / "notebooks" / "free.ipynb",
+                              "regions = None\ndomain = None\nregion = None")
+    (briefs_project / "parameters" / "free.yaml").write_text(
+        "notebook: notebooks/free.ipynb\nparameters: {regions: [340421, 340422]}\n",
+        encoding="utf-8")
+    batch = load_batch(write_batch(briefs_project, """\
+        briefs:
+          - free
+          - brief: free
+            output: free-2
+            parameters: {regions: null, domain: housing, region: 340400}
+        """))
+    assert batch.runs[0].parameters == {"regions": ["340421", "340422"]}
+    assert batch.runs[1].parameters == {"regions": None, "domain": "housing", "region": "340400"}
+    message = problems_of(briefs_project, """\
+        briefs:
+          - brief: free
+            parameters: {regions: [340421, 999999]}
+        """)
+    assert "unknown region code '999999'" in message
