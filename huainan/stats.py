@@ -1,7 +1,8 @@
 """Observed statistics: the long table, the indicator catalogue, national county tables.
 
 Everything here reads ``data/stats/`` (built by ``python -m huainan.stats_build`` from the
-shared census tables and bulletins; see that module for the sources and the choices made).
+shared census tables and bulletins; ``data/stats/README.md`` and that module describe the sources,
+the base populations and the choices made).
 
 The long table (:func:`observations`)
 ------------------------------------

@@ -320,6 +320,25 @@ def test_national_table_fixes_known_errors_of_the_tabulation():
     assert {"150703", "410182", "650421", "653022"} <= set(disc.region_code)
 
 
+def test_base_populations_of_the_education_measures():
+    nc = stats.national_counties()
+    ok = nc["pop_age_15plus"].gt(0) & nc["illiteracy_rate"].notna()
+    # illiteracy_rate is over people aged 15+: illiterate_15plus / pop_age_15plus × 100 gives the
+    # printed rate (2 decimals) for every county …
+    rate = nc["illiterate_15plus"] / nc["pop_age_15plus"] * 100
+    assert ((rate - nc["illiteracy_rate"]).abs()[ok] <= 0.0051).all()
+    # (over the total population it would match none: the bulletins' definition differs)
+    total = nc["illiterate_15plus"] / nc["population"] * 100
+    assert not ((total - nc["illiteracy_rate"]).abs()[ok] <= 0.0051).any()
+    # … and the education counts cover people aged 6+: everyone except the under-5s and part of
+    # the 5–9 band (大通区: 165,671 − 9,217 aged 0–4 = 156,454 ≥ 154,379 ≥ 156,454 − 10,337
+    # aged 5–9, census_county_2020.xlsx row 1107: 5599 + 4738)
+    assert (nc["pop_age_6plus"] <= nc["population"] - nc["pop_age_0_4"])[ok].all()
+    row = nc.set_index("code").loc["340402"]
+    assert row["population"] - row["pop_age_0_4"] - 10_337 <= row["pop_age_6plus"] <= \
+        row["population"] - row["pop_age_0_4"]
+
+
 def test_national_table_2010_has_2010_codes():
     nc = stats.national_counties(2010).set_index("code")
     assert nc.at["341521", "name"] == "寿县" and nc.at["341521", "prefecture_code"] == "341500"
