@@ -722,7 +722,7 @@ def national_counties_2010(yb: Yearbook) -> pd.DataFrame:
 
     Prefecture rows (code ``xxxx00``) are aggregates and dropped unless no unit is coded under
     them (then they are county-level units, e.g. 东莞市). Units the 2010 table lists without a
-    code (大兴安岭's 加格达奇 …) cannot be keyed and are left out.
+    code (10 units: 大兴安岭's 加格达奇 …, 723,407 people) cannot be keyed and are left out.
     """
     f = yb.frame
     coded = f[f["code"].notna() & f["code"].str.fullmatch(r"\d{6}")].copy()

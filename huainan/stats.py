@@ -472,7 +472,8 @@ def national_counties(year: int = 2020) -> pd.DataFrame:
         2020: the 2,990 county-level units of the 2020 county tabulation (code GB/T 2260, plus
         codes ending 71–79 for development zones and other functional areas). 2010: the 2,861
         coded county-level units of the 2010 yearbook table, with 2010 codes (寿县 = 341521 in
-        六安市); the 2010 table has about 20 units without a code (e.g. 加格达奇), left out.
+        六安市). The 2010 table lists 10 units without a code (大兴安岭's 加格达奇, 松岭区, 新林区,
+        呼中区; 平桂管理区; 西沙群岛; Qinghai's 芒崖, 柴旦 and 冷湖行委: 723,407 people), left out.
 
     Returns
     -------
