@@ -54,13 +54,15 @@ def briefs(
 @app.command()
 def template(
     out: Annotated[Path, typer.Argument(help="Output .xlsx file (its folder must exist).")],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite OUT if it exists (it may be a filled template).")] = False,
 ) -> None:
     """Write the Excel template officials fill: 填表说明 + one sheet per domain, 2021–2025."""
     from huainan.errors import HuainanError
     from huainan.template import write_template
 
     try:
-        path = write_template(out)
+        path = write_template(out, overwrite=force)
     except (HuainanError, OSError) as exc:
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(1) from exc

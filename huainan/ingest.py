@@ -648,9 +648,10 @@ def ingest(
     Parameters
     ----------
     path : path
-        CSV/TXT (any encoding :func:`huainan.tables.decode_bytes` accepts) or XLSX (every sheet
-        with 指标 and region columns is read; other sheets, such as the template's 填表说明, are
-        skipped and listed in the report). Layouts: module docstring.
+        CSV/TXT (any encoding :func:`huainan.tables.decode_bytes` accepts) or XLSX (every visible
+        sheet with 指标 and region columns is read; other sheets, such as the template's 填表说明,
+        are skipped and listed in the report; hidden sheets are not read). Layouts: module
+        docstring.
     store : path, optional
         Store folder; default ``<data>/monitoring`` (:func:`huainan.monitoring.store_dir`).
     dry_run : bool, default False

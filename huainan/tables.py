@@ -398,14 +398,18 @@ def _excel_text(value: object, number_format: str) -> str:
     return str(value)
 
 
-def sheet_names(path: str | Path) -> list[str]:
-    """Return the worksheet names of an Excel workbook (``[]`` for a CSV/TXT file)."""
+def sheet_names(path: str | Path, *, include_hidden: bool = False) -> list[str]:
+    """Return the worksheet names of an Excel workbook in order (``[]`` for a CSV/TXT file).
+
+    Hidden sheets (lookup lists, old versions) are left out unless ``include_hidden``.
+    """
     path = Path(path)
     if _file_kind(path) != "xlsx":
         return []
     wb = _open_workbook(path, data_only=True)
     try:
-        return [ws.title for ws in wb.worksheets]
+        return [ws.title for ws in wb.worksheets
+                if include_hidden or ws.sheet_state == "visible"]
     finally:
         wb.close()
 
@@ -437,8 +441,9 @@ def _read_excel_grid(path: Path, sheet: str | None) -> _Grid:
     wb_f = _open_workbook(path, data_only=False)
     try:
         names = [ws.title for ws in wb.worksheets]
-        if sheet is None:
-            sheet = names[0]
+        if sheet is None:  # the first visible sheet
+            sheet = next((ws.title for ws in wb.worksheets if ws.sheet_state == "visible"),
+                         names[0])
         elif sheet not in names:
             raise IngestError(f"no sheet named {sheet!r}; the workbook has {names}", path=path)
         ws, ws_f = wb[sheet], wb_f[sheet]
@@ -759,7 +764,7 @@ def read_table(
         ``.csv``/``.txt``/``.tsv`` (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GBK or GB18030; comma or
         tab separated) or ``.xlsx``.
     sheet : str, optional
-        Worksheet (Excel only); default the first.
+        Worksheet (Excel only); default the first visible one.
     text_columns, number_columns : iterable of str, optional
         Force a column's kind (clean names, e.g. ``"2020年"``); by default it is decided from the
         header and the cells (module docstring). An unknown name raises.

@@ -74,17 +74,24 @@ def _prompt(unit: str, cumulative: bool) -> str:
     return text
 
 
-def write_template(path: str | os.PathLike) -> Path:
+def write_template(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """Write the monitoring template workbook to ``path`` (atomically) and return the path.
 
     Parameters
     ----------
     path : path
         Output ``.xlsx`` file; its folder must exist.
+    overwrite : bool, default False
+        Replace an existing file. Off by default: the file may be a template someone filled.
 
     Returns
     -------
     Path
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is False.
 
     Notes
     -----
@@ -103,6 +110,9 @@ def write_template(path: str | os.PathLike) -> Path:
     (['填表说明', '幼有所育', '学有所教'], 'nursery_places_per_1000', 18)
     """
     path = Path(path)
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists (it may be a filled template); choose another name "
+                              "or pass overwrite=True (huainan template --force)")
     ind = plan.indicators()
     units = regions.units()
     rows_regions = [*zip(units["code"], units["name_zh"], strict=True),

@@ -339,3 +339,19 @@ def test_property_formatted_integers_read_back(tmp_path_factory, n, grouped, ful
     p = tmp_path_factory.mktemp("prop") / "n.csv"
     _write(p, f'地区,数值\n寿县,"{text}"\n')
     assert read_table(p)["数值"].tolist() == [float(n)]
+
+
+def test_hidden_sheets_are_not_the_default_and_not_listed(tmp_path):
+    from huainan.tables import sheet_names
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "lists"
+    wb.active.append(["代码", "名称"])
+    wb.active.sheet_state = "hidden"
+    data = wb.create_sheet("数据")
+    data.append(["地区", "数值"])
+    data.append(["寿县", 1.5])
+    p = tmp_path / "h.xlsx"
+    wb.save(p)
+    assert sheet_names(p) == ["数据"] and sheet_names(p, include_hidden=True) == ["lists", "数据"]
+    assert read_table(p).attrs["sheet"] == "数据"

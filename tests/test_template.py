@@ -131,3 +131,14 @@ def test_text_typed_past_validation_is_refused_with_sheet_and_cell(tmp_path):
     wb.save(out)
     with pytest.raises(Exception, match="row 5, column '2024年'"):
         ingest(out, store=tmp_path / "s")
+
+
+def test_an_existing_file_is_not_overwritten_without_force(tmp_path):
+    out = tmp_path / "filled.xlsx"
+    out.write_bytes(b"a filled template")
+    runner = CliRunner()
+    res = runner.invoke(app, ["template", str(out)])
+    assert res.exit_code == 1 and "exists" in res.output
+    assert out.read_bytes() == b"a filled template"
+    res = runner.invoke(app, ["template", str(out), "--force"])
+    assert res.exit_code == 0 and openpyxl.load_workbook(out).sheetnames[0] == README_SHEET
