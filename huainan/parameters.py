@@ -439,8 +439,9 @@ def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) ->
         if not ok:
             continue
         try:
-            product = output.format(**values)
-            shown = title.format(**values) if title else None
+            context = {**_names(values), **values}
+            product = output.format(**context)
+            shown = title.format(**context) if title else None
         except (KeyError, IndexError, ValueError) as exc:
             problems.add(label, f"cannot fill 'output'/'title' from the parameters ({exc!r}); "
                          "placeholders must name parameters, e.g. domain-{domain}")
@@ -452,6 +453,27 @@ def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) ->
         runs.append(BriefRun(name=product, brief=name, notebook=notebook, parameters=values,
                              title=shown, defined_in=label))
     return runs
+
+
+def _names(values: dict[str, Any]) -> dict[str, str]:
+    """Names usable in ``output``/``title`` besides the parameters: ``{domain_zh}``/``{domain_en}``
+    for a domain id, ``{region_zh}`` for a region code (the same for any parameter so named).
+
+    Examples
+    --------
+    >>> _names({"domain": "health", "year": 2025})
+    {'domain_zh': '病有所医', 'domain_en': 'Health care'}
+    """
+    out = {}
+    for name, value in values.items():
+        if name in DOMAIN_PARAMETERS and value in domains.DOMAIN_IDS:
+            d = domains.get(value)
+            out[f"{name}_zh"], out[f"{name}_en"] = d.zh, d.en
+        elif name in REGION_PARAMETERS and isinstance(value, str):
+            from huainan import regions
+
+            out[f"{name}_zh"] = regions.name(value)
+    return out
 
 
 def _read_brief(name, pdir, root, problems, where):

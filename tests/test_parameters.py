@@ -259,3 +259,14 @@ def test_region_and_domain_values_are_text_even_with_a_none_default(briefs_proje
             parameters: {regions: [340421, 999999]}
         """)
     assert "unknown region code '999999'" in message
+
+
+def test_titles_can_name_the_domain_in_chinese(briefs_project):
+    batch = load_batch(write_batch(briefs_project, """\
+        briefs:
+          - brief: note
+            title: "{domain_zh}（{domain_en}）· {year}年"
+            parameters: {year: 2023}
+        """))
+    assert [r.title for r in batch.runs] == ["病有所医（Health care）· 2023年",
+                                             "老有所养（Elderly care）· 2023年"]
