@@ -28,8 +28,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hashlib
-import importlib
-import importlib.util
 import math
 import os
 import re
@@ -39,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from huainan import monitoring, plan, regions
+from huainan import monitoring, plan, regions, stats
 from huainan.errors import DataValidationError, IngestError, UnitError
 from huainan.tables import (
     MISSING_REASONS,
@@ -59,9 +57,9 @@ __all__ = [
     "resolve_region", "validate_store",
 ]
 
-#: Years a monitoring value may carry (as :data:`huainan.stats.YEAR_RANGE`: the 2010 census
-#: is the earliest figure kept, 2025 the plan's last year).
-YEAR_RANGE = (2010, 2025)
+#: Years a monitoring value may carry: the same as the statistics (:data:`huainan.stats.YEAR_RANGE`,
+#: the 2010 census to 2025, the plan's last year).
+YEAR_RANGE: tuple[int, int] = stats.YEAR_RANGE
 
 _ROLES: dict[str, tuple[str, ...]] = {
     "region_code": ("区划代码", "行政区划代码", "代码", "region_code"),
@@ -90,18 +88,6 @@ _TRAILING_BRACKET = re.compile(r"^(?P<name>.*\S)\((?P<inner>[^()]+)\)$")
 def _key(text: str) -> str:
     """Matching key of a name or id: NFKC, no whitespace or quotes, ASCII lower-cased."""
     return re.sub(r"[\s“”‘’\"']", "", normalize_text(text)).lower()
-
-
-def _stats_module():
-    """``huainan.stats`` if it exists (it is built in parallel, issue 3), else None."""
-    if importlib.util.find_spec("huainan.stats") is None:
-        return None
-    return importlib.import_module("huainan.stats")
-
-
-def _stats_catalog() -> pd.DataFrame | None:
-    stats = _stats_module()
-    return None if stats is None else stats.indicator_catalog()
 
 
 def catalogue() -> pd.DataFrame:
@@ -158,15 +144,12 @@ def catalogue() -> pd.DataFrame:
         linked = r.indicator_id if isinstance(r.indicator_id, str) else None
         add(r.metric_id, normalize_text(r.metric_zh), r.unit, r.domain, r.section,
             alias_of=linked)
-    stats_cat = _stats_catalog()
-    if stats_cat is not None:
-        for r in stats_cat.itertuples():
-            add(r.id, r.name_zh, r.unit, r.domain, "stats")
-            for alias in str(getattr(r, "aliases", "") or "").split(";"):
-                if alias.strip() and alias != "nan":
-                    add(r.id, normalize_text(alias), r.unit, r.domain, "stats")
-            entries[r.id]["max_value"] = pd.to_numeric(getattr(r, "max_value", None),
-                                                       errors="coerce")
+    for r in stats.indicator_catalog().itertuples():
+        add(r.id, r.name_zh, r.unit, r.domain, "stats")
+        for alias in (r.aliases if isinstance(r.aliases, str) else "").split(";"):
+            if alias.strip():
+                add(r.id, normalize_text(alias), r.unit, r.domain, "stats")
+        entries[r.id]["max_value"] = pd.to_numeric(r.max_value, errors="coerce")
     out = pd.DataFrame([
         {**{k: e[k] for k in ("indicator", "name_zh", "unit", "domain", "origin")},
          "names": tuple(e["names"]), "units": tuple(e["units"]), "ids": tuple(e["ids"]),
@@ -793,7 +776,8 @@ class StoreCheck:
     problems : list of str
         Everything wrong (empty when the store is sound).
     stats_rows : int or None
-        Rows of :func:`huainan.stats.observations` checked (None when that module is absent).
+        Rows of :func:`huainan.stats.observations` loaded and validated (None when they failed
+        validation; the error is then one of ``problems``).
     """
 
     path: str
@@ -864,11 +848,9 @@ def validate_store(store: str | os.PathLike | None = None) -> StoreCheck:
             problems.append(f"{path}, line {back.idxmax()}: ingest time earlier than the line "
                             "before (lines were reordered or inserted by hand)")
     stats_rows = None
-    stats = _stats_module()
-    if stats is not None:
-        try:
-            stats_rows = len(stats.observations())
-        except DataValidationError as exc:
-            problems.append(f"statistics: {exc}")
+    try:
+        stats_rows = len(stats.observations())
+    except DataValidationError as exc:
+        problems.append(f"statistics: {exc}")
     return StoreCheck(str(path), lines, keys, superseded, problems, stats_rows)
 

@@ -374,3 +374,13 @@ def test_concurrent_ingests_lose_nothing(tmp_path):
     hist = monitoring.observations(current_only=False, provenance=True, store=tmp_path / "s")
     assert sorted(hist["revision"]) == [1, 2]  # the lock serialised them
     assert validate_store(tmp_path / "s").ok
+
+
+def test_catalogue_refuses_one_id_with_two_units(monkeypatch):
+    from huainan import stats
+
+    real = stats.indicator_catalog()
+    clash = real[real["id"] == "life_expectancy"].assign(unit="年")
+    monkeypatch.setattr(stats, "indicator_catalog", lambda: clash)
+    with pytest.raises(DataValidationError, match="'岁' in 专栏2 but '年' in the statistics"):
+        catalogue()
