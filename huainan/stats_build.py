@@ -281,7 +281,7 @@ RAW_MAP: dict[str, str | Skip] = {
     "beds_social_work_institutions": Skip("beds of all residential social-work institutions: "
                                           "not comparable with the elderly-care bed indicators"),
     # housing
-    "old_community_renovation_completed": "old_residential_renovation",
+    "old_community_renovation_completed": "old_residential_renovation_to_date",
     "old_community_renovation_households": "old_residential_renovation_households",
     "old_community_renovation_floor_area": "old_residential_renovation_floor_area",
     "old_community_renovation_in_progress": "old_residential_renovation_in_progress",

@@ -366,11 +366,12 @@ INDICATORS: tuple[Indicator, ...] = (
               "Share of households in bought dwellings", "%", "housing", "neutral",
               "Source of the dwelling: 购买 (new, second-hand or 经济适用/两限/原公有住房; "
               "long-form sample).", max_value=_P),
-    Indicator("old_residential_renovation", "城镇老旧小区改造（个）",
-              "Old urban residential compounds renovated", "个", "housing", "higher_better",
-              "Plan indicator (专栏2, five-year cumulative). Observed values are cumulative "
-              "from 2021 to the year given (the note says which years).", _BULLETIN,
-              aliases=("城镇老旧小区改造",)),
+    Indicator("old_residential_renovation_to_date", "城镇老旧小区改造（2021年起累计）",
+              "Old urban residential compounds renovated since 2021 (running total)", "个",
+              "housing", "higher_better",
+              "Running total of the plan indicator old_residential_renovation (专栏2, "
+              "five-year cumulative [430]) from 2021 to the year given (the note says which "
+              "years); huainan.progress compares it with the linear path.", _BULLETIN),
     Indicator("old_residential_renovation_households", "城镇老旧小区改造惠及户数",
               "Households in renovated old compounds", "户", "housing", "higher_better",
               "Households covered; period in the note.", _BULLETIN),
