@@ -24,7 +24,8 @@ source_sha256      SHA-256 of the ingested file's bytes
 
 Nothing is ever deleted or rewritten: an ingest appends lines (the old bytes stay a prefix of the
 new file) by writing a temporary file in the same folder, flushing it to disk and moving it over the
-store with :func:`os.replace`, under an exclusive lock. Readers see the old store or the new one.
+store with :func:`os.replace` (:func:`huainan.atomic.write_bytes`), under an exclusive lock.
+Readers see the old store or the new one.
 """
 
 from __future__ import annotations
@@ -35,13 +36,13 @@ import io
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
+from huainan.atomic import write_bytes
 from huainan.errors import DataValidationError
 from huainan.paths import data_dir
 
@@ -264,29 +265,6 @@ def locked(store: str | os.PathLike | None = None) -> Iterator[Path]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def replace_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder + fsync + rename.
-
-    On any error the temporary file is removed and ``path`` is untouched.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable (POSIX)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 def append(rows: pd.DataFrame, store: str | os.PathLike | None = None) -> Path:
     """Append ``rows`` (columns :data:`COLUMNS`, already validated) to the store atomically.
 
@@ -305,5 +283,5 @@ def append(rows: pd.DataFrame, store: str | os.PathLike | None = None) -> Path:
     if old and not old.endswith(b"\n"):
         raise DataValidationError("the store file does not end with a newline; it was edited "
                                   "outside huainan — restore it from git", path=path)
-    replace_atomically(path, old + format_lines(rows))
+    write_bytes(path, old + format_lines(rows))
     return path

@@ -22,7 +22,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from huainan import domains, plan, regions
-from huainan.monitoring import replace_atomically
+from huainan.atomic import write_bytes
 
 #: Years the template asks for (the plan period).
 YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024, 2025)
@@ -180,5 +180,5 @@ def write_template(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
-    replace_atomically(path, buf.getvalue())
+    write_bytes(path, buf.getvalue())
     return path
