@@ -139,3 +139,25 @@ def build_stats(
     written = write_files(files)
     for path in sorted(files):
         typer.echo(f"{'wrote    ' if path in written else 'unchanged'} {path}")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(
+        "--port", "-p", min=1, max=65535, help="Port on 127.0.0.1 (default 8866).")] = 8866,
+    preheat: Annotated[bool, typer.Option(
+        "--preheat/--no-preheat", help="Keep one executed kernel ready per app (default on).")
+    ] = True,
+) -> None:
+    """Serve the Voila apps for officials (notebooks/apps/) on http://127.0.0.1:PORT/.
+
+    Uses notebooks/apps/voila.json (no source code, no tracebacks, preheated kernels, idle
+    kernels culled). Runs until Ctrl-C. Exit code 1 if the port is busy.
+    """
+    from huainan.server import serve as run
+
+    try:
+        run(port, preheat=preheat)
+    except (OSError, FileNotFoundError) as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(1) from exc

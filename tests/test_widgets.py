@@ -1,0 +1,184 @@
+"""The app builders (huainan.widgets) without a browser: data selection, tables, redraws, and
+failures shown as a plain Chinese message with the details in the server log."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import pytest
+
+from huainan import observed, stats, widgets
+
+PNG = b"\x89PNG"
+
+
+@pytest.fixture(scope="module")
+def obs():
+    return observed.all_observations()
+
+
+def _monitoring(*rows):
+    """Monitoring-store rows (region, year, indicator, value, unit) in the long format."""
+    return pd.DataFrame([{"region_code": r, "year": y, "area": "total", "indicator": i,
+                          "unit": u, "value": float(v), "source": "测试报表", "source_ref": "t",
+                          "note": "", "origin": "monitoring"} for r, y, i, v, u in rows])
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture
+def server_log():
+    widgets.server_log()
+    cap = _Capture()
+    widgets.LOG.addHandler(cap)
+    yield cap
+    widgets.LOG.removeHandler(cap)
+
+
+# ------------------------------------------------------------------------------------------
+# failures: a friendly message on screen, the traceback in the log
+# ------------------------------------------------------------------------------------------
+
+def test_a_failing_chart_shows_the_friendly_message_and_logs_the_traceback(server_log):
+    panel = widgets.ChartPanel("测试图")
+
+    def broken():
+        raise ZeroDivisionError("boom")
+
+    panel.show("k", broken)
+    assert panel.widget.children == (panel.error,)
+    assert "测试图：" + widgets.FAILURE_ZH in panel.error.value
+    assert "ZeroDivisionError" not in panel.error.value
+    assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in server_log.records)
+
+
+def test_a_failing_screen_is_replaced_by_the_message(server_log):
+    def build():
+        raise KeyError("no such indicator")
+
+    w = widgets.guard("规划监测", build)
+    assert widgets.FAILURE_ZH in w.value and "KeyError" not in w.value
+    assert server_log.records[-1].levelno == logging.ERROR
+
+
+def test_messages_escape_text():
+    assert "&lt;b&gt;" in widgets.message_html("<b>", "warn")
+    with pytest.raises(ValueError):
+        widgets.message_html("x", "fatal")
+
+
+# ------------------------------------------------------------------------------------------
+# data for the regional view
+# ------------------------------------------------------------------------------------------
+
+def test_unit_values_per_1000_residents(obs):
+    v = widgets.unit_values(obs, "pop_age_60plus", 2020, basis="per_1000", unit="人")
+    row = v.set_index("region_code").loc["340402"]
+    # 大通区: 36,441 people aged 60+ / 165,671 residents × 1,000 = 219.96 (2020 census)
+    assert row["raw"] == 36441 and row["denominator"] == 165671
+    assert row["value"] == pytest.approx(219.96, abs=0.005)
+    assert row["unit"] == "人/千人"
+    assert len(v) == 7 and v["value"].notna().all()
+
+
+def test_unit_values_convert_wan_units_before_dividing(obs):
+    o = _monitoring(("340402", 2023, "nursery_places", 0.03, "万个"))
+    v = widgets.unit_values(o, "nursery_places", 2023, basis="per_1000", unit="万个")
+    # 0.03 万个 = 300 places; / 165,671 residents (2020 census) × 1,000 = 1.8108
+    assert v.set_index("region_code").loc["340402", "value"] == pytest.approx(1.8108, abs=1e-4)
+    assert v["unit"].iloc[0] == "个/千人"
+    assert v["value"].isna().sum() == 6  # the other six reported nothing: no data, not zero
+
+
+def test_indicator_choices_offer_census_and_ingested_indicators(obs):
+    both = pd.concat([obs, _monitoring(("340421", 2023, "physicians_per_1000", 2.1, "人"))],
+                     ignore_index=True)
+    c = widgets.indicator_choices(both).set_index("indicator")
+    assert c.loc["share_age_60plus", "years"] == [2020, 2010]
+    assert c.loc["share_age_60plus", "national_column"] == "share_age_60plus"
+    assert c.loc["physicians_per_1000", "origin"] == "监测报送"
+    assert c.loc["physicians_per_1000", "national_column"] == ""
+    # plan order of domains, the census denominators (context) last
+    assert c["domain"].iloc[0] == "childcare" and c["domain"].iloc[-1] == "context"
+
+
+def test_percentiles_turn_counts_into_rates_first(obs):
+    c = widgets.indicator_choices(obs).set_index("indicator", drop=False)
+    pr = widgets.percentile_table(c.loc["pop_age_60plus"], 2020, "per_1000")
+    nat = stats.national_counties(2020)
+    rate = nat["pop_age_60plus"] / nat["population"] * 1000
+    dt = pr[(pr["region_code"] == "340402") & (pr["scope"] == "china")].iloc[0]
+    mine = 36441 / 165671 * 1000
+    # mid-rank percentile: share of counties below plus half the ties
+    expected = 100 * ((rate < mine - 1e-9).sum() + 0.5 * ((rate - mine).abs() <= 1e-9).sum()) \
+        / rate.notna().sum()
+    assert dt["percentile"] == pytest.approx(expected)
+    assert widgets.percentile_table(c.loc["pop_age_60plus"], 2010, "raw") is None
+
+
+def test_disparity_rows_say_what_was_left_out(obs):
+    v = widgets.unit_values(obs, "share_age_60plus", 2020, unit="%")
+    v.loc[v["region_code"] == "340422", "value"] = float("nan")
+    rows, note = widgets.disparity_rows(v, stats.census_denominators("population", 2020))
+    assert rows.set_index("指标").loc["单元数（有数据）", "数值"] == "6 / 7"
+    assert "1 个区县无数据" in note
+
+
+# ------------------------------------------------------------------------------------------
+# the screens, driven in Python
+# ------------------------------------------------------------------------------------------
+
+def test_monitor_domain_and_stage(obs):
+    app = widgets.MonitorApp(obs)
+    assert bytes(app.chart.image.value).startswith(PNG)
+    app.domain.value = "elderly_care"
+    assert app.table.value.count("<tr>") == 1 + 4  # header + the four 老有所养 indicators
+    assert {v for _, v in app.indicator.options} == {
+        "nursing_bed_share", "new_area_elderly_facility_compliance",
+        "pension_insurance_coverage", "elderly_care_beds_total"}
+    # binding (约束性) first
+    assert app.indicator.options[0][1] == "nursing_bed_share"
+    app.stage.value = "midterm"
+    assert "使用截至2023年的观测值" in app.status.value
+
+
+def test_monitor_uses_reported_values(obs):
+    both = pd.concat([obs, _monitoring(("340400", 2023, "nursery_places_per_1000", 2.0, "个"))],
+                     ignore_index=True)
+    app = widgets.MonitorApp(both)
+    app.domain.value = "childcare"
+    # 0.9 (2020) → 2.0 (2023), target 4.6: R = 0.79, needs acceleration (progress.assess)
+    assert "需加快" in app.table.value and "2023" in app.table.value
+    assert app.indicator.value == "nursery_places_per_1000"  # the one with data is shown first
+
+
+def test_regions_basis_only_for_counts(obs):
+    app = widgets.RegionsApp(obs)
+    assert app.indicator.value == "share_age_60plus" and app.basis.disabled
+    before = app.bars.image.value
+    app.indicator.value = "pop_age_60plus"
+    assert not app.basis.disabled
+    assert app.bars.image.value != before and bytes(app.choropleth.image.value).startswith(PNG)
+    bars = app.bars.image.value
+    app.basis.value = "per_1000"
+    assert app.bars.image.value != bars
+    assert "在全国" in app.percentiles.value
+
+
+def test_whatif_sliders(obs):
+    app = widgets.WhatIfApp(obs)
+    table, chart = app.projections.value, app.chart.image.value
+    app.supply.value = 12.0
+    assert app.projections.value != table and "按供给年增长 12.0%" in app.projections.value
+    app.population.value = 0.5
+    assert app.chart.image.value != chart
+    app.standard.value = "community_service_space"
+    assert "暂无该类设施面积的统计口径" in app.capacity.value
