@@ -15,7 +15,10 @@ as a fresh process (interpreter start and imports included):
    manifest and index included);
 3. **rerun** — the same command again without ``--force``: nothing changed, every brief is reused.
 
-Prints the seconds of each and the ratios to the loop with the goals (batch ≤ 0.6×, rerun ≤ 0.05×).
+Prints the seconds of each and the ratios to the loop with the goals (batch ≤ 0.6×, rerun ≤ 0.05×),
+and the machine's parallel ceiling at that moment (``jobs`` processes of pure arithmetic vs the same
+work in turn): briefs are CPU-bound (kernel start, imports, pandas, matplotlib), so on 2 shared
+cores the batch ratio cannot go below 1 / ceiling.
 All three run on a snapshot: ``huainan/``, ``notebooks/``, ``parameters/`` and ``data/`` are copied
 to a temporary folder first and put first on ``PYTHONPATH`` (the kernel inherits it), so edits
 made in the working tree meanwhile (which change the package hash and defeat reuse) do not disturb
@@ -85,12 +88,43 @@ def snapshot(dest: Path) -> dict[str, str]:
     for part in ("huainan", "notebooks", "parameters", "data"):
         shutil.copytree(REPO_ROOT / part, dest / part, ignore=ignore)
     path = os.pathsep.join(p for p in (str(dest), os.environ.get("PYTHONPATH")) if p)
-    return {**os.environ, "PYTHONPATH": path}
+    return {**os.environ, "PYTHONPATH": path, "HUAINAN_BENCH_SNAPSHOT": str(dest)}
+
+
+def _spin(n: int) -> float:
+    t0 = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i * i
+    return time.perf_counter() - t0
+
+
+def parallel_ceiling(jobs: int, n: int = 20_000_000) -> float:
+    """Speed-up of ``jobs`` processes of pure arithmetic over running them in turn, now.
+
+    On a shared or hyper-threaded machine this is well below ``jobs``: no batch of CPU-bound
+    notebooks can beat it, so it is printed next to the batch's ratio.
+    """
+    import multiprocessing
+
+    t0 = time.perf_counter()
+    for _ in range(jobs):
+        _spin(n)
+    sequential = time.perf_counter() - t0
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        pool.map(_spin, [n] * jobs)  # warm-up: start the workers
+        t0 = time.perf_counter()
+        pool.map(_spin, [n] * jobs)
+        parallel = time.perf_counter() - t0
+    return sequential / parallel
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+    """Run ``cmd`` in the snapshot (its folder is the working directory: ``python -c`` puts the
+    working directory first on ``sys.path``); return seconds and the finished process."""
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env)
+    proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env,
+                          cwd=env["HUAINAN_BENCH_SNAPSHOT"])
     return time.perf_counter() - t0, proc
 
 
@@ -139,7 +173,8 @@ def main() -> None:
         print(f"batch {spec.name} ({spec.path}): {len(spec.runs)} brief(s): "
               f"{', '.join(r.name for r in spec.runs)}")
         (tmp / "loop").mkdir()
-        t_loop, proc = timed([sys.executable, __file__, "--batch", batch,
+        ceiling_before = parallel_ceiling(args.jobs)
+        t_loop, proc = timed([sys.executable, str(Path(__file__).resolve()), "--batch", batch,
                               "--loop-into", str(tmp / "loop")], env)
         if proc.returncode:
             sys.exit(f"the loop failed:\n{proc.stderr[-2000:]}")
@@ -149,6 +184,11 @@ def main() -> None:
         t_batch, forced = huainan_briefs(batch, tmp / "runs", args.jobs, True, env)
         print(f"batch  (huainan briefs --jobs {args.jobs} --force):    {t_batch:7.2f} s  "
               f"{t_batch / t_loop:5.2f}× loop (goal ≤ {GOAL_BATCH}×)  {forced['counts']}")
+
+        ceiling = (ceiling_before + parallel_ceiling(args.jobs)) / 2
+        print(f"         parallel ceiling (before loop, after batch): {args.jobs} processes of pure "
+              f"arithmetic run {ceiling:.2f}× faster than in turn → no batch beats "
+              f"{1 / ceiling:.2f}× loop here")
 
         last = forced
         for attempt in range(1, args.retries + 1):
