@@ -148,16 +148,20 @@ def serve(
     preheat: Annotated[bool, typer.Option(
         "--preheat/--no-preheat", help="Keep one executed kernel ready per app (default on).")
     ] = True,
+    prerender: Annotated[bool, typer.Option(
+        "--prerender/--no-prerender",
+        help="Fill the chart cache in the background at low priority (default on).")] = True,
 ) -> None:
     """Serve the Voila apps for officials (notebooks/apps/) on http://127.0.0.1:PORT/.
 
     Uses notebooks/apps/voila.json (no source code, no tracebacks, preheated kernels, idle
-    kernels culled). Runs until Ctrl-C. Exit code 1 if the port is busy.
+    kernels culled). Runs until Ctrl-C. Exit code 1 if the port is busy, else Voila's.
     """
     from huainan.server import serve as run
 
     try:
-        run(port, preheat=preheat)
+        code = run(port, preheat=preheat, prerender=prerender)
     except (OSError, FileNotFoundError) as exc:
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(1) from exc
+    raise typer.Exit(code)

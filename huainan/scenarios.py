@@ -311,14 +311,15 @@ def projection_basis(indicator_id: str) -> str:
     ...                                "old_residential_renovation", "life_expectancy")]
     ['per_capita', 'total', 'cumulative', 'not_modelled']
     """
-    ind = plan.indicator(indicator_id)
+    return _basis(indicator_id, bool(plan.indicator(indicator_id)["cumulative"]))
+
+
+def _basis(indicator_id: str, cumulative: bool) -> str:
     if indicator_id in PER_CAPITA:
         return "per_capita"
     if indicator_id in TOTALS:
         return "total"
-    if bool(ind["cumulative"]):
-        return "cumulative"
-    return "not_modelled"
+    return "cumulative" if cumulative else "not_modelled"
 
 
 @dataclass(frozen=True)
@@ -404,7 +405,7 @@ def project_indicators(assumptions: Assumptions, *, observations: pd.DataFrame |
     obs = observations
     rows = []
     for r in table.itertuples(index=False):
-        basis = projection_basis(r.indicator_id)
+        basis = _basis(r.indicator_id, bool(r.cumulative))
         rec = {c: getattr(r, c) for c in ("indicator_id", "domain", "domain_zh", "name_zh",
                                            "unit", "attribute", "direction", "target_year",
                                            "target_text", "target_value", "reference_value")}

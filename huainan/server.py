@@ -16,7 +16,8 @@ officials see and how kernels are managed:
 
 The command line adds the port, ``--Voila.port_retries=0`` (a busy port is an error, not a silent
 move to the next one) and, with ``preheat=False``, turns preheating off (for measuring cold
-starts in ``benchmarks/bench_apps.py``).
+starts in ``benchmarks/bench_apps.py``). Next to Voila, :func:`serve` fills the shared chart cache
+in the background (:func:`huainan.widgets.prerender`), so control changes are answered from it.
 """
 
 from __future__ import annotations
@@ -99,8 +100,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(port: int = DEFAULT_PORT, *, preheat: bool = True) -> None:
-    """Replace this process by Voila serving the apps (Ctrl-C stops it).
+def prerender_command() -> list[str]:
+    """The command that fills the chart cache (:func:`huainan.widgets.prerender`)."""
+    return [sys.executable, "-c", "from huainan.widgets import prerender; prerender()"]
+
+
+def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = True) -> int:
+    """Serve the apps until Ctrl-C (or SIGTERM); return Voila's exit code.
+
+    Voila runs as a child process in :data:`APPS_DIR`; with ``prerender`` a second child,
+    at low priority (``nice`` 10), fills the chart cache (:func:`huainan.widgets.prerender`:
+    minutes of CPU the first time after the data or code changed, nothing afterwards) and is
+    stopped, by its PID, when Voila stops. SIGTERM sent to this process is passed on to Voila.
 
     Raises
     ------
@@ -114,17 +125,33 @@ def serve(port: int = DEFAULT_PORT, *, preheat: bool = True) -> None:
             raise FileNotFoundError(f"{needed} is missing")
     if not port_free(port):
         raise OSError(f"port {port} on {HOST} is already in use; choose another with --port")
-    cmd = voila_command(port, preheat=preheat)
     print(f"淮南市公共服务规划应用：{url(port)}  (Ctrl-C 停止 / to stop)", flush=True)
-    os.chdir(APPS_DIR)
-    os.execv(cmd[0], cmd)
+    voila = subprocess.Popen(voila_command(port, preheat=preheat), cwd=APPS_DIR)
+    warm = (subprocess.Popen(prerender_command(), stdin=subprocess.DEVNULL,
+                             preexec_fn=lambda: os.nice(10))
+            if prerender else None)
+    previous = signal.signal(signal.SIGTERM, lambda *_: voila.terminate())
+    try:
+        while True:
+            try:
+                return voila.wait()
+            except KeyboardInterrupt:  # Ctrl-C reached Voila too (same process group)
+                continue
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if voila.poll() is None:
+            stop(voila)
+        if warm is not None and warm.poll() is None:
+            warm.terminate()
+            warm.wait(30)
 
 
 # ---------------------------------------------------------------------------------------------
 # running the server in the background (browser tests, benchmarks)
 # ---------------------------------------------------------------------------------------------
 
-def start(port: int, *, preheat: bool = True, log: Path | None = None) -> subprocess.Popen:
+def start(port: int, *, preheat: bool = True, log: Path | None = None,
+          env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start Voila serving the apps in the background, in its own process group.
 
     Parameters
@@ -135,6 +162,8 @@ def start(port: int, *, preheat: bool = True, log: Path | None = None) -> subpro
     log : pathlib.Path, optional
         File that receives the server's stdout and stderr (its log, including the
         ``huainan.apps`` lines of the kernels); default: discarded.
+    env : dict, optional
+        Extra environment variables for the server and its kernels (e.g. ``HUAINAN_CACHE_DIR``).
 
     Returns
     -------
@@ -145,7 +174,7 @@ def start(port: int, *, preheat: bool = True, log: Path | None = None) -> subpro
     try:
         return subprocess.Popen(voila_command(port, preheat=preheat), cwd=APPS_DIR,
                                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+                                start_new_session=True, env={**os.environ, **(env or {})})
     finally:
         if log is not None:
             out.close()  # the child keeps its own descriptor

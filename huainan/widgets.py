@@ -19,19 +19,26 @@ Two rules learnt on these machines (``../shared/STACK.md``):
 
 Each app is a class with its controls as attributes (``MonitorApp.indicator`` …) and the whole
 screen as ``.widget``, so tests and ``benchmarks/bench_apps.py`` can drive them without a browser.
-Rendered charts are cached per app by their inputs: going back to an indicator already shown costs
-nothing.
+Rendered charts are cached by their inputs: in memory per app (going back to an indicator already
+shown costs nothing) and, for apps reading the shipped data stores, on disk (:class:`PngCache`,
+shared by every kernel of the server, invalidated when any data file or module changes).
+:func:`prerender` fills the disk cache with every chart the apps can show; ``huainan serve`` runs it
+in the background at low priority, so officials' control changes are answered from the cache.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import math
+import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from pathlib import Path
 
 import ipywidgets as W
 import numpy as np
@@ -210,17 +217,120 @@ def html_table(rows: pd.DataFrame, *, numeric: tuple[str, ...] = (),
            f'<tbody>{"".join(body)}</tbody></table>'
 
 
-class ChartPanel:
-    """One chart on a screen: an ``Image`` widget filled with PNG bytes, with a cache.
+def cache_dir() -> Path:
+    """Root of the chart cache: ``$HUAINAN_CACHE_DIR`` or ``<repo>/outputs/cache/app-charts``."""
+    from huainan.paths import OUTPUTS_DIR
 
-    ``show(key, draw)`` displays the PNG cached under ``key`` or calls ``draw()`` (returning a
-    matplotlib Figure), renders it with :func:`huainan.charts.to_png` and caches it. If drawing
-    fails the image is replaced by the friendly message (and the error logged).
+    env = os.environ.get("HUAINAN_CACHE_DIR")
+    return Path(env).expanduser().resolve() if env else OUTPUTS_DIR / "cache" / "app-charts"
+
+
+def inputs_fingerprint() -> str:
+    """A short hash of everything a chart depends on: the data files (plan, statistics,
+    monitoring store, boundaries …), the package's modules and the matplotlib version (name,
+    size and modification time of each file — any ingest or code change gives a new value).
+
+    Examples
+    --------
+    >>> len(inputs_fingerprint())
+    16
+    """
+    import matplotlib
+
+    from huainan.paths import data_dir
+
+    h = hashlib.sha256(matplotlib.__version__.encode())
+    for root in (data_dir(), Path(__file__).resolve().parent):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                st = path.stat()
+                h.update(f"{path.relative_to(root)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+class PngCache:
+    """Rendered charts on disk, shared by all kernels: ``<root>/<fingerprint>/<key hash>.png``.
+
+    Parameters
+    ----------
+    root : pathlib.Path, optional
+        Default :func:`cache_dir`.
+    fingerprint : str, optional
+        Default :func:`inputs_fingerprint` (entries of older data/code live in other folders and
+        are never read; :meth:`prune` deletes them).
+
+    Notes
+    -----
+    Writes are atomic (:func:`huainan.atomic.write_bytes`), so two kernels drawing the same chart
+    at once are harmless. A cache that cannot be written (read-only disk) is skipped with one
+    warning in the server log: charts are then drawn every time, nothing else changes.
+    """
+
+    COMPLETE = "COMPLETE"
+
+    def __init__(self, root: Path | None = None, fingerprint: str | None = None):
+        self.root = cache_dir() if root is None else Path(root)
+        self.fingerprint = inputs_fingerprint() if fingerprint is None else fingerprint
+        self.folder = self.root / self.fingerprint
+        self._writable = True
+
+    def path(self, key) -> Path:
+        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32]
+        return self.folder / f"{digest}.png"
+
+    def get(self, key) -> bytes | None:
+        try:
+            return self.path(key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key, png: bytes) -> None:
+        if not self._writable:
+            return
+        from huainan.atomic import write_bytes
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_bytes(self.path(key), png)
+        except OSError as exc:
+            self._writable = False
+            server_log().warning("chart cache %s not writable (%s): drawing every time",
+                                 self.folder, exc)
+
+    @property
+    def complete(self) -> bool:
+        """True once :func:`prerender` has drawn every chart for this fingerprint."""
+        return (self.folder / self.COMPLETE).exists()
+
+    def mark_complete(self, summary: str) -> None:
+        from huainan.atomic import write_text
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_text(self.folder / self.COMPLETE, summary)
+
+    def prune(self) -> int:
+        """Delete the folders of other fingerprints; return how many were deleted."""
+        if not self.root.exists():
+            return 0
+        old = [p for p in self.root.iterdir() if p.is_dir() and p.name != self.fingerprint]
+        for p in old:
+            shutil.rmtree(p, ignore_errors=True)
+        return len(old)
+
+
+class ChartPanel:
+    """One chart on a screen: an ``Image`` widget filled with PNG bytes, with caches.
+
+    ``show(key, draw)`` displays the PNG cached under ``key`` (in memory, then in ``cache`` on
+    disk) or calls ``draw()`` (returning a matplotlib Figure), renders it with
+    :func:`huainan.charts.to_png` and caches it. If drawing fails the image is replaced by the
+    friendly message (and the error logged).
     """
 
     def __init__(self, what: str, *, width: str = "100%", max_width: str = "820px",
-                 css_class: str = ""):
+                 css_class: str = "", cache: PngCache | None = None):
         self.what = what
+        self.disk = cache
         self.image = W.Image(format="png", layout=W.Layout(width="100%", height="auto"))
         self.error = W.HTML()
         self.widget = W.VBox([self.image], layout=W.Layout(width=width, max_width=max_width))
@@ -231,6 +341,8 @@ class ChartPanel:
 
     def show(self, key, draw: Callable[[], object]) -> None:
         png = self._cache.get(key)
+        if png is None and self.disk is not None:
+            png = self.disk.get(key)
         if png is None:
             start = time.perf_counter()
             ok: list[bool] = []
@@ -240,7 +352,9 @@ class ChartPanel:
             if not ok:
                 return
             self.last_draw_seconds = time.perf_counter() - start
-            self._cache[key] = png
+            if self.disk is not None:
+                self.disk.put(key, png)
+        self._cache[key] = png
         self.image.value = png
         if self.widget.children != (self.image,):
             self.widget.children = (self.image,)
@@ -262,10 +376,14 @@ def _status_css(status: str) -> str:
     return status_css(status) if status in charts.STATUS_COLOURS else ""
 
 
-def _observations(observations: pd.DataFrame | None) -> pd.DataFrame:
+def _observations(observations: pd.DataFrame | None) -> tuple[pd.DataFrame, PngCache | None]:
+    """The observations an app shows, and the disk cache — only for the shipped data stores
+    (charts of a caller's own table are not keyed by it, so they are never cached on disk)."""
     from huainan.observed import all_observations
 
-    return all_observations() if observations is None else observations
+    if observations is not None:
+        return observations, None
+    return all_observations(), PngCache()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,7 +493,7 @@ class MonitorApp:
     """
 
     def __init__(self, observations: pd.DataFrame | None = None):
-        self.observations = _observations(observations)
+        self.observations, cache = _observations(observations)
         self._tables: dict[str, pd.DataFrame] = {}
         self._quiet = False
         self.domain = W.Dropdown(
@@ -387,7 +505,7 @@ class MonitorApp:
         self.indicator = W.Dropdown(description="指标", layout=W.Layout(width="520px"))
         self.status = W.HTML()
         self.table = W.HTML()
-        self.chart = ChartPanel("指标趋势图", css_class="hn-chart-trajectory")
+        self.chart = ChartPanel("指标趋势图", css_class="hn-chart-trajectory", cache=cache)
         _tag(self.domain, "hn-domain")
         _tag(self.stage, "hn-stage")
         _tag(self.indicator, "hn-indicator")
@@ -741,7 +859,7 @@ class RegionsApp:
     """
 
     def __init__(self, observations: pd.DataFrame | None = None):
-        self.observations = _observations(observations)
+        self.observations, cache = _observations(observations)
         self._quiet = False
         self.choices = indicator_choices(self.observations).set_index("indicator", drop=False)
         default = "share_age_60plus" if "share_age_60plus" in self.choices.index \
@@ -756,9 +874,9 @@ class RegionsApp:
                                      style={"button_width": "185px"})
         self.info = W.HTML()
         self.choropleth = ChartPanel("区县分布图", width="49%", max_width="640px",
-                                     css_class="hn-chart-map")
+                                     css_class="hn-chart-map", cache=cache)
         self.bars = ChartPanel("区县对比图", width="49%", max_width="640px",
-                               css_class="hn-chart-bars")
+                               css_class="hn-chart-bars", cache=cache)
         self.disparity = W.HTML()
         self.percentiles = W.HTML()
         for control, name in ((self.indicator, "hn-indicator"), (self.year, "hn-year"),
@@ -961,7 +1079,7 @@ class WhatIfApp:
     """
 
     def __init__(self, observations: pd.DataFrame | None = None):
-        self.observations = _observations(observations)
+        self.observations, cache = _observations(observations)
         self.table = progress.progress_table(scenarios.HORIZON, observations=self.observations)
         self.p_census = scenarios.census_population_change()
         default_p = 0.0 if math.isnan(self.p_census) else round(100 * self.p_census, 1)
@@ -980,15 +1098,17 @@ class WhatIfApp:
         self.projections = W.HTML()
         self.others = W.HTML()
         self.capacity = W.HTML()
-        self.chart = ChartPanel("区县需新增能力图", css_class="hn-chart-capacity")
+        self.chart = ChartPanel("区县需新增能力图", css_class="hn-chart-capacity", cache=cache)
         for control, name in ((self.supply, "hn-supply"), (self.population, "hn-population"),
                               (self.standard, "hn-standard"),
                               (self.projections, "hn-projections"),
                               (self.capacity, "hn-capacity")):
             _tag(control, name)
+        self.denominators = scenarios.census_denominators()
         self._refresh()
-        for control in (self.supply, self.population):
-            control.observe(lambda _: self._refresh(), names="value")
+        # supply growth moves the projections only; population moves both
+        self.supply.observe(lambda _: self._refresh_projections(), names="value")
+        self.population.observe(lambda _: self._refresh(), names="value")
         self.standard.observe(lambda _: self._refresh_capacity(), names="value")
         p_text = ("（默认值为2010—2020年两次人口普查间全市常住人口的年均变化"
                   f" {pct(self.p_census, 2)}）" if not math.isnan(self.p_census) else "")
@@ -1015,6 +1135,10 @@ class WhatIfApp:
         return scenarios.Assumptions(self.supply.value / 100.0, self.population.value / 100.0)
 
     def _refresh(self) -> None:
+        self._refresh_projections()
+        self._refresh_capacity()
+
+    def _refresh_projections(self) -> None:
         def fail(text):
             self.projections.value = text
 
@@ -1054,7 +1178,6 @@ class WhatIfApp:
                 '<div class="hn-note">覆盖率、入学率、预期寿命等指标不由供给总量和人口直接决定，'
                 "滑块不影响它们；此处列出最新值与当前进度（详见“规划监测”）。</div>"
                 + html_table(other, numeric=("最新值",)))
-        self._refresh_capacity()
 
     def _refresh_capacity(self) -> None:
         def fail(text):
@@ -1063,6 +1186,7 @@ class WhatIfApp:
         with reported("区县需新增能力表", fail):
             std = self.standard.value
             cap = scenarios.capacity_needed(self.assumptions(), std,
+                                            denominators=self.denominators,
                                             observations=self.observations)
             unit = str(cap["unit"].iloc[0])
             den_zh = {"population": "常住人口（人）", "pop_age_60plus": "60岁及以上人口（人）",
@@ -1087,8 +1211,7 @@ class WhatIfApp:
             title = f"2025年各区县{what}{_CAPACITY_LABELS[std].split('（')[0]}（{unit}）"
             source = ("资料来源：《规划》配置标准；第七次全国人口普查；人口按年变化"
                       f"{self.population.value:.1f}%推算").replace("-", "−")
-            key = ("capacity", std, round(self.population.value, 3),
-                   round(self.supply.value, 3) if has_supply else None)
+            key = ("capacity", std, round(self.population.value, 3))
             self.chart.show(key, lambda: charts.unit_bars(vals, title=title, unit=unit,
                                                           source=source))
 
@@ -1126,3 +1249,90 @@ def data_status(observations: pd.DataFrame | None = None) -> W.Widget:
         return _tag(W.HTML(html_table(rows)), "hn-data-status")
 
     return guard("数据更新情况", build)
+
+
+# ---------------------------------------------------------------------------------------------
+# filling the disk cache ahead of the officials
+# ---------------------------------------------------------------------------------------------
+
+def _around(values: list, centre) -> list:
+    """``values`` ordered by distance from ``centre`` (the likeliest next choices first)."""
+    return sorted(values, key=lambda v: (abs(v - centre), v))
+
+
+def prerender(*, force: bool = False, deadline: float | None = None) -> dict[str, int]:
+    """Draw every chart the three apps can show into the disk cache (:class:`PngCache`).
+
+    Monitor: every indicator × evaluation stage; regions: every indicator × year × per-capita
+    basis; what-if: every population step of the slider (−3.0 … 3.0 %) × standard, nearest to the
+    default first. Already cached charts are skipped; when the cache of the current data and code
+    is complete (a marker file) nothing is done unless ``force``. Caches of older data or code
+    are deleted. ``huainan serve`` runs this in a background process at low priority.
+
+    Parameters
+    ----------
+    force : bool
+        Walk through everything even if the cache is marked complete.
+    deadline : float, optional
+        Stop after this many seconds (the cache is then not marked complete).
+
+    Returns
+    -------
+    dict
+        Charts drawn per app and ``seconds``.
+    """
+    log = server_log()
+    cache = PngCache()
+    pruned = cache.prune()
+    if cache.complete and not force:
+        log.info("chart cache %s complete: nothing to draw", cache.folder)
+        return {"monitor": 0, "regions": 0, "whatif": 0, "seconds": 0}
+    start = time.perf_counter()
+    counts = {"monitor": 0, "regions": 0, "whatif": 0}
+
+    def late() -> bool:
+        return deadline is not None and time.perf_counter() - start > deadline
+
+    def drawn(*panels) -> int:
+        return sum(len(p._cache) for p in panels)
+
+    app = MonitorApp()
+    for stage in STAGES:
+        if late():
+            break
+        app.stage.value = stage
+        for ind in plan.indicators()["indicator_id"]:
+            if late():
+                break
+            app.indicator.value = ind
+    counts["monitor"] = drawn(app.chart)
+    app = RegionsApp()
+    for ind in app.choices["indicator"]:
+        if late():
+            break
+        app.indicator.value = ind
+        bases = [b for b in BASES if not app.basis.disabled or b == "raw"]
+        for year in list(app.choices.loc[ind, "years"]):
+            app.year.value = year
+            for basis in bases:
+                app.basis.value = basis
+    counts["regions"] = drawn(app.choropleth, app.bars)
+    app = WhatIfApp()
+    steps = _around([round(x / 10, 1) for x in range(-30, 31)], app.population.value)
+    for std in _CAPACITY_LABELS:
+        if late():
+            break
+        app.standard.value = std
+        for p in steps:
+            if late():
+                break
+            app.population.value = p
+    counts["whatif"] = drawn(app.chart)
+    seconds = time.perf_counter() - start
+    summary = (f"charts: monitor {counts['monitor']}, regions {counts['regions']}, "
+               f"whatif {counts['whatif']}; {seconds:.0f} s")
+    if not late():
+        cache.mark_complete(summary)
+    log.info("prerendered into %s (%d old cache folder(s) removed): %s", cache.folder, pruned,
+             summary)
+    return {**counts, "seconds": int(seconds)}

@@ -28,7 +28,9 @@ def voila(tmp_path_factory):
         pytest.skip(f"{browser.CHROMIUM} is not installed (.ci/run installs it)")
     log = tmp_path_factory.mktemp("voila") / "voila.log"
     port = server.free_port()
-    proc = server.start(port, log=log)
+    # a chart cache of its own: the test neither reads nor leaves charts in outputs/
+    cache = tmp_path_factory.mktemp("chart-cache")
+    proc = server.start(port, log=log, env={"HUAINAN_CACHE_DIR": str(cache)})
     try:
         server.wait_ready(port, proc, log=log, timeout=180)
         yield {"port": port, "proc": proc, "log": log}

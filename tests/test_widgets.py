@@ -182,3 +182,56 @@ def test_whatif_sliders(obs):
     assert app.chart.image.value != chart
     app.standard.value = "community_service_space"
     assert "暂无该类设施面积的统计口径" in app.capacity.value
+
+
+# ------------------------------------------------------------------------------------------
+# the chart cache shared by the server's kernels
+# ------------------------------------------------------------------------------------------
+
+def test_disk_cache_answers_without_drawing(tmp_path):
+    cache = widgets.PngCache(tmp_path, fingerprint="f1")
+    first = widgets.ChartPanel("图", cache=cache)
+    calls = []
+
+    def draw():
+        import matplotlib.pyplot as plt
+
+        calls.append(1)
+        fig, ax = plt.subplots()
+        ax.plot([1, 2])
+        return fig
+
+    first.show(("k", 1), draw)
+    assert len(calls) == 1 and cache.path(("k", 1)).exists()
+    second = widgets.ChartPanel("图", cache=widgets.PngCache(tmp_path, fingerprint="f1"))
+    second.show(("k", 1), draw)  # another kernel: read from disk, not drawn again
+    assert len(calls) == 1
+    assert bytes(second.image.value) == bytes(first.image.value)
+    # other data or code: another folder, and prune removes the old one
+    other = widgets.PngCache(tmp_path, fingerprint="f2")
+    assert other.get(("k", 1)) is None
+    assert other.prune() == 1 and not (tmp_path / "f1").exists()
+
+
+def test_fingerprint_follows_the_data(tmp_path, monkeypatch):
+    import shutil
+
+    from huainan.paths import data_dir
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir() / "plan", copy / "plan")
+    monkeypatch.setenv("HUAINAN_DATA_DIR", str(copy))
+    before = widgets.inputs_fingerprint()
+    assert widgets.inputs_fingerprint() == before
+    (copy / "monitoring").mkdir()
+    (copy / "monitoring" / "observations.csv").write_text("region_code\n", encoding="utf-8")
+    assert widgets.inputs_fingerprint() != before
+
+
+def test_prerender_fills_the_cache_and_stops_at_the_deadline(tmp_path, monkeypatch):
+    monkeypatch.setenv("HUAINAN_CACHE_DIR", str(tmp_path))
+    counts = widgets.prerender(deadline=0)  # only the charts each app draws when built
+    cache = widgets.PngCache()
+    assert counts["monitor"] == 1 and counts["regions"] == 2 and counts["whatif"] == 1
+    assert len(list(cache.folder.glob("*.png"))) == 4
+    assert not cache.complete  # stopped early: not marked complete
