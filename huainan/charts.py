@@ -143,7 +143,9 @@ def set_unit_label(ax, unit: str, axis: str = "y") -> None:
 def to_png(fig, *, dpi: int = 110) -> bytes:
     """Render ``fig`` to PNG bytes and close it (for ``ipywidgets.Image`` in Voila apps)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    # The chart functions lay themselves out (finish → tight_layout), so bbox_inches="tight"
+    # (which draws everything twice) is not needed; light compression keeps app redraws fast.
+    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 3})
     plt.close(fig)
     return buf.getvalue()
 

@@ -92,6 +92,11 @@ _DECOMPOSITION = (
     "theil_t_between", "theil_t_within", "theil_t_between_share", "theil_t_within_share",
     "theil_l_between", "theil_l_within", "theil_l_between_share", "theil_l_within_share",
 )
+#: Values whose spread is at most this fraction of the largest count as all equal: a spread of a
+#: few units in the last place (0.01 vs 0.010000000000000002) is rounding, not inequality, and
+#: would otherwise give meaningless contribution shares from indices of order 1e-32.
+EQUAL_RTOL = 1e-12
+
 _SHARES = ("theil_t_between_share", "theil_t_within_share",
            "theil_l_between_share", "theil_l_within_share")
 
@@ -349,7 +354,7 @@ def disparity(df: pd.DataFrame, *, value: str, population: str | None = None,
     out = _measures_1d(y, pop, labels)
     n = out["n"]
     all_zero = n >= 1 and out["max"] == 0
-    constant = n >= 2 and out["max"] == out["min"]
+    constant = n >= 2 and out["max"] - out["min"] <= EQUAL_RTOL * out["max"]
     out["n_missing"] = int(miss.sum())
     out["note"] = _notes(
         n=np.array([n]), n_missing=np.array([out["n_missing"]]),
@@ -382,7 +387,7 @@ def _measures_1d(y: np.ndarray, pop: np.ndarray, labels: np.ndarray | None) -> d
     res["range"] = res["max"] - res["min"]
     if res["max"] == 0:                                   # every value 0: relative undefined
         return res
-    if res["max"] == res["min"]:                          # all equal: no inequality at all
+    if res["max"] - res["min"] <= EQUAL_RTOL * res["max"]:  # all equal: no inequality
         res.update(dict.fromkeys(set(MEASURES) - set(_SHARES), 0.0))
         res["max_min_ratio"] = 1.0
         if labels is None:
@@ -421,10 +426,10 @@ def _measures_1d(y: np.ndarray, pop: np.ndarray, labels: np.ndarray | None) -> d
     res["theil_l_between"] = nan if res["_group_zero"] else l_b
     res["theil_l_within"] = nan if has_zero else l_w
     t, ell = res["theil_t"], res["theil_l"]
-    res["theil_t_between_share"] = t_b / t
-    res["theil_t_within_share"] = t_w / t
-    res["theil_l_between_share"] = res["theil_l_between"] / ell
-    res["theil_l_within_share"] = res["theil_l_within"] / ell
+    res["theil_t_between_share"] = t_b / t if t > 0 else nan
+    res["theil_t_within_share"] = t_w / t if t > 0 else nan
+    res["theil_l_between_share"] = res["theil_l_between"] / ell if ell > 0 else nan
+    res["theil_l_within_share"] = res["theil_l_within"] / ell if ell > 0 else nan
     return res
 
 
@@ -648,7 +653,7 @@ def _table_core(cell: np.ndarray, y: np.ndarray, pop: np.ndarray, gid: np.ndarra
     }
     two = n >= 2
     all_zero = has & (y_max == 0)
-    constant = two & (y_max == y_min)
+    constant = two & (y_max - y_min <= EQUAL_RTOL * y_max)
     positive_min = two & (y_min > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         res["max_min_ratio"] = np.where(positive_min, y_max / np.where(positive_min, y_min, 1),
@@ -677,7 +682,7 @@ def _table_core(cell: np.ndarray, y: np.ndarray, pop: np.ndarray, gid: np.ndarra
         for kind, tot in (("theil_t", res["theil_t"]), ("theil_l", res["theil_l"])):
             for part in ("between", "within"):
                 res[f"{kind}_{part}_share"] = np.where(
-                    inequality, res[f"{kind}_{part}"] / tot, nan)
+                    inequality & (tot > 0), res[f"{kind}_{part}"] / tot, nan)
     res["note"] = _notes(n=n, n_missing=n_missing, n_zero=n_zero, constant=constant,
                          all_zero=all_zero, group_zero=group_zero,
                          grouped=np.full(ncell, grouped))
