@@ -370,6 +370,53 @@ def assess(*, baseline: float | None, baseline_year: int, observed: float | None
 #: (e.g. ``old_residential_renovation_to_date`` = estates renovated 2021..year).
 TO_DATE_SUFFIX = "_to_date"
 
+#: Chinese wording of every note :func:`assess` and :func:`progress_table` write.
+_NOTE_PATTERNS = [
+    (r"no observed value after (\d+)", "{0}年以后暂无观测值"),
+    (r"no observed value", "暂无观测值"),
+    (r"qualitative target (.+): not scored", "定性目标“{0}”，不作数值评估"),
+    (r"relative target: no Anhui value for the observed year", "相对目标：缺少观测年份的全省平均值"),
+    (r"reference: Anhui (\d+) = (.+), assumed unchanged to the target year",
+     "参照值：安徽省{0}年为 {1}（假定至目标年不变）"),
+    (r"annual values missing for \[(.+)\]: no running total", "缺少 {0} 年的年度值，无法累计"),
+    (r"running total = sum of annual values (\d+)–(\d+)", "累计值为 {0}—{1} 年年度值之和"),
+    (r"published running total (\d+)–(\d+)", "观测值为公布的 {0}—{1} 年累计数"),
+    (r"target is below the 2020 baseline \(plan text\)", "规划目标低于2020年基期值（原文如此）"),
+    (r"no baseline value", "无基期值，无法计算增速"),
+    (r"the plan period has not started \(t = t0\)", "规划期尚未开始"),
+    (r"observed in the base year: no growth to measure yet", "仅有基期年数值，尚无增速可算"),
+    (r"growth rates need positive values \(zero or sign change\)", "数值为零或变号，无法计算增速"),
+    (r"target equals the baseline: no required growth to compare with",
+     "目标值等于基期值，无所需增速可比"),
+]
+
+
+def note_zh(note: str) -> str:
+    """Translate a ``; ``-separated note of :func:`progress_table` into Chinese.
+
+    Parts that match none of the known forms are kept as they are (never dropped).
+
+    Examples
+    --------
+    >>> note_zh("no observed value after 2020; target is below the 2020 baseline (plan text)")
+    '2020年以后暂无观测值；规划目标低于2020年基期值（原文如此）'
+    >>> note_zh("annual values missing for [2022]: no running total")
+    '缺少 2022 年的年度值，无法累计'
+    """
+    import re
+
+    out = []
+    for part in str(note).split("; ") if note else []:
+        for pattern, zh in _NOTE_PATTERNS:
+            m = re.fullmatch(pattern, part)
+            if m:
+                out.append(zh.format(*m.groups()))
+                break
+        else:
+            out.append(part)
+    return "；".join(out)
+
+
 _TABLE_COLUMNS = [
     "indicator_id", "domain", "domain_zh", "name_zh", "unit", "attribute", "direction",
     "baseline_year", "baseline", "target_year", "target_text", "target_op", "target_value",
@@ -385,7 +432,8 @@ def _cumulative_to_date(obs, ind_id, region, year, t0):
 
     row = latest(obs, ind_id + TO_DATE_SUFFIX, region, year=year, after=t0)
     if row is not None:
-        return float(row["value"]), int(row["year"]), row, ""
+        return float(row["value"]), int(row["year"]), row, \
+            f"published running total {t0 + 1}–{int(row['year'])}"
     annual = obs[(obs["indicator"] == ind_id) & (obs["region_code"] == region)
                  & (obs["area"] == "total") & obs["year"].between(t0 + 1, year)
                  & obs["value"].notna()]
@@ -432,7 +480,8 @@ def progress_table(year: int, *, region_code: str = "340400",
         ``cagr_observed``, ``cagr_required``, ``ratio``, ``expected`` float64),
         ``target_below_baseline`` (bool), ``status`` — one of :data:`PROGRESS_CLASSES` or
         ``qualitative`` (应保尽保-type targets, not scored) or ``needs_reference`` (a relative target
-        without an Anhui value) — ``status_zh`` and ``note`` (plain words on what is missing).
+        without an Anhui value) — ``status_zh``, ``note`` (plain words on what is missing) and
+        ``note_zh`` (the same in Chinese, :func:`note_zh`).
 
     Raises
     ------
@@ -501,6 +550,7 @@ def progress_table(year: int, *, region_code: str = "340400",
         rows.append(rec)
     out = pd.DataFrame(rows, columns=_TABLE_COLUMNS)
     out["status_zh"] = out["status"].map(PROGRESS_ZH)
+    out["note_zh"] = out["note"].map(note_zh)
     out["observed_year"] = out["observed_year"].astype("Int64")
     for col in ("observed", "reference_value", "csi", "cagr_observed", "cagr_required", "ratio",
                 "expected"):

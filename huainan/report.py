@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from huainan.charts import STATUS_COLOURS
-from huainan.progress import ATTAINMENT_ZH, PROGRESS_ZH
+from huainan.progress import ATTAINMENT_ZH, PROGRESS_ZH, note_zh
 
 LANGS = ("zh", "en")
 
@@ -262,24 +262,6 @@ _PROGRESS_COLUMNS = {
            "observed_year": "Year", "ratio": "Progress ratio R", "status": "Status",
            "note": "Note"},
 }
-_NOTE_ZH = {
-    "no observed value": "暂无观测值",
-    "qualitative target": "定性目标，不作数值评估",
-    "relative target: no Anhui value for the observed year": "相对目标：缺少同年全省平均值",
-    "target is below the 2020 baseline (plan text)": "规划目标低于2020年基期值（原文如此）",
-}
-
-
-def _note_zh(note: str) -> str:
-    out = []
-    for part in str(note).split("; "):
-        if not part:
-            continue
-        key = next((k for k in _NOTE_ZH if part.startswith(k)), None)
-        out.append(_NOTE_ZH[key] if key else part)
-    return "；".join(out)
-
-
 def progress_table_styled(table: pd.DataFrame, lang: str = "zh"):
     """A progress table as a styled HTML table: binding (约束性) first, status cells coloured.
 
@@ -315,7 +297,7 @@ def progress_table_styled(table: pd.DataFrame, lang: str = "zh"):
         "observed_year": [("—" if pd.isna(y) else str(int(y))) for y in t["observed_year"]],
         "ratio": [("—" if pd.isna(v) else f"{v:.2f}".replace("-", "−")) for v in t["ratio"]],
         "status": [status_label(s, lang) for s in t["status"]],
-        "note": [(_note_zh(n) if lang == "zh" else n) for n in t["note"].fillna("")],
+        "note": [(note_zh(n) if lang == "zh" else n) for n in t["note"].fillna("")],
     })
     names = _PROGRESS_COLUMNS[lang]
     colours = t["status"].map(status_css).tolist()

@@ -173,3 +173,28 @@ def test_evaluation_tables_put_binding_first():
     assert final.at["life_expectancy", "ratio"] == pytest.approx(0.0038610 / 0.0028155, rel=1e-3)
     with pytest.raises(ValueError):
         evaluation_table("2024")
+
+
+def test_every_note_has_a_chinese_wording():
+    import re
+
+    from huainan.progress import note_zh
+
+    obs = _obs([
+        dict(region_code="340400", year=2021, indicator="subsidised_vocational_training",
+             value=5.0),
+        dict(region_code="340400", year=2023, indicator="subsidised_vocational_training",
+             value=5.0),
+        dict(region_code="340400", year=2021, indicator="new_area_elderly_facility_compliance",
+             value=98.0),
+        dict(region_code="340400", year=2022, indicator="senior_secondary_gross_enrolment",
+             value=96.0),
+        dict(region_code="340000", year=2022, indicator="senior_secondary_gross_enrolment",
+             value=92.0),
+        dict(region_code="340400", year=2022, indicator="old_residential_renovation_to_date",
+             value=274.0),
+    ])
+    t = progress_table(2023, observations=obs)
+    for zh in t["note_zh"]:
+        assert not re.search(r"[A-Za-z]{3,}", zh), zh  # nothing left in English
+    assert note_zh("something new") == "something new"  # unknown text kept, never dropped
