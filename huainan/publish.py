@@ -1,8 +1,9 @@
 """Turn executed brief notebooks into code-free HTML, and write the run's ``index.html``.
 
 Officials read the HTML; researchers open the executed ``.ipynb`` next to it. The HTML is made by
-nbconvert's ``HTMLExporter`` (lab template, images embedded, ``lang="zh"``) with input cells and
-prompts excluded, and, on a copy of the notebook:
+nbconvert's ``HTMLExporter`` (the package's ``brief`` template: ``lab`` without any CDN script,
+so a brief opens offline; images embedded; ``lang="zh"``) with input cells and prompts excluded,
+and, on a copy of the notebook:
 
 - error outputs (tracebacks) are replaced by a plain Chinese note, and papermill's English error
   banners are dropped; a failed brief gets a banner at the top saying the page is incomplete;
@@ -118,6 +119,11 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
     return nb
 
 
+#: nbconvert templates of the package: ``brief`` = JupyterLab's ``lab`` template without any
+#: script from a CDN (briefs are opened offline).
+TEMPLATES = Path(__file__).parent / "templates"
+
+
 def brief_html(notebook: str | os.PathLike, html_path: str | os.PathLike, *,
                title: str | None = None, error: dict[str, Any] | None = None) -> str:
     """Write the code-free HTML of an executed notebook; return the title used.
@@ -143,7 +149,8 @@ def brief_html(notebook: str | os.PathLike, html_path: str | os.PathLike, *,
 
     nb = nbformat.read(notebook, as_version=4)
     title = title or notebook_title(nb) or Path(notebook).stem
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+    exporter = HTMLExporter(template_name="brief", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, language_code="zh")
     body, _ = exporter.from_notebook_node(code_free_copy(nb, error),
                                           resources={"metadata": {"name": title}})

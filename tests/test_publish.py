@@ -90,3 +90,22 @@ def test_index_lists_every_brief_with_status_link_and_escapes_text():
     assert "共 3 份简报，其中 1 份运行失败" in html
     assert "年度&lt;简报&gt;" in html and "年度<简报>" not in html
     assert "regions = 340402、340403" in html
+
+
+def test_brief_html_fetches_nothing_from_the_network(tmp_path):
+    # officials open briefs offline (intranets): no <script src="https://…"> (require.js,
+    # MathJax, Mermaid) in the page
+    import re
+
+    import nbformat
+
+    from huainan import publish
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 测试简报\n\n正文")]
+    path = tmp_path / "t.ipynb"
+    nbformat.write(nb, path)
+    publish.brief_html(path, tmp_path / "t.html")
+    html = (tmp_path / "t.html").read_text(encoding="utf-8")
+    assert "测试简报" in html
+    assert re.findall(r"<script[^>]+src=", html) == []
