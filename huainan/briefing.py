@@ -40,6 +40,9 @@ NEED_STANDARDS: dict[str, tuple[str, ...]] = {
 
 REFERENCE_CODES = {"340400": "淮南市", "340000": "安徽省", "100000": "全国"}
 
+#: County-level units that form the comparison base of percentiles (functional zones excluded).
+COMPARISON_KINDS = ("district", "county", "county_level_city")
+
 
 def select_units(codes: list[str] | None = None) -> list[str]:
     """Return the unit codes a brief analyses: ``codes`` checked, or all seven when None.
@@ -196,8 +199,13 @@ def percentile_summary(domain: str, comparison: str = "anhui") -> pd.DataFrame:
     pandas.DataFrame
         Index: unit names (seven rows); columns: indicator names (``name_zh``); values: the
         percentile (0–100, mid-rank; :func:`huainan.comparators.percentile_ranks`) of the 2020
-        census value. For indicators with a better/worse direction it is the favourable
-        percentile (100 = best); for neutral ones the plain position. Empty if the domain has no
+        census value among county-level units — districts, counties and county-level cities;
+        development and other functional zones (codes ``xxxx7x``, e.g. 合肥高新区) are left out
+        of the comparison base because they are not administrative areas with a full population.
+        For indicators with a better/worse direction the value is the favourable percentile (100
+        = best); for neutral ones (e.g. the share aged 60+) the plain position (100 = highest).
+        ``attrs["directions"]`` maps each column to ``higher_better``/``lower_better``/``neutral``
+        and ``attrs["n"]`` gives the size of the comparison base. Empty if the domain has no
         census indicator.
 
     Raises
@@ -211,15 +219,19 @@ def percentile_summary(domain: str, comparison: str = "anhui") -> pd.DataFrame:
     inds = list(GAP_INDICATORS[domain])
     if not inds:
         return pd.DataFrame()
-    ranks = comparators.percentile_ranks(indicators=inds)
+    counties = stats.national_counties()
+    counties = counties[counties["unit_kind"].isin(COMPARISON_KINDS)]
+    ranks = comparators.percentile_ranks(counties, indicators=inds)
     ranks = ranks[ranks["scope"] == comparison].copy()
     ranks["shown"] = ranks["percentile_favourable"].fillna(ranks["percentile"])
-    names = stats.indicator_catalog().set_index("id")["name_zh"]
+    cat = stats.indicator_catalog().set_index("id")
     unit_names = regions.units().set_index("code")["name_zh"]
     wide = ranks.pivot(index="region_code", columns="indicator", values="shown")
     wide = wide.reindex(index=list(regions.UNIT_CODES), columns=inds)
     wide.index = wide.index.map(unit_names)
-    wide.columns = [names[c] for c in wide.columns]
+    wide.columns = [cat.at[c, "name_zh"] for c in inds]
+    wide.attrs["directions"] = {cat.at[c, "name_zh"]: cat.at[c, "direction"] for c in inds}
+    wide.attrs["n"] = int(ranks["n"].max())
     return wide
 
 

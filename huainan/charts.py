@@ -38,8 +38,8 @@ STATUS_COLOURS = {
     "limited_progress": "#f46d43",
     "not_met": "#d73027",
     "deterioration": "#d73027",
-    "qualitative": "#9e9e9e",
-    "needs_reference": "#bdbdbd",
+    "qualitative": "#b3a2c7",
+    "needs_reference": "#9ecae1",
     "no_data": "#e0e0e0",
     "insufficient_data": "#e0e0e0",
 }
@@ -324,8 +324,9 @@ def trajectory_chart(indicator_id: str, observations: pd.DataFrame, *,
             ax.annotate(number(p["value"]), (p["year"], p["value"]), textcoords="offset points",
                         xytext=(0, 8), ha="center", fontsize=8, color=colour)
     else:
-        ax.text(0.5, 0.5, f"{t0 + 1}年以来暂无观测数据" if zh else f"no observations since {t0 + 1}",
-                transform=ax.transAxes, ha="center", va="center", fontsize=11, color="#999999")
+        ax.text(0.5, 0.06, f"{t0 + 1}年以来暂无观测数据" if zh else f"no observations since {t0 + 1}",
+                transform=ax.transAxes, ha="center", va="bottom", fontsize=11, color="#777777",
+                bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#cccccc"))
     if ind["target_kind"] == "relative":
         ref = observations[(observations["region_code"] == "340000")
                            & (observations["indicator"] == indicator_id)
@@ -347,7 +348,7 @@ def trajectory_chart(indicator_id: str, observations: pd.DataFrame, *,
     first = int(min([t0, *shown["year"].tolist()]))
     ax.set_xticks(range(first, horizon + 1), [str(y) for y in range(first, horizon + 1)])
     ax.set_xlim(first - 0.4, horizon + 0.4)
-    set_unit_label(ax, f"{'五年累计' if cumulative and zh else ''}{ind['unit']}")
+    set_unit_label(ax, f"五年累计（{ind['unit']}）" if cumulative and zh else ind["unit"])
     attr = {"binding": "约束性", "expected": "预期性"}[ind["attribute"]] if zh else ind["attribute"]
     ax.set_title(f"{ind['name_zh']}（{attr}）", loc="left")
     if ax.get_legend_handles_labels()[0]:  # under the axes: never covers a data point
@@ -556,7 +557,7 @@ def status_by_domain(table: pd.DataFrame, *, year: int, lang: str = "zh"):
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.set_title(f"各领域主要指标进展状态（截至{year}年）" if zh else
                  f"Status of the main indicators by domain (as of {year})", loc="left")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4,
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4,
               frameon=False)
     finish(fig, SOURCE_PLAN + " 专栏2；观测值见各领域简报")
     return fig

@@ -278,8 +278,9 @@ def assess(*, baseline: float | None, baseline_year: int, observed: float | None
     inequality); else ``on_track`` if R ≥ 0.95, ``needs_acceleration`` if 0.60 ≤ R < 0.95,
     ``limited_progress`` if 0 ≤ R < 0.60, ``deterioration`` if R < 0. ``insufficient_data`` when a
     point is missing, ``t = t0``, a value is ≤ 0 (no growth rate across a sign change or from
-    zero), or the target equals the baseline while not yet met (no required growth to compare
-    with — then ``deterioration`` if the value moved the wrong way).
+    zero). When the target equals the baseline and is not met (no required growth to divide
+    by): ``deterioration`` if the value moved the wrong way, else ``limited_progress`` (R = 0 when
+    it stood still).
 
     Cumulative totals: ``CSI = xt/X*`` and ``R = xt / (X*·(t − t0)/(T − t0))`` — the running total
     against the linear path (METHODS.md §2), with the same class thresholds.
@@ -357,9 +358,13 @@ def assess(*, baseline: float | None, baseline_year: int, observed: float | None
         result["ratio"] = d * cagr_obs / abs(cagr_req) if cagr_req else nan
         return result
     if cagr_req == 0:
-        if d * (xt - x0) < 0:
-            result["status"] = "deterioration"
-        result["note"] = "target equals the baseline: no required growth to compare with"
+        # The target asks to hold the baseline level, which is not met now (e.g. 95 against
+        # ">95" with a 2020 value printed as ">95"): no required growth to divide by. Moving away
+        # is deterioration; standing still is no progress (R = 0, limited progress).
+        result["status"] = "deterioration" if d * (xt - x0) < 0 else "limited_progress"
+        if d * (xt - x0) == 0:
+            result["ratio"] = 0.0
+        result["note"] = "target equals the baseline and is not met"
         return result
     result["ratio"] = d * cagr_obs / abs(cagr_req)
     result["status"] = _classify(result["ratio"])
@@ -376,6 +381,8 @@ _NOTE_PATTERNS = [
     (r"no observed value", "暂无观测值"),
     (r"qualitative target (.+): not scored", "定性目标“{0}”，不作数值评估"),
     (r"relative target: no Anhui value for the observed year", "相对目标：缺少观测年份的全省平均值"),
+    (r"relative target: no Huainan value to compare with the Anhui average",
+     "相对目标：暂无本市观测值可与全省平均值比较"),
     (r"reference: Anhui (\d+) = (.+), assumed unchanged to the target year",
      "参照值：安徽省{0}年为 {1}（假定至目标年不变）"),
     (r"annual values missing for \[(.+)\]: no running total", "缺少 {0} 年的年度值，无法累计"),
@@ -386,8 +393,7 @@ _NOTE_PATTERNS = [
     (r"the plan period has not started \(t = t0\)", "规划期尚未开始"),
     (r"observed in the base year: no growth to measure yet", "仅有基期年数值，尚无增速可算"),
     (r"growth rates need positive values \(zero or sign change\)", "数值为零或变号，无法计算增速"),
-    (r"target equals the baseline: no required growth to compare with",
-     "目标值等于基期值，无所需增速可比"),
+    (r"target equals the baseline and is not met", "目标值等于基期值，当前未达到"),
 ]
 
 
@@ -523,7 +529,10 @@ def progress_table(year: int, *, region_code: str = "340400",
         elif ind.target_kind == "relative":
             ref = None if obs_year is None else latest(obs, ind.indicator_id, "340000",
                                                        year=obs_year, after=obs_year - 1)
-            if ref is None:
+            if obs_year is None:
+                rec["status"] = "insufficient_data"
+                notes.append("relative target: no Huainan value to compare with the Anhui average")
+            elif ref is None:
                 rec["status"] = "needs_reference"
                 notes.append("relative target: no Anhui value for the observed year")
             else:

@@ -70,7 +70,7 @@ def review_13th_headline(assessed: pd.DataFrame, lang: str = "zh") -> str:
     --------
     >>> from huainan.progress import assess_13th
     >>> print(review_13th_headline(assess_13th()).splitlines()[0])
-    **26 项指标中，24 项已完成，2 项处于临界，0 项未完成。**
+    **26 项指标中，24 项已完成，2 项未完成（其中 2 项为临界：实绩恰好等于“高于/低于”的界限值）。**
     """
     _check_lang(lang)
     counts = assessed["attainment"].value_counts()
@@ -78,15 +78,19 @@ def review_13th_headline(assessed: pd.DataFrame, lang: str = "zh") -> str:
     met, border, not_met = (int(counts.get(k, 0)) for k in ("met", "borderline", "not_met"))
     other = n - met - border - not_met
     lines = []
+    short = border + not_met  # a borderline target is not met (METHODS.md §1)
     if lang == "zh":
-        head = f"**{n} 项指标中，{met} 项已完成，{border} 项处于临界，{not_met} 项未完成"
+        head = f"**{n} 项指标中，{met} 项已完成，{short} 项未完成"
+        if border:
+            head += f"（其中 {border} 项为临界：实绩恰好等于“高于/低于”的界限值）"
         head += f"，{other} 项无法按数值判断。**" if other else "。**"
         lines.append(head)
         for _, r in assessed[assessed["attainment"].isin(["borderline", "not_met"])].iterrows():
             lines.append(f"- {r['name_zh']}：{r['reason']}")
     else:
-        head = f"**Of {n} indicators: {met} met the 2020 target, {border} borderline, " \
-               f"{not_met} not met"
+        head = f"**Of {n} indicators: {met} met the 2020 target, {short} not met"
+        if border:
+            head += f" ({border} borderline: exactly at a strict bound)"
         head += f"; {other} cannot be scored numerically.**" if other else ".**"
         lines.append(head)
         for _, r in assessed[assessed["attainment"].isin(["borderline", "not_met"])].iterrows():
@@ -124,7 +128,7 @@ def review_13th_table(assessed: pd.DataFrame, lang: str = "zh"):
     names = _REVIEW_COLUMNS[lang]
     styled = out.rename(columns=names).style.hide(axis="index")
     styled = styled.apply(lambda col: colours, subset=[names["status"]], axis=0)
-    styled = styled.set_properties(**{"text-align": "left", "font-size": "0.9em"})
+    styled = _left_header(styled.set_properties(**{"text-align": "left", "font-size": "0.9em"}))
     return styled
 
 
@@ -303,7 +307,7 @@ def progress_table_styled(table: pd.DataFrame, lang: str = "zh"):
     colours = t["status"].map(status_css).tolist()
     styled = out.rename(columns=names).style.hide(axis="index")
     styled = styled.apply(lambda col: colours, subset=[names["status"]], axis=0)
-    return styled.set_properties(**{"text-align": "left", "font-size": "0.9em"})
+    return _left_header(styled.set_properties(**{"text-align": "left", "font-size": "0.9em"}))
 
 
 _DISPARITY_COLUMNS = {
@@ -340,27 +344,49 @@ def disparity_styled(summary: pd.DataFrame, lang: str = "zh"):
             _fmt_value(r["city"]), _fmt_value(r["anhui"]), _fmt_value(r["china"]),
         ])
     out = pd.DataFrame(rows, columns=_DISPARITY_COLUMNS[lang])
-    return out.style.hide(axis="index").set_properties(**{"text-align": "left",
-                                                          "font-size": "0.9em"})
+    return plain_table(out)
 
 
 def percentile_styled(wide: pd.DataFrame, comparison: str, lang: str = "zh"):
-    """Percentile table (units × indicators) with a green (favourable) to red background."""
+    """Percentile table (units × indicators, :func:`huainan.briefing.percentile_summary`).
+
+    Columns with a better/worse direction are shaded red (worst) to green (best); neutral ones
+    (e.g. the share aged 60+, where high is neither good nor bad) in a single blue scale, so that
+    colour never suggests a judgement the data do not carry.
+    """
     _check_lang(lang)
-    scope = {"anhui": ("安徽省各县区", "Anhui's counties"),
-             "china": ("全国各县区", "China's counties")}[comparison][0 if lang == "zh" else 1]
+    scope = {"anhui": ("安徽省", "Anhui's"), "china": ("全国", "China's")}[comparison]
+    n = wide.attrs.get("n")
+    directions = wide.attrs.get("directions", {})
     wide = wide.rename_axis(index=None)
     styled = wide.round(0).style.format("{:.0f}", na_rep="—")
-    styled = styled.background_gradient(cmap="RdYlGn", vmin=0, vmax=100, axis=None)
-    return styled.set_caption(
-        f"在{scope}中的百分位（0—100；有优劣方向的指标 100 = 最好）" if lang == "zh" else
-        f"Percentile among {scope} (0–100; 100 = best where better/worse is defined)")
+    judged = [c for c in wide.columns if directions.get(c, "neutral") != "neutral"]
+    neutral = [c for c in wide.columns if c not in judged]
+    if judged:
+        styled = styled.background_gradient(cmap="RdYlGn", vmin=0, vmax=100, subset=judged)
+    if neutral:
+        styled = styled.background_gradient(cmap="Blues", vmin=0, vmax=130, subset=neutral)
+    base = f"{n}个" if n else ""
+    if lang == "zh":
+        caption = (f"在{scope[0]}{base}县级单位（区、县、县级市，不含开发区）中的百分位（0—100）。"
+                   "红绿色的指标有优劣之分：100 = 最好；蓝色的指标无优劣之分：数值越大位置越高。")
+    else:
+        caption = (f"Percentile among {scope[1]} {n or ''} county-level units (districts, counties, "
+                   "county-level cities; zones excluded). Red–green columns: 100 = best; blue "
+                   "columns have no better/worse direction: 100 = highest.")
+    return _left_header(styled.set_caption(caption))
+
+
+def _left_header(styled):
+    """Left-align the header cells too (nbconvert's default right-aligns them)."""
+    return styled.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}],
+                                   overwrite=False)
 
 
 def plain_table(df: pd.DataFrame):
     """A DataFrame as a left-aligned table without index, for briefs."""
-    return df.style.hide(axis="index").set_properties(**{"text-align": "left",
-                                                          "font-size": "0.9em"})
+    return _left_header(df.style.hide(axis="index").set_properties(
+        **{"text-align": "left", "font-size": "0.9em"}))
 
 
 def urbanization_styled(table: pd.DataFrame, lang: str = "zh"):

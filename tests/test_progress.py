@@ -95,6 +95,11 @@ def test_target_equal_to_baseline_not_met():
     r = assess(baseline=100, observed=98, observed_year=2023, target=100,
                direction="higher_better", **LEVEL)
     assert r["status"] == "deterioration" and math.isnan(r["ratio"])
+    # 基本养老保险参保率: 2020 printed ">95", target ">95"; 95 reported for 2023 does not meet a
+    # strict bound and did not move: no progress (R = 0), not "insufficient data"
+    r = assess(baseline=95, observed=95, observed_year=2023, target=95, op=">",
+               direction="higher_better", **LEVEL)
+    assert r["status"] == "limited_progress" and r["ratio"] == 0.0
 
 
 def test_cumulative_against_linear_path():
@@ -142,6 +147,8 @@ def test_progress_table_over_plan_indicators():
              value=5.0),
         dict(region_code="340400", year=2023, indicator="subsidised_vocational_training",
              value=5.0),
+        dict(region_code="340400", year=2022, indicator="working_age_avg_years_schooling",
+             value=10.6),
     ])
     t = progress_table(2023, observations=obs).set_index("indicator_id")
     assert len(t) == 23
@@ -150,7 +157,11 @@ def test_progress_table_over_plan_indicators():
     assert t.at["old_residential_renovation", "status"] == "on_track"
     assert t.at["senior_secondary_gross_enrolment", "reference_value"] == 92.0
     assert t.at["senior_secondary_gross_enrolment", "status"] == "achieved"
+    # Huainan observed in 2022 but no Anhui value for 2022: the reference is what is missing
     assert t.at["working_age_avg_years_schooling", "status"] == "needs_reference"
+    # nothing observed for Huainan since 2020: that is the gap, whatever Anhui publishes
+    assert t.at["senior_secondary_gross_enrolment", "observed_year"] == 2023
+    assert t.at["compulsory_education_retention", "status"] == "insufficient_data"
     assert t.at["orphan_support_coverage", "status"] == "qualitative"
     assert t.at["life_expectancy", "status"] == "insufficient_data"
     # 2022 is missing: no running total is made up from 2021 + 2023

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("params,expect", [
-    ({}, ["26 项指标中，24 项已完成，2 项处于临界，0 项未完成", "基本养老保险参保率"]),
-    ({"domain": "health", "lang": "en"}, ["Of 6 indicators: 5 met the 2020 target, 1 borderline, 0 not met"]),
+    ({}, ["26 项指标中，24 项已完成，2 项未完成（其中 2 项为临界", "基本养老保险参保率"]),
+    ({"domain": "health", "lang": "en"}, ["Of 6 indicators: 5 met the 2020 target, 1 not met (1 borderline"]),
 ])
 def test_review_runs_and_exports_code_free_html(tmp_path, params, expect):
     out = tmp_path / "review_13th.ipynb"
