@@ -393,3 +393,66 @@ def data_notes(domain: str, progress: pd.DataFrame, disparity: pd.DataFrame, *,
         lines.append("- Methods: UN ESCAP / Open SDG progress measures; CV, Gini, Theil T and L "
                      "with between/within decomposition. Fengtai's census figures include Maoji.")
     return "\n".join(lines)
+
+
+def reported_unit_values(domain: str, year: int, *,
+                         observations: pd.DataFrame | None = None
+                         ) -> list[tuple[pd.Series, pd.DataFrame]]:
+    """The domain's 专栏2 indicators as reported for the county-level units (monitoring returns).
+
+    Parameters
+    ----------
+    domain : str
+    year : int
+        Latest year accepted; for each indicator the most recent year with values for at least
+        two units is used.
+    observations : pandas.DataFrame, optional
+        Long table; default :func:`huainan.observed.all_observations`.
+
+    Returns
+    -------
+    list of (pandas.Series, pandas.DataFrame)
+        For each indicator with values for ≥ 2 units: its :func:`huainan.plan.indicators` row (with
+        ``year`` added) and a table like :func:`regional_values` (``region_code``, ``name_zh``,
+        ``group``, ``value``, ``population``, ``source``) whose ``attrs["references"]`` holds the
+        city's value of the same year and the 2025 target where it is a number. Units that did
+        not report stay NaN ("无数据"), never filled. Empty when no unit-level values exist (the
+        shipped data hold none: they come from officials' returns via ``huainan ingest``).
+    """
+    from huainan.observed import all_observations
+
+    domain = _check_domain(domain)
+    obs = all_observations() if observations is None else observations
+    units_ = regions.units()
+    out = []
+    for _, ind in plan.indicators().query("domain == @domain").iterrows():
+        sel = obs[(obs["indicator"] == ind["indicator_id"]) & (obs["area"] == "total")
+                  & (obs["year"] <= year) & obs["value"].notna()]
+        by_unit = sel[sel["region_code"].isin(regions.UNIT_CODES)]
+        counts = by_unit.groupby("year")["region_code"].nunique()
+        years = counts[counts >= 2].index
+        if len(years) == 0:
+            continue
+        latest_year = int(max(years))
+        rows = by_unit[by_unit["year"] == latest_year]
+        if "origin" in rows:  # a monitoring return wins over a published figure of that year
+            rows = rows.assign(_r=rows["origin"].map({"monitoring": 0, "stats": 1}))
+            rows = rows.sort_values("_r")
+        rows = rows.drop_duplicates("region_code").set_index("region_code")
+        values = pd.DataFrame({
+            "region_code": units_["code"], "name_zh": units_["name_zh"],
+            "group": units_["group"],
+            "value": units_["code"].map(rows["value"]).astype("float64"),
+            "population": units_["code"].map(stats.census_denominators("population")),
+            "source": units_["code"].map(rows["source"]),
+        })
+        city = sel[(sel["region_code"] == regions.CITY_CODE) & (sel["year"] == latest_year)]
+        refs = {f"淮南市（{latest_year}年）": float(city["value"].iloc[0]) if len(city)
+                else float("nan")}
+        if ind["target_kind"] == "numeric":
+            refs[f"{int(ind['target_year'])}年目标"] = float(ind["target_value"])
+        values.attrs["references"] = refs
+        ind = ind.copy()
+        ind["year"] = latest_year
+        out.append((ind, values))
+    return out

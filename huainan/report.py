@@ -477,3 +477,46 @@ def city_notes(table: pd.DataFrame, lang: str = "zh") -> str:
         "- The draft's section on monitoring and evaluation (第八章第三节) has no text; the "
         "mid-term (2023) and final (2025) tables follow the plan period.",
     ])
+
+
+def reported_gap_text(indicator: pd.Series, values: pd.DataFrame, lang: str = "zh") -> str:
+    """One sentence on the spread of a 专栏2 indicator reported by the county-level units.
+
+    Parameters
+    ----------
+    indicator : pandas.Series
+        A row of :func:`huainan.briefing.reported_unit_values` (``name_zh``, ``unit``, ``year``).
+    values : pandas.DataFrame
+        Its unit table (``name_zh``, ``value``, ``population``, ``group``).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+        Markdown: how many units reported, highest and lowest, max/min ratio and the coefficient of
+        variation (:func:`huainan.gaps.disparity`, unweighted) of the units that reported.
+    """
+    from huainan import gaps
+
+    _check_lang(lang)
+    have = values.dropna(subset=["value"])
+    d = gaps.disparity(have, value="value")
+    hi, lo = have.loc[have["value"].idxmax()], have.loc[have["value"].idxmin()]
+    missing = values.loc[values["value"].isna(), "name_zh"].tolist()
+    unit = indicator["unit"]
+    if lang == "zh":
+        text = (f"{int(indicator['year'])} 年，{len(values)} 个县区中 {len(have)} 个报送了"
+                f"“{indicator['name_zh']}”：最高 {hi['name_zh']} {_fmt_value(hi['value'], unit)}，"
+                f"最低 {lo['name_zh']} {_fmt_value(lo['value'], unit)}")
+        if pd.notna(d["max_min_ratio"]):
+            text += f"，最高/最低 {d['max_min_ratio']:.2f}"
+        text += f"，变异系数 {d['cv']:.3f}。"
+        if missing:
+            text += "未报送：" + "、".join(missing) + "（不作推断）。"
+        return text
+    text = (f"{int(indicator['year'])}: {len(have)} of {len(values)} units reported "
+            f"{indicator['name_zh']}; highest {hi['name_zh']} {_fmt_value(hi['value'], unit)}, "
+            f"lowest {lo['name_zh']} {_fmt_value(lo['value'], unit)}; CV {d['cv']:.3f}.")
+    if missing:
+        text += " Not reported: " + ", ".join(missing) + "."
+    return text

@@ -83,3 +83,19 @@ def test_data_notes_name_the_missing_indicators():
     assert "暂无观测值的指标（4 项）" in notes and "人均预期寿命" in notes
     html = report.progress_table_styled(table).to_html()
     assert "数据不足" in html and "约束性" not in html  # health has no binding indicator
+
+
+def test_reported_unit_values_and_their_spread():
+    obs = pd.DataFrame([
+        dict(region_code=c, year=2023, area="total", indicator="nursery_places_per_1000",
+             unit="个", value=v, source="测试报送", source_ref="", note="", origin="monitoring")
+        for c, v in [("340400", 2.8), ("340421", 1.7), ("340422", 1.9), ("340402", 2.1)]])
+    [(ind, values)] = briefing.reported_unit_values("childcare", 2025, observations=obs)
+    assert ind["indicator_id"] == "nursery_places_per_1000" and ind["year"] == 2023
+    assert values["value"].notna().sum() == 3  # four others did not report: NaN, not filled
+    assert values.attrs["references"] == {"淮南市（2023年）": 2.8, "2025年目标": 4.6}
+    text = report.reported_gap_text(ind, values)
+    # 2.1, 1.7, 1.9: mean 1.9, sd = sqrt(((0.2)² + (0.2)² + 0)/3) = 0.163299, CV = 0.085947
+    assert "7 个县区中 3 个报送" in text and "最高/最低 1.24" in text and "变异系数 0.086" in text
+    assert "未报送：田家庵区、谢家集区、八公山区、潘集区" in text
+    assert briefing.reported_unit_values("health", 2025, observations=obs) == []
