@@ -7,6 +7,8 @@ still catch them.
 
 from __future__ import annotations
 
+import re
+
 
 class HuainanError(Exception):
     """Base class of the errors the workbook raises on purpose."""
@@ -32,26 +34,49 @@ class DataValidationError(HuainanError, ValueError):
         The column name.
     value : object, optional
         The offending cell text.
+    sheet : str, optional
+        The worksheet (Excel workbooks). With ``cell`` the place is written as an Excel reference
+        (``病有所医!H5``), otherwise as ``sheet '病有所医', row 5``.
+    cell : str, optional
+        The cell's column letter and row (``H5``), for a workbook.
+
+    Examples
+    --------
+    >>> str(DataValidationError("not a number", path="t.xlsx", sheet="病有所医", cell="H5", row=5,
+    ...                         column="2023年", value="七十八"))
+    "t.xlsx, 病有所医!H5, column '2023年': not a number (cell text: '七十八')"
+    >>> DataValidationError("x", sheet="Sheet 1", cell="A2").location
+    "'Sheet 1'!A2"
     """
 
-    def __init__(self, message, *, path=None, row=None, column=None, value=None):
+    def __init__(self, message, *, path=None, row=None, column=None, value=None, sheet=None,
+                 cell=None):
         self.path = None if path is None else str(path)
         self.row = row
         self.column = column
         self.value = value
+        self.sheet = sheet
+        self.cell = cell
         self.reason = message
-        where = []
-        if self.path is not None:
-            where.append(self.path)
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column {column!r}")
-        prefix = ", ".join(where)
+        prefix = ", ".join(p for p in (self.path, self.location) if p)
         text = f"{prefix}: {message}" if prefix else message
         if value is not None:
             text += f" (cell text: {value!r})"
         super().__init__(text)
+
+    @property
+    def location(self) -> str:
+        """Where in the file, without the file: ``病有所医!H5, column '2023年'``, ``row 3`` or ''."""
+        where = []
+        if self.sheet is not None:
+            quoted = self.sheet if re.fullmatch(r"\w+", self.sheet) else \
+                "'" + self.sheet.replace("'", "''") + "'"
+            where.append(f"{quoted}!{self.cell}" if self.cell else f"sheet {self.sheet!r}")
+        if self.row is not None and not (self.sheet is not None and self.cell):
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return ", ".join(where)
 
 
 class IngestError(DataValidationError):
