@@ -10,8 +10,10 @@ one scheduled run produces. Both are YAML files (format: ``parameters/README.md`
 notebook's cell tagged ``parameters`` **before anything runs** (the role papermill's
 ``inspection.py`` plays for one notebook; see :func:`notebook_parameters`): unknown names,
 values whose type differs from the default's (a ``None`` default accepts anything), unknown domain
-ids (:data:`huainan.domains.DOMAIN_IDS`), unknown region codes (:func:`huainan.regions.regions`)
-and values outside a ``# one of: a, b`` list written after the default. Every problem found is reported at once in one
+ids (:data:`huainan.domains.DOMAIN_IDS`), unknown region codes (:func:`huainan.regions.regions`),
+a ``regions`` list that is not two or more of the seven county-level units, a ``year`` outside
+the plan period (:data:`PLAN_YEARS`) and values outside a ``# one of: a, b`` list written after the
+default. Every problem found — every bad item of a list too — is reported at once in one
 :class:`~huainan.errors.ParameterError` naming the file and line, the brief and the parameter.
 
 YAML is read with the safe loader, but scalars are typed against the notebook, not by YAML 1.1
@@ -49,6 +51,18 @@ DOMAIN_PARAMETERS = frozenset({"domain", "domains"})
 #: is). Their values are read as text whatever the default: ``[340421]`` gives ``["340421"]``.
 REGION_PARAMETERS = frozenset({"region", "regions"})
 
+#: Parameter names whose values are a *comparison* of county-level units: a list of at least two
+#: distinct codes of :data:`huainan.regions.UNIT_CODES` (or None where the default is) — what
+#: :func:`huainan.briefing.select_units` demands, checked here so a batch fails before it runs.
+UNIT_LIST_PARAMETERS = frozenset({"regions"})
+
+#: Parameter names that are an evaluation year of the plan: an int in :data:`PLAN_YEARS`, unless
+#: the notebook declares its own choices (``year = 2025  # 可选：2021, …, 2025``), which then rule.
+YEAR_PARAMETERS = frozenset({"year"})
+#: The plan period, first and last year: "规划期为 2021-2025 年" (淮南市“十四五”公共服务规划, 序言;
+#: ``shared/source/huainan_14th_fyp_public_services_plan_draft.zh.txt``).
+PLAN_YEARS: tuple[int, int] = (2021, 2025)
+
 #: Product names a brief may not take (they are files of the run folder itself).
 RESERVED_NAMES = frozenset({"index", "manifest", "logs", "latest"})
 
@@ -80,9 +94,11 @@ class NotebookParameter:
         literal default; ``None`` (anything goes) for a ``None`` or non-literal default.
     item_kind : type or None
         For lists: the common type of the default's items (``["340402"]`` → ``str``), else None.
-    choices : tuple of str or None
+    choices : tuple or None
         Allowed values, from a trailing comment ``# one of: anhui, china`` (or ``# 可选：zh, en``;
-        values separated by commas, spaces or ``/``; a parenthesis or semicolon ends the list).
+        values separated by commas, spaces or ``/``; a parenthesis or semicolon ends the list),
+        typed as the parameter (its items, for a list): ``year = 2025  # 可选：2021, 2022`` gives
+        ``(2021, 2022)`` (ints), a str parameter gives str.
     help : str
         The trailing comment.
     """
@@ -128,7 +144,8 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, NotebookParameter]
     ParameterError
         If the file is not a readable notebook, has no cell tagged ``parameters`` (papermill
         would then inject values at the top, where the notebook's own defaults overwrite them),
-        or that cell is not valid Python.
+        that cell is not valid Python, or a choice list does not fit its parameter (a choice
+        that is not of the parameter's type, or a default outside its own choices).
     """
     path = Path(path)
     try:
@@ -152,7 +169,13 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, NotebookParameter]
     except SyntaxError as exc:
         raise ParameterError(f"{path}: the cell tagged {PARAMETERS_TAG!r} is not valid Python "
                              f"(line {exc.lineno}: {exc.msg})") from exc
-    return {name: _describe(name, *rest) for name, *rest in assignments}
+    declared = {}
+    for name, *rest in assignments:
+        try:
+            declared[name] = _describe(name, *rest)
+        except ValueError as exc:
+            raise ParameterError(f"{path}: parameter {name!r}: {exc}") from exc
+    return declared
 
 
 def _assignments(source: str) -> list[tuple[str, str, str, str]]:
@@ -202,8 +225,38 @@ def _describe(name: str, default: str, annotation: str, help_text: str) -> Noteb
     m = _CHOICES.search(help_text or "")
     if m:
         values = re.split(r"[(（;；。]", m.group("values"))[0]  # the list ends at a remark
-        choices = tuple(v for v in re.split(r"[,，、/\s]+", values) if v)
+        words = [v for v in re.split(r"[,，、/\s]+", values) if v]
+        choices = tuple(_choice(w, item_kind if kind is list else kind) for w in words)
+        defaults = value if isinstance(value, list) else [value]
+        outside = [d for d in defaults if d is not None and d not in choices]
+        if value is not _NOT_LITERAL and outside:
+            raise ValueError(f"the default {default} is not one of its choices "
+                             f"({', '.join(map(str, choices))})")
     return NotebookParameter(name, default, kind, item_kind, choices, help_text or "")
+
+
+def _choice(word: str, kind: type | None) -> Any:
+    """Read one word of a choice list as a value of ``kind`` (text if it has no type).
+
+    Examples
+    --------
+    >>> _choice("2023", int), _choice("0.5", float), _choice("zh", str), _choice("true", bool)
+    (2023, 0.5, 'zh', True)
+    """
+    if kind is int:
+        if not _DECIMAL_INT.fullmatch(word):
+            raise ValueError(f"choice {word!r} is not an integer")
+        return int(word.replace("_", ""))
+    if kind is float:
+        try:
+            return float(word)
+        except ValueError:
+            raise ValueError(f"choice {word!r} is not a number") from None
+    if kind is bool:
+        if word.lower() not in ("true", "false"):
+            raise ValueError(f"choice {word!r} is not True or False")
+        return word.lower() == "true"
+    return word
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,8 +381,10 @@ def load_batch(batch: str | os.PathLike, parameters_dir: str | os.PathLike | Non
     ParameterError
         Listing every problem found: unreadable or malformed YAML (also duplicate keys), unknown
         keys, unknown briefs, missing notebooks or ``parameters`` tags, unknown parameter names,
-        wrong types, unknown domain ids or region codes, values outside a ``one of`` list,
-        duplicate or unsafe output names. Nothing has run when it is raised.
+        wrong types, unknown domain ids or region codes (each bad item of a list), a ``regions``
+        list of fewer than two county-level units, a ``year`` outside the plan period, values
+        outside a ``one of`` list, duplicate or unsafe output names. Nothing has run when it is
+        raised.
     """
     path = resolve_batch_path(batch, parameters_dir)
     if parameters_dir is None:
@@ -434,7 +489,8 @@ def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) ->
             try:
                 values[pname] = _value(node, declared[pname], notebook, root)
             except ValueError as exc:
-                problems.add(pwhere, str(exc))
+                for message in getattr(exc, "messages", [str(exc)]):
+                    problems.add(pwhere, message)
                 ok = False
         if not ok:
             continue
@@ -587,19 +643,41 @@ def _grid(node, path, root, problems) -> Iterable[tuple[str, list[yaml.Node]]]:
     return out
 
 
+class _BadValue(ValueError):
+    """Every problem of one value (each bad item of a list is one message)."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = list(messages)
+
+
 def _value(node: yaml.Node, param: NotebookParameter, notebook: Path, root: Path) -> Any:
-    """Type one YAML value as ``param`` expects; raise ValueError with the reason."""
+    """Type one YAML value as ``param`` expects and check it; raise ValueError with the reasons
+    (a :class:`_BadValue` with one message per bad item of a list)."""
     expected = f"(default {param.default} in {_rel(notebook, root)})"
     kind, item_kind = param.kind, param.item_kind
+    is_null = isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null"
+    if param.name in UNIT_LIST_PARAMETERS and not is_null and not isinstance(
+            node, yaml.SequenceNode):
+        raise ValueError(f"expected a list of at least two region codes such as "
+                         f"[\"340421\", \"340422\"] {expected}, got {node.value!r}"
+                         if isinstance(node, yaml.ScalarNode) else
+                         f"expected a list of region codes {expected}, got a mapping")
     if param.name in DOMAIN_PARAMETERS | REGION_PARAMETERS:
         # ids and codes are text even where the default (None) gives no type: 340421 → "340421"
         if isinstance(node, yaml.SequenceNode):
             kind, item_kind = kind or list, str
-        elif kind is None and not (isinstance(node, yaml.ScalarNode)
-                                   and node.tag == _TAG + "null"):
+        elif kind is None and not is_null:
             kind = str
     if kind is list and isinstance(node, yaml.SequenceNode):
-        value = [_scalar(item, item_kind, expected) for item in node.value]
+        value, errors = [], []
+        for item in node.value:
+            try:
+                value.append(_scalar(item, item_kind, expected))
+            except ValueError as exc:
+                errors.append(str(exc))
+        if errors:
+            raise _BadValue(errors)
     else:
         value = _scalar(node, kind, expected)
     if param.kind is not None:
@@ -608,7 +686,9 @@ def _value(node: yaml.Node, param: NotebookParameter, notebook: Path, root: Path
         if not _is_type(value, param.kind):
             raise ValueError(f"expected {param.kind.__name__} {expected}, got "
                              f"{type(value).__name__} {value!r}")
-    _check_allowed(param, value)
+    messages = _not_allowed(param, value)
+    if messages:
+        raise _BadValue(messages)
     return value
 
 
@@ -668,14 +748,20 @@ def _is_type(value: Any, kind: type) -> bool:
     return isinstance(value, kind)
 
 
-def _check_allowed(param: NotebookParameter, value: Any) -> None:
+def _not_allowed(param: NotebookParameter, value: Any) -> list[str]:
+    """Return one message per value (per item, for a list) that the parameter does not allow."""
     items = value if isinstance(value, list) else [value]
+    given = [i for i in items if i is not None]
+    messages = []
     if param.choices is not None:
-        bad = [v for v in items if v not in param.choices]
-        if bad:
-            raise ValueError(f"{bad[0]!r} is not one of {', '.join(param.choices)}")
+        messages += [f"{v!r} is not one of {', '.join(map(str, param.choices))}"
+                     for v in items if v not in param.choices]
+    if param.name in YEAR_PARAMETERS and param.choices is None:  # a declared list is narrower
+        first, last = PLAN_YEARS
+        messages += [f"year {v} is outside the plan period {first}–{last} (规划期)"
+                     for v in given if _is_type(v, int) and not first <= v <= last]
     if param.name in DOMAIN_PARAMETERS:
-        for v in (i for i in items if i is not None):
+        for v in given:
             if v not in domains.DOMAIN_IDS:
                 hint = ""
                 if isinstance(v, str):
@@ -683,19 +769,37 @@ def _check_allowed(param: NotebookParameter, value: Any) -> None:
                         hint = f" (did you mean {domains.get(v).id!r}?)"
                     except KeyError:
                         pass
-                raise ValueError(f"unknown domain id {v!r}{hint}; valid ids: "
-                                 f"{', '.join(domains.DOMAIN_IDS)}")
+                messages.append(f"unknown domain id {v!r}{hint}; valid ids: "
+                                f"{', '.join(domains.DOMAIN_IDS)}")
     if param.name in REGION_PARAMETERS:
-        from huainan import regions
+        messages += _region_problems(param.name, given, isinstance(value, list))
+    return messages
 
-        table = regions.regions()
-        codes = set(table["code"])
-        for v in (i for i in items if i is not None):
-            if v not in codes:
-                hit = table.loc[table["name_zh"] == v, "code"] if isinstance(v, str) else []
-                hint = f" (did you mean {hit.iloc[0]!r}?)" if len(hit) else ""
-                raise ValueError(f"unknown region code {v!r}{hint}; codes are 6-digit strings "
-                                 f"from data/regions.csv, e.g. 340402 (大通区)")
+
+def _region_problems(name: str, codes: list, is_list: bool) -> list[str]:
+    from huainan import regions
+
+    table = regions.regions()
+    known = set(table["code"])
+    messages = []
+    for v in codes:
+        if v not in known:
+            hit = table.loc[table["name_zh"] == v, "code"] if isinstance(v, str) else []
+            hint = f" (did you mean {hit.iloc[0]!r}?)" if len(hit) else ""
+            messages.append(f"unknown region code {v!r}{hint}; codes are 6-digit strings from "
+                            "data/regions.csv, e.g. 340402 (大通区)")
+    if name in UNIT_LIST_PARAMETERS and is_list:
+        units = ", ".join(f"{c} {regions.name(c)}" for c in regions.UNIT_CODES)
+        messages += [f"{v} ({regions.name(v)}) is not a county-level unit; {name!r} compares "
+                     f"the districts and counties: {units}"
+                     for v in codes if v in known and v not in regions.UNIT_CODES]
+        distinct = list(dict.fromkeys(codes))
+        if len(distinct) < 2:
+            messages.append(
+                f"{name!r} needs at least two distinct units to compare (the regional gap "
+                f"measures need two), got {len(distinct)}: {', '.join(map(str, distinct)) or '[]'}"
+                "; write null for all seven")
+    return messages
 
 
 # --------------------------------------------------------------------------------------------

@@ -51,8 +51,47 @@ def test_notebook_parameters_reads_types_items_and_choices(briefs_project):
     ("a plain remark", None),
 ])
 def test_choices_from_the_trailing_comment(tmp_path, comment, choices):
-    path = write_parameters_notebook(tmp_path / "n.ipynb", f'lang = "zh"  # {comment}')
+    default = choices[0] if choices else "zh"  # a default must be one of its own choices
+    path = write_parameters_notebook(tmp_path / "n.ipynb", f'lang = "{default}"  # {comment}')
     assert notebook_parameters(path)["lang"].choices == choices
+
+
+@pytest.mark.parametrize(("source", "choices"), [
+    # the brief notebooks' `year` line: the choices are ints, as the parameter is
+    ("year = 2025  # 评估年份（2023 中期评估）可选：2021, 2022, 2023, 2024, 2025",
+     (2021, 2022, 2023, 2024, 2025)),
+    ("ratio = 0.5  # one of: 0.5, 1", (0.5, 1.0)),
+    ("show = True  # one of: true, false", (True, False)),
+    ("labels = ['zh']  # 可选：zh、en", ("zh", "en")),
+    ("anything = None  # one of: 1, a", ("1", "a")),  # no type known: text
+])
+def test_choices_are_typed_as_the_parameter(tmp_path, source, choices):
+    path = write_parameters_notebook(tmp_path / "n.ipynb", source)
+    got = next(iter(notebook_parameters(path).values())).choices
+    assert got == choices
+    assert [type(c) for c in got] == [type(c) for c in choices]
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("year = 2025  # 可选：2021, later", "parameter 'year': choice 'later' is not an integer"),
+    ("year = 2026  # 可选：2021, 2022", "the default 2026 is not one of its choices (2021, 2022)"),
+    ('lang = "fr"  # 可选：zh, en', "the default \"fr\" is not one of its choices (zh, en)"),
+])
+def test_a_choice_list_that_does_not_fit_its_parameter_is_a_notebook_error(tmp_path, source,
+                                                                           expected):
+    path = write_parameters_notebook(tmp_path / "n.ipynb", source)
+    with pytest.raises(ParameterError) as info:
+        notebook_parameters(path)
+    assert str(info.value).startswith(str(path))
+    assert expected in str(info.value)
+
+
+@pytest.mark.parametrize("batch", ["annual", "midterm-2023", "final-2025"])
+def test_the_shipped_batches_validate(batch):
+    # Against the real notebooks: their `year` lines declare `可选：2021, …, 2025` (ints).
+    runs = load_batch(batch).runs
+    years = {r.parameters["year"] for r in runs if "year" in r.parameters}
+    assert years and years <= {2021, 2022, 2023, 2024, 2025}
 
 
 def test_parameters_cell_is_parsed_as_python(tmp_path):
@@ -147,10 +186,18 @@ def test_entry_overrides_and_an_int_for_a_float(briefs_project):
     ("{year: true}", "parameter 'year'): expected int"),
     ("{year: 02024}", "'02024' is not a plain decimal integer"),
     ("{show_map: 1}", "parameter 'show_map'): expected bool"),
-    ("{regions: 340402}", "parameter 'regions'): expected list"),
+    ("{regions: 340402}", "parameter 'regions'): expected a list of at least two region"),
     ("{regions: [340402, 340499]}", "unknown region code '340499'"),
     ("{regions: [大通区]}", "unknown region code '大通区' (did you mean '340402'?)"),
     ("{comparison: world}", "'world' is not one of anhui, china"),
+    # note.ipynb declares no choices for `year`: the plan period rules (规划期为 2021-2025 年)
+    ("{year: 1999}", "year 1999 is outside the plan period 2021–2025"),
+    ("{year: 2031}", "year 2031 is outside the plan period 2021–2025"),
+    # `regions` is a comparison of county-level units (briefing.select_units needs two)
+    ("{regions: [340402]}", "'regions' needs at least two distinct units to compare"),
+    ("{regions: [340402, 340402]}", "got 1: 340402"),
+    ("{regions: []}", "'regions' needs at least two distinct units to compare"),
+    ("{regions: [340400, 340402]}", "340400 (淮南市) is not a county-level unit"),
     ("{note: no}", "'no' is ambiguous (YAML 1.1 reads it as a boolean)"),
     ("{note: 0755}", "'0755' is ambiguous (YAML 1.1 reads it as octal"),
 ])
@@ -163,6 +210,49 @@ def test_bad_parameter_is_named_with_file_line_and_brief(briefs_project, overrid
         """)
     assert "parameters/batches/bad.yaml line 4 (brief 'note'" in message
     assert expected in message
+
+
+def test_every_bad_item_of_a_list_is_reported(briefs_project):
+    message = problems_of(briefs_project, """\
+        briefs:
+          - brief: note
+            parameters: {regions: [大通区, "340499", 340403]}
+        """)
+    assert message.startswith("batch parameters/batches/bad.yaml: 2 problems")
+    assert "unknown region code '大通区' (did you mean '340402'?)" in message
+    assert "unknown region code '340499'" in message
+    write_parameters_notebook(briefs_project / "notebooks" / "many.ipynb",
+                              "domains = None\nyears = [2024]")
+    (briefs_project / "parameters" / "many.yaml").write_text(
+        "notebook: notebooks/many.ipynb\n", encoding="utf-8")
+    message = problems_of(briefs_project, """\
+        briefs:
+          - brief: many
+            parameters: {domains: [住房, health, nowhere], years: [2023, "2024", 2024.5]}
+        """)
+    assert message.startswith("batch parameters/batches/bad.yaml: 4 problems")
+    for expected in ("unknown domain id '住房'", "unknown domain id 'nowhere'",
+                     "expected int (default [2024] in notebooks/many.ipynb), got str '2024'",
+                     "got float 2024.5"):
+        assert expected in message
+
+
+def test_a_year_inside_the_notebooks_int_choices_passes(briefs_project):
+    # Before choices were typed, the text "2024" never equalled the int 2024: every year failed.
+    write_parameters_notebook(briefs_project / "notebooks" / "years.ipynb",
+                              "year = 2025  # 可选：2021, 2022, 2023, 2024, 2025")
+    (briefs_project / "parameters" / "years.yaml").write_text(
+        "notebook: notebooks/years.ipynb\nparameters: {year: 2024}\n", encoding="utf-8")
+    (run,) = load_batch(write_batch(briefs_project, "briefs: [years]\n")).runs
+    assert run.parameters == {"year": 2024}
+    message = problems_of(briefs_project, """\
+        briefs:
+          - brief: years
+            parameters: {year: 2026}
+        """)
+    assert "line 3 (brief 'years', parameter 'year'): 2026 is not one of 2021, 2022, 2023, " \
+        "2024, 2025" in message
+    assert message.startswith("batch parameters/batches/bad.yaml: 1 problem\n")
 
 
 @pytest.mark.parametrize(("grid", "expected"), [
@@ -259,6 +349,14 @@ def test_region_and_domain_values_are_text_even_with_a_none_default(briefs_proje
             parameters: {regions: [340421, 999999]}
         """)
     assert "unknown region code '999999'" in message
+    # a single code is not a comparison, even where the default (None) gives no type
+    message = problems_of(briefs_project, """\
+        briefs:
+          - brief: free
+            parameters: {regions: 340421}
+        """)
+    assert "(brief 'free', parameter 'regions'): expected a list of at least two region codes" \
+        in message
 
 
 def test_titles_can_name_the_domain_in_chinese(briefs_project):
