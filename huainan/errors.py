@@ -93,3 +93,24 @@ class ParameterError(HuainanError, ValueError):
 
 class BatchError(HuainanError):
     """A batch of briefs cannot start (kernel not registered, output folder unusable)."""
+
+
+class BatchInterrupted(HuainanError):
+    """A batch of briefs was stopped by a signal (SIGTERM, SIGINT) before every brief finished.
+
+    Raised after the workers and their kernels were stopped and, if the run folder existed, after
+    its ``manifest.json``/``index.html`` were written (unfinished briefs: status ``interrupted``).
+
+    Parameters
+    ----------
+    message : str
+    signum : int
+        The signal that stopped the batch; a command line exits with ``128 + signum``.
+    result : huainan.batch.RunResult, optional
+        What the run produced (None if it was stopped before its folder was made).
+    """
+
+    def __init__(self, message, *, signum, result=None):
+        super().__init__(message)
+        self.signum = signum
+        self.result = result
