@@ -20,19 +20,36 @@ revision           1 for the first value of a key, 2 for the value that supersed
 ingested_at        UTC time of the ingest, ISO 8601
 source_file        name of the ingested file
 source_sha256      SHA-256 of the ingested file's bytes
+chain_sha256       hash chain: SHA-256 of the previous line's ``chain_sha256`` and this line's
+                   other 13 fields (:func:`chain_hash`); the first line chains from
+                   :data:`GENESIS` (64 zeros)
 =================  ========================================================================
 
 Nothing is ever deleted or rewritten: an ingest appends lines (the old bytes stay a prefix of the
 new file) by writing a temporary file in the same folder, flushing it to disk and moving it over the
 store with :func:`os.replace` (:func:`huainan.atomic.write_bytes`), under an exclusive lock.
 Readers see the old store or the new one.
+
+**Tamper evidence.** :func:`read_store` recomputes the chain and refuses a store whose line does
+not match (a value, a name, a time or a checksum edited by hand; a line inserted, removed from the
+middle, reordered or duplicated), naming the first line that breaks it. The chain cannot reveal
+lines cut off at the end (the rest is still a valid chain) or a store rewritten by someone who
+recomputes the chain (the recipe is public); to catch those, compare the last ``chain_sha256``
+(:func:`head`, printed by ``huainan ingest`` and ``huainan validate``) with one recorded
+elsewhere (``huainan validate --head``), or with the file's git history.
+
+Format history: stores written before the ``chain_sha256`` column (first released with this
+column in the same week; the shipped store was empty) are refused with a message that says so:
+their lines cannot be verified, so re-ingest the original returns into a new store.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
+import json
 import math
 import os
 import re
@@ -52,7 +69,13 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
     "region_code", "year", "area", "indicator", "unit", "value", "source", "source_ref", "note",
 )
 PROVENANCE_COLUMNS: tuple[str, ...] = ("revision", "ingested_at", "source_file", "source_sha256")
-COLUMNS: tuple[str, ...] = OBSERVATION_COLUMNS + PROVENANCE_COLUMNS
+#: The hash-chain column, last on every line (see the module docstring).
+CHAIN_COLUMN = "chain_sha256"
+COLUMNS: tuple[str, ...] = OBSERVATION_COLUMNS + PROVENANCE_COLUMNS + (CHAIN_COLUMN,)
+#: The fields a line's chain value covers: every column but the chain itself, in file order.
+CHAINED_COLUMNS: tuple[str, ...] = COLUMNS[:-1]
+#: The chain value the first line links to.
+GENESIS = "0" * 64
 KEY: tuple[str, ...] = ("region_code", "indicator", "year", "area")
 AREAS: tuple[str, ...] = ("total", "urban", "rural")
 
@@ -68,6 +91,38 @@ def store_dir(store: str | os.PathLike | None = None) -> Path:
 def store_file(store: str | os.PathLike | None = None) -> Path:
     """Return the store file ``<store>/observations.csv`` (it may not exist yet)."""
     return store_dir(store) / STORE_FILE
+
+
+def chain_hash(previous: str, fields: list[str] | tuple[str, ...]) -> str:
+    """Return a line's ``chain_sha256``: SHA-256 of the previous chain value and the line's fields.
+
+    The hashed bytes are the UTF-8 JSON array ``[previous, region_code, year, …, source_sha256]``
+    (the 13 fields of :data:`CHAINED_COLUMNS` exactly as written in the file, compact separators,
+    non-ASCII kept), so any change to any field of any earlier line changes every later value.
+
+    Parameters
+    ----------
+    previous : str
+        The previous line's ``chain_sha256`` (:data:`GENESIS` for the first line).
+    fields : sequence of str
+        The line's fields in :data:`CHAINED_COLUMNS` order, as text.
+
+    Returns
+    -------
+    str
+        64 lower-case hex digits.
+
+    Examples
+    --------
+    >>> chain_hash(GENESIS, ["340400"] * 13) == chain_hash(GENESIS, ["340400"] * 13)
+    True
+    >>> chain_hash(GENESIS, ["340400"] * 13) == chain_hash("1" * 64, ["340400"] * 13)
+    False
+    """
+    if len(fields) != len(CHAINED_COLUMNS):
+        raise ValueError(f"{len(fields)} fields instead of {len(CHAINED_COLUMNS)}")
+    payload = json.dumps([previous, *fields], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _empty() -> pd.DataFrame:
@@ -93,8 +148,10 @@ def read_store(store: str | os.PathLike | None = None) -> pd.DataFrame:
     Raises
     ------
     DataValidationError
-        Wrong header, a line with the wrong number of fields, a malformed code, year, area,
-        value, revision, timestamp or checksum (file, line, column named).
+        Wrong header (including a store written before the ``chain_sha256`` column), a line with
+        the wrong number of fields, a malformed code, year, area, value, revision, timestamp or
+        checksum, or the first line whose ``chain_sha256`` does not match (file, line, column
+        named).
     """
     path = store_file(store)
     if not path.exists():
@@ -108,16 +165,31 @@ def read_store(store: str | os.PathLike | None = None) -> pd.DataFrame:
         header = next(reader)
     except StopIteration:
         raise DataValidationError("the store file is empty (no header)", path=path) from None
+    if tuple(header) == CHAINED_COLUMNS:
+        raise DataValidationError(
+            "this store was written before huainan added the chain_sha256 column, so its lines "
+            "cannot be verified; ingest the original returns again into a new, empty store "
+            "(huainan ingest FILE --store NEW --create-store)", path=path, row=1)
     if tuple(header) != COLUMNS:
         raise DataValidationError(f"the header must be {','.join(COLUMNS)}", path=path, row=1,
                                   value=",".join(header))
     records, lines = [], []
+    previous = GENESIS
     for record in reader:
         line = reader.line_num
         if len(record) != len(COLUMNS):
             raise DataValidationError(f"{len(record)} fields instead of {len(COLUMNS)}",
                                       path=path, row=line)
-        records.append(_check_line(path, line, dict(zip(COLUMNS, record, strict=True))))
+        rec = _check_line(path, line, dict(zip(COLUMNS, record, strict=True)))
+        expected = chain_hash(previous, record[:-1])
+        if rec[CHAIN_COLUMN] != expected:
+            raise DataValidationError(
+                "the hash chain breaks at this line: it was edited, inserted, copied or moved "
+                "outside huainan, or a line just before it was removed. Restore the file from git "
+                "or a backup; to correct a value, ingest a file with the corrected value",
+                path=path, row=line, column=CHAIN_COLUMN)
+        previous = expected
+        records.append(rec)
         lines.append(line)
     if not records:
         return _empty()
@@ -161,6 +233,8 @@ def _check_line(path: Path, line: int, rec: dict) -> dict:
         raise bad("ingested_at", "time without a time zone")
     if not _SHA256.match(rec["source_sha256"]):
         raise bad("source_sha256", "not a SHA-256 hex digest")
+    if not _SHA256.match(rec[CHAIN_COLUMN]):
+        raise bad(CHAIN_COLUMN, "not a SHA-256 hex digest")
     return {**rec, "year": int(rec["year"]), "value": value, "revision": int(rec["revision"])}
 
 
@@ -185,14 +259,16 @@ def observations(
     current_only : bool, default True
         Only the latest revision of each key; False returns every line ever stored.
     provenance : bool, default False
-        Also return ``revision``, ``ingested_at``, ``source_file``, ``source_sha256``.
+        Also return ``revision``, ``ingested_at``, ``source_file``, ``source_sha256`` and
+        ``chain_sha256``.
     store : path, optional
         The store folder (default ``<data>/monitoring``).
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`OBSERVATION_COLUMNS` (+ :data:`PROVENANCE_COLUMNS`): ``region_code`` str,
+        Columns :data:`OBSERVATION_COLUMNS` (+ :data:`PROVENANCE_COLUMNS` and
+        ``chain_sha256``): ``region_code`` str,
         ``year`` int64, ``area`` str, ``indicator`` str, ``unit`` str, ``value`` float64,
         ``source``, ``source_ref`` str, ``note`` str or NaN; sorted by region, indicator, year,
         area (and revision); a fresh RangeIndex. Empty when nothing has been ingested (the
@@ -217,16 +293,23 @@ def observations(
     return rows.sort_values(order, kind="stable")[cols].reset_index(drop=True)
 
 
-def format_lines(rows: pd.DataFrame) -> bytes:
-    """Return ``rows`` (columns :data:`COLUMNS`) as store lines, UTF-8, ``\\n``-terminated.
+def format_lines(rows: pd.DataFrame, previous: str = GENESIS) -> bytes:
+    """Return ``rows`` as store lines, UTF-8, ``\\n``-terminated, with their chain values.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Columns :data:`CHAINED_COLUMNS` (any ``chain_sha256`` column is ignored and recomputed).
+    previous : str
+        ``chain_sha256`` of the store's last line (:data:`GENESIS` for an empty store).
 
     Values are written with ``repr`` (shortest text that reads back as the same float).
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    for rec in rows[list(COLUMNS)].itertuples(index=False):
+    for rec in rows[list(CHAINED_COLUMNS)].itertuples(index=False):
         fields = []
-        for col, v in zip(COLUMNS, rec, strict=True):
+        for col, v in zip(CHAINED_COLUMNS, rec, strict=True):
             if col == "value":
                 fields.append(repr(float(v)))
             elif col in ("year", "revision"):
@@ -234,7 +317,8 @@ def format_lines(rows: pd.DataFrame) -> bytes:
             else:
                 fields.append("" if v is None or (isinstance(v, float) and math.isnan(v))
                               else str(v))
-        writer.writerow(fields)
+        previous = chain_hash(previous, fields)
+        writer.writerow([*fields, previous])
     return buf.getvalue().encode("utf-8")
 
 
@@ -265,11 +349,39 @@ def locked(store: str | os.PathLike | None = None) -> Iterator[Path]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def append(rows: pd.DataFrame, store: str | os.PathLike | None = None) -> Path:
-    """Append ``rows`` (columns :data:`COLUMNS`, already validated) to the store atomically.
+def head(store: str | os.PathLike | None = None) -> str:
+    """Return the store's last ``chain_sha256`` (:data:`GENESIS` when nothing is stored).
 
-    The caller holds :func:`locked`. The current bytes of the store are kept verbatim as the
-    prefix of the new file.
+    Record it somewhere else (a log, an e-mail, a commit message) after an ingest:
+    ``huainan validate --head VALUE`` later proves that every line up to that one is unchanged
+    and still there.
+
+    Raises
+    ------
+    DataValidationError
+        If the store fails :func:`read_store`.
+    """
+    rows = read_store(store)
+    return GENESIS if rows.empty else str(rows[CHAIN_COLUMN].iloc[-1])
+
+
+def _last_chain(data: bytes) -> str:
+    """The ``chain_sha256`` of the last line of store bytes (:data:`GENESIS` if only a header)."""
+    records = list(csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True))
+    return GENESIS if len(records) < 2 else records[-1][-1]
+
+
+def append(rows: pd.DataFrame, store: str | os.PathLike | None = None) -> str:
+    """Append ``rows`` (columns :data:`CHAINED_COLUMNS`, already validated) to the store atomically.
+
+    The caller holds :func:`locked` and has read the store with :func:`read_store` under that
+    lock (which verified the chain). The current bytes of the store are kept verbatim as the
+    prefix of the new file; the new lines continue the hash chain from its last line.
+
+    Returns
+    -------
+    str
+        The new last ``chain_sha256`` (:func:`head`).
 
     Raises
     ------
@@ -283,5 +395,6 @@ def append(rows: pd.DataFrame, store: str | os.PathLike | None = None) -> Path:
     if old and not old.endswith(b"\n"):
         raise DataValidationError("the store file does not end with a newline; it was edited "
                                   "outside huainan — restore it from git", path=path)
-    write_bytes(path, old + format_lines(rows))
-    return path
+    new = format_lines(rows, _last_chain(old))
+    write_bytes(path, old + new)
+    return _last_chain(header_line() + new) if new else _last_chain(old)
