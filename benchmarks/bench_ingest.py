@@ -7,7 +7,8 @@ Cases (synthetic files in a temporary folder; nothing is written to ``data/``):
 2. ``ingest --dry-run`` of a long monitoring CSV with 5,000 rows (random distinct keys over the
    8 regions × every catalogue indicator × 2010–2025; far more than one real return);
 3. ``ingest`` of the same file into an empty store, then again (all unchanged);
-4. ``write_template`` and ``ingest --dry-run`` of a fully filled template (23 × 8 × 5 = 920 values).
+4. ``write_template`` and ``ingest --dry-run`` of a fully filled template ((23 × 8 + 2) × 5 = 930
+   values).
 
 Goals (seconds on the 2-core team machine): each case under 5 s, the filled template under 2 s.
 Prints the time of each case. A measurement, not a test: nothing fails on time.
@@ -56,15 +57,19 @@ def main() -> None:
     assert len(df) == 5000
 
     cat = catalogue()
+    # values within each indicator's bounds (huainan.ingest.BOUNDS), never a %-fraction (≤ 1)
+    span = {r.indicator: (max(r.min_value, 2.0), min(r.max_value, 100.0))
+            for r in cat.itertuples()}
     keys = [(code, ind, unit, year) for code in CODES for ind, unit in zip(cat["indicator"],
             cat["unit"], strict=True) for year in range(2010, 2026)]
     rows = ["区划代码,指标,年份,数值,单位"] + [
-        f"{code},{ind},{year},{rng.uniform(0, 100):.2f},{unit}"
+        f"{code},{ind},{year},{rng.uniform(*span[ind]):.2f},{unit}"
         for code, ind, unit, year in rng.sample(keys, 5000)
     ]
     long_csv = tmp / "long.csv"
     long_csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
     store = tmp / "store"
+    store.mkdir()
     _timed("ingest --dry-run: long CSV, 5,000 rows", 5,
            lambda: ingest(long_csv, store=store, dry_run=True))
     _timed("ingest: same file into an empty store", 5, lambda: ingest(long_csv, store=store))
@@ -76,12 +81,13 @@ def main() -> None:
     wb = openpyxl.load_workbook(tpl)
     for ws in wb.worksheets[1:]:
         for r in range(3, ws.max_row + 1):
+            lo, hi = span[ws.cell(row=r, column=1).value]
             for c in range(6, 11):
-                ws.cell(row=r, column=c, value=round(rng.uniform(0, 100), 1))
+                ws.cell(row=r, column=c, value=round(rng.uniform(lo, hi), 1))
     wb.save(tpl)
-    rep = _timed("ingest --dry-run: filled template (920 values)", 2,
-                 lambda: ingest(tpl, store=tmp / "s2", dry_run=True))
-    assert rep.rows_read == 920
+    rep = _timed("ingest --dry-run: filled template (930 values)", 2,
+                 lambda: ingest(tpl, store=store, dry_run=True))
+    assert rep.rows_read == 930  # 23 indicators x 8 regions + 2 Anhui rows, x 5 years
 
 
 if __name__ == "__main__":

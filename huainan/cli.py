@@ -63,7 +63,12 @@ def template(
 
     try:
         path = write_template(out, overwrite=force)
-    except (HuainanError, OSError) as exc:
+    except FileExistsError as exc:
+        typer.echo(f"错误 / error: 文件已存在（可能是已填写的模板）：{out}；请换一个文件名，或加 --force "
+                   f"覆盖 / {out} exists (it may be a filled template): choose another name, or "
+                   "add --force to overwrite it", err=True)
+        raise typer.Exit(1) from exc
+    except (HuainanError, OSError, ValueError) as exc:  # bad name, missing folder, unwritable
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"已生成填报模板 / template written: {path}")
@@ -78,16 +83,29 @@ def ingest(
         "--store", help="Store folder (default: data/monitoring).")] = None,
     year: Annotated[int | None, typer.Option(
         "--year", help="Year of every value, for a file without a 年份 column.")] = None,
+    create_store: Annotated[bool, typer.Option(
+        "--create-store", help="Start a new store if the --store folder does not exist "
+        "(without it a mistyped folder is refused).")] = False,
 ) -> None:
     """Validate a monitoring return and append it to the store (all or nothing).
 
-    Exit code 0 on success; 1 if the file has problems (all are listed; nothing is written).
+    Exit code 0 on success; 1 if the file has problems (all are listed; nothing is written) or
+    the store folder does not exist (add --create-store to start a new one).
     """
     from huainan.errors import HuainanError
     from huainan.ingest import ingest as run_ingest
+    from huainan.monitoring import store_dir
 
+    folder = store_dir(store)
+    if not folder.is_dir() and not create_store:
+        typer.echo(f"错误 / error: 存储文件夹不存在：{folder}。请检查 --store 的路径；确需新建存储时加 "
+                   f"--create-store / the store folder {folder} does not exist: check --store (a "
+                   "typo would start a second, empty store), or add --create-store to start a "
+                   "new store", err=True)
+        raise typer.Exit(1)
     try:
-        report = run_ingest(file, store=store, dry_run=dry_run, year=year)
+        report = run_ingest(file, store=store, dry_run=dry_run, year=year,
+                            create_store=create_store)
     except HuainanError as exc:
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(1) from exc
@@ -98,16 +116,25 @@ def ingest(
 def validate(
     store: Annotated[Path | None, typer.Option(
         "--store", help="Store folder (default: data/monitoring).")] = None,
+    head: Annotated[str | None, typer.Option(
+        "--head", help="A chain_sha256 recorded after an earlier ingest: check that the store "
+        "still holds that line, unchanged, with everything before it.")] = None,
 ) -> None:
     """Re-check everything stored: the monitoring store and the statistics tables.
 
-    Exit code 0 when sound, 1 when a problem was found (each is listed).
+    The store's hash chain is recomputed (a line edited, inserted, moved or removed by hand is
+    found); lines cut off at the end are only found with --head. Exit code 0 when sound, 1 when
+    a problem was found (each is listed).
     """
     from huainan.ingest import validate_store
 
-    check = validate_store(store)
-    typer.echo(f"监测数据 / monitoring store: {check.path}: {check.lines} 行 lines, "
-               f"{check.keys} 个键 keys, {check.superseded} 行已被更新 superseded")
+    check = validate_store(store, head=head)
+    if check.chain_head is None:
+        typer.echo(f"监测数据 / monitoring store: {check.path}: 无法读取 / could not be read")
+    else:
+        typer.echo(f"监测数据 / monitoring store: {check.path}: {check.lines} 行 lines, "
+                   f"{check.keys} 个键 keys, {check.superseded} 行已被更新 superseded")
+        typer.echo(f"链尾 / chain head: {check.chain_head}")
     if check.stats_rows is not None:
         typer.echo(f"统计数据 / statistics: {check.stats_rows} 行 rows loaded and validated")
     if check.problems:

@@ -9,8 +9,9 @@ program. :func:`read_table` undoes the printing conventions and refuses what it 
   but yields implausible text (private-use characters, control characters, or mostly characters
   outside GB2312, which is what Big5 bytes read as GBK look like) is rejected. The encoding used
   is reported in ``df.attrs["encoding"]``; nothing is guessed silently.
-- **Layout**: title rows, ``单位：…`` rows and footnotes (``注：…``, ``资料来源：…``) are
-  dropped and kept in ``df.attrs`` (``title``, ``unit``, ``notes``); a two-row header (Excel
+- **Layout**: title rows, ``单位：…`` rows (also ``单位:``, ``计量单位：``, ``（单位：…）``; a
+  title ending in ``（单位：…）`` gives the unit too) and footnotes (``注：…``, ``资料来源：…``)
+  are dropped and kept in ``df.attrs`` (``title``, ``unit``, ``notes``); a two-row header (Excel
   merged cells, or a CSV with blanks under a group heading) is joined as ``上级/下级``
   (``小学/在校生``).
 - **Text**: every cell is NFKC-normalised (full-width digits, letters and punctuation become ASCII:
@@ -23,7 +24,10 @@ program. :func:`read_table` undoes the printing conventions and refuses what it 
   → 95.6), Excel cells formatted as percent (0.956 shown as 95.6% → 95.6). Placeholders (``—``,
   ``--``, ``－``, ``…``, ``x``, ``NA``, ``/``, blank) become NaN and are listed, with the reason, in
   ``df.attrs["missing"]`` (see :func:`missing_cells`, :func:`missing_summary`). Any other text in a
-  number column raises :class:`~huainan.errors.IngestError` naming file, row, column and text.
+  number column raises :class:`~huainan.errors.IngestError` naming file, row, column and text
+  (in a workbook also the sheet, as an Excel reference: ``卫生!C5``).
+- **Workbooks** are recognised by their content, not their name: an ``.xlsx`` file named ``.xls``
+  is read; an old binary ``.xls`` is refused with "save it as .xlsx".
 
 The row numbers users see (line in a text editor, row in Excel) are the DataFrame's index (named
 ``row``), so every later message can point at the source cell.
@@ -422,7 +426,8 @@ def _file_kind(path: Path) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise IngestError("this is an old binary Excel file (.xls, or .et); open it and save it as "
+        raise IngestError("旧版 Excel 文件 / this is an old binary Excel file (.xls, or .et); open "
+                          "it and save it as "
                           ".xlsx (另存为 Excel 工作簿) first", path=path)
     return "text"
 
@@ -430,10 +435,15 @@ def _file_kind(path: Path) -> str:
 def _open_workbook(path: Path, *, data_only: bool):
     import openpyxl  # local: only Excel readers pay for the import
 
+    # Opened from the bytes, not the name: :func:`_file_kind` has already recognised the content,
+    # and openpyxl would refuse an .xlsx workbook that was merely named .xls.
     try:
-        return openpyxl.load_workbook(path, data_only=data_only)
+        return openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=data_only)
     except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException variants
-        raise IngestError(f"cannot open as an Excel workbook: {exc}", path=path) from exc
+        raise IngestError(
+            f"无法作为 Excel 工作簿打开 / cannot open as an Excel workbook ({exc}); open the file "
+            "in Excel or WPS and save it as an .xlsx workbook (另存为 Excel 工作簿 .xlsx)",
+            path=path) from exc
 
 
 def _read_excel_grid(path: Path, sheet: str | None) -> _Grid:
@@ -464,9 +474,10 @@ def _read_excel_grid(path: Path, sheet: str | None) -> _Grid:
                     formula = ws_f.cell(row=cell.row, column=cell.column).value
                     if isinstance(formula, str) and formula.startswith("="):
                         raise IngestError(
-                            f"cell {cell.coordinate} holds the formula {formula} but no computed "
-                            "value was saved; open the file in Excel or WPS, save it, and retry",
+                            f"the cell holds the formula {formula} but no computed value was "
+                            "saved; open the file in Excel or WPS, save it, and retry",
                             path=path, row=cell.row, column=_letter(cell.column - 1),
+                            sheet=sheet, cell=cell.coordinate,
                         )
                 if isinstance(value, int | float) and not isinstance(value, bool) and \
                         "%" in (cell.number_format or ""):
@@ -488,7 +499,11 @@ def _read_excel_grid(path: Path, sheet: str | None) -> _Grid:
 # Layout: title, unit, header rows, footnotes
 # --------------------------------------------------------------------------------------------
 
-_UNIT_ROW = re.compile(r"^(?:计量)?单位\s*[:：]\s*(?P<unit>.+)$")
+# A unit line above a table: 单位：万人, 单位:万人, 计量单位：万人, （单位：万人）, [单位:万人]
+# (after NFKC the full-width colon and brackets are ASCII); a title may end with one.
+_UNIT_TEXT = r"(?:计量)?单位\s*[:：]\s*(?P<unit>[^()\[\]【】]+?)\s*"
+_UNIT_ROW = re.compile(rf"^[(\[【]?\s*{_UNIT_TEXT}[)\]】]?$")
+_UNIT_IN_TITLE = re.compile(rf"[(\[【]\s*{_UNIT_TEXT}[)\]】]\s*$")
 _NOTE_ROW = re.compile(
     r"^(?:注\s*\d*\s*[:.、]|附注|说明\s*[:.、]|备注\s*[:.、]|资料来源|数据来源|来源\s*[:.、]|[*※])"
 )
@@ -538,7 +553,7 @@ def _layout(grid: _Grid) -> RawTable:
     rows = [(r, [normalize_text(c) for c in raw]) for r, raw in grid.rows]
     rows = [(r, cells) for r, cells in rows if any(cells)]
     if not rows:
-        raise NotATableError("the table is empty", path=path)
+        raise NotATableError("the table is empty", path=path, sheet=grid.sheet)
     width = max(max(j for j, c in enumerate(cells) if c) + 1 for _, cells in rows)
     rows = [(r, (cells + [""] * width)[:width]) for r, cells in rows]
 
@@ -554,15 +569,18 @@ def _layout(grid: _Grid) -> RawTable:
             m = _UNIT_ROW.match(c)
             if m:
                 units.append(m["unit"].strip())
-            else:
-                rest.append(original.strip())
+                continue
+            m = _UNIT_IN_TITLE.search(c)
+            if m:  # 各县区托位数（单位：个/千人）: the title keeps its text, the unit is noted
+                units.append(m["unit"].strip())
+            rest.append(original.strip())
         if len(rest) >= 2:
             break
         titles.extend(rest)
         i += 1
     if i == len(rows):
         raise NotATableError("no header row found (a row naming at least two columns)",
-                             path=path)
+                             path=path, sheet=grid.sheet)
 
     header_idx = [i]
     j = i + 1
@@ -587,7 +605,8 @@ def _layout(grid: _Grid) -> RawTable:
                 f"this row has a value in column {_letter(k)} beyond the last headed column "
                 f"({_letter(hwidth - 1)}); in a CSV file an unquoted thousands separator "
                 "(1,234) splits a number in two: quote it (\"1,234\") or remove the comma",
-                path=path, row=rnum, column=_letter(k), value=c,
+                path=path, row=rnum, column=_letter(k), value=c, sheet=grid.sheet,
+                cell=f"{_letter(k)}{rnum}" if grid.sheet is not None else None,
             )
         data.append((rnum, cells[:hwidth]))
 
@@ -610,7 +629,8 @@ def _layout(grid: _Grid) -> RawTable:
             raise IngestError(
                 f"two columns are both named {name!r} (columns {_letter(seen[name])} and "
                 f"{_letter(k)}); rename one so each column has its own header",
-                path=path, row=header_rows[-1], column=name,
+                path=path, row=header_rows[-1], column=name, sheet=grid.sheet,
+                cell=f"{_letter(k)}{header_rows[-1]}" if grid.sheet is not None else None,
             )
         seen[name] = k
     attrs = {
@@ -828,7 +848,7 @@ def read_table(
             raise IngestError(
                 f"cannot tell whether this column holds numbers ({nums}) or text ({words}); "
                 "pass text_columns=[...] or number_columns=[...] to read_table",
-                path=path, column=name,
+                path=path, column=name, sheet=raw.attrs["sheet"],
             )
         kinds[name] = kind
         if kind != "number":
@@ -854,10 +874,12 @@ def read_table(
         rnum, _, name, text, original = bad[0]
         hint = typo_hint(text)
         more = f" ({len(bad) - 1} more such cell(s) in this table)" if len(bad) > 1 else ""
+        sheet = raw.attrs["sheet"]
         raise IngestError(
             "neither a number nor a known placeholder (— -- … x NA / blank) in a number column"
             + (f"; {hint}" if hint else "") + more,
-            path=path, row=rnum, column=name, value=original,
+            path=path, row=rnum, column=name, value=original, sheet=sheet,
+            cell=f"{raw.attrs['column_letters'][name]}{rnum}" if sheet is not None else None,
         )
     df = pd.DataFrame(data, index=index, columns=raw.columns)
     df.attrs = {**raw.attrs, "column_kinds": kinds, "missing": missing}

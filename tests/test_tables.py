@@ -321,6 +321,57 @@ def test_empty_and_headerless_files(tmp_path):
         read_table(tmp_path / "old.xls")
 
 
+@pytest.mark.parametrize(("line", "unit"), [
+    ("单位：万人,,", "万人"), ("单位:万人,,", "万人"), ("计量单位：万人,,", "万人"),
+    ("（单位：万人）,,", "万人"), ("(单位: 万人),,", "万人"), ("【单位：个/千人】,,", "个/千人"),
+    ("表3-1 各县区常住人口（单位：万人）,,", "万人"),
+])
+def test_unit_line_spellings(tmp_path, line, unit):
+    df = read_table(_write(tmp_path / "u.csv", f"{line}\n地区,常住人口,城镇人口\n寿县,101.2,32.1\n"))
+    assert df.attrs["unit"] == unit and df.index.tolist() == [3]
+    assert df.columns.tolist() == ["地区", "常住人口", "城镇人口"]
+    if "表3-1" in line:  # a title that ends with the unit keeps its whole text
+        assert df.attrs["title"] == "表3-1 各县区常住人口（单位：万人）"
+
+
+def test_workbook_errors_name_the_sheet_and_cell(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "卫生"
+    ws.append(["地区", "床位数", "床位数"])
+    ws.append(["寿县", 1, 2])
+    other = wb.create_sheet("养老 表")
+    other.append(["地区", "床位数"])
+    other.append(["寿县", "一"])
+    other.append(["凤台县", 3, None, 4])
+    p = tmp_path / "w.xlsx"
+    wb.save(p)
+    with pytest.raises(IngestError) as err:
+        read_table(p)
+    assert (err.value.sheet, err.value.cell) == ("卫生", "C1")
+    assert "w.xlsx, 卫生!C1, column '床位数': two columns are both named" in str(err.value)
+    with pytest.raises(IngestError) as err:  # beyond the last headed column: D3
+        read_table(p, sheet="养老 表")
+    assert "'养老 表'!D3" in str(err.value)
+    other["D3"] = None
+    wb.save(p)
+    with pytest.raises(IngestError) as err:
+        read_table(p, sheet="养老 表")
+    assert "'养老 表'!B2, column '床位数': neither a number" in str(err.value)
+
+
+def test_an_xlsx_workbook_with_an_xls_name_is_read_by_its_content(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["地区", "床位数"])
+    wb.active.append(["寿县", 5200])
+    wb.save(tmp_path / "w.xls")  # openpyxl writes xlsx whatever the name
+    assert read_table(tmp_path / "w.xls")["床位数"].tolist() == [5200.0]
+    (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(IngestError, match=r"save it as an \.xlsx workbook") as err:
+        read_table(tmp_path / "bad.xlsx")
+    assert "xlrd" not in str(err.value)
+
+
 def test_parse_cell_and_normalize_text_edge_cases():
     assert parse_cell("1.5e3").value == 1500.0
     assert parse_cell(".5").value == 0.5
