@@ -420,7 +420,8 @@ class _RegionIndex:
             n = _REFERENCE_SUFFIX.sub("", normalize_text(name).replace(" ", ""))
             if n not in self.by_name:
                 raise IngestError("未知地区 / unknown region name; known regions: "
-                                  + "、".join(self.codes.values()), value=name)
+                                  + "、".join(self.codes.values()), value=name,
+                                  column="region_name")
             if out is not None and self.by_name[n] != out:
                 raise IngestError(f"region code {out} is {self.codes[out]}, but the name says "
                                   f"{name!r} ({self.by_name[n]})", value=name)
@@ -686,7 +687,8 @@ def _read_sheet(raw: RawTable, path: Path, sheet: str | None, year: int | None,
         try:
             region = places.resolve(cell("region_code") or None, cell("region_name") or None)
         except IngestError as exc:
-            problems.add("", row=rnum, column=roles.get("region_code", roles.get("region_name")),
+            role = exc.column if exc.column in roles else "region_code"  # the cell at fault
+            problems.add("", row=rnum, column=roles.get(role, roles.get("region_name")),
                          cause=exc)
             continue
         try:

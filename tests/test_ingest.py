@@ -129,9 +129,10 @@ def test_every_problem_is_listed_and_nothing_written(tmp_path):
     with pytest.raises(IngestError) as err:
         ingest(src, store=store, create_store=True)
     text = str(err.value)
-    assert "7 problem(s)" in text and "nothing was written" in text
+    assert "7 problem(s)" in text and "发现 7 处问题，未写入任何数据" in text and "nothing was written" in text
     assert [e.row for e in err.value.problems] == [3, 4, 5, 6, 7, 8, 9]
     assert "340421 is 凤台县" in text and "未知指标 / unknown indicator" in text
+    assert err.value.problems[1].column == "指标"
     assert "closest known names (最接近的指标): 养老机构护理型床位占比" in text
     assert "the cell says '万人'" in text and "cannot be converted to '岁'" in text
     assert "Chinese numeral one" in text and "不是数字 / not a number" in text
@@ -671,3 +672,13 @@ def test_an_xlsx_workbook_named_xls_is_read(tmp_path):
     with pytest.raises(IngestError, match=r"save it as \.xlsx") as err:
         ingest(tmp_path / "old.xls", store=tmp_path)
     assert "xlrd" not in str(err.value)
+
+
+def test_an_unknown_region_name_points_at_the_name_column(tmp_path):
+    src = _csv(tmp_path / "r.csv", "340421,凤台郡,人均预期寿命,2023,78.1,岁\n"
+                                   "340499,凤台县,人均预期寿命,2023,78.1,岁\n")
+    with pytest.raises(IngestError) as err:
+        ingest(src, store=tmp_path)
+    assert [(e.row, e.column) for e in err.value.problems] == [(2, "地区"), (3, "区划代码")]
+    assert "未知地区 / unknown region name" in err.value.problems[0].reason
+    assert "未知地区代码 / unknown region code" in err.value.problems[1].reason
