@@ -181,8 +181,11 @@ def serve(
 ) -> None:
     """Serve the Voila apps for officials (notebooks/apps/) on http://127.0.0.1:PORT/.
 
-    Uses notebooks/apps/voila.json (no source code, no tracebacks, preheated kernels, idle
-    kernels culled). Runs until Ctrl-C. Exit code 1 if the port is busy, else Voila's.
+    Prints the address of the landing page 首页 (http://127.0.0.1:PORT/voila/render/index.ipynb);
+    the root address redirects there. Uses notebooks/apps/voila.json (no source code, no
+    tracebacks, preheated kernels, idle kernels culled, the huainan page template: nothing from
+    a CDN, Chinese error messages). Runs until Ctrl-C. Exit code 1 if the port is busy, else
+    Voila's.
     """
     from huainan.server import serve as run
 

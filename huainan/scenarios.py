@@ -94,6 +94,8 @@ CAPACITY_STANDARDS: dict[str, str | None] = {
 
 #: Target year of the plan (专栏2 targets are for 2025).
 HORIZON = 2025
+#: First year of the plan period 2021–2025: five-year totals (``[…]``) count from here.
+PLAN_START = HORIZON - 4
 
 
 def ratio_growth(supply_growth: float, population_change: float) -> float:
@@ -416,8 +418,9 @@ def project_indicators(assumptions: Assumptions, *, observations: pd.DataFrame |
         if pd.notna(r.observed):
             rec.update(start_kind="observed", start_year=int(r.observed_year),
                        start_value=float(r.observed), start_source=r.observed_source)
-            notes.append(f"起点：{int(r.observed_year)}年观测值"
-                         + ("（五年累计，截至当年）" if basis == "cumulative" else ""))
+            notes.append(f"起点：{int(r.baseline_year) + 1}—{int(r.observed_year)}年累计完成量"
+                         if basis == "cumulative" and r.observed_year > r.baseline_year + 1
+                         else f"起点：{int(r.observed_year)}年观测值")
         elif pd.notna(r.baseline) and basis != "cumulative":
             rec.update(start_kind="baseline", start_year=int(r.baseline_year),
                        start_value=float(r.baseline), start_source="规划专栏2（2020年基期值）")

@@ -1,13 +1,16 @@
 """Serving the Voila apps for officials (``huainan serve``, ``make app``).
 
-Voila serves ``notebooks/apps/`` (index, monitor, regions, whatif) on 127.0.0.1. It is started
-*inside* that folder so that it reads the checked-in ``notebooks/apps/voila.json`` (Voila looks for
-``voila.json`` in the current directory and in the Jupyter config path). That file sets what
+Voila serves ``notebooks/apps/`` (index, monitor, regions, whatif) on 127.0.0.1, through
+:mod:`huainan.voila_app` (Voila with the root URL ``/`` redirected to the landing page 首页 and
+the page template ``huainan``: nothing fetched from a CDN, Chinese error messages). It is started
+*inside* that folder so that it reads the checked-in ``notebooks/apps/voila.json`` (Voila looks
+for ``voila.json`` in the current directory and in the Jupyter config path). That file sets what
 officials see and how kernels are managed:
 
-- ``strip_sources`` (no code on the page) and ``show_tracebacks`` false (an error shows Voila's
-  short notice; the apps themselves catch errors and show a Chinese message — details in this
-  server's log);
+- ``template`` ``huainan`` and ``VoilaExporter.language_code`` ``zh`` (``<html lang="zh">``);
+- ``strip_sources`` (no code on the page) and ``show_tracebacks`` false (a cell that fails shows
+  the template's Chinese message; the apps themselves catch errors and show a Chinese message
+  too — details in this server's log);
 - preheated kernels (``preheat_kernel``, one per notebook, ``default_pool_size`` 1): each app is
   executed before anyone asks for it, so a page appears in about a second;
 - idle kernels culled (``MappingKernelManager.cull_idle_timeout`` / ``cull_interval``): a kernel
@@ -27,7 +30,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -57,15 +62,17 @@ def voila_command(port: int = DEFAULT_PORT, *, preheat: bool = True) -> list[str
     Returns
     -------
     list of str
-        ``[python, -m, voila, ., --port=…, …]`` using the running interpreter (the venv's).
+        ``[python, -m, huainan.voila_app, ., --port=…, …]`` using the running interpreter (the
+        venv's): Voila with the root URL leading to the landing page (:mod:`huainan.voila_app`).
 
     Examples
     --------
     >>> cmd = voila_command(9000, preheat=False)
     >>> cmd[1:4], "--port=9000" in cmd, "--preheat_kernel=False" in cmd
-    (['-m', 'voila', '.'], True, True)
+    (['-m', 'huainan.voila_app', '.'], True, True)
     """
-    cmd = [sys.executable, "-m", "voila", ".", f"--port={int(port)}", f"--Voila.ip={HOST}",
+    cmd = [sys.executable, "-m", "huainan.voila_app", ".", f"--port={int(port)}",
+           f"--Voila.ip={HOST}",
            "--no-browser", "--Voila.port_retries=0"]
     if not preheat:
         cmd.append("--preheat_kernel=False")
@@ -81,6 +88,17 @@ def url(port: int = DEFAULT_PORT, page: str = "index.ipynb") -> str:
     'http://127.0.0.1:8866/voila/render/monitor.ipynb'
     """
     return f"http://{HOST}:{int(port)}/voila/render/{page}"
+
+
+def root_url(port: int = DEFAULT_PORT) -> str:
+    """The server's root, ``http://127.0.0.1:<port>/``: it redirects to the landing page.
+
+    Examples
+    --------
+    >>> root_url(8866)
+    'http://127.0.0.1:8866/'
+    """
+    return f"http://{HOST}:{int(port)}/"
 
 
 def port_free(port: int) -> bool:
@@ -108,10 +126,14 @@ def prerender_command() -> list[str]:
 def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = True) -> int:
     """Serve the apps until Ctrl-C (or SIGTERM); return Voila's exit code.
 
-    Voila runs as a child process in :data:`APPS_DIR`; with ``prerender`` a second child,
-    at low priority (``nice`` 10), fills the chart cache (:func:`huainan.widgets.prerender`:
-    minutes of CPU the first time after the data or code changed, nothing afterwards) and is
-    stopped, by its PID, when Voila stops. SIGTERM sent to this process is passed on to Voila.
+    Prints the address of the landing page 首页 (the root URL redirects there too). Voila runs
+    as a child process in :data:`APPS_DIR`; with ``prerender`` a second child, at low priority
+    (``nice`` 10) and in a session of its own (Ctrl-C does not reach it), fills the chart cache
+    (:func:`huainan.widgets.prerender`: minutes of CPU the first time after the data or code
+    changed, nothing afterwards). A thread waits on it, so it is reaped as soon as it ends (no
+    ``<defunct>`` process while Voila keeps serving) and a failure is reported on stderr; if it
+    is still running when Voila stops, it is stopped by its PID. SIGTERM sent to this process
+    is passed on to Voila.
 
     Raises
     ------
@@ -125,11 +147,17 @@ def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = T
             raise FileNotFoundError(f"{needed} is missing")
     if not port_free(port):
         raise OSError(f"port {port} on {HOST} is already in use; choose another with --port")
-    print(f"淮南市公共服务规划应用：{url(port)}  (Ctrl-C 停止 / to stop)", flush=True)
+    print(f"淮南市公共服务规划应用 首页：{url(port)}\n"
+          f"（也可打开 {root_url(port)}，自动转到首页；Ctrl-C 停止 / to stop）", flush=True)
     voila = subprocess.Popen(voila_command(port, preheat=preheat), cwd=APPS_DIR)
-    warm = (subprocess.Popen(prerender_command(), stdin=subprocess.DEVNULL,
-                             preexec_fn=lambda: os.nice(10))
-            if prerender else None)
+    stopping = threading.Event()
+    warm = reaper = None
+    if prerender:
+        warm = subprocess.Popen(prerender_command(), stdin=subprocess.DEVNULL,
+                                start_new_session=True, preexec_fn=lambda: os.nice(10))
+        reaper = threading.Thread(target=_reap, args=(warm, stopping), daemon=True,
+                                  name="reap-prerender")
+        reaper.start()
     previous = signal.signal(signal.SIGTERM, lambda *_: voila.terminate())
     try:
         while True:
@@ -138,12 +166,25 @@ def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = T
             except KeyboardInterrupt:  # Ctrl-C reached Voila too (same process group)
                 continue
     finally:
+        stopping.set()
         signal.signal(signal.SIGTERM, previous)
         if voila.poll() is None:
             stop(voila)
-        if warm is not None and warm.poll() is None:
-            warm.terminate()
-            warm.wait(30)
+        if warm is not None:
+            if warm.returncode is None:
+                warm.terminate()
+            reaper.join(30)
+            if warm.returncode is None:
+                warm.kill()
+                warm.wait()
+
+
+def _reap(proc: subprocess.Popen, stopping: threading.Event) -> None:
+    """Wait for a background child (so it does not linger as a zombie); report a failure."""
+    code = proc.wait()
+    if code != 0 and not stopping.is_set():
+        print(f"图表预渲染未完成（退出码 {code}）：应用照常可用，图表在首次查看时绘制。"
+              f" / chart prerender exited with code {code}", file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,15 +242,35 @@ def wait_ready(port: int, proc: subprocess.Popen, *, timeout: float = 120.0,
         if proc.poll() is not None:
             raise RuntimeError(f"voila exited with code {proc.returncode}:\n{_tail(log)}")
         if not answered:
-            try:
-                with urllib.request.urlopen(f"http://{HOST}:{port}/", timeout=5) as r:
-                    answered = r.status == 200
-            except OSError:
-                pass
+            answered = root_status(port) is not None
         if answered and (not pages or pools_filled(log, pages)):
             return time.monotonic() - start_t
         time.sleep(0.25)
     raise RuntimeError(f"voila not ready on port {port} after {timeout:.0f} s:\n{_tail(log)}")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def root_status(port: int, *, timeout: float = 5.0) -> tuple[int, str] | None:
+    """HTTP status and ``Location`` of ``GET /`` on the server, the redirect not followed.
+
+    Returns
+    -------
+    (int, str) or None
+        ``(302, "/voila/render/index.ipynb")`` from :mod:`huainan.voila_app`; ``None`` when
+        nothing answers on the port.
+    """
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(root_url(port), timeout=timeout) as r:
+            return r.status, r.headers.get("Location", "")
+    except urllib.error.HTTPError as exc:  # 3xx not followed, 4xx, 5xx: the server answered
+        return exc.code, exc.headers.get("Location", "")
+    except OSError:
+        return None
 
 
 def pools_filled(log: Path | None, pages: tuple[str, ...]) -> bool:

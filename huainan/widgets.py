@@ -177,6 +177,20 @@ def fmt(x, digits: int = 4) -> str:
     return text.replace("-", "\u2212")
 
 
+def whole(x) -> str:
+    """A count of whole things (places, beds, square metres) for a table cell: rounded to a whole
+    number, thousands separators, a true minus sign; ``无数据`` when missing.
+
+    Examples
+    --------
+    >>> whole(969.353), whole(13270.33), whole(-0.4), whole(float("nan"))
+    ('969', '13,270', '0', '无数据')
+    """
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        return NO_DATA_ZH
+    return f"{round(float(x)):,d}".replace("-", "\u2212")
+
+
 def pct(x, digits: int = 1) -> str:
     """A fraction as a percentage for a table cell (``0.0372`` → ``3.7%``); ``无数据`` if missing."""
     if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
@@ -400,28 +414,32 @@ STAGES: dict[str, tuple[str, int]] = {
 _ATTRIBUTE_ZH = {"binding": "约束性", "expected": "预期性"}
 
 
+PLAN_SOURCE_ZH = "《淮南市“十四五”公共服务规划（征求意见稿）》专栏2"
+
+
+def _observed_years(row) -> str:
+    """The year(s) an observed value covers: ``2023``, or ``2021—2022`` for a running total."""
+    if pd.isna(row.observed_year):
+        return "—"
+    y = int(row.observed_year)
+    return f"{int(row.baseline_year) + 1}—{y}" if row.cumulative and y > row.baseline_year + 1 \
+        else str(y)
+
+
 def _progress_note_zh(row) -> str:
-    """Plain Chinese explanation of one progress-table row, built from its fields."""
-    parts = []
-    if row.target_kind == "qualitative":
-        parts.append("定性目标，不作数值评估")
-    if pd.isna(row.observed):
-        parts.append(f"{int(row.baseline_year)}年以后暂无观测值" if not row.cumulative
-                     else "“十四五”期间累计完成量暂无报送")
-    else:
-        src = "" if pd.isna(row.observed_source) else f"（来源：{row.observed_source}）"
-        parts.append(f"观测值为{int(row.observed_year)}年数据{src}")
-    if row.target_kind == "relative":
-        parts.append("目标为相对全省平均水平" + (
-            f"，安徽省同年数值 {fmt(row.reference_value)}" if pd.notna(row.reference_value)
-            else "，暂无安徽省同年数值"))
+    """Plain Chinese explanation of one progress-table row: the table's own ``note_zh``
+    (:func:`huainan.progress.note_zh`: what is missing, running totals, references …), the linear
+    path of a five-year total and the source of the observed value."""
+    parts = [row.note_zh] if getattr(row, "note_zh", "") else []
     if row.cumulative:
-        parts.append("五年累计目标，按线性进度评估")
-    if pd.notna(row.observed) and pd.isna(row.ratio) and row.status == "insufficient_data":
-        parts.append("需要基期值与观测值均为正数才能计算增速")
-    if row.target_below_baseline:
-        parts.append("规划目标低于2020年基期值（原文如此）")
-    return "；".join(parts)
+        if pd.notna(row.observed) and pd.notna(row.expected):
+            parts.append(f"五年累计目标，按线性进度{int(row.observed_year)}年应累计完成"
+                         f" {fmt(row.expected)}，进度比R = {fmt(row.ratio, 3)}")
+        else:
+            parts.append("五年累计目标，按线性进度评估")
+    if pd.notna(row.observed) and pd.notna(row.observed_source):
+        parts.append(f"来源：{row.observed_source}")
+    return "；".join(p for p in parts if p)
 
 
 def progress_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -435,9 +453,11 @@ def progress_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     Returns
     -------
     (rows, css) : tuple of DataFrames
-        ``rows`` columns 属性, 指标, 单位, 2020年基期值, 2025年目标值, 最新观测值, 观测年份,
-        完成度, 进度状态, 说明; binding (约束性) indicators first. ``css`` colours the status
-        cell with :data:`huainan.charts.STATUS_COLOURS`.
+        ``rows`` columns 属性, 指标, 单位, 2020年基期值, 2025年目标值, 最新观测值, 观测年份 (a
+        range such as 2021—2022 for the running total of a five-year target), 完成度 (``csi``),
+        进度比R (``ratio``), 进度状态, 说明 (:func:`_progress_note_zh`); binding (约束性)
+        indicators first. ``css`` colours the status cell with
+        :data:`huainan.charts.STATUS_COLOURS`.
     """
     t = table.assign(_b=(table["attribute"] != "binding").astype(int),
                      _pos=range(len(table)))
@@ -450,8 +470,9 @@ def progress_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         "2020年基期值": t["indicator_id"].map(base).fillna("—"),
         "2025年目标值": t["target_text"],
         "最新观测值": [fmt(v) for v in t["observed"]],
-        "观测年份": ["—" if pd.isna(y) else str(int(y)) for y in t["observed_year"]],
+        "观测年份": [_observed_years(r) for r in t.itertuples(index=False)],
         "完成度": [pct(v, 0) if pd.notna(v) else "—" for v in t["csi"]],
+        "进度比R": [fmt(v, 3) if pd.notna(v) else "—" for v in t["ratio"]],
         "进度状态": t["status"].map(progress.PROGRESS_ZH).fillna(t["status"]),
         "说明": [_progress_note_zh(r) for r in t.itertuples(index=False)],
     })
@@ -459,6 +480,147 @@ def progress_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     css["进度状态"] = [_status_css(s) for s in t["status"]]
     css.loc[t["attribute"] == "binding", "属性"] = "font-weight: bold"
     return rows, css
+
+
+def observation_rows(row, observations: pd.DataFrame, *,
+                     region_code: str = regions.CITY_CODE) -> pd.DataFrame:
+    """The observation(s) behind the observed value of one progress-table row.
+
+    The same selection as :func:`huainan.progress.progress_table`: the latest value of the
+    indicator in ``observed_year``; for a five-year total the published running total
+    (``<id>_to_date``) or else the annual values ``baseline_year + 1 … observed_year`` it summed.
+
+    Parameters
+    ----------
+    row : namedtuple or pandas.Series
+        One row of :func:`huainan.progress.progress_table`.
+    observations : pandas.DataFrame
+        The long table the progress table was computed from.
+    region_code : str
+        The region of the progress table (default 淮南市).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of ``observations`` (``indicator``, ``year``, ``value``, ``source``,
+        ``source_ref``, ``note`` …), oldest first; empty when nothing was observed.
+    """
+    from huainan.observed import latest
+
+    if pd.isna(row.observed):
+        return observations.iloc[0:0]
+    year = int(row.observed_year)
+    if row.cumulative:
+        total = latest(observations, row.indicator_id + progress.TO_DATE_SUFFIX, region_code,
+                       year=year, after=year - 1)
+        if total is not None and math.isclose(float(total["value"]), float(row.observed)):
+            return total.to_frame().T.reset_index(drop=True)
+        annual = observations[(observations["indicator"] == row.indicator_id)
+                              & (observations["region_code"] == region_code)
+                              & (observations["area"] == "total")
+                              & observations["year"].between(int(row.baseline_year) + 1, year)
+                              & observations["value"].notna()]
+        return annual.sort_values("year").drop_duplicates("year", keep="last") \
+            .reset_index(drop=True)
+    one = latest(observations, row.indicator_id, region_code, year=year, after=year - 1)
+    return observations.iloc[0:0] if one is None else one.to_frame().T.reset_index(drop=True)
+
+
+def observation_note_zh(note) -> str:
+    """An observation's ``note`` for officials: its ``; ``-separated parts joined with ``；``,
+    the transcription reference in Chinese; other parts kept as written (never dropped).
+
+    Examples
+    --------
+    >>> observation_note_zh("2021-2022两年合计; 第三方转载页(淮南生活频道); "
+    ...                     "transcribed in raw/city_bulletins_huainan.csv line 49")
+    '2021-2022两年合计；第三方转载页(淮南生活频道)；转录位置：raw/city_bulletins_huainan.csv 第49行'
+    """
+    import re
+
+    if note is None or note is pd.NA or (isinstance(note, float) and math.isnan(note)):
+        return ""
+    parts = []
+    for part in str(note).split("; "):
+        m = re.fullmatch(r"transcribed in (\S+) line (\d+)", part.strip())
+        parts.append(f"转录位置：{m.group(1)} 第{m.group(2)}行" if m else part.strip())
+    return "；".join(p for p in parts if p)
+
+
+def _link(ref) -> str:
+    """A source reference as HTML: a link when it is a web address, else escaped text."""
+    text = html.escape(str(ref))
+    if str(ref).startswith(("http://", "https://")):
+        return f'<a href="{text}" target="_blank" rel="noopener noreferrer">{text}</a>'
+    return text
+
+
+def indicator_detail_html(row, observations: pd.DataFrame) -> str:
+    """What the monitor says under the indicator selector: the observed value and what it
+    covers, the progress measures with their arithmetic, and the source (title, web address and
+    notes) of the observation.
+
+    Parameters
+    ----------
+    row : namedtuple or pandas.Series
+        One row of :func:`huainan.progress.progress_table`.
+    observations : pandas.DataFrame
+        The long table the progress table was computed from.
+
+    Returns
+    -------
+    str
+        HTML (all text escaped). A five-year total is compared with the linear path
+        (expected = target × years elapsed / 5, R = observed / expected); a level with its
+        compound growth (R = observed CAGR / required CAGR), as in
+        :func:`huainan.progress.assess`.
+    """
+    unit = row.unit
+    status = progress.PROGRESS_ZH.get(row.status, row.status)
+    lines = [f"<b>{html.escape(row.name_zh)}</b>（{_ATTRIBUTE_ZH[row.attribute]}，"
+             f"{html.escape(unit)}）：2025年目标值 {html.escape(str(row.target_text))}；"
+             f"进度状态：{html.escape(status)}。"]
+    note = getattr(row, "note_zh", "")
+    if pd.isna(row.observed):
+        lines.append(f"观测值：{html.escape(note or NO_DATA_ZH)}。")
+    else:
+        when = "" if row.cumulative and note else f"（{_observed_years(row)}年）"
+        lines.append(f"观测值：{fmt(row.observed)} {html.escape(unit)}{when}"
+                     + (f"；{html.escape(note)}" if note else "") + "。")
+        years_done = int(row.observed_year) - int(row.baseline_year)
+        span = int(row.target_year) - int(row.baseline_year)
+        if row.cumulative and pd.notna(row.expected):
+            lines.append(
+                f"进度：五年累计目标 {fmt(row.target_value)} {html.escape(unit)}，按线性进度到"
+                f"{int(row.observed_year)}年应完成 {fmt(row.expected)} {html.escape(unit)}"
+                f"（{fmt(row.target_value)} × {years_done}/{span}）；实际累计 {fmt(row.observed)} "
+                f"{html.escape(unit)}，进度比 R = "
+                f"{fmt(row.observed)} ÷ {fmt(row.expected)} = {fmt(row.ratio, 3)}；完成度 "
+                f"{pct(row.csi, 0)}（{fmt(row.observed)} ÷ {fmt(row.target_value)}）。")
+        elif pd.notna(row.ratio):
+            lines.append(
+                f"进度：{int(row.baseline_year)}—{int(row.observed_year)}年实际年均增速 "
+                f"{pct(row.cagr_observed)}，达到目标所需年均增速 {pct(row.cagr_required)}，"
+                f"进度比 R = {fmt(row.ratio, 3)}；完成度 {pct(row.csi, 0)}。")
+    used = observation_rows(row, observations)
+    if used.empty:
+        lines.append(f"资料来源：{PLAN_SOURCE_ZH}（基期值、目标值）；2020年以后尚无观测值。")
+    else:
+        for src in used.drop_duplicates(["source", "source_ref"]).itertuples(index=False):
+            years = "、".join(str(int(y)) for y in used.loc[used["source"] == src.source, "year"])
+            text = (f"观测值来源{f'（{years}年）' if len(used) > 1 else ''}："
+                    f"{html.escape(str(src.source))}"
+                    + (f"，网址：{_link(src.source_ref)}" if pd.notna(src.source_ref) else ""))
+            extra = observation_note_zh(getattr(src, "note", None))
+            lines.append(text + (f"；来源备注：{html.escape(extra)}" if extra else "") + "。")
+        lines.append(f"基期值、目标值来源：{PLAN_SOURCE_ZH}。")
+    box = "".join(f"<div>{line}</div>" for line in lines)
+    warn = ""
+    notes = " ".join(str(n) for n in used.get("note", pd.Series(dtype=str)).dropna())
+    if "第三方转载" in notes:
+        warn = message_html("该观测值引自第三方网站对新闻发布会内容的转载，并非政府网站原文；"
+                            "正式引用前请核对发布会原文或向主管部门核实。", "warn")
+    return f'{_CSS}<div class="hn-msg hn-info" style="line-height:1.7">{box}</div>{warn}'
 
 
 def progress_summary(table: pd.DataFrame) -> str:
@@ -486,6 +648,9 @@ class MonitorApp:
         and the indicator whose trajectory is drawn.
     table : ipywidgets.HTML
         The progress table (约束性 first, status colours).
+    detail : ipywidgets.HTML
+        The selected indicator's observed value, progress arithmetic and source
+        (:func:`indicator_detail_html`).
     chart : ChartPanel
         The trajectory chart (:func:`huainan.charts.trajectory_chart`).
     widget : ipywidgets.VBox
@@ -505,12 +670,14 @@ class MonitorApp:
         self.indicator = W.Dropdown(description="指标", layout=W.Layout(width="520px"))
         self.status = W.HTML()
         self.table = W.HTML()
+        self.detail = W.HTML()
         self.chart = ChartPanel("指标趋势图", css_class="hn-chart-trajectory", cache=cache)
         _tag(self.domain, "hn-domain")
         _tag(self.stage, "hn-stage")
         _tag(self.indicator, "hn-indicator")
         _tag(self.table, "hn-progress-table")
         _tag(self.status, "hn-progress-status")
+        _tag(self.detail, "hn-indicator-detail")
         self._set_indicator_options()
         self._refresh_table()
         self._refresh_chart()
@@ -524,12 +691,14 @@ class MonitorApp:
             W.HBox([self.domain, self.stage], layout=W.Layout(flex_flow="row wrap")),
             self.status, self.table,
             heading("指标走势", "圆点为2020年基期值和历年观测值，五角星为2025年目标值，"
-                               "虚线为按不变年均增速达到目标所需的路径。"),
-            self.indicator, self.chart.widget,
+                               "虚线为达到目标所需的路径（五年累计指标按线性进度，"
+                               "其他指标按不变年均增速）。"),
+            self.indicator, self.detail, self.chart.widget,
             note("资料来源：《淮南市“十四五”公共服务规划（征求意见稿）》专栏2（基期值、目标值）；"
                  "观测值来自统计公报、普查资料和各部门报送的监测数据（每个观测值的来源见表中说明）。"
-                 "进度评估方法：现状指数、实际与所需年均增速之比（进度比R），"
-                 "R≥0.95为进度正常，0.60–0.95为需加快，0–0.60为进展有限，R<0为倒退。"),
+                 "进度评估方法：完成度（现状指数）；进度比R为实际与所需年均增速之比，五年累计指标"
+                 "为累计完成量与线性进度应完成量之比；R≥0.95为进度正常，0.60–0.95为需加快，"
+                 "0–0.60为进展有限，R<0为倒退。"),
         ])
 
     # -- data
@@ -590,7 +759,8 @@ class MonitorApp:
         with reported("指标进展表", fail):
             t = self._current()
             rows, css = progress_rows(t)
-            self.table.value = html_table(rows, numeric=("最新观测值", "完成度"), css=css,
+            self.table.value = html_table(rows, numeric=("最新观测值", "完成度", "进度比R"),
+                                          css=css,
                                           nowrap=("属性", "单位", "观测年份", "进度状态"))
             year = STAGES[self.stage.value][1]
             scope = ("最新数据：使用目前已有的全部观测值" if self.stage.value == "latest"
@@ -615,6 +785,13 @@ class MonitorApp:
         if ind is None:
             return
         year = None if self.stage.value == "latest" else STAGES[self.stage.value][1]
+
+        def fail(text):
+            self.detail.value = text
+
+        with reported("指标说明", fail):
+            row = self.table_for(self.stage.value).set_index("indicator_id", drop=False).loc[ind]
+            self.detail.value = indicator_detail_html(row, self.observations)
         self.chart.show(("trajectory", ind, year), lambda: charts.trajectory_chart(
             ind, self.observations, year=year))
 
@@ -1034,6 +1211,57 @@ _CAPACITY_LABELS = {
 }
 
 
+def required_growth_text(required: float) -> str:
+    """The 达标所需供给年增速 cell: the annual supply growth that just reaches the target, shown
+    only when growth is needed; ``不增长也可达标`` when even unchanged or shrinking supply reaches
+    it (required growth ≤ 0); ``—`` when it cannot be computed.
+
+    Examples
+    --------
+    >>> required_growth_text(0.372), required_growth_text(-0.411), required_growth_text(0.0)
+    ('37.2%', '不增长也可达标', '不增长也可达标')
+    >>> required_growth_text(float("nan"))
+    '—'
+    """
+    if pd.isna(required):
+        return "—"
+    return pct(required) if required > 0 else "不增长也可达标"
+
+
+def _start_text(r) -> str:
+    """The 起点 cell: the start value and what it is (2020 baseline, an observation, or the
+    running total of a five-year target since 2021)."""
+    if pd.isna(r.start_year):
+        return "—"
+    y = int(r.start_year)
+    if r.start_kind == "baseline":
+        what = f"{y}年基期值"
+    elif r.basis == "cumulative":
+        what = f"{scenarios.PLAN_START}—{y}年累计" if y > scenarios.PLAN_START else f"{y}年"
+    else:
+        what = f"{y}年观测值"
+    return f"{fmt(r.start_value)}（{what}）"
+
+
+def capacity_chart_values(values: pd.DataFrame, unit: str) -> tuple[pd.DataFrame, str]:
+    """Values for the capacity chart, as the table shows them: whole units (places, beds, m²);
+    from 10,000 up in 万 of the unit, to one decimal, so bar labels stay short.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"region_code": ["340402", "340422"], "value": [969.353, 3668.09]})
+    >>> capacity_chart_values(v, "个")[0]["value"].tolist()
+    [969.0, 3668.0]
+    >>> w, u = capacity_chart_values(v.assign(value=[13780.1, 92997.1]), "平方米")
+    >>> w["value"].tolist(), u
+    ([1.4, 9.3], '万平方米')
+    """
+    finite = values["value"].dropna()
+    if not finite.empty and finite.abs().max() >= 10_000:
+        return values.assign(value=(values["value"] / 10_000).round(1)), "万" + unit
+    return values.assign(value=values["value"].round(0)), unit
+
+
 def projection_rows(proj: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Display rows and CSS of :func:`huainan.scenarios.project_indicators` output: the
     projected indicators first (per-capita, totals, five-year totals), then the others.
@@ -1047,15 +1275,11 @@ def projection_rows(proj: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         "指标": modelled["name_zh"],
         "单位": modelled["unit"],
         "类型": modelled["basis"].map(basis_zh),
-        "起点": [("—" if pd.isna(r.start_year) else
-                f"{fmt(r.start_value)}（{int(r.start_year)}年"
-                f"{'基期值' if r.start_kind == 'baseline' else '观测值'}）")
-               for r in modelled.itertuples(index=False)],
+        "起点": [_start_text(r) for r in modelled.itertuples(index=False)],
         "2025年推算值": [fmt(v) for v in modelled["projected"]],
         "2025年目标值": modelled["target_text"],
         "推算结果": modelled["outcome_zh"],
-        "达标所需供给年增速": [pct(v) if pd.notna(v) else "—"
-                            for v in modelled["required_growth"]],
+        "达标所需供给年增速": [required_growth_text(v) for v in modelled["required_growth"]],
         "说明": modelled["note"],
     }).reset_index(drop=True)
     css = pd.DataFrame("", index=rows.index, columns=rows.columns)
@@ -1110,8 +1334,9 @@ class WhatIfApp:
         self.supply.observe(lambda _: self._refresh_projections(), names="value")
         self.population.observe(lambda _: self._refresh(), names="value")
         self.standard.observe(lambda _: self._refresh_capacity(), names="value")
-        p_text = ("（默认值为2010—2020年两次人口普查间全市常住人口的年均变化"
-                  f" {pct(self.p_census, 2)}）" if not math.isnan(self.p_census) else "")
+        p_text = (f"人口年变化率默认约 {self.population.value:.1f}%（2010—2020年两次人口普查间"
+                  f"全市常住人口年均变化 {pct(self.p_census, 2)}，滑块以0.1个百分点为一档）。"
+                  if not math.isnan(self.p_census) else "").replace("-", "\u2212")
         self.widget = W.VBox([
             heading("情景推演：按现在的速度，2025年能否达标？",
                     "拖动滑块设定供给（托位、床位、医护人员、场地等）每年增长多少、常住人口每年"
@@ -1191,14 +1416,15 @@ class WhatIfApp:
             unit = str(cap["unit"].iloc[0])
             den_zh = {"population": "常住人口（人）", "pop_age_60plus": "60岁及以上人口（人）",
                       "households_family": "家庭户（户）"}[cap["denominator"].iloc[0]]
+            # people, households, places, beds and square metres are shown as whole numbers
             rows = pd.DataFrame({
                 "区县": cap["name_zh"],
-                f"2020年普查{den_zh}": [fmt(v, 7) for v in cap["census_value"]],
-                "2025年推算": [fmt(v, 7) for v in cap["denominator_value"]],
-                f"2025年需求（{unit}）": [fmt(v, 6) for v in cap["requirement"]],
-                f"现有供给（{unit}）": ["未报送" if pd.isna(v) else fmt(v, 6)
+                f"2020年普查{den_zh}": [whole(v) for v in cap["census_value"]],
+                "2025年推算": [whole(v) for v in cap["denominator_value"]],
+                f"2025年需求（{unit}）": [whole(v) for v in cap["requirement"]],
+                f"现有供给（{unit}）": ["未报送" if pd.isna(v) else whole(v)
                                    for v in cap["supply"]],
-                f"需新增（{unit}）": ["—" if pd.isna(v) else fmt(v, 6) for v in cap["shortfall"]],
+                f"需新增（{unit}）": ["—" if pd.isna(v) else whole(v) for v in cap["shortfall"]],
                 "说明": cap["note_zh"].fillna(""),
             })
             self.capacity.value = html_table(rows, numeric=tuple(rows.columns[1:6]),
@@ -1207,7 +1433,8 @@ class WhatIfApp:
             has_supply = units_only["supply"].notna().any()
             what = "需新增" if has_supply else "所需"
             value_col = "shortfall" if has_supply else "requirement"
-            vals = units_only[["region_code", value_col]].rename(columns={value_col: "value"})
+            vals, unit = capacity_chart_values(
+                units_only[["region_code", value_col]].rename(columns={value_col: "value"}), unit)
             title = f"2025年各区县{what}{_CAPACITY_LABELS[std].split('（')[0]}（{unit}）"
             source = ("资料来源：《规划》配置标准；第七次全国人口普查；人口按年变化"
                       f"{self.population.value:.1f}%推算").replace("-", "−")

@@ -3,11 +3,14 @@
 One Voila server for the session (started as ``huainan serve`` starts it, on a free port, stopped
 by its PID), one Chromium with a fresh profile. Each app must load — several times, because the
 Output-widget hang seen on these machines was intermittent (``../shared/STACK.md``) — show no
-error text, and redraw its chart or table when its main control changes. Screenshots go to
-``test-artifacts/`` for a person to look at (Chinese text, map, charts).
+error text, and redraw its chart or table when its main control changes. The root address
+must open the landing page 首页, and no page may fetch anything from another host (offline use).
+Screenshots go to ``test-artifacts/`` for a person to look at (Chinese text, map, charts).
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -60,6 +63,37 @@ def load(chromium, voila, name):
 
 def assert_clean(page):
     assert browser.errors_on(page) == []
+
+
+def test_the_root_address_opens_the_landing_page(chromium, voila):
+    # officials are told http://127.0.0.1:8866/ — it must be 首页, not Voila's file list
+    page, _ = browser.open_app(chromium, server.root_url(voila["port"]), "index.ipynb")
+    try:
+        assert page.url == server.url(voila["port"], "index.ipynb")
+        text = page.inner_text("body")
+        assert "淮南市“十四五”公共服务规划 监测与分析" in text and "Voilà Home" not in text
+        assert_clean(page)
+    finally:
+        page.close()
+
+
+def test_no_request_leaves_the_machine(chromium, voila):
+    # offline use (an intranet): every request of every page goes to this server
+    outside = []
+
+    def watch(request):
+        if not request.url.startswith((f"http://127.0.0.1:{voila['port']}/", "data:", "blob:")):
+            outside.append(request.url)
+
+    chromium.on("request", watch)
+    try:
+        for name in ("index.ipynb", *APPS):
+            page, _ = load(chromium, voila, name)
+            page.wait_for_load_state("networkidle")
+            page.close()
+    finally:
+        chromium.remove_listener("request", watch)
+    assert outside == []
 
 
 def test_landing_page_links_the_three_apps(chromium, voila):
@@ -118,6 +152,26 @@ def test_monitor_indicator_and_domain_redraw(chromium, voila):
         page.close()
 
 
+def test_monitor_explains_the_running_total_and_its_source(chromium, voila):
+    page, _ = load(chromium, voila, "monitor.ipynb")
+    try:
+        browser.select(page, "hn-domain", "住有所居")
+        browser.select(page, "hn-indicator", "城镇老旧小区改造（预期性，个）")
+        # 274 renovated 2021–2022 against the linear path 430 × 2/5 = 172: R = 1.59
+        browser.wait_text(page, "hn-indicator-detail", "274 ÷ 172 = 1.59")
+        detail = page.inner_text(".hn-indicator-detail")
+        assert "观测值为公布的 2021—2022 年累计数" in detail
+        assert "第三方转载页" in detail
+        link = page.locator(".hn-indicator-detail a")
+        assert link.get_attribute("href") == "http://guoou168.cn/index/huainanshenghuo/28859.html"
+        row = page.locator(".hn-progress-table tr", has_text="城镇老旧小区改造").inner_text()
+        assert "2021—2022" in row and "1.59" in row and "观测值为2022年数据" not in row
+        assert_clean(page)
+        browser.full_screenshot(page, ARTIFACTS / "monitor-renovation.png")
+    finally:
+        page.close()
+
+
 def test_regions_indicator_and_basis_redraw(chromium, voila):
     page, _ = load(chromium, voila, "regions.ipynb")
     try:
@@ -154,6 +208,9 @@ def test_whatif_sliders_redraw(chromium, voila):
         browser.wait_text(page, "hn-capacity", "793,393")
         browser.wait_image_change(page, "hn-chart-capacity", src)
         assert browser.image_png(page, "hn-chart-capacity") != png
+        # whole places (no "969.353 个"); a growth rate only where growth is needed
+        assert not re.search(r"\d\.\d{3}", page.inner_text(".hn-capacity"))
+        assert "不增长也可达标" in page.inner_text(".hn-projections")
         assert_clean(page)
         browser.full_screenshot(page, ARTIFACTS / "whatif-moved.png")
     finally:

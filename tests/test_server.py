@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from huainan import server
+from huainan import server, voila_app, widgets
 
 HUAINAN = str(Path(sys.executable).with_name("huainan"))  # the console script of the venv
 
@@ -21,6 +23,8 @@ HUAINAN = str(Path(sys.executable).with_name("huainan"))  # the console script o
 def test_voila_json_hides_code_and_tracebacks_preheats_and_culls():
     cfg = json.loads(server.CONFIG_FILE.read_text(encoding="utf-8"))
     v = cfg["VoilaConfiguration"]
+    assert v["template"] == voila_app.TEMPLATE  # Chinese error messages, nothing from a CDN
+    assert cfg["VoilaExporter"]["language_code"] == "zh"  # <html lang="zh">
     assert v["strip_sources"] is True and v["show_tracebacks"] is False
     assert v["preheat_kernel"] is True and v["default_pool_size"] == 1
     assert v["progressive_rendering"] is False  # incompatible with preheating
@@ -46,36 +50,126 @@ def test_busy_port_is_an_error_not_a_silent_move():
     assert "already in use" in r.stderr
 
 
+def _children(pid: int) -> dict[int, str]:
+    """Child processes of ``pid`` and their state letter (``Z`` = zombie, ``<defunct>``)."""
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        state, ppid = text.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == pid:
+            out[int(stat.parent.name)] = state
+    return out
+
+
+def test_the_template_is_found_where_the_voila_app_puts_it():
+    from voila.paths import collect_template_paths
+
+    env = voila_app.with_template_path({"JUPYTER_PATH": ""})
+    folder = voila_app.TEMPLATE_ROOT / "voila" / "templates" / voila_app.TEMPLATE
+    for name in ("conf.json", "index.html.j2", "error.html", "404.html"):
+        assert (folder / name).is_file()
+    assert env["JUPYTER_PATH"] == str(voila_app.TEMPLATE_ROOT)
+    old = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = env["JUPYTER_PATH"]
+    try:
+        paths = collect_template_paths(["voila", "nbconvert"], voila_app.TEMPLATE, prune=True)
+    finally:
+        if old is None:
+            del os.environ["JUPYTER_PATH"]
+        else:
+            os.environ["JUPYTER_PATH"] = old
+    # ours first, then Voila's lab template it extends
+    assert paths[0] == str(folder)
+    assert any(p.endswith(os.path.join("voila", "templates", "lab")) for p in paths)
+
+
 @pytest.mark.slow
-def test_serve_command_serves_the_pages_and_stops_on_sigterm(tmp_path):
+def test_serve_opens_at_the_landing_page_reaps_prerender_and_stops_on_sigterm(tmp_path):
+    # a chart cache already complete for the current data and code: prerender has nothing to
+    # draw and ends within seconds, while Voila goes on serving
+    cache = tmp_path / "cache"
+    (cache / widgets.inputs_fingerprint()).mkdir(parents=True)
+    (cache / widgets.inputs_fingerprint() / widgets.PngCache.COMPLETE).write_text("test")
     port = server.free_port()
-    proc = subprocess.Popen([HUAINAN, "serve", "--port", str(port), "--no-preheat",
-                             "--no-prerender"],
+    proc = subprocess.Popen([HUAINAN, "serve", "--port", str(port), "--no-preheat"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True,
+                            env={**os.environ, "HUAINAN_CACHE_DIR": str(cache)})
     try:
         deadline = time.monotonic() + 90
         status = None
-        while time.monotonic() < deadline and status != 200:
+        while time.monotonic() < deadline and status is None:
             assert proc.poll() is None, proc.stdout.read().decode()
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
-                    status = r.status
-            except OSError:
-                time.sleep(0.5)
-        assert status == 200
-        # the landing page is executed on request (no preheating here) and has no code in it
-        with urllib.request.urlopen(server.url(port, "index.ipynb"), timeout=120) as r:
+            status = server.root_status(port)
+            time.sleep(0.5)
+        # the root is not Voila's English file list but a redirect to 首页
+        assert status == (302, "/voila/render/index.ipynb")
+        # followed, it gives the landing page, executed on request and without code
+        with urllib.request.urlopen(server.root_url(port), timeout=120) as r:
+            assert r.url == server.url(port, "index.ipynb")
             page = r.read().decode("utf-8")
         assert "淮南市“十四五”公共服务规划 监测与分析" in page
         assert "from huainan" not in page
+        assert '<html lang="zh">' in page
+        # nothing on the page is fetched from a CDN (Font Awesome comes with Voila's bundle)
+        assert "cdn.jsdelivr.net" not in page and "cdnjs" not in page
+        # the prerender child ends and is reaped at once: no <defunct> child while serving
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(_children(proc.pid)) > 1:
+            time.sleep(0.5)
+        kids = _children(proc.pid)
+        assert len(kids) == 1 and "Z" not in kids.values(), kids  # Voila alone, running
     finally:
         proc.send_signal(signal.SIGTERM)  # stopped by the PID we started
         out, _ = proc.communicate(timeout=60)
     log = out.decode("utf-8", errors="replace")
     assert proc.returncode is not None
-    assert f"http://127.0.0.1:{port}/" in log
+    assert f"首页：{server.url(port, 'index.ipynb')}" in log  # the address officials open
+    assert "chart cache" in log and "complete: nothing to draw" in log  # prerender ran
+    assert "chart prerender exited" not in log
     assert "Kernel shutdown" in log  # Voila shut the page's kernel down on SIGTERM
+
+
+@pytest.mark.slow
+def test_failing_cell_and_missing_page_say_so_in_chinese(tmp_path):
+    # a folder served like notebooks/apps (its voila.json, the huainan template) with a notebook
+    # whose cell fails: Voila's English notice is replaced, the traceback goes to the log only
+    cfg = json.loads(server.CONFIG_FILE.read_text(encoding="utf-8"))
+    cfg["VoilaConfiguration"]["preheat_kernel"] = False
+    (tmp_path / "voila.json").write_text(json.dumps(cfg), encoding="utf-8")
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
+                     "outputs": [], "source": "1 / 0"}],
+          "metadata": {"kernelspec": {"name": "huainan", "display_name": "huainan",
+                                      "language": "python"},
+                       "language_info": {"name": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "broken.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    log = tmp_path / "voila.log"
+    port = server.free_port()
+    cmd = server.voila_command(port, preheat=False)
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        server.wait_ready(port, proc, log=log, timeout=90)
+        with urllib.request.urlopen(server.url(port, "broken.ipynb"), timeout=120) as r:
+            page = r.read().decode("utf-8")
+        assert "生成页面时出错" in page and "技术细节已记录在服务器日志中" in page
+        assert "There was an error" not in page and "ZeroDivisionError" not in page
+        try:
+            urllib.request.urlopen(server.url(port, "no-such-page.ipynb"), timeout=30)
+            raise AssertionError("a missing page must answer 404")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404
+            missing = exc.read().decode("utf-8")
+        assert "页面不存在（404）" in missing and "返回首页" in missing
+        assert "cdn.jsdelivr.net" not in missing
+    finally:
+        server.stop(proc)  # by the PID we started
+    assert "ZeroDivisionError" in log.read_text(encoding="utf-8", errors="replace")
 
 
 def test_widget_front_end_speaks_the_kernel_widgets_protocol():

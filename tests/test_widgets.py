@@ -8,7 +8,7 @@ import logging
 import pandas as pd
 import pytest
 
-from huainan import observed, stats, widgets
+from huainan import observed, scenarios, stats, widgets
 
 PNG = b"\x89PNG"
 
@@ -160,6 +160,55 @@ def test_monitor_uses_reported_values(obs):
     assert app.indicator.value == "nursery_places_per_1000"  # the one with data is shown first
 
 
+def test_monitor_says_a_published_running_total_is_one_and_compares_it_with_the_linear_path(obs):
+    app = widgets.MonitorApp(obs)
+    app.domain.value = "housing"
+    app.indicator.value = "old_residential_renovation"
+    rows, _ = widgets.progress_rows(app.table_for("latest"))
+    row = rows.set_index("指标").loc["城镇老旧小区改造"]
+    # 274 estates renovated in 2021–2022 (a published running total), five-year target [430]:
+    # linear path to 2022 = 430 × 2/5 = 172; R = 274 / 172 = 1.593; CSI = 274 / 430 = 64 %
+    assert row["观测年份"] == "2021—2022"
+    assert row["进度比R"] == "1.59" and row["完成度"] == "64%"
+    assert row["说明"].startswith("观测值为公布的 2021—2022 年累计数")  # progress.note_zh
+    assert "2022年应累计完成 172" in row["说明"] and "观测值为2022年数据" not in row["说明"]
+    detail = app.detail.value
+    assert "430 × 2/5" in detail and "274 ÷ 172 = 1.59" in detail and "274 ÷ 430" in detail
+    # the source: title, address (a link) and the note saying it is a third-party repost
+    assert "淮南市政府新闻办发布会" in detail
+    assert 'href="http://guoou168.cn/index/huainanshenghuo/28859.html"' in detail
+    assert "第三方转载页(淮南生活频道)" in detail and "并非政府网站原文" in detail
+
+
+def test_indicator_detail_lists_the_annual_values_a_running_total_sums(obs):
+    # a five-year total reported year by year (监测报送): the sum is the observed value and
+    # each year's return is named as a source
+    both = pd.concat([obs, _monitoring(("340400", 2021, "subsidised_vocational_training", 4.0,
+                                        "万人"),
+                                       ("340400", 2022, "subsidised_vocational_training", 5.0,
+                                        "万人"))], ignore_index=True)
+    app = widgets.MonitorApp(both)
+    app.domain.value = "employment"
+    app.indicator.value = "subsidised_vocational_training"
+    row = app.table_for("latest").set_index("indicator_id").loc["subsidised_vocational_training"]
+    assert row["observed"] == 9.0  # 4.0 + 5.0 万人
+    used = widgets.observation_rows(
+        app.table_for("latest").set_index("indicator_id", drop=False)
+        .loc["subsidised_vocational_training"], both)
+    assert used["year"].tolist() == [2021, 2022]
+    # linear path: [23] × 2/5 = 9.2 万人; R = 9 / 9.2 = 0.978
+    assert "23 × 2/5" in app.detail.value and "9 ÷ 9.2 = 0.978" in app.detail.value
+    assert "观测值来源（2021、2022年）：测试报表" in app.detail.value
+    assert "第三方" not in app.detail.value
+
+
+def test_indicator_detail_without_observations_names_the_plan(obs):
+    app = widgets.MonitorApp(obs)
+    app.indicator.value = "life_expectancy"
+    assert "2020年以后暂无观测值" in app.detail.value
+    assert "《淮南市“十四五”公共服务规划（征求意见稿）》专栏2" in app.detail.value
+
+
 def test_regions_basis_only_for_counts(obs):
     app = widgets.RegionsApp(obs)
     assert app.indicator.value == "share_age_60plus" and app.basis.disabled
@@ -182,6 +231,37 @@ def test_whatif_sliders(obs):
     assert app.chart.image.value != chart
     app.standard.value = "community_service_space"
     assert "暂无该类设施面积的统计口径" in app.capacity.value
+
+
+def test_whatif_shows_whole_places_and_growth_only_where_needed(obs):
+    import re
+
+    app = widgets.WhatIfApp(obs)
+    # default population change: the census value −0.96 % a year, on the 0.1 slider as −1.0
+    assert app.population.value == -1.0 and round(100 * app.p_census, 2) == -0.96
+    intro = app.widget.children[0].value
+    assert "默认约 −1.0%" in intro and "年均变化 −0.96%" in intro
+    # 谢家集区: 221,589 residents × 0.99^5 = 210,729 in 2025; × 4.6 / 1,000 = 969.35 places → 969
+    assert "<td class=\"num\">969</td>" in app.capacity.value
+    assert not re.search(r"\d\.\d{3}", app.capacity.value)
+    # 城镇老旧小区改造: 274 (2021–2022) + 137 × (1.05 + 1.05² + 1.05³) = 727.5 ≥ 430 — met even
+    # with shrinking completions, so no growth rate is asked for
+    rows, _ = widgets.projection_rows(scenarios.project_indicators(
+        app.assumptions(), observations=obs, table=app.table))
+    reno = rows.set_index("指标").loc["城镇老旧小区改造"]
+    assert reno["达标所需供给年增速"] == "不增长也可达标"
+    assert reno["起点"] == "274（2021—2022年累计）"
+    assert rows.set_index("指标").loc["每千人口拥有3岁以下婴幼儿托位数", "达标所需供给年增速"] \
+        == "37.2%"  # (1 − 0.01) × (4.6 / 0.9)^(1/5) − 1 = 0.3720
+    # the community-space chart is labelled in 万平方米 (bars up to 9.3 万 = 92,997 m²)
+    app.standard.value = "community_service_space"
+    assert "92,997" in app.capacity.value
+
+
+def test_capacity_chart_values_keep_missing_values():
+    v = pd.DataFrame({"region_code": ["340402", "340403"], "value": [12_345.0, float("nan")]})
+    out, unit = widgets.capacity_chart_values(v, "张")
+    assert unit == "万张" and out["value"].iloc[0] == 1.2 and pd.isna(out["value"].iloc[1])
 
 
 # ------------------------------------------------------------------------------------------
