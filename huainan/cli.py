@@ -37,16 +37,23 @@ def briefs(
     """Run a batch of briefs: executed notebooks, code-free HTML, index.html, manifest.json.
 
     Exit code 0 if every brief succeeded or was reused; 1 if any failed (the others are still
-    produced); 2 if the batch or its parameters are invalid (then nothing ran).
+    produced); 2 if the batch or its parameters are invalid (then nothing ran); 128 + the signal
+    number (143 for SIGTERM, 130 for Ctrl-C) if a signal stopped it: workers and kernels are
+    stopped, unfinished briefs are marked interrupted, outputs/latest is left unchanged.
     """
     from huainan.batch import run_batch
-    from huainan.errors import BatchError, ParameterError
+    from huainan.errors import BatchError, BatchInterrupted, ParameterError
 
     try:
         result = run_batch(batch, jobs=jobs, output_dir=output_dir, force=force, timeout=timeout)
     except (ParameterError, BatchError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+    except BatchInterrupted as exc:
+        if exc.result is not None:
+            typer.echo(exc.result.summary())
+        typer.echo(f"stopped: {exc}", err=True)
+        raise typer.Exit(128 + exc.signum) from exc
     typer.echo(result.summary())
     raise typer.Exit(0 if result.ok else 1)
 

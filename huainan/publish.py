@@ -16,11 +16,13 @@ the run index and a batch that only reuses earlier briefs do without them.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from huainan.atomic import write_text
 
@@ -33,7 +35,31 @@ PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
 #: What replaces an error output in the HTML.
 ERROR_NOTE = "（此处计算出错，结果未能生成。技术细节记录在本次运行的 manifest.json 中。）"
 
-STATUS_ZH = {"succeeded": "成功", "reused": "沿用（输入未变）", "failed": "失败"}
+STATUS_ZH = {"succeeded": "成功", "reused": "沿用（输入未变）", "failed": "失败",
+             "interrupted": "中断（未完成）"}
+
+#: Chinese names of brief parameters on ``index.html`` (the wording of the brief notebooks'
+#: parameters cells); an unknown name is shown as it is.
+PARAMETER_NAMES_ZH = {
+    "domain": "领域", "domains": "领域", "year": "评估年份", "region": "地区",
+    "regions": "参与比较的县区", "comparison": "百分位比较范围", "lang": "文字语言",
+}
+#: Chinese names of coded values, per parameter (from the same comments: ``comparison``
+#: "安徽省各县区 / 全国各县区", ``lang`` "中文 / English"); domain ids and region codes are named
+#: by :mod:`huainan.domains` and :mod:`huainan.regions`.
+VALUE_NAMES_ZH = {
+    "comparison": {"anhui": "安徽省各县区", "china": "全国各县区"},
+    "lang": {"zh": "中文", "en": "English"},
+}
+#: What ``None`` means for a parameter, where the notebooks say (None = all).
+NONE_NAMES_ZH = {"domain": "全部领域", "domains": "全部领域", "regions": "全部七个县区"}
+
+#: Officials read times in Beijing time; the manifest keeps ISO 8601 UTC. China has kept UTC+8
+#: without daylight saving since 1991, so a fixed offset stands in if the tz database is absent.
+try:
+    BEIJING = ZoneInfo("Asia/Shanghai")
+except ZoneInfoNotFoundError:  # pragma: no cover - no tz database on this machine
+    BEIJING = timezone(timedelta(hours=8), "CST")
 
 _NOTE_STYLE = ("border-left:4px solid #d55e00;background:#fff4ec;padding:0.6em 1em;"
                "margin:0.5em 0;color:#5a2a00")
@@ -158,16 +184,71 @@ def brief_html(notebook: str | os.PathLike, html_path: str | os.PathLike, *,
     return title
 
 
-def _local(iso: str | None) -> str:
+def beijing_time(iso: str | None) -> str:
+    """Return an ISO 8601 time (as in the manifest, UTC) as Beijing time for officials.
+
+    Examples
+    --------
+    >>> beijing_time("2025-04-14T08:30:12.123456+00:00")
+    '2025-04-14 16:30:12（北京时间）'
+    >>> beijing_time(None)
+    '—'
+    """
     if not iso:
         return "—"
-    t = datetime.fromisoformat(iso).astimezone()
-    return t.strftime("%Y-%m-%d %H:%M:%S") + f"（UTC{t.strftime('%z')[:3]}:{t.strftime('%z')[3:]}）"
+    t = datetime.fromisoformat(iso).astimezone(BEIJING)
+    return t.strftime("%Y-%m-%d %H:%M:%S") + "（北京时间）"
+
+
+def parameter_text(name: str, value: Any) -> str:
+    """Return one brief parameter in Chinese for ``index.html`` (``领域：病有所医``).
+
+    Examples
+    --------
+    >>> parameter_text("comparison", "anhui"), parameter_text("year", 2025)
+    ('百分位比较范围：安徽省各县区', '评估年份：2025年')
+    >>> parameter_text("regions", ["340421", "340422"]), parameter_text("regions", None)
+    ('参与比较的县区：凤台县、寿县', '参与比较的县区：全部七个县区')
+    >>> parameter_text("seconds", 60.0)
+    'seconds：60.0'
+    """
+    label = PARAMETER_NAMES_ZH.get(name, name)
+    values = value if isinstance(value, list) else [value]
+    if value is None:
+        shown = NONE_NAMES_ZH.get(name, "（无）")
+    else:
+        shown = "、".join(_value_zh(name, v) for v in values) or "（空）"
+    return f"{label}：{shown}"
+
+
+def _value_zh(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if name in VALUE_NAMES_ZH and value in VALUE_NAMES_ZH[name]:
+        return VALUE_NAMES_ZH[name][value]
+    if name == "year" and isinstance(value, int):
+        return f"{value}年"
+    try:
+        if name in ("domain", "domains"):
+            from huainan import domains
+
+            return domains.get(value).zh
+        if name in ("region", "regions"):
+            from huainan import regions
+
+            return regions.name(value)
+    except (KeyError, ValueError, TypeError):
+        pass  # not a known id/code: shown as it is
+    return str(value)
 
 
 def _params(parameters: dict[str, Any]) -> str:
-    return "；".join(f"{k} = {v if not isinstance(v, list) else '、'.join(map(str, v))}"
-                     for k, v in parameters.items()) or "—"
+    return "；".join(parameter_text(k, v) for k, v in parameters.items()) or "—"
+
+
+def _params_raw(parameters: dict[str, Any]) -> str:
+    """The parameters as the YAML gives them (a tooltip for researchers): ``domain = "health"``."""
+    return "; ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in parameters.items())
 
 
 def error_text(error: dict[str, Any] | None) -> str:
@@ -202,7 +283,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.45em 0.6em; text-align: left;
 th { background: #f3f5f7; white-space: nowrap; } td.status { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .succeeded { color: #027a55; } .reused { color: #0a5a9c; } .failed { color: #b42318;
-  font-weight: bold; }
+  font-weight: bold; } .interrupted { color: #8a5a00; font-weight: bold; }
 .banner { padding: 0.6em 1em; border-left: 4px solid; margin: 1em 0; }
 .banner.ok { border-color: #029e73; background: #eefaf5; }
 .banner.bad { border-color: #d55e00; background: #fff4ec; }
@@ -223,6 +304,7 @@ def index_html(manifest: dict[str, Any]) -> str:
     e = html.escape
     briefs = manifest["briefs"]
     n_failed = sum(b["status"] == "failed" for b in briefs)
+    n_stopped = sum(b["status"] == "interrupted" for b in briefs)
     rows = []
     for i, b in enumerate(briefs, 1):
         products = b.get("products", {})
@@ -236,14 +318,27 @@ def index_html(manifest: dict[str, Any]) -> str:
             note = "出错：" + e(error_text(b.get("error")))
         elif b["status"] == "reused":
             note = f"笔记本、参数与数据均未变化，沿用运行 {e(b.get('reused_from', ''))} 的结果"
+        elif b["status"] == "interrupted":
+            note = "运行被中止，简报未生成"
+            if products.get("notebook"):
+                note += "；笔记本只执行了一部分"
+            elif not b.get("started"):
+                note += "（尚未开始）"
         seconds = b.get("seconds")
+        parameters = b.get("parameters", {})
         rows.append(
             f"<tr><td class=num>{i}</td><td>{link}<br><small>{e(b['name'])}</small></td>"
             f'<td class="status {e(b["status"])}">{e(STATUS_ZH.get(b["status"], b["status"]))}</td>'
-            f"<td>{e(_params(b.get('parameters', {})))}</td>"
+            f'<td title="{e(_params_raw(parameters))}">{e(_params(parameters))}</td>'
             f"<td class=num>{'' if seconds is None else f'{seconds:.1f}'}</td>"
             f"<td>{note}</td><td>{nb_link}</td></tr>")
-    if n_failed:
+    if n_stopped:
+        why = e(manifest.get("interrupted_by") or "")
+        banner = (f'<p class="banner bad">本次运行被中止{f"（{why}）" if why else ""}：共 '
+                  f"{len(briefs)} 份简报，{n_stopped} 份未完成（状态“中断”）"
+                  + (f"，{n_failed} 份运行失败" if n_failed else "")
+                  + "；已完成的简报可以阅读。“最新”（latest）仍指向上一次完整的运行。</p>")
+    elif n_failed:
         banner = (f'<p class="banner bad">本次运行共 {len(briefs)} 份简报，其中 {n_failed} 份'
                   "运行失败（见下表“说明”一栏）；其余简报不受影响。</p>")
     else:
@@ -253,8 +348,8 @@ def index_html(manifest: dict[str, Any]) -> str:
     meta = [
         ("批次", f"{e(batch_title)}（<code>{e(manifest['batch']['file'])}</code>）"),
         ("运行编号", f"<code>{e(manifest['run_id'])}</code>"),
-        ("开始时间", _local(manifest.get("started"))),
-        ("结束时间", _local(manifest.get("finished"))),
+        ("开始时间", beijing_time(manifest.get("started"))),
+        ("结束时间", beijing_time(manifest.get("finished"))),
         ("总用时", f"{manifest.get('seconds', 0):.1f} 秒"),
         ("并行进程数", str(manifest.get("jobs", ""))),
         ("Jupyter 内核", f"<code>{e(manifest.get('kernel', ''))}</code>"),
@@ -274,7 +369,7 @@ def index_html(manifest: dict[str, Any]) -> str:
 </head>
 <body>
 <h1>淮南市“十四五”公共服务规划 · 简报目录</h1>
-<p class="sub">{e(batch_title)} · 生成于 {_local(manifest.get('finished'))}</p>
+<p class="sub">{e(batch_title)} · 生成于 {beijing_time(manifest.get('finished'))}</p>
 {banner}
 <table>
 <thead><tr><th>#</th><th>简报</th><th>状态</th><th>参数</th><th>用时（秒）</th><th>说明</th>

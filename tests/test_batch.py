@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import textwrap
+import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -40,6 +45,29 @@ def test_tree_sha256_sees_paths_and_contents_not_hidden_files(tmp_path):
     (tmp_path / "stats" / "a.csv").rename(tmp_path / "stats" / "b.csv")  # same bytes, new name
     assert batch.tree_sha256(tmp_path) != first
     assert batch.tree_sha256(tmp_path, (".py",)) == batch.tree_sha256(tmp_path / "none")
+
+
+def test_package_fingerprint_sees_modules_and_the_brief_template_not_caches_or_backups(
+        tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "templates" / "brief").mkdir(parents=True)
+    (pkg / "a.py").write_text("A = 1\n", encoding="utf-8")
+    (pkg / "sub" / "b.py").write_text("B = 2\n", encoding="utf-8")
+    (pkg / "templates" / "brief" / "index.html.j2").write_text("{{ x }}", encoding="utf-8")
+    first = batch.package_sha256(pkg)
+    junk = ["__pycache__/a.cpython-311.pyc", "a.pyc", "a.py~", "#a.py#", ".#a.py", ".a.py.swp",
+            "a.py.orig", "a.py.bak", "a copy.py", "flycheck_a.py", "sub/__pycache__/b.pyc",
+            "templates/voila/page.html", "notes.txt", ".idea/workspace.xml"]
+    for rel in junk:
+        (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
+        (pkg / rel).write_text("A = 999\n", encoding="utf-8")
+    assert batch.package_sha256(pkg) == first
+    (pkg / "templates" / "brief" / "index.html.j2").write_text("{{ y }}", encoding="utf-8")
+    second = batch.package_sha256(pkg)
+    assert second != first  # the HTML template makes the briefs: they must rerun
+    (pkg / "sub" / "b.py").write_text("B = 3\n", encoding="utf-8")
+    assert batch.package_sha256(pkg) != second
 
 
 def test_brief_key_changes_with_each_input():
@@ -126,7 +154,8 @@ def test_failure_is_isolated_and_recorded(small_run):
     briefs = by_name(m)
     assert {n: b["status"] for n, b in briefs.items()} == {
         "note-health": "succeeded", "note-elderly_care": "succeeded", "broken": "failed"}
-    assert m["status"] == "failed" and m["counts"] == {"succeeded": 2, "reused": 0, "failed": 1}
+    assert m["status"] == "failed" and m["counts"] == {"succeeded": 2, "reused": 0, "failed": 1,
+                                                         "interrupted": 0}
     assert briefs["broken"]["error"] == {"cell_index": 4, "execution_count": 4,
                                          "ename": "ValueError", "evalue": "故意的错误：housing"}
     kept = nbformat.read(run_dir / "broken.ipynb", as_version=4)
@@ -271,3 +300,156 @@ def test_cli_help_states_the_default_timeout():
     result = CliRunner().invoke(app, ["briefs", "--help"])
     assert result.exit_code == 0
     assert f"(default: {batch.DEFAULT_TIMEOUT:g})" in result.stdout
+
+
+# ---- a worker that dies, and stopping a batch with a signal (slow) ---------------------------
+
+@pytest.mark.slow
+def test_a_worker_that_dies_fails_its_brief_only_and_is_replaced(briefs_project):
+    # The kernel's parent is the worker: killing it is a worker dying mid-brief.
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("how = 'kill'", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")])
+    nbformat.write(nb, briefs_project / "notebooks" / "fatal.ipynb")
+    (briefs_project / "parameters" / "fatal.yaml").write_text(
+        "notebook: notebooks/fatal.ipynb\n", encoding="utf-8")
+    (briefs_project / "parameters" / "batches" / "fatal.yaml").write_text(
+        "briefs:\n  - fatal\n  - brief: note\n    grid: {domain: [health]}\n", encoding="utf-8")
+    result = batch.run_batch("fatal", parameters_dir=briefs_project / "parameters", jobs=1,
+                             progress=False)
+    briefs = by_name(result.manifest)
+    assert briefs["fatal"]["status"] == "failed"
+    assert briefs["fatal"]["error"]["ename"] == "WorkerDied"
+    assert "exit code -9" in briefs["fatal"]["error"]["evalue"]
+    assert briefs["note-health"]["status"] == "succeeded"  # run by a fresh worker
+    assert result.manifest["status"] == "failed" and not result.ok
+
+
+STOPPABLE = """\
+briefs:
+  - brief: note
+    grid: {domain: [health]}
+  - brief: sleepy
+    output: sleepy-1
+    parameters: {seconds: 600}
+  - brief: sleepy
+    output: sleepy-2
+    parameters: {seconds: 600}
+  - brief: sleepy
+    output: sleepy-3
+    parameters: {seconds: 600}
+"""
+
+
+def process_table() -> dict[int, tuple[int, str]]:
+    """pid → (parent pid, state) of every process, from /proc."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # gone meanwhile
+            state, ppid = stat[stat.rindex(")") + 2:].split()[:2]
+            table[int(entry.name)] = (int(ppid), state)
+    return table
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """Every process below ``pid``: pid → depth (1 = child)."""
+    table = process_table()
+    found, level, depth = {}, {pid}, 0
+    while level:
+        depth += 1
+        level = {p for p, (ppid, _) in table.items() if ppid in level and p not in found}
+        found.update(dict.fromkeys(level, depth))
+    return found
+
+
+def running(pids) -> set[int]:
+    """The pids still running (a zombie waiting for its parent to reap it counts as gone)."""
+    table = process_table()
+    return {p for p in pids if p in table and table[p][1] != "Z"}
+
+
+def wait_until(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        time.sleep(0.1)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize(("signum", "whole_group", "exit_code"), [
+    (signal.SIGTERM, False, 143),  # kill -TERM <pid>, timeout(1): the batch process only
+    (signal.SIGTERM, True, 143),   # systemctl stop: every process of the unit at once
+    (signal.SIGINT, True, 130),    # Ctrl-C in a terminal: the foreground process group
+    (signal.SIGKILL, False, -9),   # killed outright: the workers still stop their kernels
+], ids=["term", "term-group", "ctrl-c", "kill"])
+def test_a_signal_stops_workers_and_kernels_and_keeps_what_finished(
+        briefs_project, signum, whole_group, exit_code):
+    out = briefs_project / "outputs"
+    complete = out / "20250101T000000Z-00000000"  # stands for the last complete run
+    complete.mkdir(parents=True)
+    os.symlink(complete.name, out / "latest")
+    batch_file = briefs_project / "parameters" / "batches" / "stoppable.yaml"
+    batch_file.write_text(STOPPABLE, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from huainan.cli import app; app(prog_name='huainan')",
+         "briefs", str(batch_file), "--output-dir", str(out), "--jobs", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        start_new_session=True)  # its own process group, as a service or a terminal job has
+    tree: dict[int, int] = {}
+    try:
+        def run_dir():
+            return next((d for d in out.iterdir() if d.name.startswith("2") and d != complete),
+                        None)
+
+        def two_sleepy_kernels():
+            # note-health is done and both workers run a sleepy brief: 2 kernels, grandchildren
+            d = run_dir()
+            kernels = [p for p, depth in descendants(proc.pid).items() if depth == 2]
+            return d is not None and (d / "note-health.html").exists() and len(kernels) == 2
+
+        wait_until(two_sleepy_kernels, 120, "two kernels running sleepy briefs")
+        time.sleep(0.5)
+        tree = descendants(proc.pid)  # resource tracker, 2 workers, 2 kernels
+        assert sorted(tree.values()) == [1, 1, 1, 2, 2], tree
+        if whole_group:
+            os.killpg(proc.pid, signum)  # the group this test made, nothing else
+        else:
+            os.kill(proc.pid, signum)
+        stdout, stderr = proc.communicate(timeout=batch.STOP_GRACE + 10)
+        wait_until(lambda: not running(tree), 5, f"processes {running(tree)} to end")
+    finally:
+        for pid in running([proc.pid, *tree]):  # only if the test failed: clean up by PID
+            os.kill(pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    assert proc.returncode == exit_code, stderr
+    assert (out / "latest").resolve() == complete.resolve()  # still the last complete run
+    (this_run,) = [d for d in out.iterdir() if d.name.startswith("2") and d != complete]
+    if signum == signal.SIGKILL:
+        assert not (this_run / "manifest.json").exists()  # nothing could write it
+        return
+    manifest = json.loads((this_run / "manifest.json").read_text(encoding="utf-8"))
+    name = signal.Signals(signum).name
+    assert manifest["status"] == "interrupted" and manifest["interrupted_by"] == name
+    assert manifest["counts"] == {"succeeded": 1, "reused": 0, "failed": 0, "interrupted": 3}
+    briefs = by_name(manifest)
+    assert briefs["note-health"]["status"] == "succeeded"
+    assert (this_run / "note-health.html").is_file()
+    for running_brief in ("sleepy-1", "sleepy-2"):
+        b = briefs[running_brief]
+        assert b["status"] == "interrupted" and b["started"] and b["finished"]
+        assert "html" not in b["products"] and not (this_run / f"{running_brief}.html").exists()
+        nb = json.loads((this_run / b["products"]["notebook"]).read_text(encoding="utf-8"))
+        assert nb["cells"]  # the partial notebook papermill saved is whole JSON
+    assert briefs["sleepy-3"]["status"] == "interrupted"
+    assert briefs["sleepy-3"]["started"] is None and briefs["sleepy-3"]["products"] == {}
+    index = (this_run / "index.html").read_text(encoding="utf-8")
+    assert f"本次运行被中止（{name}）" in index and index.count("中断（未完成）") == 3
+    assert f"INTERRUPTED by {name}, not finished: sleepy-1, sleepy-2, sleepy-3" in stdout
+    assert f"stopped: batch stoppable stopped by {name}" in stderr
+    # what finished is reused by the next run, what was interrupted is not
+    assert batch._previous_products(out).keys() == {briefs["note-health"]["key"]}

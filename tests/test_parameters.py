@@ -94,6 +94,32 @@ def test_the_shipped_batches_validate(batch):
     assert years and years <= {2021, 2022, 2023, 2024, 2025}
 
 
+def test_every_yaml_example_of_the_parameters_readme_validates(tmp_path):
+    # Each ```yaml block of parameters/README.md starts with `# parameters/<path>.yaml`: it is
+    # written there in a copy of the real parameters/ (next to the real notebooks) and its batch
+    # is validated; a brief example is validated through a batch listing it.
+    import re
+    import shutil
+
+    from huainan.paths import PARAMETERS_DIR, REPO_ROOT
+
+    readme = (PARAMETERS_DIR / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```yaml\n(.*?)^```", readme, re.S | re.M)
+    assert len(blocks) >= 2
+    shutil.copytree(PARAMETERS_DIR, tmp_path / "parameters")
+    (tmp_path / "notebooks").symlink_to(REPO_ROOT / "notebooks", target_is_directory=True)
+    for block in blocks:
+        where = re.match(r"# (parameters/\S+\.yaml)\n", block)
+        assert where, f"a README example must start with its file name: {block[:60]!r}"
+        path = tmp_path / where.group(1)
+        path.write_text(block, encoding="utf-8")
+        if path.parent.name == "batches":
+            batch = load_batch(path)
+        else:
+            batch = load_batch(write_batch(tmp_path, f"briefs: [{path.stem}]\n", "example"))
+        assert batch.runs, where.group(1)
+
+
 def test_parameters_cell_is_parsed_as_python(tmp_path):
     path = write_parameters_notebook(tmp_path / "n.ipynb", textwrap.dedent("""\
         %matplotlib inline

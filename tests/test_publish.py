@@ -69,7 +69,8 @@ def test_index_lists_every_brief_with_status_link_and_escapes_text():
         "data_dir": "/srv/data", "hashes": {"data": "ab" * 32, "package": "cd" * 32},
         "briefs": [
             {"name": "domain-health", "title": "病有所医", "status": "succeeded", "seconds": 12.5,
-             "parameters": {"domain": "health", "regions": ["340402", "340403"]},
+             "parameters": {"domain": "health", "year": 2025, "regions": ["340402", "340403"],
+                            "comparison": "anhui", "lang": "zh"},
              "products": {"html": "domain-health.html", "notebook": "domain-health.ipynb"}},
             {"name": "city", "title": "城市总览", "status": "reused", "seconds": 0.01,
              "reused_from": "20250401T000000Z-00000000", "parameters": {},
@@ -89,7 +90,45 @@ def test_index_lists_every_brief_with_status_link_and_escapes_text():
     assert "出错：cell 7 (In [6]): KeyError: &#x27;x&#x27;" in html
     assert "共 3 份简报，其中 1 份运行失败" in html
     assert "年度&lt;简报&gt;" in html and "年度<简报>" not in html
-    assert "regions = 340402、340403" in html
+    # parameters in Chinese (codes kept in the tooltip for researchers)
+    assert ("领域：病有所医；评估年份：2025年；参与比较的县区：大通区、田家庵区；"
+            "百分位比较范围：安徽省各县区；文字语言：中文") in html
+    assert 'title="domain = &quot;health&quot;; year = 2025; regions = [&quot;340402&quot;' in html
+    assert "领域：住有所居" in html and "domain = housing" not in html
+    # times in Beijing time (UTC+8), while the manifest keeps UTC: 08:30:12Z = 16:30:12 北京时间
+    assert "<dt>开始时间</dt><dd>2025-04-14 16:30:12（北京时间）</dd>" in html
+    assert "生成于 2025-04-14 16:31:00（北京时间）" in html
+    assert "UTC" not in html
+
+
+def test_index_of_an_interrupted_run_says_what_did_not_finish():
+    manifest = {
+        "run_id": "20250414T083012Z-3f2a9c1d", "status": "interrupted",
+        "interrupted_by": "SIGTERM",
+        "batch": {"name": "annual", "title": "年度简报", "file": "parameters/batches/annual.yaml"},
+        "started": "2025-04-14T23:59:30+00:00", "finished": "2025-04-15T00:00:10+00:00",
+        "seconds": 40.0, "jobs": 2, "hashes": {},
+        "briefs": [
+            {"name": "city", "title": "城市总览", "status": "succeeded", "seconds": 20.0,
+             "started": "2025-04-14T23:59:31+00:00", "parameters": {"year": 2025, "lang": "zh"},
+             "products": {"html": "city.html", "notebook": "city.ipynb"}},
+            {"name": "domain-health", "status": "interrupted", "seconds": None,
+             "started": "2025-04-14T23:59:51+00:00", "parameters": {"domain": "health"},
+             "products": {"notebook": "domain-health.ipynb", "log": "logs/domain-health.log"}},
+            {"name": "domain-housing", "status": "interrupted", "seconds": None,
+             "started": None, "parameters": {"domain": "housing"}, "products": {}},
+        ],
+    }
+    html = publish.index_html(manifest)
+    assert ("本次运行被中止（SIGTERM）：共 3 份简报，2 份未完成（状态“中断”）；已完成的简报可以阅读。"
+            "“最新”（latest）仍指向上一次完整的运行。") in html
+    assert html.count("中断（未完成）") == 2
+    assert "运行被中止，简报未生成；笔记本只执行了一部分" in html
+    assert "运行被中止，简报未生成（尚未开始）" in html
+    assert '<a href="domain-health.html">' not in html  # no page for an unfinished brief
+    assert '<a href="city.html">城市总览</a>' in html
+    # 2025-04-15T00:00:10Z is already the 15th, 08:00:10 in Beijing
+    assert "生成于 2025-04-15 08:00:10（北京时间）" in html
 
 
 def test_brief_html_fetches_nothing_from_the_network(tmp_path):
