@@ -8,7 +8,9 @@ officials' port. So this module keeps the standalone Voila server, which lets a 
 receive widget messages only, and adds two things to it:
 
 - :class:`AppsVoila`: Voila with one more route, ``/`` → a temporary redirect (302) to the
-  landing page 首页 (``/voila/render/index.ipynb``). The file list stays at ``/voila/tree``;
+  landing page 首页 (``/voila/render/index.ipynb``). The file list stays at ``/voila/tree``.
+  An address that matches no route gets the template's Chinese 404 page (:class:`PageNotFound`)
+  instead of tornado's bare English one;
 - :data:`TEMPLATE_ROOT` on ``JUPYTER_PATH``: there Voila finds the page template ``huainan``
   (``huainan/templates/voila/templates/huainan``, chosen in ``notebooks/apps/voila.json``), which
   extends Voila's ``lab`` template: no stylesheet or script from a CDN (Voila's bundle already
@@ -28,8 +30,9 @@ import os
 from pathlib import Path
 
 from jupyter_server.utils import url_path_join
-from tornado.web import RedirectHandler
+from tornado.web import HTTPError, RedirectHandler
 from voila.app import Voila
+from voila.handler import BaseVoilaHandler
 
 #: A Jupyter data folder holding ``voila/templates/huainan``.
 TEMPLATE_ROOT: Path = Path(__file__).resolve().parent / "templates"
@@ -50,6 +53,13 @@ def home_path(server_url: str = "/") -> str:
     return url_path_join(server_url, "voila", "render", HOME_PAGE)
 
 
+class PageNotFound(BaseVoilaHandler):
+    """Any address without a route: 404, rendered by Voila's template (``404.html``)."""
+
+    def get(self, *args, **kwargs):
+        raise HTTPError(404)
+
+
 class AppsVoila(Voila):
     """Voila serving a folder, with the root URL redirected to the landing page.
 
@@ -58,6 +68,13 @@ class AppsVoila(Voila):
     """
 
     description = "Voila serving the Huainan apps; / opens the landing page (首页)."
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        # tornado consults these when no rule matches a request
+        settings["default_handler_class"] = PageNotFound
+        settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
+        return settings
 
     def init_handlers(self) -> list:
         handlers = super().init_handlers()

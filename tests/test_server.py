@@ -159,14 +159,17 @@ def test_failing_cell_and_missing_page_say_so_in_chinese(tmp_path):
             page = r.read().decode("utf-8")
         assert "生成页面时出错" in page and "技术细节已记录在服务器日志中" in page
         assert "There was an error" not in page and "ZeroDivisionError" not in page
-        try:
-            urllib.request.urlopen(server.url(port, "no-such-page.ipynb"), timeout=30)
-            raise AssertionError("a missing page must answer 404")
-        except urllib.error.HTTPError as exc:
-            assert exc.code == 404
-            missing = exc.read().decode("utf-8")
-        assert "页面不存在（404）" in missing and "返回首页" in missing
-        assert "cdn.jsdelivr.net" not in missing
+        # a notebook that is not there, and an address no route matches: the same Chinese page
+        for address in (server.url(port, "no-such-page.ipynb"),
+                        server.root_url(port) + "no/such/address"):
+            try:
+                urllib.request.urlopen(address, timeout=30)
+                raise AssertionError(f"{address} must answer 404")
+            except urllib.error.HTTPError as exc:
+                assert exc.code == 404
+                missing = exc.read().decode("utf-8")
+            assert "页面不存在（404）" in missing and "返回首页" in missing
+            assert "cdn.jsdelivr.net" not in missing
     finally:
         server.stop(proc)  # by the PID we started
     assert "ZeroDivisionError" in log.read_text(encoding="utf-8", errors="replace")
