@@ -121,15 +121,16 @@ def finish(fig, source: str) -> None:
 
 
 def number(x: float, digits: int = 4) -> str:
-    """Format a number for chart labels: ``digits`` significant digits, thousands separators and a
-    true minus sign (U+2212).
+    """Format a number for chart labels: ``digits`` significant digits below 10,000, whole numbers
+    with thousands separators from 10,000 up (never ``9.3e+04``), and a true minus sign (U+2212).
 
     Examples
     --------
-    >>> number(-1.5), number(3033528, 7), number(0.123456)
-    ('−1.5', '3,033,528', '0.1235')
+    >>> number(-1.5), number(3033528), number(0.123456), number(93126.4)
+    ('−1.5', '3,033,528', '0.1235', '93,126')
     """
-    return f"{x:,.{digits}g}".replace("-", "\u2212")
+    text = f"{x:,.0f}" if abs(x) >= 10000 else f"{x:,.{digits}g}"
+    return text.replace("-", "\u2212")
 
 
 def set_unit_label(ax, unit: str, axis: str = "y") -> None:
@@ -283,7 +284,9 @@ def trajectory_chart(indicator_id: str, observations: pd.DataFrame, *,
         points = to_date[["year", "value"]]
         if points.empty and not annual.empty:
             annual = annual.drop_duplicates("year", keep="last")
-            run = annual[annual["year"] == range(t0 + 1, t0 + 1 + len(annual))]
+            # a running total only over consecutive years from the start of the plan period
+            consecutive = (annual["year"] - (t0 + 1)).to_numpy() == range(len(annual))
+            run = annual[consecutive.cumprod().astype(bool)]
             points = run.assign(value=run["value"].cumsum())[["year", "value"]]
         shown = pd.concat([to_date, annual])
     else:

@@ -91,3 +91,14 @@ def test_choropleth_labels_every_unit_and_says_which_have_no_data():
     assert "寿县\n25.31" in texts and "大通区\n22" in texts
     assert sum(t.endswith("\n无数据") for t in texts) == 4
     assert any("边界：CTAmap 2021" in t for t in texts)
+
+
+def test_five_year_total_from_annual_values_sums_consecutive_years_only():
+    # 2021: 100, 2022: 120, 2024: 90 (2023 missing): the running total is drawn for 2021–2022
+    # only (100, 220); 2024 cannot be added without 2023
+    obs = _obs([dict(region_code="340400", year=y, indicator="old_residential_renovation", value=v)
+                for y, v in [(2021, 100.0), (2022, 120.0), (2024, 90.0)]])
+    ax = charts.trajectory_chart("old_residential_renovation", obs).axes[0]
+    solid = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
+    years, values = solid[0].get_data()
+    assert list(years) == [2021, 2022] and list(values) == [100.0, 220.0]
