@@ -92,6 +92,15 @@ CAPACITY_STANDARDS: dict[str, str | None] = {
     "community_service_space": None,
 }
 
+#: Per-capita indicators from which a count of supply can be derived where the count itself was
+#: not reported: standard → (rate indicator, per, denominator). The monitoring template asks for
+#: the 专栏2 rates (每千人口托位数, 每百户社区综合服务设施面积), so supply usually arrives as a rate.
+RATE_SUPPLY: dict[str, tuple[str, float, str]] = {
+    "nursery_places": ("nursery_places_per_1000", 1000.0, "population"),
+    "community_service_space": ("community_service_space_per_100hh", 100.0,
+                                "households_family"),
+}
+
 #: Target year of the plan (专栏2 targets are for 2025).
 HORIZON = 2025
 #: First year of the plan period 2021–2025: five-year totals (``[…]``) count from here.
@@ -608,6 +617,42 @@ def reported_supply(indicator: str, unit: str, *, observations: pd.DataFrame | N
         {"value": "float64", "year": "int64"})
 
 
+def _add_rate_supply(standard, supply, census, d, observations, assumptions, census_year):
+    """Fill units without a reported count from a reported per-capita rate (see RATE_SUPPLY).
+
+    supply count = rate × denominator in the rate's year / per, the denominator carried forward
+    from the census year by the assumed population change. Returns the completed supply table
+    and {region code: rate used}.
+    """
+    if standard not in RATE_SUPPLY:
+        return supply, {}
+    rate_id, per, den_col = RATE_SUPPLY[standard]
+    if den_col not in d.columns:
+        return supply, {}
+    rates = reported_supply(rate_id, str(_rate_unit(rate_id)), observations=observations,
+                            year=assumptions.horizon)
+    have = set() if supply is None or supply.empty else set(supply["region_code"])
+    census_by_code = pd.Series(census.to_numpy(), index=d["region_code"].astype(str))
+    rows, used = [], {}
+    for r in rates.itertuples(index=False):
+        if r.region_code in have or r.region_code not in census_by_code.index:
+            continue
+        factor = (1.0 + assumptions.population_change) ** (r.year - census_year)
+        rows.append({"region_code": r.region_code,
+                     "value": r.value * census_by_code[r.region_code] * factor / per,
+                     "year": r.year, "source": r.source})
+        used[r.region_code] = float(r.value)
+    if not rows:
+        return supply, {}
+    extra = pd.DataFrame(rows).astype({"value": "float64", "year": "int64"})
+    frames = [f for f in (supply, extra) if f is not None and not f.empty]
+    return pd.concat(frames, ignore_index=True), used
+
+
+def _rate_unit(indicator_id: str) -> str:
+    return plan.indicator(indicator_id)["unit"]
+
+
 def capacity_needed(assumptions: Assumptions, standard: str = "nursery_places", *,
                     denominators: pd.DataFrame | None = None,
                     observations: pd.DataFrame | None = None,
@@ -682,6 +727,8 @@ def capacity_needed(assumptions: Assumptions, standard: str = "nursery_places", 
     supply = (reported_supply(supply_id, std["unit"], observations=observations,
                               year=assumptions.horizon)
               if supply_id is not None else None)
+    supply, from_rate = _add_rate_supply(standard, supply, census, d, observations,
+                                         assumptions, census_year)
     out = gaps.shortfall(req, None if supply is None or supply.empty else
                          supply[["region_code", "value"]])
     census_by_code = pd.Series(census.to_numpy(), index=d["region_code"].astype(str))
@@ -702,6 +749,10 @@ def capacity_needed(assumptions: Assumptions, standard: str = "nursery_places", 
         if pd.isna(row.supply):
             parts.append("未报送供给：表中为需求总量" if supply_id is not None
                          else "未报送供给（暂无该类设施面积的统计口径）：表中为需求总量")
+        elif row.region_code in from_rate:
+            rate_id, per, _ = RATE_SUPPLY[standard]
+            parts.append(f"供给由{int(row.supply_year)}年报送的{from_rate[row.region_code]:g}"
+                         f"（每{per:g}）折算，人口按假设推算至该年")
         elif row.region_code != "340400":
             parts.append(f"供给为{int(row.supply_year)}年报送值")
         if den_col == "pop_age_60plus":

@@ -266,3 +266,16 @@ def test_unknown_capacity_standard():
     with pytest.raises(KeyError, match="unknown standard"):
         capacity_needed(Assumptions(0.0, 0.0), "nursery_places_new_areas",
                         denominators=DENOMINATORS, observations=obs())
+
+
+def test_capacity_supply_from_a_reported_rate():
+    # the template reports 每千人口托位数, not a count: 凤台县 1.7 per 1,000 in 2023, population
+    # held at the 2020 census (p = 0): supply = 1.7 × 633,385 / 1,000 = 1,076.7545 places;
+    # requirement = 4.6 × 633,385 / 1,000 = 2,913.571; shortfall = 1,836.8165
+    o = obs(("340421", 2023, "nursery_places_per_1000", 1.7, "个"))
+    t = capacity_needed(Assumptions(0.0, 0.0), "nursery_places", observations=o)
+    row = t.set_index("region_code").loc["340421"]
+    assert row["supply"] == pytest.approx(1076.7545)
+    assert row["shortfall"] == pytest.approx(1836.8165)
+    assert "折算" in row["note_zh"]
+    assert pd.isna(t.set_index("region_code").loc["340422", "supply"])  # 寿县 reported nothing
