@@ -270,7 +270,7 @@ class RunResult:
         if self.interrupted:
             lines.append(f"INTERRUPTED by {m.get('interrupted_by') or 'a signal'}, not finished: "
                          + ", ".join(b["name"] for b in self.interrupted))
-            lines.append(f"{LATEST} still points at the last complete run")
+            lines.append(f"{LATEST} left unchanged (it names complete runs only)")
         lines.append(f"index: {self.run_dir / INDEX}")
         return "\n".join(lines)
 
@@ -396,7 +396,7 @@ def run_batch(batch: str | os.PathLike, *, jobs: int | None = None,
         raise BatchInterrupted(
             f"batch {spec.name} stopped by {_signal_name(signum)}: "
             f"{len(result.interrupted)} of {len(records)} briefs not finished; "
-            f"{LATEST} still points at the last complete run", signum=signum, result=result)
+            f"{LATEST} left unchanged", signum=signum, result=result)
     return result
 
 

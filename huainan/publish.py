@@ -39,7 +39,7 @@ STATUS_ZH = {"succeeded": "成功", "reused": "沿用（输入未变）", "faile
              "interrupted": "中断（未完成）"}
 
 #: Chinese names of brief parameters on ``index.html`` (the wording of the brief notebooks'
-#: parameters cells); an unknown name is shown as it is.
+#: parameters cells), in the order they are listed; an unknown name is shown as it is, last.
 PARAMETER_NAMES_ZH = {
     "domain": "领域", "domains": "领域", "year": "评估年份", "region": "地区",
     "regions": "参与比较的县区", "comparison": "百分位比较范围", "lang": "文字语言",
@@ -243,7 +243,10 @@ def _value_zh(name: str, value: Any) -> str:
 
 
 def _params(parameters: dict[str, Any]) -> str:
-    return "；".join(parameter_text(k, v) for k, v in parameters.items()) or "—"
+    """The parameters in Chinese, known names first in the order of :data:`PARAMETER_NAMES_ZH`."""
+    order = list(PARAMETER_NAMES_ZH)
+    names = sorted(parameters, key=lambda k: order.index(k) if k in order else len(order))
+    return "；".join(parameter_text(k, parameters[k]) for k in names) or "—"
 
 
 def _params_raw(parameters: dict[str, Any]) -> str:
@@ -337,7 +340,7 @@ def index_html(manifest: dict[str, Any]) -> str:
         banner = (f'<p class="banner bad">本次运行被中止{f"（{why}）" if why else ""}：共 '
                   f"{len(briefs)} 份简报，{n_stopped} 份未完成（状态“中断”）"
                   + (f"，{n_failed} 份运行失败" if n_failed else "")
-                  + "；已完成的简报可以阅读。“最新”（latest）仍指向上一次完整的运行。</p>")
+                  + "；已完成的简报可以阅读。本次运行不计为“最新”（latest）。</p>")
     elif n_failed:
         banner = (f'<p class="banner bad">本次运行共 {len(briefs)} 份简报，其中 {n_failed} 份'
                   "运行失败（见下表“说明”一栏）；其余简报不受影响。</p>")

@@ -109,6 +109,19 @@ def test_invalid_batch_exits_2_and_creates_nothing(briefs_project):
     assert not out.exists()
 
 
+def test_a_single_region_is_refused_before_anything_runs(briefs_project):
+    # note.ipynb's regions are compared like domain.ipynb's (briefing.select_units needs two)
+    bad = briefs_project / "parameters" / "batches" / "one-region.yaml"
+    bad.write_text("briefs:\n  - brief: note\n    parameters: {regions: [340421]}\n",
+                   encoding="utf-8")
+    out = briefs_project / "outputs"
+    result = CliRunner().invoke(app, ["briefs", str(bad), "--output-dir", str(out)])
+    assert result.exit_code == 2
+    assert ("parameters/batches/one-region.yaml line 3 (brief 'note', parameter 'regions'): "
+            "'regions' needs at least two distinct units to compare") in result.stderr
+    assert not out.exists()
+
+
 def test_missing_kernel_is_refused_before_running(briefs_project):
     with pytest.raises(BatchError, match="kernel 'no-such-kernel' is not registered"):
         batch.run_batch("two", parameters_dir=briefs_project / "parameters",

@@ -69,8 +69,8 @@ def test_index_lists_every_brief_with_status_link_and_escapes_text():
         "data_dir": "/srv/data", "hashes": {"data": "ab" * 32, "package": "cd" * 32},
         "briefs": [
             {"name": "domain-health", "title": "病有所医", "status": "succeeded", "seconds": 12.5,
-             "parameters": {"domain": "health", "year": 2025, "regions": ["340402", "340403"],
-                            "comparison": "anhui", "lang": "zh"},
+             "parameters": {"year": 2025, "comparison": "anhui", "lang": "zh",
+                            "regions": ["340402", "340403"], "domain": "health"},
              "products": {"html": "domain-health.html", "notebook": "domain-health.ipynb"}},
             {"name": "city", "title": "城市总览", "status": "reused", "seconds": 0.01,
              "reused_from": "20250401T000000Z-00000000", "parameters": {},
@@ -90,10 +90,10 @@ def test_index_lists_every_brief_with_status_link_and_escapes_text():
     assert "出错：cell 7 (In [6]): KeyError: &#x27;x&#x27;" in html
     assert "共 3 份简报，其中 1 份运行失败" in html
     assert "年度&lt;简报&gt;" in html and "年度<简报>" not in html
-    # parameters in Chinese (codes kept in the tooltip for researchers)
+    # parameters in Chinese, domain first (codes kept in the tooltip for researchers)
     assert ("领域：病有所医；评估年份：2025年；参与比较的县区：大通区、田家庵区；"
             "百分位比较范围：安徽省各县区；文字语言：中文") in html
-    assert 'title="domain = &quot;health&quot;; year = 2025; regions = [&quot;340402&quot;' in html
+    assert 'title="year = 2025; comparison = &quot;anhui&quot;; lang = &quot;zh&quot;; ' in html
     assert "领域：住有所居" in html and "domain = housing" not in html
     # times in Beijing time (UTC+8), while the manifest keeps UTC: 08:30:12Z = 16:30:12 北京时间
     assert "<dt>开始时间</dt><dd>2025-04-14 16:30:12（北京时间）</dd>" in html
@@ -121,7 +121,7 @@ def test_index_of_an_interrupted_run_says_what_did_not_finish():
     }
     html = publish.index_html(manifest)
     assert ("本次运行被中止（SIGTERM）：共 3 份简报，2 份未完成（状态“中断”）；已完成的简报可以阅读。"
-            "“最新”（latest）仍指向上一次完整的运行。") in html
+            "本次运行不计为“最新”（latest）。") in html
     assert html.count("中断（未完成）") == 2
     assert "运行被中止，简报未生成；笔记本只执行了一部分" in html
     assert "运行被中止，简报未生成（尚未开始）" in html
