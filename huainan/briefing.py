@@ -40,8 +40,6 @@ NEED_STANDARDS: dict[str, tuple[str, ...]] = {
 
 REFERENCE_CODES = {"340400": "淮南市", "340000": "安徽省", "100000": "全国"}
 
-#: County-level units that form the comparison base of percentiles (functional zones excluded).
-COMPARISON_KINDS = ("district", "county", "county_level_city")
 
 
 def select_units(codes: list[str] | None = None) -> list[str]:
@@ -199,9 +197,8 @@ def percentile_summary(domain: str, comparison: str = "anhui") -> pd.DataFrame:
     pandas.DataFrame
         Index: unit names (seven rows); columns: indicator names (``name_zh``); values: the
         percentile (0–100, mid-rank; :func:`huainan.comparators.percentile_ranks`) of the 2020
-        census value among county-level units — districts, counties and county-level cities;
-        development and other functional zones (codes ``xxxx7x``, e.g. 合肥高新区) are left out
-        of the comparison base because they are not administrative areas with a full population.
+        census value among county-level units (:func:`huainan.comparators.comparison_base`:
+        functional zones such as 合肥高新区 are left out).
         For indicators with a better/worse direction the value is the favourable percentile (100
         = best); for neutral ones (e.g. the share aged 60+) the plain position (100 = highest).
         ``attrs["directions"]`` maps each column to ``higher_better``/``lower_better``/``neutral``
@@ -219,9 +216,7 @@ def percentile_summary(domain: str, comparison: str = "anhui") -> pd.DataFrame:
     inds = list(GAP_INDICATORS[domain])
     if not inds:
         return pd.DataFrame()
-    counties = stats.national_counties()
-    counties = counties[counties["unit_kind"].isin(COMPARISON_KINDS)]
-    ranks = comparators.percentile_ranks(counties, indicators=inds)
+    ranks = comparators.percentile_ranks(comparators.comparison_base(), indicators=inds)
     ranks = ranks[ranks["scope"] == comparison].copy()
     ranks["shown"] = ranks["percentile_favourable"].fillna(ranks["percentile"])
     cat = stats.indicator_catalog().set_index("id")

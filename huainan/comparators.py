@@ -46,6 +46,28 @@ _PEER_COLUMNS = (
 # percentile ranks
 # ---------------------------------------------------------------------------------------------
 
+#: Kinds of county-level unit in the comparison base: districts, counties, county-level cities and
+#: prefecture-level cities without counties (东莞市 …). Functional zones (开发区/新区, codes
+#: ``xxxx7x``) are left out: they are statistical carve-outs of their parent units, not
+#: administrative areas with a full population and services.
+COMPARISON_KINDS = ("district", "county", "county_level_city", "prefecture_city")
+
+
+def comparison_base(counties: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The national county table restricted to :data:`COMPARISON_KINDS` (needs ``unit_kind``).
+
+    Examples
+    --------
+    >>> base = comparison_base()
+    >>> int((base["province_code"] == "340000").sum())  # Anhui: 120 units less 15 zones
+    105
+    """
+    if counties is None:
+        from huainan import stats
+
+        counties = stats.national_counties()
+    return counties[counties["unit_kind"].isin(COMPARISON_KINDS)]
+
 def percentile_ranks(counties: pd.DataFrame | None = None, *,
                      indicators: Sequence[str] | None = None,
                      directions: Mapping[str, int] | None = None,
@@ -115,9 +137,7 @@ def percentile_ranks(counties: pd.DataFrame | None = None, *,
     1  china  4        1        2   50.000000              50.000000
     """
     if counties is None:
-        from huainan import stats
-
-        counties = stats.national_counties()
+        counties = comparison_base()
     for col in (code, province):
         if col not in counties.columns:
             raise KeyError(f"column {col!r} not in the county table")

@@ -964,7 +964,7 @@ def percentile_table(indicator_row: pd.Series, year: int, basis: str) -> pd.Data
     col = indicator_row["national_column"]
     if not col or int(year) != 2020:
         return None
-    nat = stats.national_counties(2020)
+    nat = comparators.comparison_base(stats.national_counties(2020))
     if col not in nat.columns:
         return None
     label, den, per, _ = BASES[basis]

@@ -154,7 +154,8 @@ def test_malformed_peer_file_names_line_and_column(tmp_path, monkeypatch, column
 def test_percentiles_on_the_national_table_match_a_brute_force_count():
     from huainan import stats
 
-    nc = stats.national_counties()
+    nc = comparators.comparison_base(stats.national_counties())
+    assert set(nc["unit_kind"]) == set(comparators.COMPARISON_KINDS)  # zones left out
     r = comparators.percentile_ranks(indicators=["avg_years_schooling", "illiteracy_rate",
                                                  "share_age_60plus"])
     r = r.set_index(["region_code", "indicator", "scope"])
