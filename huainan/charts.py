@@ -522,9 +522,6 @@ def show(fig) -> None:
     plt.close(fig)
 
 
-_STATUS_ORDER = ["achieved", "on_track", "needs_acceleration", "limited_progress",
-                 "deterioration", "needs_reference", "qualitative", "insufficient_data"]
-
 
 def status_by_domain(table: pd.DataFrame, *, year: int, lang: str = "zh"):
     """Stacked bars: how many of each domain's 专栏2 indicators are in each progress status.
@@ -541,13 +538,13 @@ def status_by_domain(table: pd.DataFrame, *, year: int, lang: str = "zh"):
     -------
     matplotlib.figure.Figure
     """
-    from huainan.progress import PROGRESS_ZH
+    from huainan.progress import PROGRESS_ZH, STATUS_ORDER
 
     use_cjk_font()
     zh = lang == "zh"
     counts = table.groupby(["domain", "status"]).size().unstack(fill_value=0)
     counts = counts.reindex(index=list(domains.DOMAIN_IDS), fill_value=0)
-    statuses = [s for s in _STATUS_ORDER if s in counts.columns]
+    statuses = [s for s in STATUS_ORDER if s in counts.columns]
     fig, ax = plt.subplots(figsize=(8, 4.6))
     left = pd.Series(0, index=counts.index)
     labels = [domains.get(d).zh if zh else domains.get(d).en for d in counts.index]

@@ -28,6 +28,10 @@ PROGRESS_CLASSES = ("achieved", "on_track", "needs_acceleration", "limited_progr
 #: Lower edges of the progress-ratio classes (Open SDG ProgressMeasure; METHODS.md §2).
 ON_TRACK, NEEDS_ACCELERATION, LIMITED_PROGRESS = 0.95, 0.60, 0.0
 
+#: Order in which statuses are listed in tables and charts: best first, then what cannot be scored.
+STATUS_ORDER = ("achieved", "on_track", "needs_acceleration", "limited_progress",
+                "deterioration", "needs_reference", "qualitative", "insufficient_data")
+
 #: Chinese labels of the progress classes.
 PROGRESS_ZH = {
     "achieved": "已达目标",

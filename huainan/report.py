@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from huainan.charts import STATUS_COLOURS
-from huainan.progress import ATTAINMENT_ZH, PROGRESS_ZH, note_zh
+from huainan.charts import STATUS_COLOURS, number
+from huainan.progress import ATTAINMENT_ZH, PROGRESS_ZH, STATUS_ORDER, note_zh
 
 LANGS = ("zh", "en")
 
@@ -177,9 +177,6 @@ _PROGRESS_EN = {
     "insufficient_data": "insufficient data", "qualitative": "qualitative target",
     "needs_reference": "needs Anhui reference value",
 }
-_STATUS_ORDER = ["achieved", "on_track", "needs_acceleration", "limited_progress",
-                 "deterioration", "needs_reference", "qualitative", "insufficient_data"]
-
 
 def status_label(status: str, lang: str = "zh") -> str:
     """Chinese (or English) label of a progress status."""
@@ -188,11 +185,10 @@ def status_label(status: str, lang: str = "zh") -> str:
 
 
 def _fmt_value(x, unit: str = "") -> str:
-    """Numbers for tables: 4 significant digits, whole numbers with separators from 10,000 up."""
+    """Numbers for tables: :func:`huainan.charts.number`, "—" when missing, optional unit."""
     if x is None or pd.isna(x):
         return "—"
-    text = f"{x:,.0f}" if abs(x) >= 10000 else f"{x:,.4g}"
-    return text.replace("-", "−") + (f" {unit}" if unit else "")
+    return number(x) + (f" {unit}" if unit else "")
 
 
 def progress_headline(table: pd.DataFrame, lang: str = "zh") -> str:
@@ -225,7 +221,7 @@ def progress_headline(table: pd.DataFrame, lang: str = "zh") -> str:
     counts = table["status"].value_counts()
     parts = [f"{status_label(s, lang)} {int(counts[s])} 项" if lang == "zh" else
              f"{int(counts[s])} {status_label(s, lang)}"
-             for s in _STATUS_ORDER if s in counts]
+             for s in STATUS_ORDER if s in counts]
     if lang == "zh":
         lines = [f"**{len(table)} 项指标：" + "，".join(parts) + "。**"]
     else:
@@ -443,7 +439,7 @@ def status_counts_styled(table: pd.DataFrame, lang: str = "zh"):
     _check_lang(lang)
     counts = table.groupby(["domain", "status"]).size().unstack(fill_value=0)
     counts = counts.reindex(index=list(domains.DOMAIN_IDS), fill_value=0)
-    cols = [s for s in _STATUS_ORDER if s in counts.columns]
+    cols = [s for s in STATUS_ORDER if s in counts.columns]
     counts = counts[cols]
     counts.loc["total"] = counts.sum()
     counts.index = [("合计" if lang == "zh" else "Total") if d == "total" else
