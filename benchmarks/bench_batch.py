@@ -64,7 +64,7 @@ def loop(batch: str, out: Path) -> None:
     import papermill
     from nbconvert import HTMLExporter
 
-    from huainan.parameters import load_batch
+    from huainan.briefs.parameters import load_batch
     from huainan.paths import KERNEL_NAME
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
@@ -167,7 +167,7 @@ def main() -> None:
         if args.proxy:
             batch = str(tmp / "proxy.yaml")
             Path(batch).write_text(PROXY_BATCH, encoding="utf-8")
-        from huainan.parameters import load_batch
+        from huainan.briefs.parameters import load_batch
 
         spec = load_batch(batch)
         print(f"batch {spec.name} ({spec.path}): {len(spec.runs)} brief(s): "

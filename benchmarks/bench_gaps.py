@@ -1,6 +1,6 @@
 """Benchmark: every disparity measure for all China's county-level units grouped by prefecture.
 
-Inputs: :func:`huainan.stats.national_counties` (2020 census, 2,990 units) — every census
+Inputs: :func:`huainan.evidence.stats.national_counties` (2020 census, 2,990 units) — every census
 measure column of the table (58: counts, shares, averages; all ≥ 0), weighted by the unit's
 resident population, decomposed into districts (市辖区) vs the other units of each prefecture.
 
@@ -23,7 +23,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from huainan import gaps, stats
+from huainan.evidence import stats
+from huainan.measures import gaps
 
 GOAL_SECONDS = 0.5
 BY = "prefecture_code"

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import openpyxl
 
-from huainan.ingest import catalogue, ingest
-from huainan.regions import CITY_CODE, UNIT_CODES
-from huainan.tables import read_table
-from huainan.template import write_template
+from huainan.intake.ingest import catalogue, ingest
+from huainan.intake.reader import read_table
+from huainan.intake.template import write_template
+from huainan.plan.regions import CITY_CODE, UNIT_CODES
 
 CODES = [*UNIT_CODES, CITY_CODE]
 
@@ -57,7 +57,7 @@ def main() -> None:
     assert len(df) == 5000
 
     cat = catalogue()
-    # values within each indicator's bounds (huainan.ingest.BOUNDS), never a %-fraction (≤ 1)
+    # values within each indicator's bounds (huainan.intake.ingest.BOUNDS), never a %-fraction (≤ 1)
     span = {r.indicator: (max(r.min_value, 2.0), min(r.max_value, 100.0))
             for r in cat.itertuples()}
     keys = [(code, ind, unit, year) for code in CODES for ind, unit in zip(cat["indicator"],

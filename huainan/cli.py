@@ -41,7 +41,7 @@ def briefs(
     number (143 for SIGTERM, 130 for Ctrl-C) if a signal stopped it: workers and kernels are
     stopped, unfinished briefs are marked interrupted, outputs/latest is left unchanged.
     """
-    from huainan.batch import run_batch
+    from huainan.briefs.batch import run_batch
     from huainan.errors import BatchError, BatchInterrupted, ParameterError
 
     try:
@@ -66,7 +66,7 @@ def template(
 ) -> None:
     """Write the Excel template officials fill: 填表说明 + one sheet per domain, 2021–2025."""
     from huainan.errors import HuainanError
-    from huainan.template import write_template
+    from huainan.intake.template import write_template
 
     try:
         path = write_template(out, overwrite=force)
@@ -100,8 +100,8 @@ def ingest(
     the store folder does not exist (add --create-store to start a new one).
     """
     from huainan.errors import HuainanError
-    from huainan.ingest import ingest as run_ingest
-    from huainan.monitoring import store_dir
+    from huainan.evidence.monitoring import store_dir
+    from huainan.intake.ingest import ingest as run_ingest
 
     folder = store_dir(store)
     if not folder.is_dir() and not create_store:
@@ -133,7 +133,7 @@ def validate(
     found); lines cut off at the end are only found with --head. Exit code 0 when sound, 1 when
     a problem was found (each is listed).
     """
-    from huainan.ingest import validate_store
+    from huainan.intake.ingest import validate_store
 
     check = validate_store(store, head=head)
     if check.chain_head is None:
@@ -163,7 +163,7 @@ def build_stats(
     success, 1 if an input breaks a check (nothing is written).
     """
     from huainan.errors import HuainanError
-    from huainan.stats_build import DEFAULT_SHARED, build, write_files
+    from huainan.evidence.build import DEFAULT_SHARED, build, write_files
 
     try:
         files = build(shared or DEFAULT_SHARED, log=typer.echo)
@@ -194,7 +194,7 @@ def serve(
     a CDN, Chinese error messages). Runs until Ctrl-C. Exit code 1 if the port is busy, else
     Voila's.
     """
-    from huainan.server import serve as run
+    from huainan.apps.server import serve as run
 
     try:
         code = run(port, preheat=preheat, prerender=prerender)

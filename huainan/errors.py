@@ -106,7 +106,7 @@ class BatchInterrupted(HuainanError):
     message : str
     signum : int
         The signal that stopped the batch; a command line exits with ``128 + signum``.
-    result : huainan.batch.RunResult, optional
+    result : huainan.briefs.batch.RunResult, optional
         What the run produced (None if it was stopped before its folder was made).
     """
 

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from huainan import browser, server
+from huainan.apps import browser, server
 from huainan.paths import REPO_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
-from huainan import batch, publish
+from huainan.briefs import batch, publish
 from huainan.cli import app
 from huainan.errors import BatchError, ParameterError
 
@@ -51,19 +51,19 @@ def test_package_fingerprint_sees_modules_and_the_brief_template_not_caches_or_b
         tmp_path):
     pkg = tmp_path / "pkg"
     (pkg / "sub").mkdir(parents=True)
-    (pkg / "templates" / "brief").mkdir(parents=True)
+    (pkg / "briefs" / "templates" / "brief").mkdir(parents=True)
     (pkg / "a.py").write_text("A = 1\n", encoding="utf-8")
     (pkg / "sub" / "b.py").write_text("B = 2\n", encoding="utf-8")
-    (pkg / "templates" / "brief" / "index.html.j2").write_text("{{ x }}", encoding="utf-8")
+    (pkg / "briefs" / "templates" / "brief" / "index.html.j2").write_text("{{ x }}", encoding="utf-8")
     first = batch.package_sha256(pkg)
     junk = ["__pycache__/a.cpython-311.pyc", "a.pyc", "a.py~", "#a.py#", ".#a.py", ".a.py.swp",
             "a.py.orig", "a.py.bak", "a copy.py", "flycheck_a.py", "sub/__pycache__/b.pyc",
-            "templates/voila/page.html", "notes.txt", ".idea/workspace.xml"]
+            "apps/templates/voila/page.html", "notes.txt", ".idea/workspace.xml"]
     for rel in junk:
         (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
         (pkg / rel).write_text("A = 999\n", encoding="utf-8")
     assert batch.package_sha256(pkg) == first
-    (pkg / "templates" / "brief" / "index.html.j2").write_text("{{ y }}", encoding="utf-8")
+    (pkg / "briefs" / "templates" / "brief" / "index.html.j2").write_text("{{ y }}", encoding="utf-8")
     second = batch.package_sha256(pkg)
     assert second != first  # the HTML template makes the briefs: they must rerun
     (pkg / "sub" / "b.py").write_text("B = 3\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Tests of huainan.boundaries (data/boundaries/huainan_units.geojson)."""
+"""Tests of huainan.evidence.boundaries (data/boundaries/huainan_units.geojson)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import itertools
 import pytest
 import shapely
 
-from huainan import boundaries
+from huainan.evidence import boundaries
 from huainan.paths import REPO_ROOT
-from huainan.regions import UNIT_CODES
+from huainan.plan.regions import UNIT_CODES
 
 SHARED = REPO_ROOT.parent / "shared" / "data"
 TOPOJSON = SHARED / "boundaries" / "china_counties_2021_aea.topojson.gz"
@@ -61,7 +61,7 @@ def test_city_outline_is_the_union_of_the_units(units):
 
 def test_missing_file_says_how_to_build_it(tmp_path, monkeypatch):
     monkeypatch.setenv("HUAINAN_DATA_DIR", str(tmp_path))
-    with pytest.raises(FileNotFoundError, match="huainan.stats_build"):
+    with pytest.raises(FileNotFoundError, match="huainan.evidence.build"):
         boundaries.units()
 
 

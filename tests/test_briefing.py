@@ -3,8 +3,9 @@
 import pandas as pd
 import pytest
 
-from huainan import briefing, domains, report
-from huainan.progress import progress_table
+from huainan.briefs import briefing, report
+from huainan.measures.progress import progress_table
+from huainan.plan import domains
 
 
 def test_every_domain_has_an_entry():

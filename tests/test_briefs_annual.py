@@ -5,8 +5,8 @@ unchanged rerun reuses everything."""
 
 import pytest
 
-from huainan import domains
-from huainan.batch import run_batch
+from huainan.briefs.batch import run_batch
+from huainan.plan import domains
 
 pytestmark = pytest.mark.slow
 

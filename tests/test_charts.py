@@ -6,8 +6,8 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from huainan import charts
-from huainan.progress import assess_13th
+from huainan.briefs import charts
+from huainan.measures.progress import assess_13th
 
 matplotlib.use("Agg")
 

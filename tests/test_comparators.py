@@ -1,4 +1,4 @@
-"""Tests of huainan.comparators: percentile ranks on a tiny county table worked by hand, and the
+"""Tests of huainan.measures.comparators: percentile ranks on a tiny county table worked by hand, and the
 peer plans' targets beside Huainan's."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from huainan import comparators
 from huainan.errors import DataValidationError
+from huainan.measures import comparators
 from huainan.paths import REPO_ROOT, data_dir
 
 
@@ -152,7 +152,7 @@ def test_malformed_peer_file_names_line_and_column(tmp_path, monkeypatch, column
 
 
 def test_percentiles_on_the_national_table_match_a_brute_force_count():
-    from huainan import stats
+    from huainan.evidence import stats
 
     nc = comparators.comparison_base(stats.national_counties())
     assert set(nc["unit_kind"]) == set(comparators.COMPARISON_KINDS)  # zones left out

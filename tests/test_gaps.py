@@ -1,4 +1,4 @@
-"""Tests of huainan.gaps against hand-worked values, PySAL ``inequality`` and the plan's standards.
+"""Tests of huainan.measures.gaps against hand-worked values, PySAL ``inequality`` and the plan's standards.
 
 Every expected number is worked out in the comment above it (exact fractions and logs).
 """
@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from inequality.gini import Gini
 from inequality.theil import Theil, TheilD
 
-from huainan import gaps, plan
+from huainan import plan
 from huainan.errors import DataValidationError
+from huainan.measures import gaps
 
 LN2, LN3 = math.log(2), math.log(3)
 NUMERIC = [c for c in gaps.FIELDS if c != "note"]
@@ -552,7 +553,7 @@ def test_shortfall_rejects_duplicate_supply():
 # ---------------------------------------------------------------------------------------------
 
 def test_census_requirement_for_the_seven_units():
-    from huainan import stats
+    from huainan.evidence import stats
 
     req = gaps.census_requirement("nursery_places").set_index("region_code")
     assert len(req) == 7 and (req["denominator_year"] == 2020).all()
@@ -569,7 +570,7 @@ def test_census_requirement_for_the_seven_units():
 
 
 def test_urban_rural_gap_on_shipped_observations():
-    from huainan import stats
+    from huainan.evidence import stats
 
     g = gaps.urban_rural_gap(stats.observations(), "disposable_income_per_capita")
     anhui = g[g["region_code"] == "340000"].set_index("year")
@@ -583,7 +584,7 @@ def test_urban_rural_gap_on_shipped_observations():
 
 
 def test_disparity_table_on_anhui_counties_equals_disparity():
-    from huainan import stats
+    from huainan.evidence import stats
 
     nc = stats.national_counties()
     anhui = nc[nc["province_code"] == "340000"].copy()

@@ -13,10 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from huainan import monitoring
 from huainan.cli import app
 from huainan.errors import DataValidationError, IngestError
-from huainan.ingest import catalogue, ingest, resolve_indicator, resolve_region, validate_store
+from huainan.evidence import monitoring
+from huainan.intake.ingest import (
+    catalogue,
+    ingest,
+    resolve_indicator,
+    resolve_region,
+    validate_store,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = "区划代码,地区,指标,年份,数值,单位\n"
@@ -400,7 +406,7 @@ def test_empty_store_reads_as_an_empty_long_table(tmp_path):
 
 # ---------------------------------------------------------------- property: write, read back
 
-# (id, unit, smallest, largest value allowed by huainan.ingest.BOUNDS)
+# (id, unit, smallest, largest value allowed by huainan.intake.ingest.BOUNDS)
 _INDICATORS = [("life_expectancy", "岁", 40, 100), ("nursing_bed_share", "%", 0, 100),
                ("elderly_care_beds_total", "万张", 0, 1e12), ("new_urban_jobs", "万人", 0, 1e12),
                ("sports_area_per_capita", "平方米", 0, 1e12)]
@@ -507,7 +513,7 @@ def test_concurrent_ingests_lose_nothing(tmp_path):
 
 
 def test_catalogue_refuses_one_id_with_two_units(monkeypatch):
-    from huainan import stats
+    from huainan.evidence import stats
 
     real = stats.indicator_catalog()
     clash = real[real["id"] == "life_expectancy"].assign(unit="年")
@@ -565,7 +571,7 @@ def test_a_fraction_typed_for_a_percentage_is_an_error_when_the_baseline_is_high
 
 
 def test_bounds_table_covers_every_share_and_names_only_known_indicators():
-    from huainan.ingest import BOUNDS
+    from huainan.intake.ingest import BOUNDS
 
     cat = catalogue().set_index("indicator")
     assert set(BOUNDS) <= set(cat.index)
@@ -582,7 +588,7 @@ def test_bounds_table_covers_every_share_and_names_only_known_indicators():
 
 
 def test_readme_lists_the_bounds_of_the_plan_indicators():
-    from huainan.ingest import BOUNDS
+    from huainan.intake.ingest import BOUNDS
     from huainan.paths import REPO_ROOT
 
     text = (REPO_ROOT / "data" / "monitoring" / "README.md").read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ import textwrap
 import nbformat
 import pytest
 
+from huainan.briefs.parameters import load_batch, notebook_parameters, resolve_batch_path
 from huainan.errors import ParameterError
-from huainan.parameters import load_batch, notebook_parameters, resolve_batch_path
 
 
 def write_batch(project, text, name="bad"):

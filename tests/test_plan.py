@@ -5,10 +5,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from huainan import domains, plan
+from huainan import plan
 from huainan.errors import DataValidationError
 from huainan.paths import REPO_ROOT
-from huainan.targets import normalise
+from huainan.plan import domains
+from huainan.plan.targets import normalise
 
 SOURCE = REPO_ROOT / "data" / "plan" / "huainan_14th_fyp_public_services_plan_draft.zh.txt"
 

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from huainan.progress import assess, evaluation_table, progress_table
+from huainan.measures.progress import assess, evaluation_table, progress_table
 
 LEVEL = dict(baseline_year=2020, target_year=2025)
 
@@ -189,7 +189,7 @@ def test_evaluation_tables_put_binding_first():
 def test_every_note_has_a_chinese_wording():
     import re
 
-    from huainan.progress import note_zh
+    from huainan.measures.progress import note_zh
 
     obs = _obs([
         dict(region_code="340400", year=2021, indicator="subsidised_vocational_training",

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from huainan.progress import assess_13th, attainment
-from huainan.targets import parse_target
+from huainan.measures.progress import assess_13th, attainment
+from huainan.plan.targets import parse_target
 
 # outcome_id: (hand-worked attainment, margin = d·(actual − target))
 EXPECTED = {

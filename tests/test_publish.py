@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from huainan import publish
+from huainan.briefs import publish
 
 
 def executed_notebook():
@@ -138,7 +138,7 @@ def test_brief_html_fetches_nothing_from_the_network(tmp_path):
 
     import nbformat
 
-    from huainan import publish
+    from huainan.briefs import publish
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# 测试简报\n\n正文")]

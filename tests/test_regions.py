@@ -1,4 +1,4 @@
-"""Tests of huainan.regions (data/regions.csv)."""
+"""Tests of huainan.plan.regions (data/regions.csv)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from huainan import regions
 from huainan.errors import DataValidationError
 from huainan.paths import REPO_ROOT
+from huainan.plan import regions
 
 DATA = REPO_ROOT / "data"
 
@@ -38,7 +38,7 @@ def test_areas_sum_as_documented():
 
 
 def test_areas_are_those_of_the_boundary_file():
-    from huainan import boundaries
+    from huainan.evidence import boundaries
 
     b = boundaries.units().set_index("code")["area_km2"]
     r = regions.units().set_index("code")["area_km2"]
@@ -46,7 +46,7 @@ def test_areas_are_those_of_the_boundary_file():
 
 
 def test_names_match_the_census_tables():
-    from huainan import stats
+    from huainan.evidence import stats
 
     nc = stats.national_counties().set_index("code")
     r = regions.units().set_index("code")

@@ -1,4 +1,4 @@
-"""What-if projections (huainan.scenarios): hand-worked numbers, target semantics, capacity."""
+"""What-if projections (huainan.measures.scenarios): hand-worked numbers, target semantics, capacity."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from huainan import scenarios
-from huainan.scenarios import (
+from huainan.measures import scenarios
+from huainan.measures.scenarios import (
     Assumptions,
     capacity_needed,
     project_cumulative,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from huainan import server, voila_app, widgets
+from huainan.apps import server, voila_app, widgets
 
 HUAINAN = str(Path(sys.executable).with_name("huainan"))  # the console script of the venv
 

@@ -1,4 +1,4 @@
-"""Tests of huainan.stats (observed statistics) and the build script huainan.stats_build.
+"""Tests of huainan.evidence.stats (observed statistics) and the build script huainan.evidence.build.
 
 Spot values are copied by hand from the source files; the comment next to each says where
 (``<shared>`` = ``/work/shared/data``; xlsx rows are spreadsheet rows, header = row 1).
@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from huainan import plan, stats
-from huainan.census import CENSUS_TITLES
-from huainan.domains import DOMAIN_IDS
+from huainan import plan
 from huainan.errors import DataValidationError
+from huainan.evidence import stats
+from huainan.evidence.census import CENSUS_TITLES
 from huainan.paths import REPO_ROOT
-from huainan.regions import CITY_CODE, UNIT_CODES
+from huainan.plan.domains import DOMAIN_IDS
+from huainan.plan.regions import CITY_CODE, UNIT_CODES
 
 DATA = REPO_ROOT / "data"
 SHARED = REPO_ROOT.parent / "shared" / "data"
@@ -494,7 +495,7 @@ def test_malformed_catalogue_is_rejected(data_copy):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from huainan.stats_build import build
+    from huainan.evidence.build import build
 
     if not (SHARED / "README.md").exists():
         pytest.skip(f"shared reference data not found at {SHARED}")
@@ -504,7 +505,7 @@ def built(tmp_path_factory):
 
 @needs_shared
 def test_build_is_deterministic_and_matches_the_committed_files(built):
-    from huainan.stats_build import build, write_files
+    from huainan.evidence.build import build, write_files
 
     out, files = built
     # the committed data/ is exactly what the script produces …
@@ -520,7 +521,7 @@ def test_build_is_deterministic_and_matches_the_committed_files(built):
 
 @needs_shared
 def test_failed_build_writes_nothing(tmp_path):
-    from huainan.stats_build import main
+    from huainan.evidence.build import main
 
     shared = tmp_path / "shared"
     shutil.copytree(SHARED, shared)

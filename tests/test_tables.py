@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from huainan.errors import IngestError
-from huainan.tables import (
+from huainan.intake.reader import (
     decode_bytes,
     missing_cells,
     missing_summary,
@@ -20,7 +20,7 @@ from huainan.tables import (
     parse_cell,
     read_table,
 )
-from huainan.targets import parse_target
+from huainan.plan.targets import parse_target
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_FIXTURES = Path("/work/shared/fixtures")
@@ -141,7 +141,7 @@ def test_target_cells_forced_numeric_names_the_bracketed_cell():
 
 
 def test_mixed_units_fixture_numbers_with_units_are_named():
-    # read_table does not convert units (huainan.ingest does): the first such cell is named
+    # read_table does not convert units (huainan.intake.ingest does): the first such cell is named
     with pytest.raises(IngestError) as err:
         read_table(FIXTURES / "mixed_units.csv")
     assert (err.value.row, err.value.column, err.value.value) == (2, "数值", "3.6万人")
@@ -393,7 +393,7 @@ def test_property_formatted_integers_read_back(tmp_path_factory, n, grouped, ful
 
 
 def test_hidden_sheets_are_not_the_default_and_not_listed(tmp_path):
-    from huainan.tables import sheet_names
+    from huainan.intake.reader import sheet_names
 
     wb = openpyxl.Workbook()
     wb.active.title = "lists"

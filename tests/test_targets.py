@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from huainan.errors import TargetParseError
-from huainan.targets import Target, parse_target
+from huainan.plan.targets import Target, parse_target
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

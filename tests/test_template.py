@@ -8,11 +8,13 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from huainan import domains, monitoring, plan, regions
+from huainan import plan
 from huainan.cli import app
 from huainan.errors import IngestError
-from huainan.ingest import catalogue, ingest
-from huainan.template import PROVINCE_LABEL, README_SHEET, YEARS, write_template
+from huainan.evidence import monitoring
+from huainan.intake.ingest import catalogue, ingest
+from huainan.intake.template import PROVINCE_LABEL, README_SHEET, YEARS, write_template
+from huainan.plan import domains, regions
 
 HEADER = ["指标ID", "指标", "单位", "区划代码", "地区", "2021年", "2022年", "2023年", "2024年",
           "2025年", "数据来源", "备注"]
@@ -183,7 +185,7 @@ def test_a_sheet_that_cannot_be_read_is_named_and_the_others_still_checked(tmp_p
 
 def test_the_anhui_row_resolves_a_relative_target(tmp_path):
     # The documented workflow (template → ingest → progress) can now assess 高于全省平均水平.
-    from huainan.progress import progress_table
+    from huainan.measures.progress import progress_table
 
     out = write_template(tmp_path / "t.xlsx")
     wb = openpyxl.load_workbook(out)

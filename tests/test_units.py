@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from huainan.errors import UnitError
-from huainan.units import conversion_factor, convert, parse_unit, split_quantity
+from huainan.intake.units import conversion_factor, convert, parse_unit, split_quantity
 
 
 @pytest.mark.parametrize(("value", "src", "dst", "expected"), [

@@ -1,4 +1,4 @@
-"""The app builders (huainan.widgets) without a browser: data selection, tables, redraws, and
+"""The app builders (huainan.apps.widgets) without a browser: data selection, tables, redraws, and
 failures shown as a plain Chinese message with the details in the server log."""
 
 from __future__ import annotations
@@ -8,7 +8,9 @@ import logging
 import pandas as pd
 import pytest
 
-from huainan import comparators, observed, scenarios, stats, widgets
+from huainan.apps import widgets
+from huainan.evidence import observed, stats
+from huainan.measures import comparators, scenarios
 
 PNG = b"\x89PNG"
 

@@ -1,0 +1,307 @@
+"""Serving the Voila apps for officials (``huainan serve``, ``make app``).
+
+Voila serves ``notebooks/apps/`` (index, monitor, regions, whatif) on 127.0.0.1, through
+:mod:`huainan.apps.voila_app` (Voila with the root URL ``/`` redirected to the landing page 首页 and
+the page template ``huainan``: nothing fetched from a CDN, Chinese error messages). It is started
+*inside* that folder so that it reads the checked-in ``notebooks/apps/voila.json`` (Voila looks
+for ``voila.json`` in the current directory and in the Jupyter config path). That file sets what
+officials see and how kernels are managed:
+
+- ``template`` ``huainan`` and ``VoilaExporter.language_code`` ``zh`` (``<html lang="zh">``);
+- ``strip_sources`` (no code on the page) and ``show_tracebacks`` false (a cell that fails shows
+  the template's Chinese message; the apps themselves catch errors and show a Chinese message
+  too — details in this server's log);
+- preheated kernels (``preheat_kernel``, one per notebook, ``default_pool_size`` 1): each app is
+  executed before anyone asks for it, so a page appears in about a second;
+- idle kernels culled (``MappingKernelManager.cull_idle_timeout`` / ``cull_interval``): a kernel
+  whose page was closed is shut down after 10 minutes; kernels of open pages and the preheated
+  pool are kept.
+
+The command line adds the port, ``--Voila.port_retries=0`` (a busy port is an error, not a silent
+move to the next one) and, with ``preheat=False``, turns preheating off (for measuring cold
+starts in ``benchmarks/bench_apps.py``). Next to Voila, :func:`serve` fills the shared chart cache
+in the background (:func:`huainan.apps.widgets.prerender`), so control changes are answered from it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from huainan.paths import NOTEBOOKS_DIR
+
+#: The folder Voila serves.
+APPS_DIR: Path = NOTEBOOKS_DIR / "apps"
+#: Voila's configuration, read because Voila is started in :data:`APPS_DIR`.
+CONFIG_FILE: Path = APPS_DIR / "voila.json"
+#: The four pages, in the order of the landing page.
+PAGES: tuple[str, ...] = ("index.ipynb", "monitor.ipynb", "regions.ipynb", "whatif.ipynb")
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8866
+
+
+def voila_command(port: int = DEFAULT_PORT, *, preheat: bool = True) -> list[str]:
+    """The command that serves the apps (run it with ``cwd=APPS_DIR``).
+
+    Parameters
+    ----------
+    port : int
+        TCP port on 127.0.0.1.
+    preheat : bool
+        Keep the preheated kernel pool of ``voila.json`` (True) or start every kernel when its
+        page is requested (False).
+
+    Returns
+    -------
+    list of str
+        ``[python, -m, huainan.apps.voila_app, ., --port=…, …]`` using the running interpreter (the
+        venv's): Voila with the root URL leading to the landing page (:mod:`huainan.apps.voila_app`).
+
+    Examples
+    --------
+    >>> cmd = voila_command(9000, preheat=False)
+    >>> cmd[1:4], "--port=9000" in cmd, "--preheat_kernel=False" in cmd
+    (['-m', 'huainan.apps.voila_app', '.'], True, True)
+    """
+    cmd = [sys.executable, "-m", "huainan.apps.voila_app", ".", f"--port={int(port)}",
+           f"--Voila.ip={HOST}",
+           "--no-browser", "--Voila.port_retries=0"]
+    if not preheat:
+        cmd.append("--preheat_kernel=False")
+    return cmd
+
+
+def url(port: int = DEFAULT_PORT, page: str = "index.ipynb") -> str:
+    """Address of one page: ``http://127.0.0.1:<port>/voila/render/<page>``.
+
+    Examples
+    --------
+    >>> url(8866, "monitor.ipynb")
+    'http://127.0.0.1:8866/voila/render/monitor.ipynb'
+    """
+    return f"http://{HOST}:{int(port)}/voila/render/{page}"
+
+
+def root_url(port: int = DEFAULT_PORT) -> str:
+    """The server's root, ``http://127.0.0.1:<port>/``: it redirects to the landing page.
+
+    Examples
+    --------
+    >>> root_url(8866)
+    'http://127.0.0.1:8866/'
+    """
+    return f"http://{HOST}:{int(port)}/"
+
+
+def port_free(port: int) -> bool:
+    """True if nothing listens on 127.0.0.1:``port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((HOST, int(port)))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that is free now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def prerender_command() -> list[str]:
+    """The command that fills the chart cache (:func:`huainan.apps.widgets.prerender`)."""
+    return [sys.executable, "-c", "from huainan.apps.widgets import prerender; prerender()"]
+
+
+def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = True) -> int:
+    """Serve the apps until Ctrl-C (or SIGTERM); return Voila's exit code.
+
+    Prints the address of the landing page 首页 (the root URL redirects there too). Voila runs
+    as a child process in :data:`APPS_DIR`; with ``prerender`` a second child, at low priority
+    (``nice`` 10) and in a session of its own (Ctrl-C does not reach it), fills the chart cache
+    (:func:`huainan.apps.widgets.prerender`: minutes of CPU the first time after the data or code
+    changed, nothing afterwards). A thread waits on it, so it is reaped as soon as it ends (no
+    ``<defunct>`` process while Voila keeps serving) and a failure is reported on stderr; if it
+    is still running when Voila stops, it is stopped by its PID. SIGTERM sent to this process
+    is passed on to Voila.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the apps folder or ``voila.json`` is missing.
+    OSError
+        If ``port`` is already in use.
+    """
+    for needed in (APPS_DIR, CONFIG_FILE):
+        if not needed.exists():
+            raise FileNotFoundError(f"{needed} is missing")
+    if not port_free(port):
+        raise OSError(f"port {port} on {HOST} is already in use; choose another with --port")
+    print(f"淮南市公共服务规划应用 首页：{url(port)}\n"
+          f"（也可打开 {root_url(port)}，自动转到首页；Ctrl-C 停止 / to stop）", flush=True)
+    voila = subprocess.Popen(voila_command(port, preheat=preheat), cwd=APPS_DIR)
+    stopping = threading.Event()
+    warm = reaper = None
+    if prerender:
+        warm = subprocess.Popen(prerender_command(), stdin=subprocess.DEVNULL,
+                                start_new_session=True, preexec_fn=lambda: os.nice(10))
+        reaper = threading.Thread(target=_reap, args=(warm, stopping), daemon=True,
+                                  name="reap-prerender")
+        reaper.start()
+    previous = signal.signal(signal.SIGTERM, lambda *_: voila.terminate())
+    try:
+        while True:
+            try:
+                return voila.wait()
+            except KeyboardInterrupt:  # Ctrl-C reached Voila too (same process group)
+                continue
+    finally:
+        stopping.set()
+        signal.signal(signal.SIGTERM, previous)
+        if voila.poll() is None:
+            stop(voila)
+        if warm is not None:
+            if warm.returncode is None:
+                warm.terminate()
+            reaper.join(30)
+            if warm.returncode is None:
+                warm.kill()
+                warm.wait()
+
+
+def _reap(proc: subprocess.Popen, stopping: threading.Event) -> None:
+    """Wait for a background child (so it does not linger as a zombie); report a failure."""
+    code = proc.wait()
+    if code != 0 and not stopping.is_set():
+        print(f"图表预渲染未完成（退出码 {code}）：应用照常可用，图表在首次查看时绘制。"
+              f" / chart prerender exited with code {code}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# running the server in the background (browser tests, benchmarks)
+# ---------------------------------------------------------------------------------------------
+
+def start(port: int, *, preheat: bool = True, log: Path | None = None,
+          env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start Voila serving the apps in the background, in its own process group.
+
+    Parameters
+    ----------
+    port : int
+    preheat : bool
+        As in :func:`voila_command`.
+    log : pathlib.Path, optional
+        File that receives the server's stdout and stderr (its log, including the
+        ``huainan.apps`` lines of the kernels); default: discarded.
+    env : dict, optional
+        Extra environment variables for the server and its kernels (e.g. ``HUAINAN_CACHE_DIR``).
+
+    Returns
+    -------
+    subprocess.Popen
+        Stop it with :func:`stop` — by this PID, never by name.
+    """
+    out = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        return subprocess.Popen(voila_command(port, preheat=preheat), cwd=APPS_DIR,
+                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True, env={**os.environ, **(env or {})})
+    finally:
+        if log is not None:
+            out.close()  # the child keeps its own descriptor
+
+
+def wait_ready(port: int, proc: subprocess.Popen, *, timeout: float = 120.0,
+               log: Path | None = None, pages: tuple[str, ...] = ()) -> float:
+    """Wait until the server answers on ``port`` (and, with ``pages``, until the preheated
+    kernel pool of every page is filled, as its log says).
+
+    Returns
+    -------
+    float
+        Seconds waited.
+
+    Raises
+    ------
+    RuntimeError
+        If the server exits or is not ready in time (the end of its log is in the message).
+    """
+    start_t = time.monotonic()
+    answered = False
+    while time.monotonic() - start_t < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"voila exited with code {proc.returncode}:\n{_tail(log)}")
+        if not answered:
+            answered = root_status(port) is not None
+        if answered and (not pages or pools_filled(log, pages)):
+            return time.monotonic() - start_t
+        time.sleep(0.25)
+    raise RuntimeError(f"voila not ready on port {port} after {timeout:.0f} s:\n{_tail(log)}")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def root_status(port: int, *, timeout: float = 5.0) -> tuple[int, str] | None:
+    """HTTP status and ``Location`` of ``GET /`` on the server, the redirect not followed.
+
+    Returns
+    -------
+    (int, str) or None
+        ``(302, "/voila/render/index.ipynb")`` from :mod:`huainan.apps.voila_app`; ``None`` when
+        nothing answers on the port.
+    """
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(root_url(port), timeout=timeout) as r:
+            return r.status, r.headers.get("Location", "")
+    except urllib.error.HTTPError as exc:  # 3xx not followed, 4xx, 5xx: the server answered
+        return exc.code, exc.headers.get("Location", "")
+    except OSError:
+        return None
+
+
+def pools_filled(log: Path | None, pages: tuple[str, ...]) -> bool:
+    """True when the server log says the kernel pool of every page in ``pages`` is filled."""
+    if log is None or not Path(log).exists():
+        return False
+    text = Path(log).read_text(encoding="utf-8", errors="replace")
+    return all(f"Kernel pool of {p} is filled" in text for p in pages)
+
+
+def stop(proc: subprocess.Popen, *, timeout: float = 30.0) -> int:
+    """Stop a server started by :func:`start`: SIGTERM to its PID (Voila then shuts its kernels
+    down), and if it is still running after ``timeout`` seconds, SIGKILL to the process group it
+    leads (the group created for it by :func:`start`, id = its PID).
+
+    Returns
+    -------
+    int
+        The server's exit code.
+    """
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout)
+    return proc.returncode
+
+
+def _tail(log: Path | None, lines: int = 40) -> str:
+    if log is None or not Path(log).exists():
+        return "(no log)"
+    return "\n".join(Path(log).read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
