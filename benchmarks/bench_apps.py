@@ -40,8 +40,12 @@ CHANGES = 12
 
 
 #: The name each page's builder logs ("<name> built in … s") when its app is ready in a kernel.
-BUILT = {"index.ipynb": "数据更新情况", "monitor.ipynb": "规划监测", "regions.ipynb": "区域差距",
-         "whatif.ipynb": "情景推演"}
+BUILT = {
+    "index.ipynb": "数据更新情况",
+    "monitor.ipynb": "规划监测",
+    "regions.ipynb": "区域差距",
+    "whatif.ipynb": "情景推演",
+}
 
 
 def _serve(tmp: Path, *, preheat: bool, cache: Path):
@@ -95,32 +99,38 @@ def redraws(context, port: int) -> dict[str, list[float]]:
 
     # 规划监测: the indicator dropdown (trajectory chart)
     page, _ = browser.open_app(context, server.url(port, "monitor.ipynb"), "monitor.ipynb")
-    labels = page.eval_on_selector_all(".hn-indicator select option",
-                                       "els => els.map(e => e.textContent)")
+    labels = page.eval_on_selector_all(
+        ".hn-indicator select option", "els => els.map(e => e.textContent)"
+    )
     current = page.eval_on_selector(".hn-indicator select", "e => e.selectedOptions[0].text")
     todo = [lab for lab in labels if lab != current][:CHANGES]
     times = []
     for lab in todo:
         src = browser.image_src(page, "hn-chart-trajectory")
-        times.append(_timed(lambda lab=lab: browser.select(page, "hn-indicator", lab),
-                            lambda src=src: browser.wait_image_change(page,
-                                                                      "hn-chart-trajectory",
-                                                                      src)))
+        times.append(
+            _timed(
+                lambda lab=lab: browser.select(page, "hn-indicator", lab),
+                lambda src=src: browser.wait_image_change(page, "hn-chart-trajectory", src),
+            )
+        )
     results["规划监测 指标 → 走势图"] = times
     cached = []
     for lab in todo[:5]:  # back to indicators already drawn: cached PNGs
         src = browser.image_src(page, "hn-chart-trajectory")
-        cached.append(_timed(lambda lab=lab: browser.select(page, "hn-indicator", lab),
-                             lambda src=src: browser.wait_image_change(page,
-                                                                       "hn-chart-trajectory",
-                                                                       src)))
+        cached.append(
+            _timed(
+                lambda lab=lab: browser.select(page, "hn-indicator", lab),
+                lambda src=src: browser.wait_image_change(page, "hn-chart-trajectory", src),
+            )
+        )
     results["规划监测 指标（已画过，缓存）"] = cached
     page.close()
 
     # 区域差距: the indicator dropdown (map + bars + tables)
     page, _ = browser.open_app(context, server.url(port, "regions.ipynb"), "regions.ipynb")
-    labels = page.eval_on_selector_all(".hn-indicator select option",
-                                       "els => els.map(e => e.textContent)")
+    labels = page.eval_on_selector_all(
+        ".hn-indicator select option", "els => els.map(e => e.textContent)"
+    )
     current = page.eval_on_selector(".hn-indicator select", "e => e.selectedOptions[0].text")
     todo = [lab for lab in labels if lab != current][:CHANGES]
     both = []
@@ -140,14 +150,20 @@ def redraws(context, port: int) -> dict[str, list[float]]:
     supply, population = [], []
     for _ in range(CHANGES):
         html = browser.html_of(page, "hn-projections")
-        supply.append(_timed(lambda: browser.nudge_slider(page, "hn-supply"),
-                             lambda html=html: browser.wait_html_change(page, "hn-projections",
-                                                                        html)))
+        supply.append(
+            _timed(
+                lambda: browser.nudge_slider(page, "hn-supply"),
+                lambda html=html: browser.wait_html_change(page, "hn-projections", html),
+            )
+        )
     for _ in range(CHANGES):
         src = browser.image_src(page, "hn-chart-capacity")
-        population.append(_timed(
-            lambda: browser.nudge_slider(page, "hn-population", "ArrowLeft"),
-            lambda src=src: browser.wait_image_change(page, "hn-chart-capacity", src)))
+        population.append(
+            _timed(
+                lambda: browser.nudge_slider(page, "hn-population", "ArrowLeft"),
+                lambda src=src: browser.wait_image_change(page, "hn-chart-capacity", src),
+            )
+        )
     results["情景推演 供给增速 → 推算表"] = supply
     results["情景推演 人口变化 → 推算表+需求图"] = population
     page.close()
@@ -175,8 +191,12 @@ def main() -> int:
                 warm = first_paint(context, port, loads=3, log=log)
                 changes = redraws(context, port)  # every chart drawn for the first time
                 start = time.perf_counter()
-                subprocess.run(server.prerender_command(), check=True, capture_output=True,
-                               env={**os.environ, "HUAINAN_CACHE_DIR": str(cache)})
+                subprocess.run(
+                    server.prerender_command(),
+                    check=True,
+                    capture_output=True,
+                    env={**os.environ, "HUAINAN_CACHE_DIR": str(cache)},
+                )
                 prerender_s = time.perf_counter() - start
                 cached = redraws(context, port)  # a new page (kernel): charts from the cache
             finally:
@@ -191,18 +211,27 @@ def main() -> int:
         w = ", ".join(f"{x:.2f}" for x in warm[page_name])
         print(f"{page_name:<16}{c:>22}{w:>22}")
     worst = max(statistics.median(v) for v in warm.values())
-    print(f"preheated, worst page median: {worst:.2f} s (goal ≤ {GOAL_PAINT_S:.1f} s: "
-          f"{'met' if worst <= GOAL_PAINT_S else 'MISSED'})")
-    for title, results in (("charts drawn on demand (empty chart cache)", changes),
-                           (f"after prerender ({prerender_s:.0f} s, as `huainan serve` does in "
-                            "the background): charts from the shared cache", cached)):
+    print(
+        f"preheated, worst page median: {worst:.2f} s (goal ≤ {GOAL_PAINT_S:.1f} s: "
+        f"{'met' if worst <= GOAL_PAINT_S else 'MISSED'})"
+    )
+    for title, results in (
+        ("charts drawn on demand (empty chart cache)", changes),
+        (
+            f"after prerender ({prerender_s:.0f} s, as `huainan serve` does in "
+            "the background): charts from the shared cache",
+            cached,
+        ),
+    ):
         print()
         print(f"Control change → redraw shown in the browser (s), {title}")
         for name, times in results.items():
             med = statistics.median(times)
             flag = "met" if med <= GOAL_REDRAW_S else "MISSED"
-            print(f"  {name}: n={len(times)}, median {med:.3f}, min {min(times):.3f}, "
-                  f"max {max(times):.3f} (goal median ≤ {GOAL_REDRAW_S:.3f}: {flag})")
+            print(
+                f"  {name}: n={len(times)}, median {med:.3f}, min {min(times):.3f}, "
+                f"max {max(times):.3f} (goal median ≤ {GOAL_REDRAW_S:.3f}: {flag})"
+            )
     return 0
 
 

@@ -67,14 +67,20 @@ def loop(batch: str, out: Path) -> None:
     from huainan.briefs.parameters import load_batch
     from huainan.paths import KERNEL_NAME
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     for run in load_batch(batch).runs:
         nb_path = out / f"{run.name}.ipynb"
         try:
-            papermill.execute_notebook(str(run.notebook), str(nb_path), parameters=run.parameters,
-                                       kernel_name=KERNEL_NAME, cwd=str(run.notebook.parent),
-                                       progress_bar=False)
+            papermill.execute_notebook(
+                str(run.notebook),
+                str(nb_path),
+                parameters=run.parameters,
+                kernel_name=KERNEL_NAME,
+                cwd=str(run.notebook.parent),
+                progress_bar=False,
+            )
         except papermill.PapermillExecutionError as exc:
             print(f"  loop: {run.name} failed in cell {exc.cell_index}: {exc.ename}")
         body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
@@ -123,16 +129,32 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, subprocess.Comple
     """Run ``cmd`` in the snapshot (its folder is the working directory: ``python -c`` puts the
     working directory first on ``sys.path``); return seconds and the finished process."""
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env,
-                          cwd=env["HUAINAN_BENCH_SNAPSHOT"])
+    proc = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=env["HUAINAN_BENCH_SNAPSHOT"],
+    )
     return time.perf_counter() - t0, proc
 
 
-def huainan_briefs(batch: str, out: Path, jobs: int, force: bool, env: dict[str, str]
-                   ) -> tuple[float, dict]:
+def huainan_briefs(
+    batch: str, out: Path, jobs: int, force: bool, env: dict[str, str]
+) -> tuple[float, dict]:
     """Time ``huainan briefs`` in a subprocess; return seconds and the run's manifest."""
-    cmd = [sys.executable, "-c", "from huainan.cli import app; app()", "briefs", batch,
-           "--jobs", str(jobs), "--output-dir", str(out)] + (["--force"] if force else [])
+    cmd = [
+        sys.executable,
+        "-c",
+        "from huainan.cli import app; app()",
+        "briefs",
+        batch,
+        "--jobs",
+        str(jobs),
+        "--output-dir",
+        str(out),
+    ] + (["--force"] if force else [])
     seconds, proc = timed(cmd, env)
     if proc.returncode == 2:
         sys.exit(f"huainan briefs refused the batch:\n{proc.stderr}")
@@ -142,18 +164,31 @@ def huainan_briefs(batch: str, out: Path, jobs: int, force: bool, env: dict[str,
 
 def changed_hashes(before: dict, after: dict) -> list[str]:
     old = {b["name"]: b["hashes"] for b in before["briefs"]}
-    return sorted({part for b in after["briefs"] for part, h in b["hashes"].items()
-                   if old.get(b["name"], {}).get(part) != h})
+    return sorted(
+        {
+            part
+            for b in after["briefs"]
+            for part, h in b["hashes"].items()
+            if old.get(b["name"], {}).get(part) != h
+        }
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", default="annual", help="batch name or path (default annual)")
-    parser.add_argument("--proxy", action="store_true",
-                        help="run 10 briefs made from the 十三五 review template instead")
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="run 10 briefs made from the 十三五 review template instead",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
-    parser.add_argument("--retries", type=int, default=3,
-                        help="rerun attempts if inputs changed meanwhile (default 3)")
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=3,
+        help="rerun attempts if inputs changed meanwhile (default 3)",
+    )
     parser.add_argument("--loop-into", type=Path, help=argparse.SUPPRESS)  # the loop's process
     args = parser.parse_args()
     if args.loop_into:
@@ -170,39 +205,63 @@ def main() -> None:
         from huainan.briefs.parameters import load_batch
 
         spec = load_batch(batch)
-        print(f"batch {spec.name} ({spec.path}): {len(spec.runs)} brief(s): "
-              f"{', '.join(r.name for r in spec.runs)}")
+        print(
+            f"batch {spec.name} ({spec.path}): {len(spec.runs)} brief(s): "
+            f"{', '.join(r.name for r in spec.runs)}"
+        )
         (tmp / "loop").mkdir()
         ceiling_before = parallel_ceiling(args.jobs)
-        t_loop, proc = timed([sys.executable, str(Path(__file__).resolve()), "--batch", batch,
-                              "--loop-into", str(tmp / "loop")], env)
+        t_loop, proc = timed(
+            [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--batch",
+                batch,
+                "--loop-into",
+                str(tmp / "loop"),
+            ],
+            env,
+        )
         if proc.returncode:
             sys.exit(f"the loop failed:\n{proc.stderr[-2000:]}")
         print(proc.stdout, end="")
         print(f"loop   (papermill + HTMLExporter, sequential): {t_loop:7.2f} s")
 
         t_batch, forced = huainan_briefs(batch, tmp / "runs", args.jobs, True, env)
-        print(f"batch  (huainan briefs --jobs {args.jobs} --force):    {t_batch:7.2f} s  "
-              f"{t_batch / t_loop:5.2f}× loop (goal ≤ {GOAL_BATCH}×)  {forced['counts']}")
+        print(
+            f"batch  (huainan briefs --jobs {args.jobs} --force):    {t_batch:7.2f} s  "
+            f"{t_batch / t_loop:5.2f}× loop (goal ≤ {GOAL_BATCH}×)  {forced['counts']}"
+        )
 
         ceiling = (ceiling_before + parallel_ceiling(args.jobs)) / 2
-        print(f"         parallel ceiling (before loop, after batch): {args.jobs} processes of pure "
-              f"arithmetic run {ceiling:.2f}× faster than in turn → no batch beats "
-              f"{1 / ceiling:.2f}× loop here")
+        print(
+            f"         parallel ceiling (before loop, after batch): {args.jobs} processes of pure "
+            f"arithmetic run {ceiling:.2f}× faster than in turn → no batch beats "
+            f"{1 / ceiling:.2f}× loop here"
+        )
 
         last = forced
         for attempt in range(1, args.retries + 1):
             t_rerun, again = huainan_briefs(batch, tmp / "runs", args.jobs, False, env)
             if again["counts"]["reused"] == len(again["briefs"]):
                 break
-            print(f"  rerun {attempt}: not all reused ({again['counts']}); hashes changed "
-                  f"since the run before: {', '.join(changed_hashes(last, again)) or 'none'}")
+            print(
+                f"  rerun {attempt}: not all reused ({again['counts']}); hashes changed "
+                f"since the run before: {', '.join(changed_hashes(last, again)) or 'none'}"
+            )
             last = again
-        print(f"rerun  (unchanged inputs, all reused):        {t_rerun:7.2f} s  "
-              f"{t_rerun / t_loop:5.2f}× loop (goal ≤ {GOAL_RERUN}×)  {again['counts']}")
-        print("seconds per brief in the batch run: " + ", ".join(
-            f"{b['name']} {b['seconds']:.1f}" for b in forced["briefs"]
-            if b["seconds"] is not None))
+        print(
+            f"rerun  (unchanged inputs, all reused):        {t_rerun:7.2f} s  "
+            f"{t_rerun / t_loop:5.2f}× loop (goal ≤ {GOAL_RERUN}×)  {again['counts']}"
+        )
+        print(
+            "seconds per brief in the batch run: "
+            + ", ".join(
+                f"{b['name']} {b['seconds']:.1f}"
+                for b in forced["briefs"]
+                if b["seconds"] is not None
+            )
+        )
 
 
 if __name__ == "__main__":  # worker processes are spawned: keep the guard

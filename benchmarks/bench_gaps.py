@@ -40,19 +40,23 @@ def inputs() -> tuple[pd.DataFrame, list[str]]:
 
 
 def vectorised(counties: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    return gaps.disparity_table(counties, value_cols=cols, by=BY, population="weight",
-                                group="group")
+    return gaps.disparity_table(
+        counties, value_cols=cols, by=BY, population="weight", group="group"
+    )
 
 
 def loop(long: pd.DataFrame) -> pd.DataFrame:
     return long.groupby(["indicator", BY], sort=True).apply(
-        lambda d: gaps.disparity(d, value="value", population="weight", group="group"))
+        lambda d: gaps.disparity(d, value="value", population="weight", group="group")
+    )
 
 
 def main() -> int:
     counties, cols = inputs()
-    print(f"units: {len(counties):,}  prefectures ({BY}): {counties[BY].nunique():,}  "
-          f"indicators: {len(cols)}  cells: {len(cols) * counties[BY].nunique():,}")
+    print(
+        f"units: {len(counties):,}  prefectures ({BY}): {counties[BY].nunique():,}  "
+        f"indicators: {len(cols)}  cells: {len(cols) * counties[BY].nunique():,}"
+    )
 
     times = []
     for _ in range(5):
@@ -62,8 +66,9 @@ def main() -> int:
     t_vec = min(times)
 
     t0 = time.perf_counter()
-    long = counties.melt(id_vars=[BY, "weight", "group"], value_vars=cols,
-                         var_name="indicator", value_name="value")
+    long = counties.melt(
+        id_vars=[BY, "weight", "group"], value_vars=cols, var_name="indicator", value_name="value"
+    )
     t_melt = time.perf_counter() - t0
     t0 = time.perf_counter()
     reference = loop(long)
@@ -79,13 +84,19 @@ def main() -> int:
     finite = ~np.isnan(a)
     # difference relative to the value, or absolute for values below 1 (indices, shares)
     scaled = np.abs(a[finite] - b[finite]) / np.maximum(np.abs(b[finite]), 1.0)
-    print(f"same numbers: {close} (same NaNs: {same_nan}, max |diff|/max(|value|, 1) "
-          f"{scaled.max():.1e}); same notes: {notes}")
-    print(f"vectorised disparity_table: {t_vec:.3f} s (best of 5; runs "
-          f"{', '.join(f'{t:.3f}' for t in times)})")
+    print(
+        f"same numbers: {close} (same NaNs: {same_nan}, max |diff|/max(|value|, 1) "
+        f"{scaled.max():.1e}); same notes: {notes}"
+    )
+    print(
+        f"vectorised disparity_table: {t_vec:.3f} s (best of 5; runs "
+        f"{', '.join(f'{t:.3f}' for t in times)})"
+    )
     print(f"groupby.apply(disparity) loop: {t_loop:.2f} s (+ melt to long {t_melt:.3f} s)")
-    print(f"ratio loop / vectorised: {t_loop / t_vec:.0f}x; goal vectorised <= {GOAL_SECONDS} s: "
-          f"{'met' if t_vec <= GOAL_SECONDS else 'NOT met'}")
+    print(
+        f"ratio loop / vectorised: {t_loop / t_vec:.0f}x; goal vectorised <= {GOAL_SECONDS} s: "
+        f"{'met' if t_vec <= GOAL_SECONDS else 'NOT met'}"
+    )
     return 0 if (close and notes) else 1
 
 

@@ -45,23 +45,31 @@ def main() -> None:
     rng = random.Random(20210101)
     tmp = Path(tempfile.mkdtemp(prefix="bench_ingest_"))
 
-    lines = ["表 各乡镇主要指标,,", ",,单位：人、张", "地区," + ",".join(f"指标{i}" for i in range(12))]
+    lines = [
+        "表 各乡镇主要指标,,",
+        ",,单位：人、张",
+        "地区," + ",".join(f"指标{i}" for i in range(12)),
+    ]
     for i in range(5000):
         cells = [f'"{rng.randrange(10**7):,}"' if rng.random() > 0.05 else "—" for _ in range(12)]
         lines.append(f"乡镇{i}," + ",".join(cells))
     lines.append("注：合成数据。")
     yearbook = tmp / "yearbook.csv"
     yearbook.write_bytes("\r\n".join(lines).encode("gbk"))
-    df = _timed("read_table: GBK CSV, 5,000 rows x 12 numeric columns", 5,
-                lambda: read_table(yearbook))
+    df = _timed(
+        "read_table: GBK CSV, 5,000 rows x 12 numeric columns", 5, lambda: read_table(yearbook)
+    )
     assert len(df) == 5000
 
     cat = catalogue()
     # values within each indicator's bounds (huainan.intake.ingest.BOUNDS), never a %-fraction (≤ 1)
-    span = {r.indicator: (max(r.min_value, 2.0), min(r.max_value, 100.0))
-            for r in cat.itertuples()}
-    keys = [(code, ind, unit, year) for code in CODES for ind, unit in zip(cat["indicator"],
-            cat["unit"], strict=True) for year in range(2010, 2026)]
+    span = {r.indicator: (max(r.min_value, 2.0), min(r.max_value, 100.0)) for r in cat.itertuples()}
+    keys = [
+        (code, ind, unit, year)
+        for code in CODES
+        for ind, unit in zip(cat["indicator"], cat["unit"], strict=True)
+        for year in range(2010, 2026)
+    ]
     rows = ["区划代码,指标,年份,数值,单位"] + [
         f"{code},{ind},{year},{rng.uniform(*span[ind]):.2f},{unit}"
         for code, ind, unit, year in rng.sample(keys, 5000)
@@ -70,11 +78,15 @@ def main() -> None:
     long_csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
     store = tmp / "store"
     store.mkdir()
-    _timed("ingest --dry-run: long CSV, 5,000 rows", 5,
-           lambda: ingest(long_csv, store=store, dry_run=True))
+    _timed(
+        "ingest --dry-run: long CSV, 5,000 rows",
+        5,
+        lambda: ingest(long_csv, store=store, dry_run=True),
+    )
     _timed("ingest: same file into an empty store", 5, lambda: ingest(long_csv, store=store))
-    rep = _timed("ingest: same file again (all unchanged)", 5,
-                 lambda: ingest(long_csv, store=store))
+    rep = _timed(
+        "ingest: same file again (all unchanged)", 5, lambda: ingest(long_csv, store=store)
+    )
     assert rep.rows_unchanged == 5000
 
     tpl = _timed("write_template", 2, lambda: write_template(tmp / "t.xlsx"))
@@ -85,8 +97,11 @@ def main() -> None:
             for c in range(6, 11):
                 ws.cell(row=r, column=c, value=round(rng.uniform(lo, hi), 1))
     wb.save(tpl)
-    rep = _timed("ingest --dry-run: filled template (930 values)", 2,
-                 lambda: ingest(tpl, store=store, dry_run=True))
+    rep = _timed(
+        "ingest --dry-run: filled template (930 values)",
+        2,
+        lambda: ingest(tpl, store=store, dry_run=True),
+    )
     assert rep.rows_read == 930  # 23 indicators x 8 regions + 2 Anhui rows, x 5 years
 
 

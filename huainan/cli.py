@@ -22,17 +22,28 @@ def main() -> None:
 
 @app.command()
 def briefs(
-    batch: Annotated[str, typer.Argument(
-        help="Batch name in parameters/batches/ (annual, midterm-2023, final-2025) or a YAML path."
-    )] = "annual",
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes (default: number of cores).")] = None,
-    output_dir: Annotated[Path | None, typer.Option(
-        "--output-dir", "-o", help="Where run folders go (default: outputs/).")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Run every brief, even those whose inputs did not change.")] = False,
-    timeout: Annotated[float | None, typer.Option(
-        "--timeout", min=1, help="Deadline per brief in seconds (default: 600).")] = None,
+    batch: Annotated[
+        str,
+        typer.Argument(
+            help="Batch name in parameters/batches/ (annual, midterm-2023, final-2025) or a YAML path."
+        ),
+    ] = "annual",
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: number of cores)."),
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output-dir", "-o", help="Where run folders go (default: outputs/)."),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Run every brief, even those whose inputs did not change."),
+    ] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=1, help="Deadline per brief in seconds (default: 600)."),
+    ] = None,
 ) -> None:
     """Run a batch of briefs: executed notebooks, code-free HTML, index.html, manifest.json.
 
@@ -61,8 +72,10 @@ def briefs(
 @app.command()
 def template(
     out: Annotated[Path, typer.Argument(help="Output .xlsx file (its folder must exist).")],
-    force: Annotated[bool, typer.Option(
-        "--force", help="Overwrite OUT if it exists (it may be a filled template).")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Overwrite OUT if it exists (it may be a filled template)."),
+    ] = False,
 ) -> None:
     """Write the Excel template officials fill: 填表说明 + one sheet per domain, 2021–2025."""
     from huainan.errors import HuainanError
@@ -71,9 +84,12 @@ def template(
     try:
         path = write_template(out, overwrite=force)
     except FileExistsError as exc:
-        typer.echo(f"错误 / error: 文件已存在（可能是已填写的模板）：{out}；请换一个文件名，或加 --force "
-                   f"覆盖 / {out} exists (it may be a filled template): choose another name, or "
-                   "add --force to overwrite it", err=True)
+        typer.echo(
+            f"错误 / error: 文件已存在（可能是已填写的模板）：{out}；请换一个文件名，或加 --force "
+            f"覆盖 / {out} exists (it may be a filled template): choose another name, or "
+            "add --force to overwrite it",
+            err=True,
+        )
         raise typer.Exit(1) from exc
     except (HuainanError, OSError, ValueError) as exc:  # bad name, missing folder, unwritable
         typer.echo(f"错误 / error: {exc}", err=True)
@@ -84,15 +100,24 @@ def template(
 @app.command()
 def ingest(
     file: Annotated[Path, typer.Argument(help="Monitoring return: .csv/.txt or .xlsx.")],
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Validate and report; write nothing.")] = False,
-    store: Annotated[Path | None, typer.Option(
-        "--store", help="Store folder (default: data/monitoring).")] = None,
-    year: Annotated[int | None, typer.Option(
-        "--year", help="Year of every value, for a file without a 年份 column.")] = None,
-    create_store: Annotated[bool, typer.Option(
-        "--create-store", help="Start a new store if the --store folder does not exist "
-        "(without it a mistyped folder is refused).")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
+    ] = False,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="Store folder (default: data/monitoring).")
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="Year of every value, for a file without a 年份 column."),
+    ] = None,
+    create_store: Annotated[
+        bool,
+        typer.Option(
+            "--create-store",
+            help="Start a new store if the --store folder does not exist "
+            "(without it a mistyped folder is refused).",
+        ),
+    ] = False,
 ) -> None:
     """Validate a monitoring return and append it to the store (all or nothing).
 
@@ -105,14 +130,18 @@ def ingest(
 
     folder = store_dir(store)
     if not folder.is_dir() and not create_store:
-        typer.echo(f"错误 / error: 存储文件夹不存在：{folder}。请检查 --store 的路径；确需新建存储时加 "
-                   f"--create-store / the store folder {folder} does not exist: check --store (a "
-                   "typo would start a second, empty store), or add --create-store to start a "
-                   "new store", err=True)
+        typer.echo(
+            f"错误 / error: 存储文件夹不存在：{folder}。请检查 --store 的路径；确需新建存储时加 "
+            f"--create-store / the store folder {folder} does not exist: check --store (a "
+            "typo would start a second, empty store), or add --create-store to start a "
+            "new store",
+            err=True,
+        )
         raise typer.Exit(1)
     try:
-        report = run_ingest(file, store=store, dry_run=dry_run, year=year,
-                            create_store=create_store)
+        report = run_ingest(
+            file, store=store, dry_run=dry_run, year=year, create_store=create_store
+        )
     except HuainanError as exc:
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(1) from exc
@@ -121,11 +150,17 @@ def ingest(
 
 @app.command()
 def validate(
-    store: Annotated[Path | None, typer.Option(
-        "--store", help="Store folder (default: data/monitoring).")] = None,
-    head: Annotated[str | None, typer.Option(
-        "--head", help="A chain_sha256 recorded after an earlier ingest: check that the store "
-        "still holds that line, unchanged, with everything before it.")] = None,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="Store folder (default: data/monitoring).")
+    ] = None,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            help="A chain_sha256 recorded after an earlier ingest: check that the store "
+            "still holds that line, unchanged, with everything before it.",
+        ),
+    ] = None,
 ) -> None:
     """Re-check everything stored: the monitoring store and the statistics tables.
 
@@ -139,8 +174,10 @@ def validate(
     if check.chain_head is None:
         typer.echo(f"监测数据 / monitoring store: {check.path}: 无法读取 / could not be read")
     else:
-        typer.echo(f"监测数据 / monitoring store: {check.path}: {check.lines} 行 lines, "
-                   f"{check.keys} 个键 keys, {check.superseded} 行已被更新 superseded")
+        typer.echo(
+            f"监测数据 / monitoring store: {check.path}: {check.lines} 行 lines, "
+            f"{check.keys} 个键 keys, {check.superseded} 行已被更新 superseded"
+        )
         typer.echo(f"链尾 / chain head: {check.chain_head}")
     if check.stats_rows is not None:
         typer.echo(f"统计数据 / statistics: {check.stats_rows} 行 rows loaded and validated")
@@ -154,8 +191,10 @@ def validate(
 
 @app.command("build-stats")
 def build_stats(
-    shared: Annotated[Path | None, typer.Option(
-        "--shared", help="Shared data folder (default: <repo>/../shared/data).")] = None,
+    shared: Annotated[
+        Path | None,
+        typer.Option("--shared", help="Shared data folder (default: <repo>/../shared/data)."),
+    ] = None,
 ) -> None:
     """Rebuild data/stats/ and data/boundaries/ from the census tables and bulletins.
 
@@ -177,14 +216,23 @@ def build_stats(
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(
-        "--port", "-p", min=1, max=65535, help="Port on 127.0.0.1 (default 8866).")] = 8866,
-    preheat: Annotated[bool, typer.Option(
-        "--preheat/--no-preheat", help="Keep one executed kernel ready per app (default on).")
+    port: Annotated[
+        int,
+        typer.Option("--port", "-p", min=1, max=65535, help="Port on 127.0.0.1 (default 8866)."),
+    ] = 8866,
+    preheat: Annotated[
+        bool,
+        typer.Option(
+            "--preheat/--no-preheat", help="Keep one executed kernel ready per app (default on)."
+        ),
     ] = True,
-    prerender: Annotated[bool, typer.Option(
-        "--prerender/--no-prerender",
-        help="Fill the chart cache in the background at low priority (default on).")] = True,
+    prerender: Annotated[
+        bool,
+        typer.Option(
+            "--prerender/--no-prerender",
+            help="Fill the chart cache in the background at low priority (default on).",
+        ),
+    ] = True,
 ) -> None:
     """Serve the Voila apps for officials (notebooks/apps/) on http://127.0.0.1:PORT/.
 

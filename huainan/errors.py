@@ -49,8 +49,9 @@ class DataValidationError(HuainanError, ValueError):
     "'Sheet 1'!A2"
     """
 
-    def __init__(self, message, *, path=None, row=None, column=None, value=None, sheet=None,
-                 cell=None):
+    def __init__(
+        self, message, *, path=None, row=None, column=None, value=None, sheet=None, cell=None
+    ):
         self.path = None if path is None else str(path)
         self.row = row
         self.column = column
@@ -69,8 +70,11 @@ class DataValidationError(HuainanError, ValueError):
         """Where in the file, without the file: ``病有所医!H5, column '2023年'``, ``row 3`` or ''."""
         where = []
         if self.sheet is not None:
-            quoted = self.sheet if re.fullmatch(r"\w+", self.sheet) else \
-                "'" + self.sheet.replace("'", "''") + "'"
+            quoted = (
+                self.sheet
+                if re.fullmatch(r"\w+", self.sheet)
+                else "'" + self.sheet.replace("'", "''") + "'"
+            )
             where.append(f"{quoted}!{self.cell}" if self.cell else f"sheet {self.sheet!r}")
         if self.row is not None and not (self.sheet is not None and self.cell):
             where.append(f"row {self.row}")

@@ -133,8 +133,10 @@ def test_app_loads_every_time_without_errors(chromium, voila, name):
 def test_monitor_indicator_and_domain_redraw(chromium, voila):
     page, _ = load(chromium, voila, "monitor.ipynb")
     try:
-        src, png = (browser.image_src(page, "hn-chart-trajectory"),
-                    browser.image_png(page, "hn-chart-trajectory"))
+        src, png = (
+            browser.image_src(page, "hn-chart-trajectory"),
+            browser.image_png(page, "hn-chart-trajectory"),
+        )
         browser.select(page, "hn-indicator", "人均预期寿命（预期性，岁）")
         browser.wait_image_change(page, "hn-chart-trajectory", src)
         assert browser.image_png(page, "hn-chart-trajectory") != png
@@ -201,8 +203,10 @@ def test_whatif_sliders_redraw(chromium, voila):
         browser.nudge_slider(page, "hn-supply", times=4)  # 5.0 % + 4 steps of 0.5 = 7.0 %
         browser.wait_text(page, "hn-projections", "按供给年增长 7.0%")
         assert browser.html_of(page, "hn-projections") != table
-        src, png = (browser.image_src(page, "hn-chart-capacity"),
-                    browser.image_png(page, "hn-chart-capacity"))
+        src, png = (
+            browser.image_src(page, "hn-chart-capacity"),
+            browser.image_png(page, "hn-chart-capacity"),
+        )
         browser.nudge_slider(page, "hn-population", "ArrowLeft")  # −1.0 % → −1.1 %
         # 寿县: 838,507 residents (2020) × 0.989^5 = 838,507 × 0.946197 = 793,393 in 2025
         browser.wait_text(page, "hn-capacity", "793,393")

@@ -24,8 +24,13 @@ from huainan.briefs import batch, publish
 from huainan.cli import app
 from huainan.errors import BatchError, ParameterError
 
-LEAKS = ("Traceback", "code_marker_7f3a", "stderr_marker_91c2", "never_printed_marker",
-         "An Exception was encountered")
+LEAKS = (
+    "Traceback",
+    "code_marker_7f3a",
+    "stderr_marker_91c2",
+    "never_printed_marker",
+    "An Exception was encountered",
+)
 
 
 def by_name(manifest):
@@ -33,6 +38,7 @@ def by_name(manifest):
 
 
 # ---- fingerprints (fast) ---------------------------------------------------------------------
+
 
 def test_tree_sha256_sees_paths_and_contents_not_hidden_files(tmp_path):
     (tmp_path / "stats").mkdir()
@@ -47,23 +53,39 @@ def test_tree_sha256_sees_paths_and_contents_not_hidden_files(tmp_path):
     assert batch.tree_sha256(tmp_path, (".py",)) == batch.tree_sha256(tmp_path / "none")
 
 
-def test_package_fingerprint_sees_modules_and_the_brief_template_not_caches_or_backups(
-        tmp_path):
+def test_package_fingerprint_sees_modules_and_the_brief_template_not_caches_or_backups(tmp_path):
     pkg = tmp_path / "pkg"
     (pkg / "sub").mkdir(parents=True)
     (pkg / "briefs" / "templates" / "brief").mkdir(parents=True)
     (pkg / "a.py").write_text("A = 1\n", encoding="utf-8")
     (pkg / "sub" / "b.py").write_text("B = 2\n", encoding="utf-8")
-    (pkg / "briefs" / "templates" / "brief" / "index.html.j2").write_text("{{ x }}", encoding="utf-8")
+    (pkg / "briefs" / "templates" / "brief" / "index.html.j2").write_text(
+        "{{ x }}", encoding="utf-8"
+    )
     first = batch.package_sha256(pkg)
-    junk = ["__pycache__/a.cpython-311.pyc", "a.pyc", "a.py~", "#a.py#", ".#a.py", ".a.py.swp",
-            "a.py.orig", "a.py.bak", "a copy.py", "flycheck_a.py", "sub/__pycache__/b.pyc",
-            "apps/templates/voila/page.html", "notes.txt", ".idea/workspace.xml"]
+    junk = [
+        "__pycache__/a.cpython-311.pyc",
+        "a.pyc",
+        "a.py~",
+        "#a.py#",
+        ".#a.py",
+        ".a.py.swp",
+        "a.py.orig",
+        "a.py.bak",
+        "a copy.py",
+        "flycheck_a.py",
+        "sub/__pycache__/b.pyc",
+        "apps/templates/voila/page.html",
+        "notes.txt",
+        ".idea/workspace.xml",
+    ]
     for rel in junk:
         (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
         (pkg / rel).write_text("A = 999\n", encoding="utf-8")
     assert batch.package_sha256(pkg) == first
-    (pkg / "briefs" / "templates" / "brief" / "index.html.j2").write_text("{{ y }}", encoding="utf-8")
+    (pkg / "briefs" / "templates" / "brief" / "index.html.j2").write_text(
+        "{{ y }}", encoding="utf-8"
+    )
     second = batch.package_sha256(pkg)
     assert second != first  # the HTML template makes the briefs: they must rerun
     (pkg / "sub" / "b.py").write_text("B = 3\n", encoding="utf-8")
@@ -83,9 +105,14 @@ def test_a_product_edited_after_its_run_is_not_reused(tmp_path):
     old.mkdir()
     (old / "b.html").write_text("<p>原文</p>", encoding="utf-8")
     (old / "b.ipynb").write_text("{}", encoding="utf-8")
-    record = {"status": "succeeded", "products": {"html": "b.html", "notebook": "b.ipynb"},
-              "product_sha256": {"html": batch.file_sha256(old / "b.html"),
-                                 "notebook": batch.file_sha256(old / "b.ipynb")}}
+    record = {
+        "status": "succeeded",
+        "products": {"html": "b.html", "notebook": "b.ipynb"},
+        "product_sha256": {
+            "html": batch.file_sha256(old / "b.html"),
+            "notebook": batch.file_sha256(old / "b.ipynb"),
+        },
+    }
     new = tmp_path / "new"
     new.mkdir()
     (old / "b.html").write_text("<p>改过</p>", encoding="utf-8")
@@ -96,15 +123,16 @@ def test_a_product_edited_after_its_run_is_not_reused(tmp_path):
 
 # ---- validation happens before anything runs (fast) ------------------------------------------
 
+
 def test_invalid_batch_exits_2_and_creates_nothing(briefs_project):
     bad = briefs_project / "parameters" / "batches" / "bad.yaml"
-    bad.write_text("briefs:\n  - brief: broken\n    parameters: {domain: 住房}\n",
-                   encoding="utf-8")
+    bad.write_text("briefs:\n  - brief: broken\n    parameters: {domain: 住房}\n", encoding="utf-8")
     out = briefs_project / "outputs"
     result = CliRunner().invoke(app, ["briefs", str(bad), "--output-dir", str(out)])
     assert result.exit_code == 2
-    assert "parameters/batches/bad.yaml line 3 (brief 'broken', parameter 'domain')" \
-        in result.stderr
+    assert (
+        "parameters/batches/bad.yaml line 3 (brief 'broken', parameter 'domain')" in result.stderr
+    )
     assert "unknown domain id '住房'" in result.stderr
     assert not out.exists()
 
@@ -112,26 +140,34 @@ def test_invalid_batch_exits_2_and_creates_nothing(briefs_project):
 def test_a_single_region_is_refused_before_anything_runs(briefs_project):
     # note.ipynb's regions are compared like domain.ipynb's (briefing.select_units needs two)
     bad = briefs_project / "parameters" / "batches" / "one-region.yaml"
-    bad.write_text("briefs:\n  - brief: note\n    parameters: {regions: [340421]}\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "briefs:\n  - brief: note\n    parameters: {regions: [340421]}\n", encoding="utf-8"
+    )
     out = briefs_project / "outputs"
     result = CliRunner().invoke(app, ["briefs", str(bad), "--output-dir", str(out)])
     assert result.exit_code == 2
-    assert ("parameters/batches/one-region.yaml line 3 (brief 'note', parameter 'regions'): "
-            "'regions' needs at least two distinct units to compare") in result.stderr
+    assert (
+        "parameters/batches/one-region.yaml line 3 (brief 'note', parameter 'regions'): "
+        "'regions' needs at least two distinct units to compare"
+    ) in result.stderr
     assert not out.exists()
 
 
 def test_missing_kernel_is_refused_before_running(briefs_project):
     with pytest.raises(BatchError, match="kernel 'no-such-kernel' is not registered"):
-        batch.run_batch("two", parameters_dir=briefs_project / "parameters",
-                        kernel_name="no-such-kernel", progress=False)
+        batch.run_batch(
+            "two",
+            parameters_dir=briefs_project / "parameters",
+            kernel_name="no-such-kernel",
+            progress=False,
+        )
     assert not (briefs_project / "outputs").exists()
     with pytest.raises(ParameterError, match="unknown batch"):
         batch.run_batch("annual-typo", parameters_dir=briefs_project / "parameters")
 
 
 # ---- one real batch with a failing brief, into a non-ASCII folder (slow) ----------------------
+
 
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory, make_briefs_project):
@@ -140,14 +176,21 @@ def small_run(tmp_path_factory, make_briefs_project):
     out = root.parent / "输出"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HUAINAN_DATA_DIR", str(root / "data"))
-        result = CliRunner().invoke(app, [
-            "briefs", str(root / "parameters" / "batches" / "small.yaml"),
-            "--output-dir", str(out), "--jobs", "2"])
+        result = CliRunner().invoke(
+            app,
+            [
+                "briefs",
+                str(root / "parameters" / "batches" / "small.yaml"),
+                "--output-dir",
+                str(out),
+                "--jobs",
+                "2",
+            ],
+        )
     runs = [d for d in out.iterdir() if d.name != "latest"]
     assert len(runs) == 1, result.output
     manifest = json.loads((runs[0] / "manifest.json").read_text(encoding="utf-8"))
-    return {"root": root, "out": out, "run_dir": runs[0], "result": result,
-            "manifest": manifest}
+    return {"root": root, "out": out, "run_dir": runs[0], "result": result, "manifest": manifest}
 
 
 @pytest.mark.slow
@@ -156,8 +199,10 @@ def test_failure_gives_exit_1_and_a_summary_naming_brief_cell_and_error(small_ru
     assert result.exit_code == 1
     assert "batch small: 3 briefs — 2 succeeded, 1 failed" in result.stdout
     # broken.ipynb: markdown 0, parameters 1, injected-parameters 2, print 3, raise 4
-    assert ("FAILED broken (parameters/batches/small.yaml line 4 (brief 'broken')): "
-            "cell 4 (In [4]): ValueError: 故意的错误：housing") in result.stdout
+    assert (
+        "FAILED broken (parameters/batches/small.yaml line 4 (brief 'broken')): "
+        "cell 4 (In [4]): ValueError: 故意的错误：housing"
+    ) in result.stdout
     assert "executed notebook kept" in result.stdout
 
 
@@ -166,14 +211,30 @@ def test_failure_is_isolated_and_recorded(small_run):
     m, run_dir = small_run["manifest"], small_run["run_dir"]
     briefs = by_name(m)
     assert {n: b["status"] for n, b in briefs.items()} == {
-        "note-health": "succeeded", "note-elderly_care": "succeeded", "broken": "failed"}
-    assert m["status"] == "failed" and m["counts"] == {"succeeded": 2, "reused": 0, "failed": 1,
-                                                         "interrupted": 0}
-    assert briefs["broken"]["error"] == {"cell_index": 4, "execution_count": 4,
-                                         "ename": "ValueError", "evalue": "故意的错误：housing"}
+        "note-health": "succeeded",
+        "note-elderly_care": "succeeded",
+        "broken": "failed",
+    }
+    assert m["status"] == "failed" and m["counts"] == {
+        "succeeded": 2,
+        "reused": 0,
+        "failed": 1,
+        "interrupted": 0,
+    }
+    assert briefs["broken"]["error"] == {
+        "cell_index": 4,
+        "execution_count": 4,
+        "ename": "ValueError",
+        "evalue": "故意的错误：housing",
+    }
     kept = nbformat.read(run_dir / "broken.ipynb", as_version=4)
-    errors = [o for c in kept.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]
+    errors = [
+        o
+        for c in kept.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
     assert [(e.ename, e.evalue) for e in errors] == [("ValueError", "故意的错误：housing")]
     assert briefs["note-health"]["error"] is None
 
@@ -181,8 +242,7 @@ def test_failure_is_isolated_and_recorded(small_run):
 @pytest.mark.slow
 def test_executed_notebooks_got_the_typed_parameters(small_run):
     nb = nbformat.read(small_run["run_dir"] / "note-health.ipynb", as_version=4)
-    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                   for o in c.outputs)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     # regions [340402, 340404] → 大通区, 谢家集区; serial 0101 stayed the str "0101"
     assert "地区： 大通区、谢家集区" in text
     assert "编号： 0101 str" in text
@@ -230,12 +290,14 @@ def test_manifest_hashes_are_those_of_the_inputs(small_run):
     assert health["hashes"]["data"] == batch.tree_sha256(root / "data") == m["hashes"]["data"]
     assert health["key"] == batch.brief_key(health["hashes"], "huainan")
     assert health["product_sha256"]["html"] == batch.file_sha256(
-        small_run["run_dir"] / "note-health.html")
+        small_run["run_dir"] / "note-health.html"
+    )
     assert m["kernel"] == "huainan" and m["jobs"] == 2 and m["huainan_version"]
     assert m["batch"]["file"] == "parameters/batches/small.yaml"
 
 
 # ---- incremental reuse, decided by hashes (slow) ---------------------------------------------
+
 
 @pytest.mark.slow
 def test_unchanged_briefs_are_reused_changed_ones_rerun(briefs_project, monkeypatch):
@@ -255,26 +317,33 @@ def test_unchanged_briefs_are_reused_changed_ones_rerun(briefs_project, monkeypa
     for name in b2:
         assert b2[name]["key"] == b1[name]["key"]
         assert b2[name]["reused_from"] == first.run_id
-        assert (second.run_dir / f"{name}.html").read_bytes() == \
-            (first.run_dir / f"{name}.html").read_bytes()
+        assert (second.run_dir / f"{name}.html").read_bytes() == (
+            first.run_dir / f"{name}.html"
+        ).read_bytes()
     assert (out / "latest").resolve() == second.run_dir.resolve()
 
     # change one brief's parameter: only that brief runs again
-    (pdir / "batches" / "two.yaml").write_text(textwrap.dedent("""\
+    (pdir / "batches" / "two.yaml").write_text(
+        textwrap.dedent("""\
         briefs:
           - brief: note
             grid: {domain: [health]}
           - brief: note
             grid: {domain: [elderly_care]}
             parameters: {year: 2023}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     third, b3 = run()
     assert b3["note-health"]["status"] == "reused"
     assert b3["note-elderly_care"]["status"] == "succeeded"
-    assert b3["note-elderly_care"]["hashes"]["parameters"] != \
-        b1["note-elderly_care"]["hashes"]["parameters"]
+    assert (
+        b3["note-elderly_care"]["hashes"]["parameters"]
+        != b1["note-elderly_care"]["hashes"]["parameters"]
+    )
     assert "老有所养简报（2023年）" in (third.run_dir / "note-elderly_care.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
     # --force runs everything although nothing changed
     fourth, b4 = run(force=True)
@@ -297,8 +366,9 @@ def test_unchanged_briefs_are_reused_changed_ones_rerun(briefs_project, monkeypa
 
 @pytest.mark.slow
 def test_a_brief_past_its_deadline_is_stopped_and_reported(briefs_project):
-    result = batch.run_batch("sleepy", parameters_dir=briefs_project / "parameters",
-                             timeout=3, progress=False)
+    result = batch.run_batch(
+        "sleepy", parameters_dir=briefs_project / "parameters", timeout=3, progress=False
+    )
     (sleepy,) = result.briefs
     assert sleepy["status"] == "failed"
     # sleepy.ipynb: parameters 0, print 1, time.sleep(60) 2 (no parameters injected)
@@ -317,19 +387,26 @@ def test_cli_help_states_the_default_timeout():
 
 # ---- a worker that dies, and stopping a batch with a signal (slow) ---------------------------
 
+
 @pytest.mark.slow
 def test_a_worker_that_dies_fails_its_brief_only_and_is_replaced(briefs_project):
     # The kernel's parent is the worker: killing it is a worker dying mid-brief.
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("how = 'kill'", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("how = 'kill'", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"),
+        ]
+    )
     nbformat.write(nb, briefs_project / "notebooks" / "fatal.ipynb")
     (briefs_project / "parameters" / "fatal.yaml").write_text(
-        "notebook: notebooks/fatal.ipynb\n", encoding="utf-8")
+        "notebook: notebooks/fatal.ipynb\n", encoding="utf-8"
+    )
     (briefs_project / "parameters" / "batches" / "fatal.yaml").write_text(
-        "briefs:\n  - fatal\n  - brief: note\n    grid: {domain: [health]}\n", encoding="utf-8")
-    result = batch.run_batch("fatal", parameters_dir=briefs_project / "parameters", jobs=1,
-                             progress=False)
+        "briefs:\n  - fatal\n  - brief: note\n    grid: {domain: [health]}\n", encoding="utf-8"
+    )
+    result = batch.run_batch(
+        "fatal", parameters_dir=briefs_project / "parameters", jobs=1, progress=False
+    )
     briefs = by_name(result.manifest)
     assert briefs["fatal"]["status"] == "failed"
     assert briefs["fatal"]["error"]["ename"] == "WorkerDied"
@@ -363,7 +440,7 @@ def process_table() -> dict[int, tuple[int, str]]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue  # gone meanwhile
-            state, ppid = stat[stat.rindex(")") + 2:].split()[:2]
+            state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]
             table[int(entry.name)] = (int(ppid), state)
     return table
 
@@ -394,14 +471,19 @@ def wait_until(condition, seconds: float, what: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize(("signum", "whole_group", "exit_code"), [
-    (signal.SIGTERM, False, 143),  # kill -TERM <pid>, timeout(1): the batch process only
-    (signal.SIGTERM, True, 143),   # systemctl stop: every process of the unit at once
-    (signal.SIGINT, True, 130),    # Ctrl-C in a terminal: the foreground process group
-    (signal.SIGKILL, False, -9),   # killed outright: the workers still stop their kernels
-], ids=["term", "term-group", "ctrl-c", "kill"])
+@pytest.mark.parametrize(
+    ("signum", "whole_group", "exit_code"),
+    [
+        (signal.SIGTERM, False, 143),  # kill -TERM <pid>, timeout(1): the batch process only
+        (signal.SIGTERM, True, 143),  # systemctl stop: every process of the unit at once
+        (signal.SIGINT, True, 130),  # Ctrl-C in a terminal: the foreground process group
+        (signal.SIGKILL, False, -9),  # killed outright: the workers still stop their kernels
+    ],
+    ids=["term", "term-group", "ctrl-c", "kill"],
+)
 def test_a_signal_stops_workers_and_kernels_and_keeps_what_finished(
-        briefs_project, signum, whole_group, exit_code):
+    briefs_project, signum, whole_group, exit_code
+):
     out = briefs_project / "outputs"
     complete = out / "20250101T000000Z-00000000"  # stands for the last complete run
     complete.mkdir(parents=True)
@@ -409,15 +491,30 @@ def test_a_signal_stops_workers_and_kernels_and_keeps_what_finished(
     batch_file = briefs_project / "parameters" / "batches" / "stoppable.yaml"
     batch_file.write_text(STOPPABLE, encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from huainan.cli import app; app(prog_name='huainan')",
-         "briefs", str(batch_file), "--output-dir", str(out), "--jobs", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-        start_new_session=True)  # its own process group, as a service or a terminal job has
+        [
+            sys.executable,
+            "-c",
+            "from huainan.cli import app; app(prog_name='huainan')",
+            "briefs",
+            str(batch_file),
+            "--output-dir",
+            str(out),
+            "--jobs",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        start_new_session=True,
+    )  # its own process group, as a service or a terminal job has
     tree: dict[int, int] = {}
     try:
+
         def run_dir():
-            return next((d for d in out.iterdir() if d.name.startswith("2") and d != complete),
-                        None)
+            return next(
+                (d for d in out.iterdir() if d.name.startswith("2") and d != complete), None
+            )
 
         def two_sleepy_kernels():
             # note-health is done and both workers run a sleepy brief: 2 kernels, grandchildren

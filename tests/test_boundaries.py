@@ -78,9 +78,15 @@ def test_cut_rejects_a_file_without_the_units():
 
     from huainan.errors import DataValidationError
 
-    other = gpd.GeoDataFrame({"CODE": [110101, 340402], "NAME": ["东城区", "大通区"],
-                              "PROV_CODE": [110000, 340000], "area": [1.0, 1.0]},
-                             geometry=[shapely.box(0, 0, 1, 1), shapely.box(2, 0, 3, 1)])
+    other = gpd.GeoDataFrame(
+        {
+            "CODE": [110101, 340402],
+            "NAME": ["东城区", "大通区"],
+            "PROV_CODE": [110000, 340000],
+            "area": [1.0, 1.0],
+        },
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(2, 0, 3, 1)],
+    )
     with pytest.raises(DataValidationError, match="340403") as err:
         boundaries.cut(other)
     assert err.value.column == "CODE"

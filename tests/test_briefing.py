@@ -13,8 +13,15 @@ def test_every_domain_has_an_entry():
 
 
 def test_select_units():
-    assert briefing.select_units(None) == ["340402", "340403", "340404", "340405", "340406",
-                                           "340421", "340422"]
+    assert briefing.select_units(None) == [
+        "340402",
+        "340403",
+        "340404",
+        "340405",
+        "340406",
+        "340421",
+        "340422",
+    ]
     with pytest.raises(ValueError, match="not county-level units"):
         briefing.select_units(["340400", "340421"])
     with pytest.raises(ValueError, match="at least two"):
@@ -76,8 +83,19 @@ def test_percentiles_are_within_0_100():
 
 
 def test_data_notes_name_the_missing_indicators():
-    obs = pd.DataFrame(columns=["region_code", "year", "area", "indicator", "unit", "value",
-                                "source", "source_ref", "note"])
+    obs = pd.DataFrame(
+        columns=[
+            "region_code",
+            "year",
+            "area",
+            "indicator",
+            "unit",
+            "value",
+            "source",
+            "source_ref",
+            "note",
+        ]
+    )
     table = progress_table(2025, observations=obs)
     table = table[table["domain"] == "health"]
     notes = briefing.data_notes("health", table, briefing.disparity_summary("health"))
@@ -87,10 +105,23 @@ def test_data_notes_name_the_missing_indicators():
 
 
 def test_reported_unit_values_and_their_spread():
-    obs = pd.DataFrame([
-        dict(region_code=c, year=2023, area="total", indicator="nursery_places_per_1000",
-             unit="个", value=v, source="测试报送", source_ref="", note="", origin="monitoring")
-        for c, v in [("340400", 2.8), ("340421", 1.7), ("340422", 1.9), ("340402", 2.1)]])
+    obs = pd.DataFrame(
+        [
+            dict(
+                region_code=c,
+                year=2023,
+                area="total",
+                indicator="nursery_places_per_1000",
+                unit="个",
+                value=v,
+                source="测试报送",
+                source_ref="",
+                note="",
+                origin="monitoring",
+            )
+            for c, v in [("340400", 2.8), ("340421", 1.7), ("340422", 1.9), ("340402", 2.1)]
+        ]
+    )
     [(ind, values)] = briefing.reported_unit_values("childcare", 2025, observations=obs)
     assert ind["indicator_id"] == "nursery_places_per_1000" and ind["year"] == 2023
     assert values["value"].notna().sum() == 3  # four others did not report: NaN, not filled

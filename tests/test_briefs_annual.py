@@ -2,7 +2,6 @@
 shipped data, every brief succeeds, the HTML briefs are code-free, in Chinese, with charts; and an
 unchanged rerun reuses everything."""
 
-
 import pytest
 
 from huainan.briefs.batch import run_batch

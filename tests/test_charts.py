@@ -48,8 +48,9 @@ def _obs(rows):
 
 
 def test_trajectory_draws_required_path_and_says_when_data_are_missing():
-    obs = _obs([dict(region_code="340400", year=2023, indicator="nursery_places_per_1000",
-                     value=2.0)])
+    obs = _obs(
+        [dict(region_code="340400", year=2023, indicator="nursery_places_per_1000", value=2.0)]
+    )
     fig = charts.trajectory_chart("nursery_places_per_1000", obs)
     _render_without_missing_glyphs(fig)
     ax = fig.axes[0]
@@ -63,8 +64,16 @@ def test_trajectory_draws_required_path_and_says_when_data_are_missing():
 
 
 def test_trajectory_of_a_five_year_total_uses_the_linear_path():
-    obs = _obs([dict(region_code="340400", year=2022,
-                     indicator="old_residential_renovation_to_date", value=274.0)])
+    obs = _obs(
+        [
+            dict(
+                region_code="340400",
+                year=2022,
+                indicator="old_residential_renovation_to_date",
+                value=274.0,
+            )
+        ]
+    )
     ax = charts.trajectory_chart("old_residential_renovation", obs).axes[0]
     path = next(line for line in ax.get_lines() if line.get_linestyle() == "--")
     assert list(path.get_data()[1]) == pytest.approx([0, 86, 172, 258, 344, 430])
@@ -72,8 +81,13 @@ def test_trajectory_of_a_five_year_total_uses_the_linear_path():
 
 def test_unit_bars_mark_missing_units_and_references():
     values = pd.DataFrame({"region_code": ["340402", "340421"], "value": [22.0, -1.5]})
-    fig = charts.unit_bars(values, title="测试", unit="%", source="资料来源：测试",
-                           references={"淮南市": 21.6, "全国": float("nan")})
+    fig = charts.unit_bars(
+        values,
+        title="测试",
+        unit="%",
+        source="资料来源：测试",
+        references={"淮南市": 21.6, "全国": float("nan")},
+    )
     _render_without_missing_glyphs(fig)
     texts = _texts(fig)
     assert texts.count("无数据") == 5  # seven units, two with values
@@ -82,10 +96,12 @@ def test_unit_bars_mark_missing_units_and_references():
 
 
 def test_choropleth_labels_every_unit_and_says_which_have_no_data():
-    values = pd.DataFrame({"region_code": ["340402", "340422", "340421"],
-                           "value": [22.0, 25.31, 18.0]})
-    fig = charts.choropleth(values, title="60岁及以上人口占比（2020年）", unit="%",
-                            source="资料来源：测试")
+    values = pd.DataFrame(
+        {"region_code": ["340402", "340422", "340421"], "value": [22.0, 25.31, 18.0]}
+    )
+    fig = charts.choropleth(
+        values, title="60岁及以上人口占比（2020年）", unit="%", source="资料来源：测试"
+    )
     _render_without_missing_glyphs(fig)
     texts = _texts(fig)
     assert "寿县\n25.31" in texts and "大通区\n22" in texts
@@ -96,8 +112,12 @@ def test_choropleth_labels_every_unit_and_says_which_have_no_data():
 def test_five_year_total_from_annual_values_sums_consecutive_years_only():
     # 2021: 100, 2022: 120, 2024: 90 (2023 missing): the running total is drawn for 2021–2022
     # only (100, 220); 2024 cannot be added without 2023
-    obs = _obs([dict(region_code="340400", year=y, indicator="old_residential_renovation", value=v)
-                for y, v in [(2021, 100.0), (2022, 120.0), (2024, 90.0)]])
+    obs = _obs(
+        [
+            dict(region_code="340400", year=y, indicator="old_residential_renovation", value=v)
+            for y, v in [(2021, 100.0), (2022, 120.0), (2024, 90.0)]
+        ]
+    )
     ax = charts.trajectory_chart("old_residential_renovation", obs).axes[0]
     solid = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
     years, values = solid[0].get_data()

@@ -18,18 +18,21 @@ from huainan.paths import REPO_ROOT, data_dir
 def tiny():
     # six counties: four in Anhui (340000), two elsewhere; "x" higher is better,
     # "illit" lower is better, "size" has no direction; county c has no illit value
-    return pd.DataFrame({
-        "code": ["a", "b", "c", "d", "e", "f"],
-        "province_code": ["340000", "340000", "340000", "340000", "320000", "320000"],
-        "x": [1.0, 2.0, 2.0, 4.0, 8.0, 0.5],
-        "illit": [5.0, 3.0, np.nan, 3.0, 1.0, 9.0],
-        "size": [2.5, 2.5, 2.5, 2.5, 2.5, 3.0],
-    })
+    return pd.DataFrame(
+        {
+            "code": ["a", "b", "c", "d", "e", "f"],
+            "province_code": ["340000", "340000", "340000", "340000", "320000", "320000"],
+            "x": [1.0, 2.0, 2.0, 4.0, 8.0, 0.5],
+            "illit": [5.0, 3.0, np.nan, 3.0, 1.0, 9.0],
+            "size": [2.5, 2.5, 2.5, 2.5, 2.5, 3.0],
+        }
+    )
 
 
 def test_percentile_is_share_below_plus_half_the_ties(tiny):
-    r = comparators.percentile_ranks(tiny, units=["b", "d"],
-                                     directions={"x": 1, "illit": -1, "size": 0})
+    r = comparators.percentile_ranks(
+        tiny, units=["b", "d"], directions={"x": 1, "illit": -1, "size": 0}
+    )
     r = r.set_index(["region_code", "indicator", "scope"])
     # x, b = 2 within Anhui (1, 2, 2, 4): 1 lower, 2 equal (b and c) → (1 + 1)/4 = 50
     assert r.loc[("b", "x", "anhui"), ["n", "n_lower", "n_equal"]].tolist() == [4, 1, 2]
@@ -55,8 +58,9 @@ def test_percentile_is_share_below_plus_half_the_ties(tiny):
 
 
 def test_a_unit_without_value_is_not_ranked(tiny):
-    r = comparators.percentile_ranks(tiny, units=["c"], indicators=["illit"],
-                                     directions={"illit": -1})
+    r = comparators.percentile_ranks(
+        tiny, units=["c"], indicators=["illit"], directions={"illit": -1}
+    )
     assert r["value"].isna().all() and r["percentile"].isna().all()
     assert (r["note"] == "no value for this unit: not ranked").all()
     # the other counties are still counted: 3 in Anhui, 5 in China
@@ -79,8 +83,9 @@ def test_unknown_unit_or_column_raises(tiny):
 
 
 def test_output_order_and_dtypes(tiny):
-    r = comparators.percentile_ranks(tiny, units=["d", "a"], indicators=["size", "x"],
-                                     directions={})
+    r = comparators.percentile_ranks(
+        tiny, units=["d", "a"], indicators=["size", "x"], directions={}
+    )
     assert r["region_code"].tolist() == ["d"] * 4 + ["a"] * 4
     assert r["indicator"].tolist()[:4] == ["size", "size", "x", "x"]
     assert r["scope"].tolist()[:2] == ["anhui", "china"]
@@ -91,11 +96,11 @@ def test_output_order_and_dtypes(tiny):
 # peer plans' targets
 # ---------------------------------------------------------------------------------------------
 
+
 def test_peer_targets_are_the_published_rows():
     p = comparators.peer_targets()
     raw_path = REPO_ROOT.parent / "shared" / "data" / "raw" / "peer_plans_indicators.csv"
-    raw = (pd.read_csv(raw_path, dtype=str, keep_default_na=False) if raw_path.is_file()
-           else None)
+    raw = pd.read_csv(raw_path, dtype=str, keep_default_na=False) if raw_path.is_file() else None
     assert len(p) == 28
     assert (p["plan"] == "national_14fyp_public_services").sum() == 22
     # Anhui's 十三五 targets are 2020 targets and are never comparable with 2025 ones
@@ -103,7 +108,7 @@ def test_peer_targets_are_the_published_rows():
     assert (ah["target_year"] == 2020).all() and not ah["comparable"].any()
     beds = p[p["indicator_id"] == "elderly_care_beds_total"].iloc[0]
     assert beds["approximate"] and beds["target_value"] == 1000.0
-    if raw is not None:   # the copy keeps the published text
+    if raw is not None:  # the copy keeps the published text
         assert p["target_text"].tolist() == raw["target_2025"].tolist()
         assert p["source_url"].tolist() == raw["source_url"].tolist()
 
@@ -131,13 +136,16 @@ def test_side_by_side_values_and_verdicts():
     assert "Anhui average" in s.loc["senior_secondary_gross_enrolment", "note"]
 
 
-@pytest.mark.parametrize("column, bad, message", [
-    ("plan", "somewhere_plan", "unknown plan"),
-    ("indicator_id", "no_such_indicator", "not a 专栏2 indicator id"),
-    ("unit_factor", "0", "unit_factor must be a number > 0"),
-    ("target_text", "很多", "cannot read target"),
-    ("approximate", "true", "approximate must be true exactly"),
-])
+@pytest.mark.parametrize(
+    "column, bad, message",
+    [
+        ("plan", "somewhere_plan", "unknown plan"),
+        ("indicator_id", "no_such_indicator", "not a 专栏2 indicator id"),
+        ("unit_factor", "0", "unit_factor must be a number > 0"),
+        ("target_text", "很多", "cannot read target"),
+        ("approximate", "true", "approximate must be true exactly"),
+    ],
+)
 def test_malformed_peer_file_names_line_and_column(tmp_path, monkeypatch, column, bad, message):
     copy = tmp_path / "data"
     shutil.copytree(data_dir(), copy)
@@ -156,15 +164,18 @@ def test_percentiles_on_the_national_table_match_a_brute_force_count():
 
     nc = comparators.comparison_base(stats.national_counties())
     assert set(nc["unit_kind"]) == set(comparators.COMPARISON_KINDS)  # zones left out
-    r = comparators.percentile_ranks(indicators=["avg_years_schooling", "illiteracy_rate",
-                                                 "share_age_60plus"])
+    r = comparators.percentile_ranks(
+        indicators=["avg_years_schooling", "illiteracy_rate", "share_age_60plus"]
+    )
     r = r.set_index(["region_code", "indicator", "scope"])
     # directions come from the stats catalogue
     assert r.loc[("340422", "avg_years_schooling", "china"), "direction"] == 1
     assert r.loc[("340422", "illiteracy_rate", "china"), "direction"] == -1
     assert r.loc[("340422", "share_age_60plus", "china"), "direction"] == 0
-    for scope, mask in (("anhui", nc["province_code"] == "340000"),
-                        ("china", pd.Series(True, index=nc.index))):
+    for scope, mask in (
+        ("anhui", nc["province_code"] == "340000"),
+        ("china", pd.Series(True, index=nc.index)),
+    ):
         values = nc.loc[mask, "illiteracy_rate"].dropna().to_numpy()
         own = nc.loc[nc["code"] == "340422", "illiteracy_rate"].item()
         below, tie = int((values < own).sum()), int((values == own).sum())

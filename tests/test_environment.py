@@ -11,8 +11,9 @@ from huainan.paths import REPO_ROOT
 def _pyproject_requirements():
     meta = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     reqs = list(meta["dependencies"]) + list(meta["optional-dependencies"]["test"])
-    return {Requirement(r).name.lower().replace("_", "-"): str(Requirement(r).specifier)
-            for r in reqs}
+    return {
+        Requirement(r).name.lower().replace("_", "-"): str(Requirement(r).specifier) for r in reqs
+    }
 
 
 def _environment_requirements():

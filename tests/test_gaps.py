@@ -31,6 +31,7 @@ def approx(x):
 # disparity(): hand-worked examples
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def four():
     # y = (1, 1, 2, 4), equal weights, groups a = {1, 1}, b = {2, 4}
@@ -105,8 +106,9 @@ def test_population_weighted_three_regions_every_measure():
 
 def test_integer_populations_equal_replicated_units():
     # weighting by P = (2, 1, 1) is the same as listing the first unit twice: (1, 1, 2, 4)
-    weighted = gaps.disparity(pd.DataFrame({"y": [1.0, 2.0, 4.0], "P": [2, 1, 1]}),
-                              value="y", population="P")
+    weighted = gaps.disparity(
+        pd.DataFrame({"y": [1.0, 2.0, 4.0], "P": [2, 1, 1]}), value="y", population="P"
+    )
     replicated = gaps.disparity(pd.DataFrame({"y": [1.0, 1.0, 2.0, 4.0]}), value="y")
     for m in ("mean_weighted", "cv_weighted", "gini_weighted", "theil_t", "theil_l"):
         assert weighted[m] == approx(replicated[m])
@@ -122,6 +124,7 @@ def test_weighted_gini_example_of_docstring():
 # ---------------------------------------------------------------------------------------------
 # PySAL cross-check (equal populations)
 # ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("population", [None, 50_000.0])
 def test_equal_populations_equal_pysal(population):
@@ -149,18 +152,25 @@ def test_theil_t_with_zero_matches_pysal_limit():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.floats(0.01, 1000), st.integers(1, 10**6), st.sampled_from("abc")),
-                min_size=2, max_size=25))
+@given(
+    st.lists(
+        st.tuples(st.floats(0.01, 1000), st.integers(1, 10**6), st.sampled_from("abc")),
+        min_size=2,
+        max_size=25,
+    )
+)
 def test_between_plus_within_is_total(rows):
     df = pd.DataFrame(rows, columns=["y", "P", "g"])
     r = gaps.disparity(df, value="y", population="P", group="g")
-    if r["max"] - r["min"] <= gaps.EQUAL_RTOL * r["max"]:   # equal up to rounding
+    if r["max"] - r["min"] <= gaps.EQUAL_RTOL * r["max"]:  # equal up to rounding
         assert r["theil_t"] == 0 and r["theil_l"] == 0
         return
-    assert r["theil_t_between"] + r["theil_t_within"] == pytest.approx(r["theil_t"], rel=1e-9,
-                                                                        abs=1e-12)
-    assert r["theil_l_between"] + r["theil_l_within"] == pytest.approx(r["theil_l"], rel=1e-9,
-                                                                        abs=1e-12)
+    assert r["theil_t_between"] + r["theil_t_within"] == pytest.approx(
+        r["theil_t"], rel=1e-9, abs=1e-12
+    )
+    assert r["theil_l_between"] + r["theil_l_within"] == pytest.approx(
+        r["theil_l"], rel=1e-9, abs=1e-12
+    )
     assert r["theil_t_between_share"] + r["theil_t_within_share"] == pytest.approx(1.0)
     assert 0 <= r["gini"] < 1 and 0 <= r["gini_weighted"] < 1
     # every part is a sum of non-negative terms: rounding never makes one negative
@@ -175,8 +185,9 @@ def test_values_equal_up_to_rounding_count_as_equal():
     r = gaps.disparity(df, value="y", population="P", group="g")
     assert r["theil_t"] == 0.0 and r["cv"] == 0.0 and r["max_min_ratio"] == 1.0
     assert np.isnan(r["theil_t_between_share"])
-    t = gaps.disparity_table(df.assign(cell="x"), value_cols=["y"], by="cell", population="P",
-                             group="g")
+    t = gaps.disparity_table(
+        df.assign(cell="x"), value_cols=["y"], by="cell", population="P", group="g"
+    )
     assert t["theil_t"].iloc[0] == 0.0 and np.isnan(t["theil_t_between_share"].iloc[0])
 
 
@@ -184,8 +195,7 @@ def test_nearly_equal_units_keep_precision():
     # y = (1, 1 + 1e-6): T = (1/2)[s1 ln(2 s1) + s2 ln(2 s2)] with s = y/Σy; for small δ,
     # T ≈ δ²/8 (second-order expansion of the Theil index: T ≈ CV²/2, CV = δ/(2 + δ) ≈ δ/2)
     d = 1e-6
-    r = gaps.disparity(pd.DataFrame({"y": [1.0, 1.0 + d], "g": ["a", "b"]}), value="y",
-                       group="g")
+    r = gaps.disparity(pd.DataFrame({"y": [1.0, 1.0 + d], "g": ["a", "b"]}), value="y", group="g")
     assert r["theil_t"] == pytest.approx(d * d / 8, rel=1e-5)
     # with one unit per group all inequality is between groups: share exactly 1 to 1e-9
     assert r["theil_t_between_share"] == pytest.approx(1.0, abs=1e-9)
@@ -195,6 +205,7 @@ def test_nearly_equal_units_keep_precision():
 # ---------------------------------------------------------------------------------------------
 # zeros, missing units, small n, bad input
 # ---------------------------------------------------------------------------------------------
+
 
 def test_a_zero_value_is_kept_and_theil_l_is_undefined():
     r = gaps.disparity(pd.DataFrame({"y": [0.0, 1.0, 3.0]}), value="y")
@@ -228,8 +239,7 @@ def test_a_group_with_only_zeros():
 def test_every_value_zero():
     r = gaps.disparity(pd.DataFrame({"y": [0.0, 0.0, 0.0]}), value="y")
     assert r["range"] == 0 and r["n_zero"] == 3
-    for m in ("max_min_ratio", "cv", "cv_weighted", "gini", "gini_weighted", "theil_t",
-              "theil_l"):
+    for m in ("max_min_ratio", "cv", "cv_weighted", "gini", "gini_weighted", "theil_t", "theil_l"):
         assert math.isnan(r[m]), m
     assert r["note"].startswith("every value is 0")
 
@@ -238,18 +248,32 @@ def test_all_values_equal_means_no_inequality():
     df = pd.DataFrame({"y": [2.5, 2.5, 2.5], "P": [1, 5, 9], "g": ["a", "b", "b"]})
     r = gaps.disparity(df, value="y", population="P", group="g")
     assert r["max_min_ratio"] == 1
-    for m in ("range", "cv", "cv_weighted", "gini", "gini_weighted", "theil_t",
-              "theil_t_between", "theil_t_within", "theil_l", "theil_l_between",
-              "theil_l_within"):
+    for m in (
+        "range",
+        "cv",
+        "cv_weighted",
+        "gini",
+        "gini_weighted",
+        "theil_t",
+        "theil_t_between",
+        "theil_t_within",
+        "theil_l",
+        "theil_l_between",
+        "theil_l_within",
+    ):
         assert r[m] == 0.0, m
     assert math.isnan(r["theil_t_between_share"]) and math.isnan(r["theil_l_within_share"])
     assert "all values equal" in r["note"]
 
 
 def test_missing_units_are_left_out_and_counted_not_filled():
-    df = pd.DataFrame({"y": [1.0, np.nan, 3.0, 5.0, 2.0],
-                       "P": [10.0, 10.0, 10.0, np.nan, 10.0],
-                       "g": ["a", "a", "b", "b", None]})
+    df = pd.DataFrame(
+        {
+            "y": [1.0, np.nan, 3.0, 5.0, 2.0],
+            "P": [10.0, 10.0, 10.0, np.nan, 10.0],
+            "g": ["a", "a", "b", "b", None],
+        }
+    )
     r = gaps.disparity(df, value="y", population="P", group="g")
     # left out: row 2 (value), row 4 (population), row 5 (group) → units (1, 3) remain
     assert (r["n"], r["n_missing"]) == (2, 3)
@@ -276,13 +300,16 @@ def test_no_group_means_no_decomposition(four):
     assert r["note"] == "no group given: between/within parts not computed"
 
 
-@pytest.mark.parametrize("values, population, message", [
-    ([1.0, -2.0], None, "negative value"),
-    ([1.0, "abc"], None, "must be numbers"),
-    ([1.0, np.inf], None, "must be finite"),
-    ([1.0, 2.0], [5, 0], "population must be > 0"),
-    ([1.0, 2.0], [5, -3], "population must be > 0"),
-])
+@pytest.mark.parametrize(
+    "values, population, message",
+    [
+        ([1.0, -2.0], None, "negative value"),
+        ([1.0, "abc"], None, "must be numbers"),
+        ([1.0, np.inf], None, "must be finite"),
+        ([1.0, 2.0], [5, 0], "population must be > 0"),
+        ([1.0, 2.0], [5, -3], "population must be > 0"),
+    ],
+)
 def test_bad_input_is_an_error_naming_the_column(values, population, message):
     df = pd.DataFrame({"y": pd.Series(values, dtype=object)})
     if population is not None:
@@ -303,25 +330,28 @@ def test_numeric_text_is_read_and_unknown_column_raises():
 # disparity_table(): equals disparity() cell by cell
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def counties():
     rng = np.random.default_rng(7)
     n = 300
-    df = pd.DataFrame({
-        "prov": rng.choice(["34", "32"], n),
-        "pref": rng.integers(0, 40, n).astype(str),
-        "P": rng.integers(20_000, 1_500_000, n).astype(float),
-        "kind": rng.choice(["district", "county"], n),
-    })
+    df = pd.DataFrame(
+        {
+            "prov": rng.choice(["34", "32"], n),
+            "pref": rng.integers(0, 40, n).astype(str),
+            "P": rng.integers(20_000, 1_500_000, n).astype(float),
+            "kind": rng.choice(["district", "county"], n),
+        }
+    )
     for k in range(4):
         v = rng.gamma(2.0, 5.0, n).round(1)
         v[rng.random(n) < 0.08] = 0.0
         v[rng.random(n) < 0.08] = np.nan
         df[f"x{k}"] = v
-    df.loc[df["pref"] == "3", "x0"] = 0.0                                   # every value 0
-    df.loc[df["pref"] == "4", "x1"] = 7.5                                   # all equal
-    df.loc[(df["pref"] == "5") & (df["kind"] == "county"), "x2"] = 0.0     # a zero group
-    df.loc[df["pref"] == "6", "x3"] = np.nan                                # nothing observed
+    df.loc[df["pref"] == "3", "x0"] = 0.0  # every value 0
+    df.loc[df["pref"] == "4", "x1"] = 7.5  # all equal
+    df.loc[(df["pref"] == "5") & (df["kind"] == "county"), "x2"] = 0.0  # a zero group
+    df.loc[df["pref"] == "6", "x3"] = np.nan  # nothing observed
     df.loc[df.index[:4], "P"] = np.nan
     df.loc[df.index[4:6], "kind"] = None
     return df
@@ -329,21 +359,23 @@ def counties():
 
 def _assert_frames_match(table, reference):
     reference = reference.loc[table.index]
-    np.testing.assert_allclose(table[NUMERIC].to_numpy(float), reference[NUMERIC].to_numpy(float),
-                               rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(
+        table[NUMERIC].to_numpy(float), reference[NUMERIC].to_numpy(float), rtol=1e-12, atol=1e-13
+    )
     assert table["note"].tolist() == reference["note"].tolist()
 
 
 def test_table_equals_disparity_cell_by_cell(counties):
     cols = ["x0", "x1", "x2", "x3"]
-    table = gaps.disparity_table(counties, value_cols=cols, by="pref", population="P",
-                                 group="kind")
+    table = gaps.disparity_table(counties, value_cols=cols, by="pref", population="P", group="kind")
     assert table.index.names == ["indicator", "pref"] and len(table) == 4 * 40
     assert table["n"].dtype == "int64" and table["gini"].dtype == "float64"
-    long = counties.melt(id_vars=["pref", "P", "kind"], value_vars=cols, var_name="indicator",
-                         value_name="value")
+    long = counties.melt(
+        id_vars=["pref", "P", "kind"], value_vars=cols, var_name="indicator", value_name="value"
+    )
     ref = long.groupby(["indicator", "pref"]).apply(
-        lambda d: gaps.disparity(d, value="value", population="P", group="kind"))
+        lambda d: gaps.disparity(d, value="value", population="P", group="kind")
+    )
     _assert_frames_match(table, ref)
     # the edge cells are really there
     assert table.loc[("x0", "3"), "note"].count("every value is 0") == 1
@@ -354,20 +386,29 @@ def test_table_equals_disparity_cell_by_cell(counties):
 
 def test_table_long_format_multi_by_and_no_by(counties):
     cols = ["x0", "x2"]
-    long = counties.melt(id_vars=["prov", "pref", "P", "kind"], value_vars=cols,
-                         var_name="indicator", value_name="value")
+    long = counties.melt(
+        id_vars=["prov", "pref", "P", "kind"],
+        value_vars=cols,
+        var_name="indicator",
+        value_name="value",
+    )
     wide_t = gaps.disparity_table(counties, value_cols=cols, by=["prov", "pref"])
     long_t = gaps.disparity_table(long, by=["prov", "pref"])
     assert long_t.index.names == ["indicator", "prov", "pref"]
     _assert_frames_match(long_t, wide_t)
     ref = long.groupby(["indicator", "prov", "pref"]).apply(
-        lambda d: gaps.disparity(d, value="value"))
+        lambda d: gaps.disparity(d, value="value")
+    )
     _assert_frames_match(long_t, ref)
     whole = gaps.disparity_table(counties, value_cols=cols, population="P", group="kind")
     assert list(whole.index) == cols
     one = gaps.disparity(counties, value="x2", population="P", group="kind")
-    np.testing.assert_allclose(whole.loc["x2", NUMERIC].to_numpy(float),
-                               one[NUMERIC].to_numpy(float), rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(
+        whole.loc["x2", NUMERIC].to_numpy(float),
+        one[NUMERIC].to_numpy(float),
+        rtol=1e-12,
+        atol=1e-13,
+    )
 
 
 def test_table_rejects_missing_by_and_negative_values(counties):
@@ -386,19 +427,27 @@ def test_table_rejects_missing_by_and_negative_values(counties):
 # urban-rural gap and σ-convergence
 # ---------------------------------------------------------------------------------------------
 
+
 def _obs(rows):
     return pd.DataFrame(rows, columns=["region_code", "year", "area", "indicator", "value"])
 
 
 def test_urban_rural_ratio_difference_and_trend():
-    obs = _obs([
-        ("340400", 2020, "urban", "inc", 40000.0), ("340400", 2020, "rural", "inc", 16000.0),
-        ("340400", 2021, "urban", "inc", 42000.0), ("340400", 2021, "rural", "inc", 17500.0),
-        ("340400", 2022, "urban", "inc", 45000.0), ("340400", 2022, "rural", "inc", 17000.0),
-        ("340400", 2023, "urban", "inc", 46000.0),
-        ("340421", 2020, "urban", "inc", 30000.0), ("340421", 2020, "rural", "inc", 0.0),
-        ("340421", 2020, "total", "inc", 99.0), ("340421", 2020, "urban", "other", 5.0),
-    ])
+    obs = _obs(
+        [
+            ("340400", 2020, "urban", "inc", 40000.0),
+            ("340400", 2020, "rural", "inc", 16000.0),
+            ("340400", 2021, "urban", "inc", 42000.0),
+            ("340400", 2021, "rural", "inc", 17500.0),
+            ("340400", 2022, "urban", "inc", 45000.0),
+            ("340400", 2022, "rural", "inc", 17000.0),
+            ("340400", 2023, "urban", "inc", 46000.0),
+            ("340421", 2020, "urban", "inc", 30000.0),
+            ("340421", 2020, "rural", "inc", 0.0),
+            ("340421", 2020, "total", "inc", 99.0),
+            ("340421", 2020, "urban", "other", 5.0),
+        ]
+    )
     g = gaps.urban_rural_gap(obs, "inc")
     city = g[g["region_code"] == "340400"].set_index("year")
     # 2020: 40000/16000 = 2.5, 40000 − 16000 = 24000
@@ -419,14 +468,25 @@ def test_urban_rural_ratio_difference_and_trend():
 
 def test_urban_rural_trend_is_symmetric_around_one():
     # ratio 0.5 → 1.5: |ln 0.5| = 0.693 > |ln 1.5| = 0.405 → narrowing although the ratio rose
-    obs = _obs([("a", 2020, "urban", "x", 1.0), ("a", 2020, "rural", "x", 2.0),
-                ("a", 2021, "urban", "x", 3.0), ("a", 2021, "rural", "x", 2.0)])
+    obs = _obs(
+        [
+            ("a", 2020, "urban", "x", 1.0),
+            ("a", 2020, "rural", "x", 2.0),
+            ("a", 2021, "urban", "x", 3.0),
+            ("a", 2021, "rural", "x", 2.0),
+        ]
+    )
     assert gaps.urban_rural_gap(obs, "x")["trend"].tolist()[1] == "narrowing"
 
 
 def test_urban_rural_duplicates_and_unknown_indicator_raise():
-    obs = _obs([("a", 2020, "urban", "x", 1.0), ("a", 2020, "urban", "x", 1.1),
-                ("a", 2020, "rural", "x", 2.0)])
+    obs = _obs(
+        [
+            ("a", 2020, "urban", "x", 1.0),
+            ("a", 2020, "urban", "x", 1.1),
+            ("a", 2020, "rural", "x", 2.0),
+        ]
+    )
     with pytest.raises(DataValidationError, match="share region, year and area"):
         gaps.urban_rural_gap(obs, "x")
     with pytest.raises(KeyError, match="no observations"):
@@ -445,8 +505,12 @@ def test_sigma_convergence_direction_over_huainan_units():
     v19 = [1, 1, 1, 1, 1, 3, 3]
     v20 = [2] * 7
     v21 = [1, 1, 1, 1, 1, 4, None]
-    rows = [(c, y, "total", "x", v) for y, vals in ((2019, v19), (2020, v20), (2021, v21))
-            for c, v in zip(codes, vals, strict=True) if v is not None]
+    rows = [
+        (c, y, "total", "x", v)
+        for y, vals in ((2019, v19), (2020, v20), (2021, v21))
+        for c, v in zip(codes, vals, strict=True)
+        if v is not None
+    ]
     s = gaps.sigma_convergence(_obs(rows), "x").set_index("year")
     # 2019: mean 11/7; deviations −4/7 (×5), 10/7 (×2) → Σd² = (80 + 200)/49 = 280/49,
     # var = 280/343 = 40/49 → CV = (√40/7)/(11/7) = √40/11 = 2√10/11
@@ -457,7 +521,7 @@ def test_sigma_convergence_direction_over_huainan_units():
     assert (s.loc[2021, "n"], s.loc[2021, "n_missing"]) == (6, 1)
     assert s.loc[2021, "cv"] == approx(math.sqrt(5) / 3)
     assert s.loc[2021, "direction"] == "widening"
-    assert s.loc[2021, "direction_since_first"] == "widening"   # √5/3 = 0.745 > 2√10/11 = 0.575
+    assert s.loc[2021, "direction_since_first"] == "widening"  # √5/3 = 0.745 > 2√10/11 = 0.575
     assert pd.isna(s.loc[2019, "direction"])
     # districts vs counties (regions.groups()): 2019 all the gap is between the groups
     # districts all 1, counties all 3 → T_W = 0, T_B = T
@@ -469,6 +533,7 @@ def test_sigma_convergence_direction_over_huainan_units():
 # need-based shortfall
 # ---------------------------------------------------------------------------------------------
 
+
 def test_standards_are_read_from_the_plan():
     s = gaps.need_standards().set_index("standard_id")
     p = plan.projects().set_index("project_id")
@@ -479,16 +544,23 @@ def test_standards_are_read_from_the_plan():
     assert s.loc["elderly_care_space_old_areas", "rate"] == 20
     assert s.loc["elderly_care_beds", "rate"] == 45
     assert s.loc["elderly_care_beds", "denominator"] == "pop_age_60plus"
-    assert (s.loc["community_service_space", "rate"], s.loc["community_service_space", "op"]) \
-        == (30, ">")
+    assert (s.loc["community_service_space", "rate"], s.loc["community_service_space", "op"]) == (
+        30,
+        ">",
+    )
     assert set(s["denominator"]) <= set(gaps.DENOMINATORS)
 
 
 def test_requirement_arithmetic():
-    d = pd.DataFrame({"region_code": ["u1", "u2", "u3"], "name_zh": ["甲", "乙", "丙"],
-                      "population": [165671.0, 730078.0, np.nan],
-                      "pop_age_60plus": [30000.0, 100000.0, 5.0],
-                      "households_family": [50000.0, 230000.0, 10.0]})
+    d = pd.DataFrame(
+        {
+            "region_code": ["u1", "u2", "u3"],
+            "name_zh": ["甲", "乙", "丙"],
+            "population": [165671.0, 730078.0, np.nan],
+            "pop_age_60plus": [30000.0, 100000.0, 5.0],
+            "households_family": [50000.0, 230000.0, 10.0],
+        }
+    )
     r = gaps.requirement(d, "nursery_places")
     # 4.6 × 165671 / 1000 = 762.0866; 4.6 × 730078 / 1000 = 3358.3588
     assert r["requirement"].tolist()[:2] == [approx(762.0866), approx(3358.3588)]
@@ -509,9 +581,10 @@ def test_requirement_arithmetic():
 
 
 def test_shortfall_ranked_with_city_total():
-    d = pd.DataFrame({"region_code": ["a", "b", "c"],
-                      "households_family": [1000.0, 3000.0, 2000.0]})
-    req = gaps.requirement(d, "community_service_space")   # > 30 m² per 100 households
+    d = pd.DataFrame(
+        {"region_code": ["a", "b", "c"], "households_family": [1000.0, 3000.0, 2000.0]}
+    )
+    req = gaps.requirement(d, "community_service_space")  # > 30 m² per 100 households
     # requirement: 30 × 10 = 300; 30 × 30 = 900; 30 × 20 = 600 m²
     sup = pd.DataFrame({"region_code": ["a", "b", "c"], "value": [300.0, 500.0, 800.0]})
     out = gaps.shortfall(req, sup)
@@ -552,6 +625,7 @@ def test_shortfall_rejects_duplicate_supply():
 # on the shipped statistics (data/stats)
 # ---------------------------------------------------------------------------------------------
 
+
 def test_census_requirement_for_the_seven_units():
     from huainan.evidence import stats
 
@@ -589,15 +663,27 @@ def test_disparity_table_on_anhui_counties_equals_disparity():
     nc = stats.national_counties()
     anhui = nc[nc["province_code"] == "340000"].copy()
     anhui["group"] = np.where(anhui["unit_kind"] == "district", "district", "other")
-    cols = ["avg_years_schooling", "illiteracy_rate", "share_age_60plus", "floor_area_per_person",
-            "share_hh_tap_water", "share_senior_high_plus"]
-    table = gaps.disparity_table(anhui, value_cols=cols, by="prefecture_code",
-                                 population="population", group="group")
-    assert len(table) == len(cols) * 16          # Anhui's 16 prefecture-level cities
-    long = anhui.melt(id_vars=["prefecture_code", "population", "group"], value_vars=cols,
-                      var_name="indicator", value_name="value")
+    cols = [
+        "avg_years_schooling",
+        "illiteracy_rate",
+        "share_age_60plus",
+        "floor_area_per_person",
+        "share_hh_tap_water",
+        "share_senior_high_plus",
+    ]
+    table = gaps.disparity_table(
+        anhui, value_cols=cols, by="prefecture_code", population="population", group="group"
+    )
+    assert len(table) == len(cols) * 16  # Anhui's 16 prefecture-level cities
+    long = anhui.melt(
+        id_vars=["prefecture_code", "population", "group"],
+        value_vars=cols,
+        var_name="indicator",
+        value_name="value",
+    )
     ref = long.groupby(["indicator", "prefecture_code"]).apply(
-        lambda d: gaps.disparity(d, value="value", population="population", group="group"))
+        lambda d: gaps.disparity(d, value="value", population="population", group="group")
+    )
     _assert_frames_match(table, ref)
     # Huainan's seven units (prefecture 340400): schooling from 8.01 (寿县) to 10.78 (田家庵区)
     h = table.loc[("avg_years_schooling", "340400")]
@@ -609,7 +695,7 @@ def test_shortfall_converts_supply_units_exactly_or_refuses():
     from huainan.errors import UnitError
 
     d = pd.DataFrame({"region_code": ["a", "b"], "population": [100_000.0, 50_000.0]})
-    req = gaps.requirement(d, "nursery_places")      # 460 and 230 托位 (个)
+    req = gaps.requirement(d, "nursery_places")  # 460 and 230 托位 (个)
     sup = pd.DataFrame({"region_code": ["a", "b"], "value": [0.04, 250.0], "unit": ["万个", "个"]})
     out = gaps.shortfall(req, sup).set_index("region_code")
     # 0.04 万个 = 400 个 → shortfall 460 − 400 = 60; b: 230 − 250 = −20 (met)
@@ -617,4 +703,3 @@ def test_shortfall_converts_supply_units_exactly_or_refuses():
     assert out.loc["b", "status"] == "met"
     with pytest.raises(UnitError):
         gaps.shortfall(req, sup.assign(unit=["张", "个"]))
-

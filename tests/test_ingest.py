@@ -39,6 +39,7 @@ def _files(folder: Path) -> list[str]:
 
 # ---------------------------------------------------------------- the fixtures
 
+
 def test_monitoring_gbk_fixture_is_stored_exactly(tmp_path):
     store = tmp_path / "store"
     report = ingest(FIXTURES / "monitoring_gbk.csv", store=store, create_store=True)
@@ -64,9 +65,9 @@ def test_mixed_units_fixture_converts_into_the_plan_unit(tmp_path):
     report = ingest(FIXTURES / "mixed_units.csv", store=tmp_path, year=2023)
     got = dict(zip(report.rows["region_code"], report.rows["value"], strict=True))
     assert got == {
-        "340400": 3.6,    # 3.6万人
+        "340400": 3.6,  # 3.6万人
         "340421": 0.512,  # 5120人 = 5120 / 10^4 万人
-        "340422": 0.61,   # 0.61万 = 0.61 万人 (bare 万 of the indicator's base, 人)
+        "340422": 0.61,  # 0.61万 = 0.61 万人 (bare 万 of the indicator's base, 人)
     }
     assert set(report.rows["unit"]) == {"万人"} and set(report.rows["year"]) == {2023}
 
@@ -77,18 +78,22 @@ def test_mixed_units_fixture_without_a_year_is_refused(tmp_path):
     assert _files(tmp_path) == []  # not even a lock file: nothing was touched
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("placeholders.csv", "no 指标"),
-    ("fullwidth_values.csv", "no 区划代码 or 地区"),
-    ("target_cells.csv", "no 区划代码 or 地区"),
-    ("yearbook_merged_header.xlsx", "no 指标"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("placeholders.csv", "no 指标"),
+        ("fullwidth_values.csv", "no 区划代码 or 地区"),
+        ("target_cells.csv", "no 区划代码 or 地区"),
+        ("yearbook_merged_header.xlsx", "no 指标"),
+    ],
+)
 def test_fixtures_that_are_not_monitoring_returns_are_refused(tmp_path, name, message):
     with pytest.raises(IngestError, match=message):
         ingest(FIXTURES / name, store=tmp_path)
 
 
 # ---------------------------------------------------------------- names, regions, units
+
 
 def test_resolve_indicator_is_tolerant_but_never_guesses():
     assert resolve_indicator("城镇新增就业（万人）") == ("new_urban_jobs", "万人")
@@ -122,20 +127,26 @@ def test_resolve_region():
 
 
 def test_every_problem_is_listed_and_nothing_written(tmp_path):
-    src = _csv(tmp_path / "bad.csv",
-               "340402,大通区,养老机构护理型床位占比,2023,41.5,%\n"     # fine
-               "340421,寿县,养老机构护理型床位占比,2023,40,%\n"        # code says 凤台县
-               "340422,寿县,养老机构护理床位占比,2023,40,%\n"          # unknown name
-               "340422,寿县,城镇新增就业,2023,3.6万人,人\n"            # cell and column disagree
-               "340422,寿县,人均预期寿命,2023,78.1,%\n"               # 岁 cannot become %
-               "340406,潘集区,人均预期寿命,2023,一,岁\n"               # typo
-               "340406,潘集区,养老服务床位总量,2023,-2,万张\n"          # negative
-               "340406,潘集区,养老服务床位总量,1999,2,万张\n")          # year out of range
+    src = _csv(
+        tmp_path / "bad.csv",
+        "340402,大通区,养老机构护理型床位占比,2023,41.5,%\n"  # fine
+        "340421,寿县,养老机构护理型床位占比,2023,40,%\n"  # code says 凤台县
+        "340422,寿县,养老机构护理床位占比,2023,40,%\n"  # unknown name
+        "340422,寿县,城镇新增就业,2023,3.6万人,人\n"  # cell and column disagree
+        "340422,寿县,人均预期寿命,2023,78.1,%\n"  # 岁 cannot become %
+        "340406,潘集区,人均预期寿命,2023,一,岁\n"  # typo
+        "340406,潘集区,养老服务床位总量,2023,-2,万张\n"  # negative
+        "340406,潘集区,养老服务床位总量,1999,2,万张\n",
+    )  # year out of range
     store = tmp_path / "store"
     with pytest.raises(IngestError) as err:
         ingest(src, store=store, create_store=True)
     text = str(err.value)
-    assert "7 problem(s)" in text and "发现 7 处问题，未写入任何数据" in text and "nothing was written" in text
+    assert (
+        "7 problem(s)" in text
+        and "发现 7 处问题，未写入任何数据" in text
+        and "nothing was written" in text
+    )
     assert [e.row for e in err.value.problems] == [3, 4, 5, 6, 7, 8, 9]
     assert "340421 is 凤台县" in text and "未知指标 / unknown indicator" in text
     assert err.value.problems[1].column == "指标"
@@ -147,21 +158,26 @@ def test_every_problem_is_listed_and_nothing_written(tmp_path):
 
 
 def test_units_in_headers_names_and_cells(tmp_path):
-    src = _csv(tmp_path / "u.csv",
-               "340400,淮南市,养老服务床位总量,2023,32000\n"
-               "340422,寿县,养老服务床位总量,2023,5600\n",
-               header="区划代码,地区,指标,年份,数值(张)\n")
+    src = _csv(
+        tmp_path / "u.csv",
+        "340400,淮南市,养老服务床位总量,2023,32000\n340422,寿县,养老服务床位总量,2023,5600\n",
+        header="区划代码,地区,指标,年份,数值(张)\n",
+    )
     rows = ingest(src, store=tmp_path, dry_run=True).rows
     assert rows["value"].tolist() == [3.2, 0.56]  # 32000 张 = 3.2 万张; 5600 张 = 0.56 万张
-    src = _csv(tmp_path / "n.csv", "340400,淮南市,参加各类补贴性职业技能培训人数（人）,2022,52000,\n")
+    src = _csv(
+        tmp_path / "n.csv", "340400,淮南市,参加各类补贴性职业技能培训人数（人）,2022,52000,\n"
+    )
     assert ingest(src, store=tmp_path, dry_run=True).rows["value"].tolist() == [5.2]
     # nursing_bed_share was 32 % in 2020 (专栏2): 0.35 may be a fraction, so only a warning
     src = _csv(tmp_path / "p.csv", "340400,淮南市,养老机构护理型床位占比,2023,0.35,%\n")
     report = ingest(src, store=tmp_path, dry_run=True)
     assert report.rows["value"].tolist() == [0.35]
-    assert report.warnings == ["row 2, column '数值': '0.35' for a % indicator looks like a "
-                               "fraction; percent figures are stored (95.6, not 0.956) "
-                               "(请核对：百分数应填 95.6 而不是 0.956)"]
+    assert report.warnings == [
+        "row 2, column '数值': '0.35' for a % indicator looks like a "
+        "fraction; percent figures are stored (95.6, not 0.956) "
+        "(请核对：百分数应填 95.6 而不是 0.956)"
+    ]
 
 
 def test_a_unit_is_required(tmp_path):
@@ -171,10 +187,12 @@ def test_a_unit_is_required(tmp_path):
 
 
 def test_placeholders_are_reported_not_stored(tmp_path):
-    src = _csv(tmp_path / "p.csv",
-               "340400,淮南市,人均预期寿命,2023,—,岁\n"
-               "340422,寿县,人均预期寿命,2023,78.1,岁\n"
-               "340421,凤台县,人均预期寿命,2023,…,岁\n")
+    src = _csv(
+        tmp_path / "p.csv",
+        "340400,淮南市,人均预期寿命,2023,—,岁\n"
+        "340422,寿县,人均预期寿命,2023,78.1,岁\n"
+        "340421,凤台县,人均预期寿命,2023,…,岁\n",
+    )
     report = ingest(src, store=tmp_path / "s", create_store=True)
     assert report.rows_written == 1 and report.rows_read == 1
     assert report.skipped == [
@@ -185,35 +203,46 @@ def test_placeholders_are_reported_not_stored(tmp_path):
 
 
 def test_duplicate_keys_in_one_file_are_refused(tmp_path):
-    src = _csv(tmp_path / "d.csv",
-               "340422,寿县,人均预期寿命,2023,78.1,岁\n"
-               ",寿县,人均预期寿命,2023,78.2,岁\n")
+    src = _csv(
+        tmp_path / "d.csv",
+        "340422,寿县,人均预期寿命,2023,78.1,岁\n,寿县,人均预期寿命,2023,78.2,岁\n",
+    )
     with pytest.raises(IngestError, match="a second value for 寿县 life_expectancy 2023") as err:
         ingest(src, store=tmp_path / "s", create_store=True)
     assert err.value.row == 3
 
 
 def test_area_column_and_long_format_with_ids(tmp_path):
-    src = _csv(tmp_path / "a.csv",
-               "340422,城镇,pension_insurance_coverage,2022年,96.5,%\n"
-               "340422,乡村,pension_insurance_coverage,2022年,93,%\n",
-               header="区划代码,城乡,指标ID,年份,数值,单位\n")
+    src = _csv(
+        tmp_path / "a.csv",
+        "340422,城镇,pension_insurance_coverage,2022年,96.5,%\n"
+        "340422,乡村,pension_insurance_coverage,2022年,93,%\n",
+        header="区划代码,城乡,指标ID,年份,数值,单位\n",
+    )
     rows = ingest(src, store=tmp_path, dry_run=True).rows
-    assert rows[["area", "year", "value"]].values.tolist() == [["urban", 2022, 96.5],
-                                                              ["rural", 2022, 93.0]]
+    assert rows[["area", "year", "value"]].values.tolist() == [
+        ["urban", 2022, 96.5],
+        ["rural", 2022, 93.0],
+    ]
 
 
 # ---------------------------------------------------------------- the store: revisions, atomicity
 
+
 def test_revisions_supersede_and_nothing_is_deleted(tmp_path):
     store = tmp_path / "store"
-    first = _csv(tmp_path / "a.csv", "340402,大通区,人均预期寿命,2022,78.0,岁\n"
-                                     "340422,寿县,人均预期寿命,2022,77.5,岁\n")
+    first = _csv(
+        tmp_path / "a.csv",
+        "340402,大通区,人均预期寿命,2022,78.0,岁\n340422,寿县,人均预期寿命,2022,77.5,岁\n",
+    )
     ingest(first, store=store, create_store=True)
     before = (store / monitoring.STORE_FILE).read_bytes()
-    second = _csv(tmp_path / "b.csv", "340402,大通区,人均预期寿命,2022,78.3,岁\n"   # corrected
-                                      "340422,寿县,人均预期寿命,2022,77.5,岁\n"    # unchanged
-                                      "340421,凤台县,人均预期寿命,2022,77.9,岁\n")  # new
+    second = _csv(
+        tmp_path / "b.csv",
+        "340402,大通区,人均预期寿命,2022,78.3,岁\n"  # corrected
+        "340422,寿县,人均预期寿命,2022,77.5,岁\n"  # unchanged
+        "340421,凤台县,人均预期寿命,2022,77.9,岁\n",
+    )  # new
     report = ingest(second, store=store)
     assert (report.rows_new, report.rows_superseding, report.rows_unchanged) == (1, 1, 1)
     after = (store / monitoring.STORE_FILE).read_bytes()
@@ -225,7 +254,9 @@ def test_revisions_supersede_and_nothing_is_deleted(tmp_path):
     hist = monitoring.observations(current_only=False, provenance=True, store=store)
     datong = hist[hist["region_code"] == "340402"]
     assert datong[["value", "revision", "source_file"]].values.tolist() == [
-        [78.0, 1, "a.csv"], [78.3, 2, "b.csv"]]
+        [78.0, 1, "a.csv"],
+        [78.3, 2, "b.csv"],
+    ]
     check = validate_store(store)
     assert check.ok and (check.lines, check.keys, check.superseded) == (4, 3, 1)
 
@@ -238,8 +269,10 @@ def test_failed_ingest_leaves_the_store_byte_identical(tmp_path):
     ingest(FIXTURES / "monitoring_gbk.csv", store=store, create_store=True)
     before = (store / monitoring.STORE_FILE).read_bytes()
     listing = _files(store)
-    bad = _csv(tmp_path / "bad.csv", "340402,大通区,人均预期寿命,2024,78.5,岁\n"
-                                     "340402,大通区,人均预期寿命,2025,七十八,岁\n")
+    bad = _csv(
+        tmp_path / "bad.csv",
+        "340402,大通区,人均预期寿命,2024,78.5,岁\n340402,大通区,人均预期寿命,2025,七十八,岁\n",
+    )
     with pytest.raises(IngestError):
         ingest(bad, store=store)
     assert (store / monitoring.STORE_FILE).read_bytes() == before
@@ -265,8 +298,7 @@ def test_a_crash_while_writing_leaves_the_store_unchanged(tmp_path, monkeypatch)
 
 def test_dry_run_writes_nothing(tmp_path):
     store = tmp_path / "store"
-    report = ingest(FIXTURES / "monitoring_gbk.csv", store=store, dry_run=True,
-                    create_store=True)
+    report = ingest(FIXTURES / "monitoring_gbk.csv", store=store, dry_run=True, create_store=True)
     assert report.dry_run and report.rows_new == 4 and report.rows_written == 0
     assert not store.exists()  # not even the folder or a lock file
     assert "dry run" in report.summary()
@@ -331,13 +363,16 @@ def test_a_fabricated_appended_line_is_found(tmp_path):
     assert "row 6, column 'chain_sha256'" in _chain_problem(store)
 
 
-@pytest.mark.parametrize(("edit", "line"), [
-    (lambda ls: [ls[0], ls[1], ls[3], ls[4]], 3),              # line 3 removed → line after gap
-    (lambda ls: [ls[0], ls[2], ls[1], ls[3], ls[4]], 2),       # two lines swapped
-    (lambda ls: [ls[0], ls[1], ls[1], ls[2], ls[3], ls[4]], 3),  # a line copied
-    (lambda ls: [ls[0], ls[1], ls[2].replace("340421", "340422"), ls[3], ls[4]], 3),  # region
-    (lambda ls: [ls[0], ls[1], ls[2], ls[3], ls[4].replace(",%,", ",‰,")], 5),  # unit
-])
+@pytest.mark.parametrize(
+    ("edit", "line"),
+    [
+        (lambda ls: [ls[0], ls[1], ls[3], ls[4]], 3),  # line 3 removed → line after gap
+        (lambda ls: [ls[0], ls[2], ls[1], ls[3], ls[4]], 2),  # two lines swapped
+        (lambda ls: [ls[0], ls[1], ls[1], ls[2], ls[3], ls[4]], 3),  # a line copied
+        (lambda ls: [ls[0], ls[1], ls[2].replace("340421", "340422"), ls[3], ls[4]], 3),  # region
+        (lambda ls: [ls[0], ls[1], ls[2], ls[3], ls[4].replace(",%,", ",‰,")], 5),  # unit
+    ],
+)
 def test_moved_removed_copied_or_edited_lines_are_found(tmp_path, edit, line):
     store, lines = _stored(tmp_path)
     _write_lines(store, edit(lines))
@@ -364,6 +399,7 @@ def test_what_the_chain_cannot_see_and_head_can(tmp_path):
 
     import csv
     import io
+
     records = list(csv.reader(lines[1:]))
     records[0][5] = "3.1"  # a forger edits the value and recomputes every chain value
     previous = monitoring.GENESIS
@@ -407,15 +443,26 @@ def test_empty_store_reads_as_an_empty_long_table(tmp_path):
 # ---------------------------------------------------------------- property: write, read back
 
 # (id, unit, smallest, largest value allowed by huainan.intake.ingest.BOUNDS)
-_INDICATORS = [("life_expectancy", "岁", 40, 100), ("nursing_bed_share", "%", 0, 100),
-               ("elderly_care_beds_total", "万张", 0, 1e12), ("new_urban_jobs", "万人", 0, 1e12),
-               ("sports_area_per_capita", "平方米", 0, 1e12)]
+_INDICATORS = [
+    ("life_expectancy", "岁", 40, 100),
+    ("nursing_bed_share", "%", 0, 100),
+    ("elderly_care_beds_total", "万张", 0, 1e12),
+    ("new_urban_jobs", "万人", 0, 1e12),
+    ("sports_area_per_capita", "平方米", 0, 1e12),
+]
 _CODES = ["340402", "340403", "340404", "340405", "340406", "340421", "340422", "340400"]
 _rows = st.lists(
-    st.sampled_from(_INDICATORS).flatmap(lambda ind: st.tuples(
-        st.sampled_from(_CODES), st.just(ind[:2]), st.integers(2016, 2025),
-        st.floats(min_value=ind[2], max_value=ind[3], allow_nan=False, allow_infinity=False))),
-    min_size=1, max_size=25, unique_by=lambda r: (r[0], r[1][0], r[2]),
+    st.sampled_from(_INDICATORS).flatmap(
+        lambda ind: st.tuples(
+            st.sampled_from(_CODES),
+            st.just(ind[:2]),
+            st.integers(2016, 2025),
+            st.floats(min_value=ind[2], max_value=ind[3], allow_nan=False, allow_infinity=False),
+        )
+    ),
+    min_size=1,
+    max_size=25,
+    unique_by=lambda r: (r[0], r[1][0], r[2]),
 )
 
 
@@ -425,8 +472,7 @@ def test_property_valid_rows_read_back_identical(rows):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         body = "".join(f"{c},,{ind},{y},{v!r},{unit}\n" for c, (ind, unit), y, v in rows)
-        report = ingest(_csv(tmp / "r.csv", body), store=tmp / "store",
-                        create_store=True)
+        report = ingest(_csv(tmp / "r.csv", body), store=tmp / "store", create_store=True)
         assert report.rows_new == len(rows)
         obs = monitoring.observations(store=tmp / "store")
         got = {(r.region_code, r.indicator, r.year): (r.value, r.unit) for r in obs.itertuples()}
@@ -437,19 +483,40 @@ def test_property_valid_rows_read_back_identical(rows):
 
 # ---------------------------------------------------------------- command line
 
+
 def test_cli_ingest_dry_run_validate_and_errors(tmp_path):
     runner = CliRunner()
     store = str(tmp_path / "store")
-    res = runner.invoke(app, ["ingest", str(FIXTURES / "monitoring_gbk.csv"), "--dry-run",
-                              "--store", store])
+    res = runner.invoke(
+        app, ["ingest", str(FIXTURES / "monitoring_gbk.csv"), "--dry-run", "--store", store]
+    )
     assert res.exit_code == 1 and "--create-store" in res.output  # a new folder: say so
     assert "create_store=True" not in res.output and not (tmp_path / "store").exists()
-    res = runner.invoke(app, ["ingest", str(FIXTURES / "monitoring_gbk.csv"), "--dry-run",
-                              "--store", store, "--create-store"])
+    res = runner.invoke(
+        app,
+        [
+            "ingest",
+            str(FIXTURES / "monitoring_gbk.csv"),
+            "--dry-run",
+            "--store",
+            store,
+            "--create-store",
+        ],
+    )
     assert res.exit_code == 0 and "dry run" in res.output and "新增 / new: 4" in res.output
     assert not (tmp_path / "store").exists()  # a dry run creates nothing
-    res = runner.invoke(app, ["ingest", str(FIXTURES / "mixed_units.csv"), "--year", "2023",
-                              "--store", store, "--create-store"])
+    res = runner.invoke(
+        app,
+        [
+            "ingest",
+            str(FIXTURES / "mixed_units.csv"),
+            "--year",
+            "2023",
+            "--store",
+            store,
+            "--create-store",
+        ],
+    )
     assert res.exit_code == 0 and "已写入 / written: 3" in res.output
     head = monitoring.head(store)
     assert f"链尾 / chain head: {head}" in res.output
@@ -465,8 +532,17 @@ def test_cli_ingest_dry_run_validate_and_errors(tmp_path):
 def test_observations_union_with_stats_columns(tmp_path):
     ingest(FIXTURES / "monitoring_gbk.csv", store=tmp_path)
     obs = monitoring.observations(store=tmp_path)
-    assert obs.columns.tolist() == ["region_code", "year", "area", "indicator", "unit", "value",
-                                    "source", "source_ref", "note"]
+    assert obs.columns.tolist() == [
+        "region_code",
+        "year",
+        "area",
+        "indicator",
+        "unit",
+        "value",
+        "source",
+        "source_ref",
+        "note",
+    ]
     assert pd.api.types.is_string_dtype(obs["region_code"])
     assert obs["source"].unique().tolist() == ["监测填报 monitoring return: monitoring_gbk.csv"]
 
@@ -524,17 +600,21 @@ def test_catalogue_refuses_one_id_with_two_units(monkeypatch):
 
 # ---------------------------------------------------------------- bounds
 
-@pytest.mark.parametrize(("body", "bound"), [
-    ("340400,淮南市,基本养老保险参保率,2023,960,%\n", "960 % is above 100 %"),
-    ("340400,淮南市,人均预期寿命,2023,7.8,岁\n", "7.8 岁 is below 40 岁"),
-    ("340400,淮南市,人均预期寿命,2023,177.8,岁\n", "177.8 岁 is above 100 岁"),
-    ("340400,淮南市,每千人口托位数,2023,2800,个/千人\n", "2800 个 is above 1000 个"),
-    ("340400,淮南市,每千人口执业(助理)医师数,2023,2500,人\n", "2500 人 is above 1000 人"),
-    ("340400,淮南市,退伍军人安置率,2023,100.5,%\n", "100.5 % is above 100 %"),
-    ("340400,淮南市,养老机构护理型床位占比,2023,1050‰,\n", "105 % is above 100 %"),  # 1050‰
-    ("340400,淮南市,劳动年龄人口平均受教育年限,2023,102.5,年\n", "102.5 年 is above 16 年"),
-    ("340400,淮南市,养老服务床位总量,2023,-2,万张\n", "-2 万张 is below 0 万张"),
-])
+
+@pytest.mark.parametrize(
+    ("body", "bound"),
+    [
+        ("340400,淮南市,基本养老保险参保率,2023,960,%\n", "960 % is above 100 %"),
+        ("340400,淮南市,人均预期寿命,2023,7.8,岁\n", "7.8 岁 is below 40 岁"),
+        ("340400,淮南市,人均预期寿命,2023,177.8,岁\n", "177.8 岁 is above 100 岁"),
+        ("340400,淮南市,每千人口托位数,2023,2800,个/千人\n", "2800 个 is above 1000 个"),
+        ("340400,淮南市,每千人口执业(助理)医师数,2023,2500,人\n", "2500 人 is above 1000 人"),
+        ("340400,淮南市,退伍军人安置率,2023,100.5,%\n", "100.5 % is above 100 %"),
+        ("340400,淮南市,养老机构护理型床位占比,2023,1050‰,\n", "105 % is above 100 %"),  # 1050‰
+        ("340400,淮南市,劳动年龄人口平均受教育年限,2023,102.5,年\n", "102.5 年 is above 16 年"),
+        ("340400,淮南市,养老服务床位总量,2023,-2,万张\n", "-2 万张 is below 0 万张"),
+    ],
+)
 def test_impossible_values_are_refused_naming_the_bound(tmp_path, body, bound):
     src = _csv(tmp_path / "b.csv", body)
     with pytest.raises(IngestError) as err:
@@ -548,14 +628,21 @@ def test_impossible_values_are_refused_naming_the_bound(tmp_path, body, bound):
 
 
 def test_gross_enrolment_may_exceed_100_and_bounds_are_inclusive(tmp_path):
-    src = _csv(tmp_path / "g.csv",
-               "340400,淮南市,学前教育毛入园率,2023,103.5,%\n"       # gross: no upper bound
-               "340400,淮南市,高中阶段教育毛入学率,2023,101.2,%\n"
-               "340400,淮南市,基本医疗保险参保率,2023,100,%\n"        # exactly 100: allowed
-               "340400,淮南市,人均预期寿命,2023,40,岁\n"             # exactly 40: allowed
-               "340400,淮南市,每万人接受公共文化设施服务次数,2023,14000,次\n")  # 专栏2 target
+    src = _csv(
+        tmp_path / "g.csv",
+        "340400,淮南市,学前教育毛入园率,2023,103.5,%\n"  # gross: no upper bound
+        "340400,淮南市,高中阶段教育毛入学率,2023,101.2,%\n"
+        "340400,淮南市,基本医疗保险参保率,2023,100,%\n"  # exactly 100: allowed
+        "340400,淮南市,人均预期寿命,2023,40,岁\n"  # exactly 40: allowed
+        "340400,淮南市,每万人接受公共文化设施服务次数,2023,14000,次\n",
+    )  # 专栏2 target
     assert ingest(src, store=tmp_path, dry_run=True).rows["value"].tolist() == [
-        103.5, 101.2, 100.0, 40.0, 14000.0]
+        103.5,
+        101.2,
+        100.0,
+        40.0,
+        14000.0,
+    ]
 
 
 def test_a_fraction_typed_for_a_percentage_is_an_error_when_the_baseline_is_high(tmp_path):
@@ -598,6 +685,7 @@ def test_readme_lists_the_bounds_of_the_plan_indicators():
         if line.startswith("| `") and len(cells) >= 4:
             listed[cells[0].strip("`")] = (cells[2], cells[3])
     from huainan import plan
+
     for ident in plan.indicators()["indicator_id"]:
         b = BOUNDS[ident]
         high = "—" if b.high == math.inf else f"{b.high:g}"
@@ -616,42 +704,64 @@ def test_validate_store_rechecks_bounds(tmp_path):
 
 # ---------------------------------------------------------------- the table's unit line, headers
 
-@pytest.mark.parametrize("unit_line", [
-    "单位：个/千人,,\n", "单位:个/千人,,\n", "计量单位：个/千人,,\n", "（单位：个/千人）,,\n",
-    ",,单位：个/千人\n",
-])
+
+@pytest.mark.parametrize(
+    "unit_line",
+    [
+        "单位：个/千人,,\n",
+        "单位:个/千人,,\n",
+        "计量单位：个/千人,,\n",
+        "（单位：个/千人）,,\n",
+        ",,单位：个/千人\n",
+    ],
+)
 def test_the_unit_line_above_a_table_is_used(tmp_path, unit_line):
-    src = _csv(tmp_path / "t.csv", "2023年各县区每千人口托位数,,\n" + unit_line
-               + "地区,指标,2023年\n大通区,每千人口托位数,2.1\n寿县,每千人口托位数,1.9\n", header="")
+    src = _csv(
+        tmp_path / "t.csv",
+        "2023年各县区每千人口托位数,,\n"
+        + unit_line
+        + "地区,指标,2023年\n大通区,每千人口托位数,2.1\n寿县,每千人口托位数,1.9\n",
+        header="",
+    )
     rows = ingest(src, store=tmp_path, dry_run=True).rows
     assert rows[["region_code", "year", "unit", "value"]].values.tolist() == [
-        ["340402", 2023, "个", 2.1], ["340422", 2023, "个", 1.9]]
+        ["340402", 2023, "个", 2.1],
+        ["340422", 2023, "个", 1.9],
+    ]
 
 
 def test_a_unit_in_the_title_is_used_and_more_specific_units_win(tmp_path):
-    src = _csv(tmp_path / "t.csv",
-               "2023年城镇新增就业（单位：人）,,,\n地区,指标,单位,2023年\n"
-               "寿县,城镇新增就业,,5120\n"          # the table's 人: 5120 人 = 0.512 万人
-               "凤台县,城镇新增就业,万人,0.61\n"      # the 单位 column wins over the table's
-               "大通区,城镇新增就业,,0.3万人\n", header="")  # and so does the cell's own unit
+    src = _csv(
+        tmp_path / "t.csv",
+        "2023年城镇新增就业（单位：人）,,,\n地区,指标,单位,2023年\n"
+        "寿县,城镇新增就业,,5120\n"  # the table's 人: 5120 人 = 0.512 万人
+        "凤台县,城镇新增就业,万人,0.61\n"  # the 单位 column wins over the table's
+        "大通区,城镇新增就业,,0.3万人\n",
+        header="",
+    )  # and so does the cell's own unit
     rows = ingest(src, store=tmp_path, dry_run=True).rows
     assert rows["value"].tolist() == [0.512, 0.61, 0.3]
 
 
 def test_a_table_unit_that_does_not_fit_is_named(tmp_path):
-    src = _csv(tmp_path / "t.csv", "单位：张,,\n地区,指标,2023年\n寿县,人均预期寿命,78.1\n",
-               header="")
+    src = _csv(
+        tmp_path / "t.csv", "单位：张,,\n地区,指标,2023年\n寿县,人均预期寿命,78.1\n", header=""
+    )
     with pytest.raises(IngestError, match=r"unit '张' \(from the table's 单位 line\) cannot be "):
         ingest(src, store=tmp_path)
 
 
 def test_years_under_a_merged_year_heading(tmp_path):
-    src = _csv(tmp_path / "y.csv", "地区,指标,单位,年份,\n,,,2022,2023\n"
-               "大通区,人均预期寿命,岁,78.1,78.3\n", header="")
+    src = _csv(
+        tmp_path / "y.csv",
+        "地区,指标,单位,年份,\n,,,2022,2023\n大通区,人均预期寿命,岁,78.1,78.3\n",
+        header="",
+    )
     rows = ingest(src, store=tmp_path, dry_run=True).rows
     assert rows[["year", "value"]].values.tolist() == [[2022, 78.1], [2023, 78.3]]
 
     import openpyxl
+
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "卫生"
@@ -663,11 +773,14 @@ def test_years_under_a_merged_year_heading(tmp_path):
     wb.save(tmp_path / "y.xlsx")
     rows = ingest(tmp_path / "y.xlsx", store=tmp_path, dry_run=True).rows
     assert rows[["year", "value", "source_ref"]].values.tolist() == [
-        [2022, 77.9, "y.xlsx [卫生] D3"], [2023, 78.2, "y.xlsx [卫生] E3"]]
+        [2022, 77.9, "y.xlsx [卫生] D3"],
+        [2023, 78.2, "y.xlsx [卫生] E3"],
+    ]
 
 
 def test_an_xlsx_workbook_named_xls_is_read(tmp_path):
     import openpyxl
+
     wb = openpyxl.Workbook()
     wb.active.append(["地区", "指标", "单位", "2023年"])
     wb.active.append(["寿县", "人均预期寿命", "岁", 78.2])
@@ -681,8 +794,10 @@ def test_an_xlsx_workbook_named_xls_is_read(tmp_path):
 
 
 def test_an_unknown_region_name_points_at_the_name_column(tmp_path):
-    src = _csv(tmp_path / "r.csv", "340421,凤台郡,人均预期寿命,2023,78.1,岁\n"
-                                   "340499,凤台县,人均预期寿命,2023,78.1,岁\n")
+    src = _csv(
+        tmp_path / "r.csv",
+        "340421,凤台郡,人均预期寿命,2023,78.1,岁\n340499,凤台县,人均预期寿命,2023,78.1,岁\n",
+    )
     with pytest.raises(IngestError) as err:
         ingest(src, store=tmp_path)
     assert [(e.row, e.column) for e in err.value.problems] == [(2, "地区"), (3, "区划代码")]

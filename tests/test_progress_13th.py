@@ -49,18 +49,21 @@ def test_every_row_of_table_1():
     assert a.at["new_urban_jobs", "reason"].startswith("五年累计")
 
 
-@pytest.mark.parametrize("actual,text,direction,status", [
-    (94.9, ">95", "higher_better", "not_met"),
-    (95.0, "≥95", "higher_better", "met"),
-    (4.5, "<4.5", "lower_better", "borderline"),
-    (4.6, "<4.5", "lower_better", "not_met"),
-    (6.1, "6", "lower_better", "not_met"),  # plain number, lower better → at most 6
-    (5.9, "6", "lower_better", "met"),
-    (None, "≥55", "higher_better", "no_data"),
-    (math.nan, "≥55", "higher_better", "no_data"),
-    (100.0, "应保尽保", "higher_better", "qualitative"),
-    (96.0, "高于全省平均水平", "higher_better", "no_data"),
-])
+@pytest.mark.parametrize(
+    "actual,text,direction,status",
+    [
+        (94.9, ">95", "higher_better", "not_met"),
+        (95.0, "≥95", "higher_better", "met"),
+        (4.5, "<4.5", "lower_better", "borderline"),
+        (4.6, "<4.5", "lower_better", "not_met"),
+        (6.1, "6", "lower_better", "not_met"),  # plain number, lower better → at most 6
+        (5.9, "6", "lower_better", "met"),
+        (None, "≥55", "higher_better", "no_data"),
+        (math.nan, "≥55", "higher_better", "no_data"),
+        (100.0, "应保尽保", "higher_better", "qualitative"),
+        (96.0, "高于全省平均水平", "higher_better", "no_data"),
+    ],
+)
 def test_attainment_classes(actual, text, direction, status):
     assert attainment(actual, parse_target(text), direction).status == status
 

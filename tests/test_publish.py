@@ -12,16 +12,33 @@ def executed_notebook():
     """A notebook as papermill leaves it after a failure in its third cell."""
     marker = new_markdown_cell("<span>An Exception was encountered at 'In [3]'.</span>")
     marker.metadata["tags"] = [publish.PAPERMILL_ERROR_TAG]
-    ok = new_code_cell("secret_source_line = 1\nprint('地区：大通区')", execution_count=1, outputs=[
-        new_output("stream", name="stdout", text="地区：大通区\n"),
-        new_output("stream", name="stderr", text="UserWarning: noisy\n"),
-    ])
-    chart = new_code_cell("display(...)", execution_count=2, outputs=[
-        new_output("display_data", data={"text/markdown": "# 病有所医简报", "text/plain": "x"}),
-    ])
-    bad = new_code_cell("1/0", execution_count=3, outputs=[new_output(
-        "error", ename="ZeroDivisionError", evalue="division by zero",
-        traceback=["\x1b[31mTraceback (most recent call last)\x1b[0m", "ZeroDivisionError"])])
+    ok = new_code_cell(
+        "secret_source_line = 1\nprint('地区：大通区')",
+        execution_count=1,
+        outputs=[
+            new_output("stream", name="stdout", text="地区：大通区\n"),
+            new_output("stream", name="stderr", text="UserWarning: noisy\n"),
+        ],
+    )
+    chart = new_code_cell(
+        "display(...)",
+        execution_count=2,
+        outputs=[
+            new_output("display_data", data={"text/markdown": "# 病有所医简报", "text/plain": "x"}),
+        ],
+    )
+    bad = new_code_cell(
+        "1/0",
+        execution_count=3,
+        outputs=[
+            new_output(
+                "error",
+                ename="ZeroDivisionError",
+                evalue="division by zero",
+                traceback=["\x1b[31mTraceback (most recent call last)\x1b[0m", "ZeroDivisionError"],
+            )
+        ],
+    )
     return new_notebook(cells=[marker, ok, chart, bad])
 
 
@@ -42,20 +59,36 @@ def test_code_free_copy_replaces_errors_and_drops_stderr_and_papermill_banners()
 def test_brief_html_has_no_code_no_traceback_and_is_chinese(tmp_path):
     path = tmp_path / "brief.ipynb"
     nbformat.write(executed_notebook(), path)
-    title = publish.brief_html(path, tmp_path / "brief.html",
-                               error={"cell_index": 3, "ename": "ZeroDivisionError"})
+    title = publish.brief_html(
+        path, tmp_path / "brief.html", error={"cell_index": 3, "ename": "ZeroDivisionError"}
+    )
     html = (tmp_path / "brief.html").read_text(encoding="utf-8")
     assert title == "病有所医简报"  # from the markdown output
     assert "<title>病有所医简报</title>" in html and '<html lang="zh">' in html
-    for absent in ("secret_source_line", "Traceback", "ZeroDivisionError", "noisy",
-                   "An Exception was encountered"):
+    for absent in (
+        "secret_source_line",
+        "Traceback",
+        "ZeroDivisionError",
+        "noisy",
+        "An Exception was encountered",
+    ):
         assert absent not in html
     assert "地区：大通区" in html and publish.ERROR_NOTE in html
 
 
 def test_notebook_title_sources():
-    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output(
-        "display_data", data={"text/html": "<h1 class='t'>城市<b>总览</b></h1>"})])])
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "x",
+                outputs=[
+                    new_output(
+                        "display_data", data={"text/html": "<h1 class='t'>城市<b>总览</b></h1>"}
+                    )
+                ],
+            )
+        ]
+    )
     assert publish.notebook_title(nb) == "城市总览"
     assert publish.notebook_title(new_notebook(cells=[new_markdown_cell("## 小标题")])) is None
 
@@ -63,23 +96,57 @@ def test_notebook_title_sources():
 def test_index_lists_every_brief_with_status_link_and_escapes_text():
     manifest = {
         "run_id": "20250414T083012Z-3f2a9c1d",
-        "batch": {"name": "annual", "title": "年度<简报>", "file": "parameters/batches/annual.yaml"},
-        "started": "2025-04-14T08:30:12+00:00", "finished": "2025-04-14T08:31:00+00:00",
-        "seconds": 48.0, "jobs": 2, "kernel": "huainan", "huainan_version": "0.1.0",
-        "data_dir": "/srv/data", "hashes": {"data": "ab" * 32, "package": "cd" * 32},
+        "batch": {
+            "name": "annual",
+            "title": "年度<简报>",
+            "file": "parameters/batches/annual.yaml",
+        },
+        "started": "2025-04-14T08:30:12+00:00",
+        "finished": "2025-04-14T08:31:00+00:00",
+        "seconds": 48.0,
+        "jobs": 2,
+        "kernel": "huainan",
+        "huainan_version": "0.1.0",
+        "data_dir": "/srv/data",
+        "hashes": {"data": "ab" * 32, "package": "cd" * 32},
         "briefs": [
-            {"name": "domain-health", "title": "病有所医", "status": "succeeded", "seconds": 12.5,
-             "parameters": {"year": 2025, "comparison": "anhui", "lang": "zh",
-                            "regions": ["340402", "340403"], "domain": "health"},
-             "products": {"html": "domain-health.html", "notebook": "domain-health.ipynb"}},
-            {"name": "city", "title": "城市总览", "status": "reused", "seconds": 0.01,
-             "reused_from": "20250401T000000Z-00000000", "parameters": {},
-             "products": {"html": "city.html", "notebook": "city.ipynb"}},
-            {"name": "domain-housing", "title": "住有所居", "status": "failed", "seconds": 3.0,
-             "parameters": {"domain": "housing"},
-             "error": {"cell_index": 7, "execution_count": 6, "ename": "KeyError",
-                       "evalue": "'x'"},
-             "products": {"html": "domain-housing.html", "notebook": "domain-housing.ipynb"}},
+            {
+                "name": "domain-health",
+                "title": "病有所医",
+                "status": "succeeded",
+                "seconds": 12.5,
+                "parameters": {
+                    "year": 2025,
+                    "comparison": "anhui",
+                    "lang": "zh",
+                    "regions": ["340402", "340403"],
+                    "domain": "health",
+                },
+                "products": {"html": "domain-health.html", "notebook": "domain-health.ipynb"},
+            },
+            {
+                "name": "city",
+                "title": "城市总览",
+                "status": "reused",
+                "seconds": 0.01,
+                "reused_from": "20250401T000000Z-00000000",
+                "parameters": {},
+                "products": {"html": "city.html", "notebook": "city.ipynb"},
+            },
+            {
+                "name": "domain-housing",
+                "title": "住有所居",
+                "status": "failed",
+                "seconds": 3.0,
+                "parameters": {"domain": "housing"},
+                "error": {
+                    "cell_index": 7,
+                    "execution_count": 6,
+                    "ename": "KeyError",
+                    "evalue": "'x'",
+                },
+                "products": {"html": "domain-housing.html", "notebook": "domain-housing.ipynb"},
+            },
         ],
     }
     html = publish.index_html(manifest)
@@ -91,8 +158,10 @@ def test_index_lists_every_brief_with_status_link_and_escapes_text():
     assert "共 3 份简报，其中 1 份运行失败" in html
     assert "年度&lt;简报&gt;" in html and "年度<简报>" not in html
     # parameters in Chinese, domain first (codes kept in the tooltip for researchers)
-    assert ("领域：病有所医；评估年份：2025年；参与比较的县区：大通区、田家庵区；"
-            "百分位比较范围：安徽省各县区；文字语言：中文") in html
+    assert (
+        "领域：病有所医；评估年份：2025年；参与比较的县区：大通区、田家庵区；"
+        "百分位比较范围：安徽省各县区；文字语言：中文"
+    ) in html
     assert 'title="year = 2025; comparison = &quot;anhui&quot;; lang = &quot;zh&quot;; ' in html
     assert "领域：住有所居" in html and "domain = housing" not in html
     # times in Beijing time (UTC+8), while the manifest keeps UTC: 08:30:12Z = 16:30:12 北京时间
@@ -103,25 +172,48 @@ def test_index_lists_every_brief_with_status_link_and_escapes_text():
 
 def test_index_of_an_interrupted_run_says_what_did_not_finish():
     manifest = {
-        "run_id": "20250414T083012Z-3f2a9c1d", "status": "interrupted",
+        "run_id": "20250414T083012Z-3f2a9c1d",
+        "status": "interrupted",
         "interrupted_by": "SIGTERM",
         "batch": {"name": "annual", "title": "年度简报", "file": "parameters/batches/annual.yaml"},
-        "started": "2025-04-14T23:59:30+00:00", "finished": "2025-04-15T00:00:10+00:00",
-        "seconds": 40.0, "jobs": 2, "hashes": {},
+        "started": "2025-04-14T23:59:30+00:00",
+        "finished": "2025-04-15T00:00:10+00:00",
+        "seconds": 40.0,
+        "jobs": 2,
+        "hashes": {},
         "briefs": [
-            {"name": "city", "title": "城市总览", "status": "succeeded", "seconds": 20.0,
-             "started": "2025-04-14T23:59:31+00:00", "parameters": {"year": 2025, "lang": "zh"},
-             "products": {"html": "city.html", "notebook": "city.ipynb"}},
-            {"name": "domain-health", "status": "interrupted", "seconds": None,
-             "started": "2025-04-14T23:59:51+00:00", "parameters": {"domain": "health"},
-             "products": {"notebook": "domain-health.ipynb", "log": "logs/domain-health.log"}},
-            {"name": "domain-housing", "status": "interrupted", "seconds": None,
-             "started": None, "parameters": {"domain": "housing"}, "products": {}},
+            {
+                "name": "city",
+                "title": "城市总览",
+                "status": "succeeded",
+                "seconds": 20.0,
+                "started": "2025-04-14T23:59:31+00:00",
+                "parameters": {"year": 2025, "lang": "zh"},
+                "products": {"html": "city.html", "notebook": "city.ipynb"},
+            },
+            {
+                "name": "domain-health",
+                "status": "interrupted",
+                "seconds": None,
+                "started": "2025-04-14T23:59:51+00:00",
+                "parameters": {"domain": "health"},
+                "products": {"notebook": "domain-health.ipynb", "log": "logs/domain-health.log"},
+            },
+            {
+                "name": "domain-housing",
+                "status": "interrupted",
+                "seconds": None,
+                "started": None,
+                "parameters": {"domain": "housing"},
+                "products": {},
+            },
         ],
     }
     html = publish.index_html(manifest)
-    assert ("本次运行被中止（SIGTERM）：共 3 份简报，2 份未完成（状态“中断”）；已完成的简报可以阅读。"
-            "本次运行不计为“最新”（latest）。") in html
+    assert (
+        "本次运行被中止（SIGTERM）：共 3 份简报，2 份未完成（状态“中断”）；已完成的简报可以阅读。"
+        "本次运行不计为“最新”（latest）。"
+    ) in html
     assert html.count("中断（未完成）") == 2
     assert "运行被中止，简报未生成；笔记本只执行了一部分" in html
     assert "运行被中止，简报未生成（尚未开始）" in html

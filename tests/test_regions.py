@@ -19,14 +19,16 @@ def test_the_seven_units_in_order_with_their_groups():
     assert u["code"].tolist() == list(regions.UNIT_CODES)
     assert u["type"].tolist() == ["district"] * 5 + ["county"] * 2
     assert (u["parent_code"] == regions.CITY_CODE).all()
-    assert regions.groups().to_dict() == {c: ("district" if c < "340420" else "county")
-                                          for c in regions.UNIT_CODES}
+    assert regions.groups().to_dict() == {
+        c: ("district" if c < "340420" else "county") for c in regions.UNIT_CODES
+    }
 
 
 def test_city_province_country_rows():
     r = regions.regions().set_index("code")
-    assert r.loc[[regions.CITY_CODE, regions.PROVINCE_CODE, regions.COUNTRY_CODE],
-                 "type"].tolist() == ["city", "province", "country"]
+    assert r.loc[
+        [regions.CITY_CODE, regions.PROVINCE_CODE, regions.COUNTRY_CODE], "type"
+    ].tolist() == ["city", "province", "country"]
     assert r.at[regions.CITY_CODE, "parent_code"] == regions.PROVINCE_CODE
     assert r["order"].is_unique
 
@@ -63,13 +65,17 @@ def test_name_and_code_for():
         regions.code_for("毛集实验区")
 
 
-@pytest.mark.parametrize(("line", "column", "value", "message"), [
-    (3, "code", "34040", "6 digits"),
-    (4, "type", "town", "type must be"),
-    (9, "code", "340402", "duplicate"),
-])
-def test_malformed_regions_csv_names_row_and_column(tmp_path, monkeypatch, line, column, value,
-                                                    message):
+@pytest.mark.parametrize(
+    ("line", "column", "value", "message"),
+    [
+        (3, "code", "34040", "6 digits"),
+        (4, "type", "town", "type must be"),
+        (9, "code", "340402", "duplicate"),
+    ],
+)
+def test_malformed_regions_csv_names_row_and_column(
+    tmp_path, monkeypatch, line, column, value, message
+):
     shutil.copy(DATA / "regions.csv", tmp_path / "regions.csv")
     df = pd.read_csv(tmp_path / "regions.csv", dtype=str, keep_default_na=False)
     df.loc[line - 2, column] = value

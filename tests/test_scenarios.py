@@ -19,8 +19,18 @@ from huainan.measures.scenarios import (
 )
 
 CITY = "340400"
-OBS_COLUMNS = ["region_code", "year", "area", "indicator", "unit", "value", "source",
-               "source_ref", "note", "origin"]
+OBS_COLUMNS = [
+    "region_code",
+    "year",
+    "area",
+    "indicator",
+    "unit",
+    "value",
+    "source",
+    "source_ref",
+    "note",
+    "origin",
+]
 
 
 def obs(*rows) -> pd.DataFrame:
@@ -29,10 +39,20 @@ def obs(*rows) -> pd.DataFrame:
     for r in rows:
         region, year, indicator, value = r[:4]
         unit = r[4] if len(r) > 4 else ""
-        recs.append({"region_code": region, "year": year, "area": "total",
-                     "indicator": indicator, "unit": unit, "value": float(value),
-                     "source": "测试来源", "source_ref": "test", "note": "",
-                     "origin": "monitoring"})
+        recs.append(
+            {
+                "region_code": region,
+                "year": year,
+                "area": "total",
+                "indicator": indicator,
+                "unit": unit,
+                "value": float(value),
+                "source": "测试来源",
+                "source_ref": "test",
+                "note": "",
+                "origin": "monitoring",
+            }
+        )
     out = pd.DataFrame(recs, columns=OBS_COLUMNS)
     return out.astype({"year": "int64", "value": "float64"})
 
@@ -44,6 +64,7 @@ def by_id(table: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------
 # the formulas
 # ------------------------------------------------------------------------------------------
+
 
 def test_ratio_growth_of_a_per_capita_indicator():
     # supply +5 %, population −1 %: 1.05 / 0.99 − 1 = 0.060606…
@@ -83,8 +104,9 @@ def test_required_growth_per_capita_and_total():
     # 2.0 (2023) → 4.6 (2025), population flat: (4.6 / 2)^(1/2) − 1 = 1.516575 − 1
     assert required_growth(2.0, 2023, 4.6) == pytest.approx(0.516575, abs=1e-6)
     # with population +1 %: 1.516575 × 1.01 − 1 = 0.531741
-    assert required_growth(2.0, 2023, 4.6, population_change=0.01) == \
-        pytest.approx(0.531741, abs=1e-6)
+    assert required_growth(2.0, 2023, 4.6, population_change=0.01) == pytest.approx(
+        0.531741, abs=1e-6
+    )
     # total 3.2 → 3.5 over five years: (3.5/3.2)^(1/5) − 1 = 1.0937500^0.2 − 1 = 0.018084
     assert required_growth(3.2, 2020, 3.5, basis="total") == pytest.approx(0.018084, abs=1e-6)
 
@@ -93,8 +115,9 @@ def test_required_growth_per_capita_and_total():
 def test_required_growth_reaches_the_target_exactly(basis):
     g = required_growth(0.9, 2020, 4.6, population_change=-0.012, basis=basis)
     p = -0.012 if basis == "per_capita" else 0.0
-    assert project_value(0.9, 2020, supply_growth=g, population_change=p,
-                         basis=basis) == pytest.approx(4.6)
+    assert project_value(
+        0.9, 2020, supply_growth=g, population_change=p, basis=basis
+    ) == pytest.approx(4.6)
 
 
 def test_required_growth_of_a_five_year_total():
@@ -127,11 +150,16 @@ def test_unknown_basis_is_refused():
 
 
 def test_projection_bases_of_the_plan_indicators():
-    ids = {"nursery_places_per_1000": "per_capita", "sports_area_per_capita": "per_capita",
-           "community_service_space_per_100hh": "per_capita",
-           "elderly_care_beds_total": "total", "old_residential_renovation": "cumulative",
-           "subsidised_vocational_training": "cumulative", "life_expectancy": "not_modelled",
-           "nursing_bed_share": "not_modelled"}
+    ids = {
+        "nursery_places_per_1000": "per_capita",
+        "sports_area_per_capita": "per_capita",
+        "community_service_space_per_100hh": "per_capita",
+        "elderly_care_beds_total": "total",
+        "old_residential_renovation": "cumulative",
+        "subsidised_vocational_training": "cumulative",
+        "life_expectancy": "not_modelled",
+        "nursing_bed_share": "not_modelled",
+    }
     for ind, basis in ids.items():
         assert scenarios.projection_basis(ind) == basis, ind
 
@@ -139,6 +167,7 @@ def test_projection_bases_of_the_plan_indicators():
 # ------------------------------------------------------------------------------------------
 # every 专栏2 indicator, with progress semantics
 # ------------------------------------------------------------------------------------------
+
 
 def test_project_indicators_from_an_observed_value():
     o = obs((CITY, 2023, "nursery_places_per_1000", 2.0, "个"))
@@ -170,7 +199,8 @@ def test_a_strict_target_met_only_with_equality_is_borderline():
     # sports area per capita, target ">2.6": exactly 2.6 in 2025 is not more than 2.6
     o = obs((CITY, 2025, "sports_area_per_capita", 2.6, "平方米"))
     row = by_id(project_indicators(Assumptions(0.1, 0.0), observations=o)).loc[
-        "sports_area_per_capita"]
+        "sports_area_per_capita"
+    ]
     assert row["projected"] == 2.6
     assert row["outcome"] == "borderline"
 
@@ -193,7 +223,8 @@ def test_five_year_total_from_a_running_total_uses_the_average_pace():
     # flat: 274 + 3 × 137 = 685 ≥ 430
     o = obs((CITY, 2022, "old_residential_renovation_to_date", 274, "个"))
     row = by_id(project_indicators(Assumptions(0.0, 0.0), observations=o)).loc[
-        "old_residential_renovation"]
+        "old_residential_renovation"
+    ]
     assert row["start_value"] == 274 and row["annual_amount"] == pytest.approx(137)
     assert row["projected"] == pytest.approx(685)
     assert row["outcome"] == "met"
@@ -203,10 +234,13 @@ def test_five_year_total_from_a_running_total_uses_the_average_pace():
 def test_five_year_total_from_annual_values_uses_the_latest_year():
     # 2021: 100, 2022: 120 → running total 220; −10 % a year from 120:
     # 220 + 120·(0.9 + 0.81 + 0.729) = 220 + 292.68 = 512.68
-    o = obs((CITY, 2021, "old_residential_renovation", 100, "个"),
-            (CITY, 2022, "old_residential_renovation", 120, "个"))
+    o = obs(
+        (CITY, 2021, "old_residential_renovation", 100, "个"),
+        (CITY, 2022, "old_residential_renovation", 120, "个"),
+    )
     row = by_id(project_indicators(Assumptions(-0.10, 0.0), observations=o)).loc[
-        "old_residential_renovation"]
+        "old_residential_renovation"
+    ]
     assert row["start_value"] == 220 and row["annual_amount"] == 120
     assert row["projected"] == pytest.approx(512.68)
 
@@ -215,19 +249,24 @@ def test_five_year_total_from_annual_values_uses_the_latest_year():
 # capacity each county must add
 # ------------------------------------------------------------------------------------------
 
-DENOMINATORS = pd.DataFrame({
-    "region_code": ["340402", "340403"], "name_zh": ["大通区", "田家庵区"],
-    "population": [165671.0, 730078.0], "pop_age_60plus": [36441.0, 140000.0],
-    "households_family": [61734.0, 250000.0],
-})
+DENOMINATORS = pd.DataFrame(
+    {
+        "region_code": ["340402", "340403"],
+        "name_zh": ["大通区", "田家庵区"],
+        "population": [165671.0, 730078.0],
+        "pop_age_60plus": [36441.0, 140000.0],
+        "households_family": [61734.0, 250000.0],
+    }
+)
 
 
 def test_capacity_with_reported_supply_converted_to_places():
     # 大通区 reported 0.03 万个 = 300 places (2023); population flat:
     # requirement 165,671 × 4.6 / 1,000 = 762.0866; to add 762.0866 − 300 = 462.0866
     o = obs(("340402", 2023, "nursery_places", 0.03, "万个"))
-    t = capacity_needed(Assumptions(0.0, 0.0), "nursery_places", denominators=DENOMINATORS,
-                        observations=o).set_index("region_code")
+    t = capacity_needed(
+        Assumptions(0.0, 0.0), "nursery_places", denominators=DENOMINATORS, observations=o
+    ).set_index("region_code")
     assert t.loc["340402", "requirement"] == pytest.approx(762.0866)
     assert t.loc["340402", "supply"] == pytest.approx(300.0)
     assert t.loc["340402", "shortfall"] == pytest.approx(462.0866)
@@ -244,8 +283,9 @@ def test_capacity_with_reported_supply_converted_to_places():
 def test_capacity_carries_the_census_denominator_forward():
     # 大通区, 36,441 people aged 60+ (2020), −1 % a year: 0.99^5 = 0.950990;
     # 36,441 × 0.950990 = 34,655.03; × 45 / 1,000 = 1,559.48 beds
-    t = capacity_needed(Assumptions(0.0, -0.01), "elderly_care_beds",
-                        denominators=DENOMINATORS, observations=obs()).set_index("region_code")
+    t = capacity_needed(
+        Assumptions(0.0, -0.01), "elderly_care_beds", denominators=DENOMINATORS, observations=obs()
+    ).set_index("region_code")
     assert t.loc["340402", "census_value"] == 36441
     assert t.loc["340402", "denominator_value"] == pytest.approx(34655.03, abs=0.01)
     assert t.loc["340402", "requirement"] == pytest.approx(1559.48, abs=0.01)
@@ -255,8 +295,12 @@ def test_capacity_carries_the_census_denominator_forward():
 
 def test_capacity_for_a_standard_without_a_supply_indicator():
     # 30 m² per 100 households: 61,734 × 30 / 100 = 18,520.2 m²; "more than" is said
-    t = capacity_needed(Assumptions(0.0, 0.0), "community_service_space",
-                        denominators=DENOMINATORS, observations=obs()).set_index("region_code")
+    t = capacity_needed(
+        Assumptions(0.0, 0.0),
+        "community_service_space",
+        denominators=DENOMINATORS,
+        observations=obs(),
+    ).set_index("region_code")
     assert t.loc["340402", "requirement"] == pytest.approx(18520.2)
     assert "暂无该类设施面积的统计口径" in t.loc["340402", "note_zh"]
     assert "高于" in t.loc["340402", "note_zh"]
@@ -264,8 +308,12 @@ def test_capacity_for_a_standard_without_a_supply_indicator():
 
 def test_unknown_capacity_standard():
     with pytest.raises(KeyError, match="unknown standard"):
-        capacity_needed(Assumptions(0.0, 0.0), "nursery_places_new_areas",
-                        denominators=DENOMINATORS, observations=obs())
+        capacity_needed(
+            Assumptions(0.0, 0.0),
+            "nursery_places_new_areas",
+            denominators=DENOMINATORS,
+            observations=obs(),
+        )
 
 
 def test_capacity_supply_from_a_reported_rate():

@@ -44,8 +44,9 @@ def test_busy_port_is_an_error_not_a_silent_move():
         s.listen()
         port = s.getsockname()[1]
         assert not server.port_free(port)
-        r = subprocess.run([HUAINAN, "serve", "--port", str(port)],
-                           capture_output=True, text=True, timeout=60)
+        r = subprocess.run(
+            [HUAINAN, "serve", "--port", str(port)], capture_output=True, text=True, timeout=60
+        )
     assert r.returncode == 1
     assert "already in use" in r.stderr
 
@@ -94,10 +95,13 @@ def test_serve_opens_at_the_landing_page_reaps_prerender_and_stops_on_sigterm(tm
     (cache / widgets.inputs_fingerprint()).mkdir(parents=True)
     (cache / widgets.inputs_fingerprint() / widgets.PngCache.COMPLETE).write_text("test")
     port = server.free_port()
-    proc = subprocess.Popen([HUAINAN, "serve", "--port", str(port), "--no-preheat"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True,
-                            env={**os.environ, "HUAINAN_CACHE_DIR": str(cache)})
+    proc = subprocess.Popen(
+        [HUAINAN, "serve", "--port", str(port), "--no-preheat"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "HUAINAN_CACHE_DIR": str(cache)},
+    )
     try:
         deadline = time.monotonic() + 90
         status = None
@@ -140,19 +144,31 @@ def test_failing_cell_and_missing_page_say_so_in_chinese(tmp_path):
     cfg = json.loads(server.CONFIG_FILE.read_text(encoding="utf-8"))
     cfg["VoilaConfiguration"]["preheat_kernel"] = False
     (tmp_path / "voila.json").write_text(json.dumps(cfg), encoding="utf-8")
-    nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
-                     "outputs": [], "source": "1 / 0"}],
-          "metadata": {"kernelspec": {"name": "huainan", "display_name": "huainan",
-                                      "language": "python"},
-                       "language_info": {"name": "python"}},
-          "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": "1 / 0",
+            }
+        ],
+        "metadata": {
+            "kernelspec": {"name": "huainan", "display_name": "huainan", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     (tmp_path / "broken.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     log = tmp_path / "voila.log"
     port = server.free_port()
     cmd = server.voila_command(port, preheat=False)
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         server.wait_ready(port, proc, log=log, timeout=90)
         with urllib.request.urlopen(server.url(port, "broken.ipynb"), timeout=120) as r:
@@ -160,8 +176,10 @@ def test_failing_cell_and_missing_page_say_so_in_chinese(tmp_path):
         assert "生成页面时出错" in page and "技术细节已记录在服务器日志中" in page
         assert "There was an error" not in page and "ZeroDivisionError" not in page
         # a notebook that is not there, and an address no route matches: the same Chinese page
-        for address in (server.url(port, "no-such-page.ipynb"),
-                        server.root_url(port) + "no/such/address"):
+        for address in (
+            server.url(port, "no-such-page.ipynb"),
+            server.root_url(port) + "no/such/address",
+        ):
             try:
                 urllib.request.urlopen(address, timeout=30)
                 raise AssertionError(f"{address} must answer 404")
@@ -182,8 +200,15 @@ def test_widget_front_end_speaks_the_kernel_widgets_protocol():
     # manager for ipywidgets 7). pyproject pins ipywidgets 8.1.x and jupyterlab_widgets 3.0.x.
     import ipywidgets
 
-    manager = Path(sys.prefix, "share", "jupyter", "labextensions", "@jupyter-widgets",
-                   "jupyterlab-manager", "package.json")
+    manager = Path(
+        sys.prefix,
+        "share",
+        "jupyter",
+        "labextensions",
+        "@jupyter-widgets",
+        "jupyterlab-manager",
+        "package.json",
+    )
     deps = json.loads(manager.read_text(encoding="utf-8"))["dependencies"]
     assert deps["@jupyter-widgets/controls"].lstrip("^~").split(".")[0] == "5"
     assert deps["@jupyter-widgets/base"].lstrip("^~").split(".")[0] == "6"

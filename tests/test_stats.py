@@ -26,7 +26,8 @@ DATA = REPO_ROOT / "data"
 SHARED = REPO_ROOT.parent / "shared" / "data"
 needs_shared = pytest.mark.skipif(
     not (SHARED / "README.md").exists(),
-    reason=f"shared reference data not found at {SHARED} (CI without it cannot rebuild)")
+    reason=f"shared reference data not found at {SHARED} (CI without it cannot rebuild)",
+)
 
 
 def _one(df: pd.DataFrame, **where) -> pd.Series:
@@ -63,7 +64,8 @@ def test_seven_units_sum_to_the_city_census_total(obs):
 
 def test_urban_and_rural_add_up_for_every_region_and_census(obs):
     pop = obs[obs.indicator == "population"].pivot_table(
-        index=["region_code", "year"], columns="area", values="value")
+        index=["region_code", "year"], columns="area", values="value"
+    )
     pop = pop.dropna()
     assert len(pop) >= 18  # 10 regions in 2020, 9 in 2010 (China 2010 from province sums)
     assert (pop["urban"] + pop["rural"] == pop["total"]).all()
@@ -106,43 +108,54 @@ def test_bulletin_values_agree_with_the_census_or_the_difference_is_explained(ob
     assert len(paired) >= 60
     # every bulletin value that has a census counterpart was compared …
     checks["year"] = checks["year"].astype(int)
-    compared = checks.merge(paired[key + ["source"]].rename(columns={"source": "source_b"}),
-                            on=key + ["source_b"])
+    compared = checks.merge(
+        paired[key + ["source"]].rename(columns={"source": "source_b"}), on=key + ["source_b"]
+    )
     assert len(compared) == len(paired)
     # … the verdict follows from the two values and the tolerance …
     a, b = checks["value_a"].astype(float), checks["value_b"].astype(float)
     tol = checks["tolerance"].astype(float)
     assert ((b - a).abs() <= tol).eq(checks["status"] == "agree").all()
     # … tolerances are at most half a unit of the last published digit (+ the census rounding)
-    units = checks.merge(stats.indicator_catalog()[["id", "unit"]], left_on="indicator",
-                         right_on="id")
+    units = checks.merge(
+        stats.indicator_catalog()[["id", "unit"]], left_on="indicator", right_on="id"
+    )
     assert (units.loc[units.unit == "%", "tolerance"].astype(float) <= 0.0100001).all()
     assert (units.loc[units.unit == "人", "tolerance"].astype(float) <= 5000).all()  # 0.5万
     # … and every disagreement is listed in discrepancies.csv with a reason
     differ = checks[checks.status == "differ"]
     assert len(differ) >= 10 and differ["reason"].str.len().gt(20).all()
     listed = disc[disc.kind == "value"].merge(
-        differ[key + ["value_b"]].astype(str), on=key + ["value_b"])
+        differ[key + ["value_b"]].astype(str), on=key + ["value_b"]
+    )
     assert len(listed) == len(differ)
 
 
 def test_fengtai_bulletin_without_maoji_is_kept_but_never_primary(obs_all):
     ft = obs_all[(obs_all.region_code == "340421") & obs_all.note.str.contains("WITHOUT 毛集")]
-    assert set(ft.indicator) >= {"population", "urbanization_rate", "illiterate_15plus",
-                                 "avg_years_schooling_15plus"}
+    assert set(ft.indicator) >= {
+        "population",
+        "urbanization_rate",
+        "illiterate_15plus",
+        "avg_years_schooling_15plus",
+    }
     assert not ft["primary"].any()
     # bulletin 192,678 urban + 346,037 rural = 538,715; census (with 毛集) 633,385
     bulletin = ft[ft.indicator == "population"].set_index("area")["value"]
     assert bulletin["urban"] + bulletin["rural"] == 538_715
-    census = _one(obs_all, indicator="population", region_code="340421", year=2020,
-                  area="total", primary=True)
+    census = _one(
+        obs_all, indicator="population", region_code="340421", year=2020, area="total", primary=True
+    )
     assert census["value"] - 538_715 == 94_670
 
 
 def test_bulletin_illiteracy_rate_is_over_the_total_population(obs_all):
     # 凤台县 bulletin: 30,897 illiterates; 192,678 + 346,037 = 538,715 residents → 5.735% ≈ 5.74
-    ft = obs_all[(obs_all.region_code == "340421") & (obs_all.year == 2020)
-                 & ~obs_all.source.isin(CENSUS_TITLES)].set_index(["indicator", "area"])
+    ft = obs_all[
+        (obs_all.region_code == "340421")
+        & (obs_all.year == 2020)
+        & ~obs_all.source.isin(CENSUS_TITLES)
+    ].set_index(["indicator", "area"])
     assert ft.at[("illiteracy_rate_total_pop", "total"), "value"] == 5.74
     assert round(30_897 / 538_715 * 100, 2) == 5.74
     # China: the census table's 15+ rate is 3.26 (<shared>/census_county_2010_2020/
@@ -160,38 +173,41 @@ def test_bulletin_illiteracy_rate_is_over_the_total_population(obs_all):
 # ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("region", "year", "area", "indicator", "expected"), [
-    # <shared>/census2020_county/population.csv line 993: 340402,大通区,165671
-    ("340402", 2020, "total", "population", 165_671),
-    # census_county_2020.xlsx row 1113 (寿县): 城镇人口 359700, 乡村人口 478807
-    ("340422", 2020, "urban", "population", 359_700),
-    ("340422", 2020, "rural", "population", 478_807),
-    # census_county_2020.xlsx row 1112 (凤台县): 文盲占15岁及以上人口比重 7.32
-    ("340421", 2020, "total", "illiteracy_rate", 7.32),
-    # census_county_2020.xlsx row 1071 (安徽省): 平均受教育年限_合计 9.01; row 2 (全国): 9.5
-    ("340000", 2020, "total", "avg_years_schooling", 9.01),
-    ("100000", 2020, "total", "avg_years_schooling", 9.5),
-    # census2020_county/employment.csv line 997: 340406,潘集区,0.5107 (EMPL_OCCU) → 51.07%
-    ("340406", 2020, "total", "employment_ratio", 51.07),
-    # census_county_2020.xlsx row 1108 (田家庵区): 住房內有管道自来水 23926 / 家庭户户数_长表
-    # 24646 × 100 = 97.078633
-    ("340403", 2020, "total", "share_hh_tap_water", 97.078633),
-    # census_county_2020.xlsx row 1107 (大通区): 60+ bands, men 4629+4966+3406+2506+1401+1101 =
-    # 18009, women 4447+5525+3152+2284+1483+1541 = 18432 → 36,441 (the district bulletin:
-    # raw/census2020_huainan.csv line 45 gives the same 36441)
-    ("340402", 2020, "total", "pop_age_60plus", 36_441),
-    # census_county_2020.xlsx row 1104 (淮南市): 家庭户数 1137336
-    ("340400", 2020, "total", "households_family", 1_137_336),
-    # census_county_2010.xlsx row 1156 (寿县, then 341521 in 六安市): 合计 1008116
-    ("340422", 2010, "total", "population", 1_008_116),
-    # census_city_2010_2020.csv (淮南市): popu_2010 3342012 = 2333896 (2010 xlsx row 1081,
-    # 淮南市 on 2010 boundaries) + 1008116 (寿县)
-    ("340400", 2010, "total", "population", 3_342_012),
-    # 2010 xlsx rows 1081 + 1156: 户数 760678 + 379721 = 1,140,399
-    ("340400", 2010, "total", "households_family", 1_140_399),
-    # raw/anhui_province.csv line 2: 340000 2020 avg_years_schooling_15plus 9.35
-    ("340000", 2020, "total", "avg_years_schooling_15plus", 9.35),
-])
+@pytest.mark.parametrize(
+    ("region", "year", "area", "indicator", "expected"),
+    [
+        # <shared>/census2020_county/population.csv line 993: 340402,大通区,165671
+        ("340402", 2020, "total", "population", 165_671),
+        # census_county_2020.xlsx row 1113 (寿县): 城镇人口 359700, 乡村人口 478807
+        ("340422", 2020, "urban", "population", 359_700),
+        ("340422", 2020, "rural", "population", 478_807),
+        # census_county_2020.xlsx row 1112 (凤台县): 文盲占15岁及以上人口比重 7.32
+        ("340421", 2020, "total", "illiteracy_rate", 7.32),
+        # census_county_2020.xlsx row 1071 (安徽省): 平均受教育年限_合计 9.01; row 2 (全国): 9.5
+        ("340000", 2020, "total", "avg_years_schooling", 9.01),
+        ("100000", 2020, "total", "avg_years_schooling", 9.5),
+        # census2020_county/employment.csv line 997: 340406,潘集区,0.5107 (EMPL_OCCU) → 51.07%
+        ("340406", 2020, "total", "employment_ratio", 51.07),
+        # census_county_2020.xlsx row 1108 (田家庵区): 住房內有管道自来水 23926 / 家庭户户数_长表
+        # 24646 × 100 = 97.078633
+        ("340403", 2020, "total", "share_hh_tap_water", 97.078633),
+        # census_county_2020.xlsx row 1107 (大通区): 60+ bands, men 4629+4966+3406+2506+1401+1101 =
+        # 18009, women 4447+5525+3152+2284+1483+1541 = 18432 → 36,441 (the district bulletin:
+        # raw/census2020_huainan.csv line 45 gives the same 36441)
+        ("340402", 2020, "total", "pop_age_60plus", 36_441),
+        # census_county_2020.xlsx row 1104 (淮南市): 家庭户数 1137336
+        ("340400", 2020, "total", "households_family", 1_137_336),
+        # census_county_2010.xlsx row 1156 (寿县, then 341521 in 六安市): 合计 1008116
+        ("340422", 2010, "total", "population", 1_008_116),
+        # census_city_2010_2020.csv (淮南市): popu_2010 3342012 = 2333896 (2010 xlsx row 1081,
+        # 淮南市 on 2010 boundaries) + 1008116 (寿县)
+        ("340400", 2010, "total", "population", 3_342_012),
+        # 2010 xlsx rows 1081 + 1156: 户数 760678 + 379721 = 1,140,399
+        ("340400", 2010, "total", "households_family", 1_140_399),
+        # raw/anhui_province.csv line 2: 340000 2020 avg_years_schooling_15plus 9.35
+        ("340000", 2020, "total", "avg_years_schooling_15plus", 9.35),
+    ],
+)
 def test_spot_values(obs, region, year, area, indicator, expected):
     assert stats.value(indicator, region, year, area) == pytest.approx(expected, abs=1e-9)
 
@@ -199,8 +215,11 @@ def test_spot_values(obs, region, year, area, indicator, expected):
 def test_share_of_60plus_agrees_with_the_district_bulletin(obs_all):
     # raw/census2020_huainan.csv line 47: 大通区 60岁及以上人口比重 22.00;
     # census: 36,441 / 165,671 × 100 = 21.996
-    rows = obs_all[(obs_all.region_code == "340402") & (obs_all.indicator == "share_age_60plus")
-                   & (obs_all.year == 2020)]
+    rows = obs_all[
+        (obs_all.region_code == "340402")
+        & (obs_all.indicator == "share_age_60plus")
+        & (obs_all.year == 2020)
+    ]
     assert sorted(rows["value"].round(3)) == [21.996, 22.0]
     assert rows.loc[rows.primary, "source"].isin(CENSUS_TITLES).all()
 
@@ -230,19 +249,40 @@ def test_under_three_is_not_invented(obs):
 
 def test_catalogue_fixed_ids_domains_and_units():
     cat = stats.indicator_catalog().set_index("id")
-    fixed = ["population", "urbanization_rate", "share_age_0_14", "share_age_60plus",
-             "share_age_65plus", "avg_years_schooling", "illiteracy_rate",
-             "share_senior_high_plus", "pop_age_0_4", "pop_age_60plus", "households_family",
-             "households_with_65plus", "share_hh_tap_water", "share_hh_kitchen",
-             "share_hh_toilet", "share_hh_bath", "floor_area_per_person", "employment_ratio",
-             "agri_employment_share"]
+    fixed = [
+        "population",
+        "urbanization_rate",
+        "share_age_0_14",
+        "share_age_60plus",
+        "share_age_65plus",
+        "avg_years_schooling",
+        "illiteracy_rate",
+        "share_senior_high_plus",
+        "pop_age_0_4",
+        "pop_age_60plus",
+        "households_family",
+        "households_with_65plus",
+        "share_hh_tap_water",
+        "share_hh_kitchen",
+        "share_hh_toilet",
+        "share_hh_bath",
+        "floor_area_per_person",
+        "employment_ratio",
+        "agri_employment_share",
+    ]
     assert set(fixed) <= set(cat.index)
     assert set(cat["domain"]) <= {*DOMAIN_IDS, "context"}
     # context holds only counts and averages used as denominators or base populations
     context = cat[cat.domain == "context"]
-    assert set(context.index) == {"population", "population_yearend", "households_family",
-                                  "population_family_households", "avg_household_size",
-                                  "pop_age_6plus", "pop_age_15plus"}
+    assert set(context.index) == {
+        "population",
+        "population_yearend",
+        "households_family",
+        "population_family_households",
+        "avg_household_size",
+        "pop_age_6plus",
+        "pop_age_15plus",
+    }
     assert "aged 15+" in cat.at["illiteracy_rate", "definition"]
     assert "aged 6+" in cat.at["avg_years_schooling", "definition"]
     assert (cat.loc[cat.kind == "share", "max_value"] == 100).all()
@@ -252,8 +292,12 @@ def test_catalogue_ids_shared_with_the_plan_keep_the_plan_unit():
     cat = stats.indicator_catalog().set_index("id")
     ind = plan.indicators().set_index("indicator_id")
     shared = cat.index.intersection(ind.index)
-    assert {"life_expectancy", "physicians_per_1000", "nursery_places_per_1000",
-            "preschool_gross_enrolment"} <= set(shared)
+    assert {
+        "life_expectancy",
+        "physicians_per_1000",
+        "nursery_places_per_1000",
+        "preschool_gross_enrolment",
+    } <= set(shared)
     # five-year totals are published as running totals under <plan id>_to_date
     assert "old_residential_renovation_to_date" in cat.index
     for i in shared:
@@ -261,15 +305,18 @@ def test_catalogue_ids_shared_with_the_plan_keep_the_plan_unit():
         assert cat.at[i, "domain"] == ind.at[i, "domain"], i
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("urbanization_rate", "urbanization_rate"),
-    ("城镇化率", "urbanization_rate"),
-    ("常住人口（人）", "population"),
-    ("６０岁及以上人口比重", "share_age_60plus"),
-    ("每千人口执业(助理)医师数", "physicians_per_1000"),
-    ("文盲率", "illiteracy_rate_total_pop"),
-    ("文盲占15岁及以上人口比重", "illiteracy_rate"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("urbanization_rate", "urbanization_rate"),
+        ("城镇化率", "urbanization_rate"),
+        ("常住人口（人）", "population"),
+        ("６０岁及以上人口比重", "share_age_60plus"),
+        ("每千人口执业(助理)医师数", "physicians_per_1000"),
+        ("文盲率", "illiteracy_rate_total_pop"),
+        ("文盲占15岁及以上人口比重", "illiteracy_rate"),
+    ],
+)
 def test_resolve_indicator(text, expected):
     assert stats.resolve_indicator(text)["id"] == expected
 
@@ -290,22 +337,26 @@ def test_national_table_columns_and_dtypes():
     measures = nc.columns[9:]
     assert len(measures) >= 40
     cat = stats.indicator_catalog()
-    listed = {p.strip().split(" ")[0] for v in cat["national_column"] for p in v.split(";")
-              if p.strip()}
+    listed = {
+        p.strip().split(" ")[0] for v in cat["national_column"] for p in v.split(";") if p.strip()
+    }
     assert set(measures) == listed
     assert nc["population"].dtype == "Int64" and nc["share_age_60plus"].dtype == "float64"
     assert nc["code"].is_unique and nc["code"].str.fullmatch(r"\d{6}").all()
     assert nc["prefecture_name"].notna().all()
 
 
-@pytest.mark.parametrize(("code", "prefecture", "kind"), [
-    ("340422", "340400", "county"),             # 寿县
-    ("340172", "340100", "functional_zone"),    # 合肥经济技术开发区
-    ("110105", "110000", "district"),           # 北京 朝阳区: municipality
-    ("500229", "500000", "county"),             # 重庆 城口县: municipality
-    ("419001", "419001", "county_level_city"),  # 济源市: province-administered
-    ("441900", "441900", "prefecture_city"),    # 东莞市
-])
+@pytest.mark.parametrize(
+    ("code", "prefecture", "kind"),
+    [
+        ("340422", "340400", "county"),  # 寿县
+        ("340172", "340100", "functional_zone"),  # 合肥经济技术开发区
+        ("110105", "110000", "district"),  # 北京 朝阳区: municipality
+        ("500229", "500000", "county"),  # 重庆 城口县: municipality
+        ("419001", "419001", "county_level_city"),  # 济源市: province-administered
+        ("441900", "441900", "prefecture_city"),  # 东莞市
+    ],
+)
 def test_prefecture_rules(code, prefecture, kind):
     nc = stats.national_counties().set_index("code")
     assert nc.at[code, "prefecture_code"] == prefecture
@@ -317,8 +368,11 @@ def test_national_table_fixes_known_errors_of_the_tabulation():
     # census2020_county/population.csv: 150703,扎赉诺尔区,184424 — the yearbook's 84,424 is used
     assert nc.at["150703", "population"] == 84_424
     # tabulation names 荣阳市 / 都善县 / 653022 阿图什市 are typos of 荥阳市 / 鄯善县 / 阿克陶县
-    assert nc.loc[["410182", "650421", "653022"], "name"].tolist() == ["荥阳市", "鄯善县",
-                                                                       "阿克陶县"]
+    assert nc.loc[["410182", "650421", "653022"], "name"].tolist() == [
+        "荥阳市",
+        "鄯善县",
+        "阿克陶县",
+    ]
     disc = pd.read_csv(DATA / "stats" / "discrepancies.csv", dtype=str, keep_default_na=False)
     assert {"150703", "410182", "650421", "653022"} <= set(disc.region_code)
 
@@ -338,8 +392,11 @@ def test_base_populations_of_the_education_measures():
     # aged 5–9, census_county_2020.xlsx row 1107: 5599 + 4738)
     assert (nc["pop_age_6plus"] <= nc["population"] - nc["pop_age_0_4"])[ok].all()
     row = nc.set_index("code").loc["340402"]
-    assert row["population"] - row["pop_age_0_4"] - 10_337 <= row["pop_age_6plus"] <= \
-        row["population"] - row["pop_age_0_4"]
+    assert (
+        row["population"] - row["pop_age_0_4"] - 10_337
+        <= row["pop_age_6plus"]
+        <= row["population"] - row["pop_age_0_4"]
+    )
 
 
 def test_national_table_2010_has_2010_codes():
@@ -353,8 +410,13 @@ def test_national_table_2010_has_2010_codes():
 def test_national_table_agrees_with_the_long_table(obs):
     nc = stats.national_counties().set_index("code")
     for code in UNIT_CODES:
-        for col in ("population", "share_age_60plus", "avg_years_schooling",
-                    "share_hh_tap_water", "employment_ratio"):
+        for col in (
+            "population",
+            "share_age_60plus",
+            "avg_years_schooling",
+            "share_hh_tap_water",
+            "employment_ratio",
+        ):
             assert nc.at[code, col] == pytest.approx(stats.value(col, code), abs=1e-6)
 
 
@@ -364,8 +426,13 @@ def test_national_table_agrees_with_the_long_table(obs):
 
 
 def test_per_capita_helpers_use_census_denominators():
-    supply = pd.DataFrame({"region_code": ["340402", "340422", "340400"],
-                           "value": [1000.0, 2000.0, np.nan], "year": [2023, 2023, 2023]})
+    supply = pd.DataFrame(
+        {
+            "region_code": ["340402", "340422", "340400"],
+            "value": [1000.0, 2000.0, np.nan],
+            "year": [2023, 2023, 2023],
+        }
+    )
     out = stats.per_1000_residents(supply)
     # 1000 / 165,671 × 1000 = 6.036060; 2000 / 838,507 × 1000 = 2.385189
     assert out["rate"].round(5).tolist()[:2] == [6.03606, 2.38519]
@@ -418,18 +485,21 @@ def _edit_obs(stats_dir: Path, line: int, column: str, value: str) -> None:
     df.to_csv(path, index=False, lineterminator="\n")
 
 
-@pytest.mark.parametrize(("column", "value", "message"), [
-    ("region_code", "340499", "unknown region code"),
-    ("year", "2031", "year must be"),
-    ("year", "20x0", "year must be"),
-    ("area", "town", "area must be"),
-    ("indicator", "population_total", "not in the catalogue"),
-    ("unit", "万人", "unit of population"),
-    ("value", "abc", "not a number"),
-    ("value", "-1", "≥ 0"),
-    ("source", " ", "empty source"),
-    ("primary", "yes", "true or false"),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("region_code", "340499", "unknown region code"),
+        ("year", "2031", "year must be"),
+        ("year", "20x0", "year must be"),
+        ("area", "town", "area must be"),
+        ("indicator", "population_total", "not in the catalogue"),
+        ("unit", "万人", "unit of population"),
+        ("value", "abc", "not a number"),
+        ("value", "-1", "≥ 0"),
+        ("source", " ", "empty source"),
+        ("primary", "yes", "true or false"),
+    ],
+)
 def test_malformed_rows_name_file_row_and_column(data_copy, column, value, message):
     _edit_obs(data_copy, 5, column, value)
     with pytest.raises(DataValidationError, match=message) as err:

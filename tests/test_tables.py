@@ -33,8 +33,7 @@ FIXTURE_SHA256 = {
     "monitoring_gbk.csv": "db5c1764b6f85c0cf2fddd9fa66eabeb2a2a3740d5e112aff6543eb4049be227",
     "placeholders.csv": "d0dca2f30a72fe4a8400a0f4591383fcd8c7540da6adc56b6dfd655b94feef8e",
     "target_cells.csv": "a8b3cf7dc3f3a8a7729d6ab4e2b6a01896d6512f1f42d61b2f816a80741449dc",
-    "yearbook_merged_header.xlsx":
-        "6354d33a1338fb552be869bcab079e0ba310b9aaa718c6e16c2eb2d1b5fab42e",
+    "yearbook_merged_header.xlsx": "6354d33a1338fb552be869bcab079e0ba310b9aaa718c6e16c2eb2d1b5fab42e",
 }
 
 
@@ -59,19 +58,27 @@ def test_every_shared_fixture_has_a_copy():
 
 # ---------------------------------------------------------------- the shared fixtures, one by one
 
+
 def test_fullwidth_values_fixture():
     df = read_table(FIXTURES / "fullwidth_values.csv")
     assert df.columns.tolist() == ["指标", "2025年目标", "2023年实际(%)"]
     assert df.index.tolist() == [2, 3, 4, 5]  # editor lines; the header is line 1
-    assert df["指标"].tolist() == ["学前教育毛入园率", "九年义务教育巩固率", "人均预期寿命(岁)",
-                                 "城镇新增就业(万人)"]
+    assert df["指标"].tolist() == [
+        "学前教育毛入园率",
+        "九年义务教育巩固率",
+        "人均预期寿命(岁)",
+        "城镇新增就业(万人)",
+    ]
     # ９５．６ → 95.6; ７８.１ mixes a full-width 7/8/1 with an ASCII point → 78.1
     assert df["2023年实际(%)"].tolist() == [95.6, 98.7, 78.1, 3.6]
     assert str(df["2023年实际(%)"].dtype) == "float64"
     # ＞９５ and ［１８］ are plan notation: the column stays text for parse_target
     assert df["2025年目标"].tolist() == [">95", "99", "78.8", "[18]"]
-    assert df.attrs["column_kinds"] == {"指标": "label", "2025年目标": "target",
-                                        "2023年实际(%)": "number"}
+    assert df.attrs["column_kinds"] == {
+        "指标": "label",
+        "2025年目标": "target",
+        "2023年实际(%)": "number",
+    }
     assert df.attrs["encoding"] == "utf-8"
     t = parse_target(df.at[5, "2025年目标"])
     assert (t.value, t.cumulative) == (18.0, True)
@@ -83,7 +90,9 @@ def test_monitoring_gbk_fixture():
     assert df.columns.tolist() == ["区划代码", "地区", "指标", "年份", "数值", "单位"]
     assert df["区划代码"].tolist() == ["340402", "340421", "340422", "340406"]
     assert df["地区"].tolist() == ["大通区", "凤台县", "寿县", "潘集区"]
-    assert df["指标"].tolist() == ["每千人口拥有3岁以下婴幼儿托位数"] * 3 + ["养老机构护理型床位占比"]
+    assert df["指标"].tolist() == ["每千人口拥有3岁以下婴幼儿托位数"] * 3 + [
+        "养老机构护理型床位占比"
+    ]
     assert df["数值"].tolist() == [2.1, 1.7, 1.9, 41.5]
     assert df["单位"].tolist() == ["个", "个", "个", "%"]
     assert df["年份"].tolist() == ["2023"] * 4  # a label column: kept as text
@@ -109,27 +118,46 @@ def test_placeholders_fixture_once_the_sender_confirms_one_means_dash():
     assert df["注册护士数"].isna().all()
     got = {(m["row"], m["column"], m["text"], m["reason"]) for m in df.attrs["missing"]}
     assert got == {
-        (2, "床位数", "—", "not_published"), (3, "床位数", "…", "below_unit"),
-        (4, "床位数", "一", "not_published"), (5, "床位数", "x", "suppressed"),
-        (3, "执业医师数", "－", "not_published"), (5, "执业医师数", "  ", "blank"),
-        (2, "注册护士数", "--", "not_published"), (3, "注册护士数", "", "blank"),
-        (4, "注册护士数", "", "blank"), (5, "注册护士数", "NA", "not_available"),
+        (2, "床位数", "—", "not_published"),
+        (3, "床位数", "…", "below_unit"),
+        (4, "床位数", "一", "not_published"),
+        (5, "床位数", "x", "suppressed"),
+        (3, "执业医师数", "－", "not_published"),
+        (5, "执业医师数", "  ", "blank"),
+        (2, "注册护士数", "--", "not_published"),
+        (3, "注册护士数", "", "blank"),
+        (4, "注册护士数", "", "blank"),
+        (5, "注册护士数", "NA", "not_available"),
     }
     summary = missing_summary(df).set_index("text")
     assert summary.at["", "cells"] == 3  # '', '' and '  '
     assert summary.at["", "sentence"] == "3 cells were blank"
-    assert summary.at["—", "sentence"] == \
-        "1 cell was '—' (not published / no such item (无该项数据))"
+    assert (
+        summary.at["—", "sentence"] == "1 cell was '—' (not published / no such item (无该项数据))"
+    )
     assert len(missing_cells(df)) == 10
 
 
 def test_target_cells_fixture_keeps_plan_notation_as_text():
     df = read_table(FIXTURES / "target_cells.csv")
-    assert df.attrs["column_kinds"] == {"指标": "label", "单位": "label", "2020年": "target",
-                                        "2025年目标": "target", "属性": "label"}
+    assert df.attrs["column_kinds"] == {
+        "指标": "label",
+        "单位": "label",
+        "2020年": "target",
+        "2025年目标": "target",
+        "属性": "label",
+    }
     assert df["2020年"].tolist() == ["32", "93", "3.1", "——", "95.8", "10.25", "[209]", "—"]
-    assert df["2025年目标"].tolist() == ["≥55", ">95", "<4.5", "应保尽保", "高于全省平均水平",
-                                       "达到全省平均水平", "[430]", ">30"]
+    assert df["2025年目标"].tolist() == [
+        "≥55",
+        ">95",
+        "<4.5",
+        "应保尽保",
+        "高于全省平均水平",
+        "达到全省平均水平",
+        "[430]",
+        ">30",
+    ]
     renov = df.set_index("指标").loc["城镇老旧小区改造"]
     assert parse_target(renov["2020年"]).cumulative and parse_target(renov["2020年"]).value == 209
 
@@ -153,8 +181,13 @@ def test_mixed_units_fixture_numbers_with_units_are_named():
 
 def test_yearbook_merged_header_fixture():
     df = read_table(FIXTURES / "yearbook_merged_header.xlsx")
-    assert df.columns.tolist() == ["地区", "医疗卫生/床位数", "医疗卫生/执业(助理)医师",
-                                   "养老服务/养老机构", "养老服务/养老床位"]
+    assert df.columns.tolist() == [
+        "地区",
+        "医疗卫生/床位数",
+        "医疗卫生/执业(助理)医师",
+        "养老服务/养老机构",
+        "养老服务/养老床位",
+    ]
     assert df.index.tolist() == [5, 6, 7]  # Excel rows; row 8 is blank, row 9 the footnote
     assert df["地区"].tolist() == ["全市", "大通区", "寿县"]
     assert df["医疗卫生/床位数"].tolist() == [19800.0, 1200.0, 5200.0]
@@ -169,6 +202,7 @@ def test_yearbook_merged_header_fixture():
 
 
 # ---------------------------------------------------------------- encodings
+
 
 def test_gb18030_rare_place_name_characters_round_trip(tmp_path):
     # 䢺 (U+48BA, Ext. A) and 𬌗 (U+2C317, Ext. E) are not in GBK: GB18030 four-byte sequences.
@@ -213,10 +247,13 @@ def test_decode_prefers_utf8_when_both_decode():
 
 # ---------------------------------------------------------------- numbers and layout
 
+
 def test_thousands_separators_percent_and_signs(tmp_path):
-    text = ('地区,人口,比例,变化\n'
-            '淮南市,"3,033,528",95.6%,-1.5\n'
-            '寿县,１，０２３，４５６,９５．６％,−2\n')  # full-width comma is no CSV delimiter
+    text = (
+        "地区,人口,比例,变化\n"
+        '淮南市,"3,033,528",95.6%,-1.5\n'
+        "寿县,１，０２３，４５６,９５．６％,−2\n"
+    )  # full-width comma is no CSV delimiter
     df = read_table(_write(tmp_path / "n.csv", text))
     assert df["人口"].tolist() == [3033528.0, 1023456.0]
     assert df["比例"].tolist() == [95.6, 95.6]
@@ -227,7 +264,9 @@ def test_unquoted_thousands_separator_is_refused_with_a_hint(tmp_path):
     p = _write(tmp_path / "q.csv", "地区,人口\n寿县,1,023,456\n")
     with pytest.raises(IngestError) as err:
         read_table(p)
-    assert err.value.row == 2 and err.value.column == "C" and "thousands separator" in str(err.value)
+    assert (
+        err.value.row == 2 and err.value.column == "C" and "thousands separator" in str(err.value)
+    )
 
 
 def test_bad_thousands_grouping_is_not_a_number(tmp_path):
@@ -237,13 +276,15 @@ def test_bad_thousands_grouping_is_not_a_number(tmp_path):
 
 
 def test_title_unit_rows_and_footnotes_in_csv(tmp_path):
-    text = ("表3-1 各县区常住人口,,\n"
-            ",,单位：万人\n"
-            "地　　区,常住人口,城镇人口\n"
-            "寿　县,\"101.2\",32.1\n"
-            "凤台县,62.1,…\n"
-            "注：常住人口为年末数。,,\n"
-            "资料来源：淮南统计年鉴。,,\n")
+    text = (
+        "表3-1 各县区常住人口,,\n"
+        ",,单位：万人\n"
+        "地　　区,常住人口,城镇人口\n"
+        '寿　县,"101.2",32.1\n'
+        "凤台县,62.1,…\n"
+        "注：常住人口为年末数。,,\n"
+        "资料来源：淮南统计年鉴。,,\n"
+    )
     df = read_table(_write(tmp_path / "t.csv", text))
     assert df.columns.tolist() == ["地区", "常住人口", "城镇人口"]
     assert df["地区"].tolist() == ["寿县", "凤台县"]  # alignment spaces removed
@@ -251,8 +292,9 @@ def test_title_unit_rows_and_footnotes_in_csv(tmp_path):
     assert df.attrs["notes"] == ["注：常住人口为年末数。", "资料来源：淮南统计年鉴。"]
     assert df["常住人口"].tolist() == [101.2, 62.1]
     assert df.index.tolist() == [4, 5]
-    assert missing_cells(df)[["row", "column", "text", "reason"]].values.tolist() == \
-        [[5, "城镇人口", "…", "below_unit"]]
+    assert missing_cells(df)[["row", "column", "text", "reason"]].values.tolist() == [
+        [5, "城镇人口", "…", "below_unit"]
+    ]
 
 
 def test_csv_two_row_header_with_blank_group_cells(tmp_path):
@@ -289,6 +331,7 @@ def test_excel_percent_cells_dates_and_uncached_formulas(tmp_path):
     assert "percent" in df.attrs["transforms"][0]
 
     import datetime as dt
+
     ws["C3"] = dt.datetime(2023, 1, 5)
     wb.save(p)
     with pytest.raises(IngestError, match="stored this cell as a date"):
@@ -321,13 +364,22 @@ def test_empty_and_headerless_files(tmp_path):
         read_table(tmp_path / "old.xls")
 
 
-@pytest.mark.parametrize(("line", "unit"), [
-    ("单位：万人,,", "万人"), ("单位:万人,,", "万人"), ("计量单位：万人,,", "万人"),
-    ("（单位：万人）,,", "万人"), ("(单位: 万人),,", "万人"), ("【单位：个/千人】,,", "个/千人"),
-    ("表3-1 各县区常住人口（单位：万人）,,", "万人"),
-])
+@pytest.mark.parametrize(
+    ("line", "unit"),
+    [
+        ("单位：万人,,", "万人"),
+        ("单位:万人,,", "万人"),
+        ("计量单位：万人,,", "万人"),
+        ("（单位：万人）,,", "万人"),
+        ("(单位: 万人),,", "万人"),
+        ("【单位：个/千人】,,", "个/千人"),
+        ("表3-1 各县区常住人口（单位：万人）,,", "万人"),
+    ],
+)
 def test_unit_line_spellings(tmp_path, line, unit):
-    df = read_table(_write(tmp_path / "u.csv", f"{line}\n地区,常住人口,城镇人口\n寿县,101.2,32.1\n"))
+    df = read_table(
+        _write(tmp_path / "u.csv", f"{line}\n地区,常住人口,城镇人口\n寿县,101.2,32.1\n")
+    )
     assert df.attrs["unit"] == unit and df.index.tolist() == [3]
     assert df.columns.tolist() == ["地区", "常住人口", "城镇人口"]
     if "表3-1" in line:  # a title that ends with the unit keeps its whole text

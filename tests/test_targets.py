@@ -19,17 +19,32 @@ def _rows(name):
 
 # fixtures/target_cells.csv: (indicator, 2020 cell, 2025 cell) → expected parses, read off the file.
 TARGET_CELLS = {
-    "养老机构护理型床位占比": (("numeric", None, 32.0, False, None), ("numeric", ">=", 55.0, False, None)),
+    "养老机构护理型床位占比": (
+        ("numeric", None, 32.0, False, None),
+        ("numeric", ">=", 55.0, False, None),
+    ),
     "学前教育毛入园率": (("numeric", None, 93.0, False, None), ("numeric", ">", 95.0, False, None)),
     "城镇登记失业率": (("numeric", None, 3.1, False, None), ("numeric", "<", 4.5, False, None)),
-    "孤儿保障覆盖率": (("missing", None, None, False, None), ("qualitative", None, None, False, None)),
-    "高中阶段教育毛入学率": (("numeric", None, 95.8, False, None),
-                   ("relative", ">", None, False, "province_average")),
-    "劳动年龄人口平均受教育年限": (("numeric", None, 10.25, False, None),
-                      ("relative", ">=", None, False, "province_average")),
-    "城镇老旧小区改造": (("numeric", None, 209.0, True, None), ("numeric", None, 430.0, True, None)),
-    "每百户居民拥有社区综合服务设施面积": (("missing", None, None, False, None),
-                          ("numeric", ">", 30.0, False, None)),
+    "孤儿保障覆盖率": (
+        ("missing", None, None, False, None),
+        ("qualitative", None, None, False, None),
+    ),
+    "高中阶段教育毛入学率": (
+        ("numeric", None, 95.8, False, None),
+        ("relative", ">", None, False, "province_average"),
+    ),
+    "劳动年龄人口平均受教育年限": (
+        ("numeric", None, 10.25, False, None),
+        ("relative", ">=", None, False, "province_average"),
+    ),
+    "城镇老旧小区改造": (
+        ("numeric", None, 209.0, True, None),
+        ("numeric", None, 430.0, True, None),
+    ),
+    "每百户居民拥有社区综合服务设施面积": (
+        ("missing", None, None, False, None),
+        ("numeric", ">", 30.0, False, None),
+    ),
 }
 
 
@@ -63,26 +78,31 @@ def test_every_row_of_fullwidth_fixture():
         assert parse_target(r["2023年实际（％）"]).value == actual
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("≤18", ("numeric", "<=", 18.0, False, None)),
-    ("<=18", ("numeric", "<=", 18.0, False, None)),
-    (">=55", ("numeric", ">=", 55.0, False, None)),
-    ("≧55", ("numeric", ">=", 55.0, False, None)),
-    (" > 2.6 ", ("numeric", ">", 2.6, False, None)),
-    ("[2.3209]", ("numeric", None, 2.3209, True, None)),
-    ("95%", ("numeric", None, 95.0, False, None)),
-    ("—", ("missing", None, None, False, None)),
-    ("", ("missing", None, None, False, None)),
-    ("应护尽护", ("qualitative", None, None, False, None)),
-    ("不低于全省平均水平", ("relative", ">=", None, False, "province_average")),
-    (4.6, ("numeric", None, 4.6, False, None)),
-    (None, ("missing", None, None, False, None)),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("≤18", ("numeric", "<=", 18.0, False, None)),
+        ("<=18", ("numeric", "<=", 18.0, False, None)),
+        (">=55", ("numeric", ">=", 55.0, False, None)),
+        ("≧55", ("numeric", ">=", 55.0, False, None)),
+        (" > 2.6 ", ("numeric", ">", 2.6, False, None)),
+        ("[2.3209]", ("numeric", None, 2.3209, True, None)),
+        ("95%", ("numeric", None, 95.0, False, None)),
+        ("—", ("missing", None, None, False, None)),
+        ("", ("missing", None, None, False, None)),
+        ("应护尽护", ("qualitative", None, None, False, None)),
+        ("不低于全省平均水平", ("relative", ">=", None, False, "province_average")),
+        (4.6, ("numeric", None, 4.6, False, None)),
+        (None, ("missing", None, None, False, None)),
+    ],
+)
 def test_other_forms(text, expected):
     assert _fields(parse_target(text)) == expected
 
 
-@pytest.mark.parametrize("text", ["一", "2~3", "约30", "高于全国平均水平", ">", "[18", "95.5.1", "x"])
+@pytest.mark.parametrize(
+    "text", ["一", "2~3", "约30", "高于全国平均水平", ">", "[18", "95.5.1", "x"]
+)
 def test_unreadable_text_raises_naming_the_text(text):
     with pytest.raises(TargetParseError) as err:
         parse_target(text)

@@ -22,9 +22,23 @@ def obs():
 
 def _monitoring(*rows):
     """Monitoring-store rows (region, year, indicator, value, unit) in the long format."""
-    return pd.DataFrame([{"region_code": r, "year": y, "area": "total", "indicator": i,
-                          "unit": u, "value": float(v), "source": "测试报表", "source_ref": "t",
-                          "note": "", "origin": "monitoring"} for r, y, i, v, u in rows])
+    return pd.DataFrame(
+        [
+            {
+                "region_code": r,
+                "year": y,
+                "area": "total",
+                "indicator": i,
+                "unit": u,
+                "value": float(v),
+                "source": "测试报表",
+                "source_ref": "t",
+                "note": "",
+                "origin": "monitoring",
+            }
+            for r, y, i, v, u in rows
+        ]
+    )
 
 
 class _Capture(logging.Handler):
@@ -48,6 +62,7 @@ def server_log():
 # ------------------------------------------------------------------------------------------
 # failures: a friendly message on screen, the traceback in the log
 # ------------------------------------------------------------------------------------------
+
 
 def test_a_failing_chart_shows_the_friendly_message_and_logs_the_traceback(server_log):
     panel = widgets.ChartPanel("测试图")
@@ -81,6 +96,7 @@ def test_messages_escape_text():
 # data for the regional view
 # ------------------------------------------------------------------------------------------
 
+
 def test_unit_values_per_1000_residents(obs):
     v = widgets.unit_values(obs, "pop_age_60plus", 2020, basis="per_1000", unit="人")
     row = v.set_index("region_code").loc["340402"]
@@ -101,8 +117,9 @@ def test_unit_values_convert_wan_units_before_dividing(obs):
 
 
 def test_indicator_choices_offer_census_and_ingested_indicators(obs):
-    both = pd.concat([obs, _monitoring(("340421", 2023, "physicians_per_1000", 2.1, "人"))],
-                     ignore_index=True)
+    both = pd.concat(
+        [obs, _monitoring(("340421", 2023, "physicians_per_1000", 2.1, "人"))], ignore_index=True
+    )
     c = widgets.indicator_choices(both).set_index("indicator")
     assert c.loc["share_age_60plus", "years"] == [2020, 2010]
     assert c.loc["share_age_60plus", "national_column"] == "share_age_60plus"
@@ -120,8 +137,11 @@ def test_percentiles_turn_counts_into_rates_first(obs):
     dt = pr[(pr["region_code"] == "340402") & (pr["scope"] == "china")].iloc[0]
     mine = 36441 / 165671 * 1000
     # mid-rank percentile: share of counties below plus half the ties
-    expected = 100 * ((rate < mine - 1e-9).sum() + 0.5 * ((rate - mine).abs() <= 1e-9).sum()) \
+    expected = (
+        100
+        * ((rate < mine - 1e-9).sum() + 0.5 * ((rate - mine).abs() <= 1e-9).sum())
         / rate.notna().sum()
+    )
     assert dt["percentile"] == pytest.approx(expected)
     assert widgets.percentile_table(c.loc["pop_age_60plus"], 2010, "raw") is None
 
@@ -138,14 +158,18 @@ def test_disparity_rows_say_what_was_left_out(obs):
 # the screens, driven in Python
 # ------------------------------------------------------------------------------------------
 
+
 def test_monitor_domain_and_stage(obs):
     app = widgets.MonitorApp(obs)
     assert bytes(app.chart.image.value).startswith(PNG)
     app.domain.value = "elderly_care"
     assert app.table.value.count("<tr>") == 1 + 4  # header + the four 老有所养 indicators
     assert {v for _, v in app.indicator.options} == {
-        "nursing_bed_share", "new_area_elderly_facility_compliance",
-        "pension_insurance_coverage", "elderly_care_beds_total"}
+        "nursing_bed_share",
+        "new_area_elderly_facility_compliance",
+        "pension_insurance_coverage",
+        "elderly_care_beds_total",
+    }
     # binding (约束性) first
     assert app.indicator.options[0][1] == "nursing_bed_share"
     app.stage.value = "midterm"
@@ -153,8 +177,10 @@ def test_monitor_domain_and_stage(obs):
 
 
 def test_monitor_uses_reported_values(obs):
-    both = pd.concat([obs, _monitoring(("340400", 2023, "nursery_places_per_1000", 2.0, "个"))],
-                     ignore_index=True)
+    both = pd.concat(
+        [obs, _monitoring(("340400", 2023, "nursery_places_per_1000", 2.0, "个"))],
+        ignore_index=True,
+    )
     app = widgets.MonitorApp(both)
     app.domain.value = "childcare"
     # 0.9 (2020) → 2.0 (2023), target 4.6: R = 0.79, needs acceleration (progress.assess)
@@ -185,18 +211,27 @@ def test_monitor_says_a_published_running_total_is_one_and_compares_it_with_the_
 def test_indicator_detail_lists_the_annual_values_a_running_total_sums(obs):
     # a five-year total reported year by year (监测报送): the sum is the observed value and
     # each year's return is named as a source
-    both = pd.concat([obs, _monitoring(("340400", 2021, "subsidised_vocational_training", 4.0,
-                                        "万人"),
-                                       ("340400", 2022, "subsidised_vocational_training", 5.0,
-                                        "万人"))], ignore_index=True)
+    both = pd.concat(
+        [
+            obs,
+            _monitoring(
+                ("340400", 2021, "subsidised_vocational_training", 4.0, "万人"),
+                ("340400", 2022, "subsidised_vocational_training", 5.0, "万人"),
+            ),
+        ],
+        ignore_index=True,
+    )
     app = widgets.MonitorApp(both)
     app.domain.value = "employment"
     app.indicator.value = "subsidised_vocational_training"
     row = app.table_for("latest").set_index("indicator_id").loc["subsidised_vocational_training"]
     assert row["observed"] == 9.0  # 4.0 + 5.0 万人
     used = widgets.observation_rows(
-        app.table_for("latest").set_index("indicator_id", drop=False)
-        .loc["subsidised_vocational_training"], both)
+        app.table_for("latest")
+        .set_index("indicator_id", drop=False)
+        .loc["subsidised_vocational_training"],
+        both,
+    )
     assert used["year"].tolist() == [2021, 2022]
     # linear path: [23] × 2/5 = 9.2 万人; R = 9 / 9.2 = 0.978
     assert "23 × 2/5" in app.detail.value and "9 ÷ 9.2 = 0.978" in app.detail.value
@@ -244,17 +279,20 @@ def test_whatif_shows_whole_places_and_growth_only_where_needed(obs):
     intro = app.widget.children[0].value
     assert "默认约 −1.0%" in intro and "年均变化 −0.96%" in intro
     # 谢家集区: 221,589 residents × 0.99^5 = 210,729 in 2025; × 4.6 / 1,000 = 969.35 places → 969
-    assert "<td class=\"num\">969</td>" in app.capacity.value
+    assert '<td class="num">969</td>' in app.capacity.value
     assert not re.search(r"\d\.\d{3}", app.capacity.value)
     # 城镇老旧小区改造: 274 (2021–2022) + 137 × (1.05 + 1.05² + 1.05³) = 727.5 ≥ 430 — met even
     # with shrinking completions, so no growth rate is asked for
-    rows, _ = widgets.projection_rows(scenarios.project_indicators(
-        app.assumptions(), observations=obs, table=app.table))
+    rows, _ = widgets.projection_rows(
+        scenarios.project_indicators(app.assumptions(), observations=obs, table=app.table)
+    )
     reno = rows.set_index("指标").loc["城镇老旧小区改造"]
     assert reno["达标所需供给年增速"] == "不增长也可达标"
     assert reno["起点"] == "274（2021—2022年累计）"
-    assert rows.set_index("指标").loc["每千人口拥有3岁以下婴幼儿托位数", "达标所需供给年增速"] \
-        == "37.2%"  # (1 − 0.01) × (4.6 / 0.9)^(1/5) − 1 = 0.3720
+    assert (
+        rows.set_index("指标").loc["每千人口拥有3岁以下婴幼儿托位数", "达标所需供给年增速"]
+        == "37.2%"
+    )  # (1 − 0.01) × (4.6 / 0.9)^(1/5) − 1 = 0.3720
     # the community-space chart is labelled in 万平方米 (bars up to 9.3 万 = 92,997 m²)
     app.standard.value = "community_service_space"
     assert "92,997" in app.capacity.value
@@ -269,6 +307,7 @@ def test_capacity_chart_values_keep_missing_values():
 # ------------------------------------------------------------------------------------------
 # the chart cache shared by the server's kernels
 # ------------------------------------------------------------------------------------------
+
 
 def test_disk_cache_answers_without_drawing(tmp_path):
     cache = widgets.PngCache(tmp_path, fingerprint="f1")

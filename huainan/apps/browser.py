@@ -18,8 +18,13 @@ from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS: tuple[str, ...] = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 )
 
 #: What must be visible before a page counts as usable (its first meaningful paint).
@@ -32,19 +37,29 @@ READY: dict[str, str] = {
 
 #: Text that must never appear on a page: tracebacks, Voila's error notice, our failure message.
 ERROR_TEXTS: tuple[str, ...] = (
-    "Traceback", "Error:", "There was an error when executing cell", "Kernel error",
-    "暂时无法显示", "Failed to", "is not defined",
+    "Traceback",
+    "Error:",
+    "There was an error when executing cell",
+    "Kernel error",
+    "暂时无法显示",
+    "Failed to",
+    "is not defined",
 )
 
 
 def launch(playwright, user_data_dir: Path, *, width: int = 1280, height: int = 1000):
     """A Chromium browser context with a fresh profile in ``user_data_dir``."""
     if not CHROMIUM.exists():
-        raise FileNotFoundError(f"{CHROMIUM} is missing: apt-get install chromium "
-                                "(never `playwright install`)")
+        raise FileNotFoundError(
+            f"{CHROMIUM} is missing: apt-get install chromium (never `playwright install`)"
+        )
     return playwright.chromium.launch_persistent_context(
-        str(user_data_dir), executable_path=str(CHROMIUM), headless=True,
-        args=list(CHROMIUM_FLAGS), viewport={"width": width, "height": height})
+        str(user_data_dir),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=list(CHROMIUM_FLAGS),
+        viewport={"width": width, "height": height},
+    )
 
 
 def open_app(context, url: str, page_name: str, *, timeout: float = 90.0):
@@ -85,7 +100,9 @@ def wait_image_change(page, panel: str, old_src: str, *, timeout: float = 30.0) 
     page.wait_for_function(
         "([sel, old]) => { const i = document.querySelector(sel);"
         " return i && i.src && i.src !== old && i.complete && i.naturalWidth > 0; }",
-        arg=[f".{panel} img.widget-image", old_src], timeout=timeout * 1000)
+        arg=[f".{panel} img.widget-image", old_src],
+        timeout=timeout * 1000,
+    )
     return time.perf_counter() - start
 
 
@@ -100,7 +117,9 @@ def wait_html_change(page, css_class: str, old_html: str, *, timeout: float = 30
     page.wait_for_function(
         "([sel, old]) => { const e = document.querySelector(sel);"
         " return e && e.innerHTML !== old; }",
-        arg=[f".{css_class}", old_html], timeout=timeout * 1000)
+        arg=[f".{css_class}", old_html],
+        timeout=timeout * 1000,
+    )
     return time.perf_counter() - start
 
 
@@ -121,7 +140,8 @@ def full_screenshot(page, path: Path) -> Path:
     """Screenshot of the whole app, not just the window (Voila scrolls inside ``#rendered_cells``)."""
     height = page.evaluate(
         "() => { const e = document.querySelector('#rendered_cells');"
-        " return e ? e.scrollHeight : document.body.scrollHeight; }")
+        " return e ? e.scrollHeight : document.body.scrollHeight; }"
+    )
     size = page.viewport_size or {"width": 1280, "height": 1000}
     page.set_viewport_size({"width": size["width"], "height": min(int(height) + 80, 9000)})
     page.wait_for_timeout(300)
@@ -137,5 +157,7 @@ def wait_text(page, css_class: str, text: str, *, timeout: float = 30.0) -> floa
     page.wait_for_function(
         "([sel, t]) => { const e = document.querySelector(sel);"
         " return e && e.textContent.includes(t); }",
-        arg=[f".{css_class}", text], timeout=timeout * 1000)
+        arg=[f".{css_class}", text],
+        timeout=timeout * 1000,
+    )
     return time.perf_counter() - start

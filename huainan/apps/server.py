@@ -71,9 +71,16 @@ def voila_command(port: int = DEFAULT_PORT, *, preheat: bool = True) -> list[str
     >>> cmd[1:4], "--port=9000" in cmd, "--preheat_kernel=False" in cmd
     (['-m', 'huainan.apps.voila_app', '.'], True, True)
     """
-    cmd = [sys.executable, "-m", "huainan.apps.voila_app", ".", f"--port={int(port)}",
-           f"--Voila.ip={HOST}",
-           "--no-browser", "--Voila.port_retries=0"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "huainan.apps.voila_app",
+        ".",
+        f"--port={int(port)}",
+        f"--Voila.ip={HOST}",
+        "--no-browser",
+        "--Voila.port_retries=0",
+    ]
     if not preheat:
         cmd.append("--preheat_kernel=False")
     return cmd
@@ -147,16 +154,24 @@ def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = T
             raise FileNotFoundError(f"{needed} is missing")
     if not port_free(port):
         raise OSError(f"port {port} on {HOST} is already in use; choose another with --port")
-    print(f"淮南市公共服务规划应用 首页：{url(port)}\n"
-          f"（也可打开 {root_url(port)}，自动转到首页；Ctrl-C 停止 / to stop）", flush=True)
+    print(
+        f"淮南市公共服务规划应用 首页：{url(port)}\n"
+        f"（也可打开 {root_url(port)}，自动转到首页；Ctrl-C 停止 / to stop）",
+        flush=True,
+    )
     voila = subprocess.Popen(voila_command(port, preheat=preheat), cwd=APPS_DIR)
     stopping = threading.Event()
     warm = reaper = None
     if prerender:
-        warm = subprocess.Popen(prerender_command(), stdin=subprocess.DEVNULL,
-                                start_new_session=True, preexec_fn=lambda: os.nice(10))
-        reaper = threading.Thread(target=_reap, args=(warm, stopping), daemon=True,
-                                  name="reap-prerender")
+        warm = subprocess.Popen(
+            prerender_command(),
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=lambda: os.nice(10),
+        )
+        reaper = threading.Thread(
+            target=_reap, args=(warm, stopping), daemon=True, name="reap-prerender"
+        )
         reaper.start()
     previous = signal.signal(signal.SIGTERM, lambda *_: voila.terminate())
     try:
@@ -183,16 +198,22 @@ def _reap(proc: subprocess.Popen, stopping: threading.Event) -> None:
     """Wait for a background child (so it does not linger as a zombie); report a failure."""
     code = proc.wait()
     if code != 0 and not stopping.is_set():
-        print(f"图表预渲染未完成（退出码 {code}）：应用照常可用，图表在首次查看时绘制。"
-              f" / chart prerender exited with code {code}", file=sys.stderr, flush=True)
+        print(
+            f"图表预渲染未完成（退出码 {code}）：应用照常可用，图表在首次查看时绘制。"
+            f" / chart prerender exited with code {code}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # running the server in the background (browser tests, benchmarks)
 # ---------------------------------------------------------------------------------------------
 
-def start(port: int, *, preheat: bool = True, log: Path | None = None,
-          env: dict[str, str] | None = None) -> subprocess.Popen:
+
+def start(
+    port: int, *, preheat: bool = True, log: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen:
     """Start Voila serving the apps in the background, in its own process group.
 
     Parameters
@@ -213,16 +234,28 @@ def start(port: int, *, preheat: bool = True, log: Path | None = None,
     """
     out = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115
     try:
-        return subprocess.Popen(voila_command(port, preheat=preheat), cwd=APPS_DIR,
-                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True, env={**os.environ, **(env or {})})
+        return subprocess.Popen(
+            voila_command(port, preheat=preheat),
+            cwd=APPS_DIR,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
+        )
     finally:
         if log is not None:
             out.close()  # the child keeps its own descriptor
 
 
-def wait_ready(port: int, proc: subprocess.Popen, *, timeout: float = 120.0,
-               log: Path | None = None, pages: tuple[str, ...] = ()) -> float:
+def wait_ready(
+    port: int,
+    proc: subprocess.Popen,
+    *,
+    timeout: float = 120.0,
+    log: Path | None = None,
+    pages: tuple[str, ...] = (),
+) -> float:
     """Wait until the server answers on ``port`` (and, with ``pages``, until the preheated
     kernel pool of every page is filled, as its log says).
 

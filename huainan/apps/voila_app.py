@@ -82,8 +82,10 @@ class AppsVoila(Voila):
             return handlers
         root = url_path_join(self.server_url, "/")
         # tornado tries rules in order: this one comes before Voila's file list at the root
-        return [(root, RedirectHandler, {"url": home_path(self.server_url),
-                                         "permanent": False}), *handlers]
+        return [
+            (root, RedirectHandler, {"url": home_path(self.server_url), "permanent": False}),
+            *handlers,
+        ]
 
 
 def with_template_path(environ: dict[str, str]) -> dict[str, str]:
@@ -96,8 +98,11 @@ def with_template_path(environ: dict[str, str]) -> dict[str, str]:
     >>> env["JUPYTER_PATH"] == os.pathsep.join([str(TEMPLATE_ROOT), "/x"])
     True
     """
-    rest = [p for p in environ.get("JUPYTER_PATH", "").split(os.pathsep)
-            if p and p != str(TEMPLATE_ROOT)]
+    rest = [
+        p
+        for p in environ.get("JUPYTER_PATH", "").split(os.pathsep)
+        if p and p != str(TEMPLATE_ROOT)
+    ]
     return {**environ, "JUPYTER_PATH": os.pathsep.join([str(TEMPLATE_ROOT), *rest])}
 
 

@@ -52,8 +52,7 @@ from huainan.plan import domains, regions
 LOG = logging.getLogger("huainan.apps")
 
 #: What an official sees when a part of a screen cannot be shown.
-FAILURE_ZH = ("抱歉，这部分内容暂时无法显示。技术细节已记录在服务器日志中，"
-              "请联系数据管理员处理。")
+FAILURE_ZH = "抱歉，这部分内容暂时无法显示。技术细节已记录在服务器日志中，请联系数据管理员处理。"
 
 NO_DATA_ZH = "无数据"
 
@@ -78,6 +77,7 @@ _CSS = """<style>
 # logging, messages and failure handling
 # ---------------------------------------------------------------------------------------------
 
+
 def server_log() -> logging.Logger:
     """Return the ``huainan.apps`` logger, writing to the server's console.
 
@@ -88,8 +88,9 @@ def server_log() -> logging.Logger:
     """
     if not any(getattr(h, "_huainan", False) for h in LOG.handlers):
         handler = logging.StreamHandler(sys.__stderr__ or sys.stderr)
-        handler.setFormatter(logging.Formatter(
-            "[huainan.apps %(asctime)s %(levelname)s] %(message)s", "%H:%M:%S"))
+        handler.setFormatter(
+            logging.Formatter("[huainan.apps %(asctime)s %(levelname)s] %(message)s", "%H:%M:%S")
+        )
         handler._huainan = True
         LOG.addHandler(handler)
         LOG.setLevel(logging.INFO)
@@ -153,6 +154,7 @@ def guard(what: str, build: Callable[[], W.Widget]) -> W.Widget:
 # small layout helpers
 # ---------------------------------------------------------------------------------------------
 
+
 def heading(title: str, subtitle: str = "") -> W.HTML:
     """A screen heading with an optional one-line explanation under it."""
     sub = f'<div class="hn-note">{html.escape(subtitle)}</div>' if subtitle else ""
@@ -201,9 +203,14 @@ def pct(x, digits: int = 1) -> str:
     return f"{100 * float(x):.{digits}f}%".replace("-", "\u2212")
 
 
-def html_table(rows: pd.DataFrame, *, numeric: tuple[str, ...] = (),
-               nowrap: tuple[str, ...] = (), css: pd.DataFrame | None = None,
-               total_last: bool = False) -> str:
+def html_table(
+    rows: pd.DataFrame,
+    *,
+    numeric: tuple[str, ...] = (),
+    nowrap: tuple[str, ...] = (),
+    css: pd.DataFrame | None = None,
+    total_last: bool = False,
+) -> str:
     """Render a small DataFrame of display strings as an HTML table.
 
     Parameters
@@ -230,8 +237,10 @@ def html_table(rows: pd.DataFrame, *, numeric: tuple[str, ...] = (),
             cells.append(f"<td{cls}{attr}>{html.escape(str(rows.iat[i, j]))}</td>")
         tr = ' class="hn-total"' if total_last and i == len(rows) - 1 else ""
         body.append(f"<tr{tr}>{''.join(cells)}</tr>")
-    return f'{_CSS}<table class="hn-table"><thead><tr>{head}</tr></thead>' \
-           f'<tbody>{"".join(body)}</tbody></table>'
+    return (
+        f'{_CSS}<table class="hn-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def cache_dir() -> Path:
@@ -311,8 +320,9 @@ class PngCache:
             write_bytes(self.path(key), png)
         except OSError as exc:
             self._writable = False
-            server_log().warning("chart cache %s not writable (%s): drawing every time",
-                                 self.folder, exc)
+            server_log().warning(
+                "chart cache %s not writable (%s): drawing every time", self.folder, exc
+            )
 
     @property
     def complete(self) -> bool:
@@ -344,8 +354,15 @@ class ChartPanel:
     friendly message (and the error logged).
     """
 
-    def __init__(self, what: str, *, width: str = "100%", max_width: str = "820px",
-                 css_class: str = "", cache: PngCache | None = None):
+    def __init__(
+        self,
+        what: str,
+        *,
+        width: str = "100%",
+        max_width: str = "820px",
+        css_class: str = "",
+        cache: PngCache | None = None,
+    ):
         self.what = what
         self.disk = cache
         self.image = W.Image(format="png", layout=W.Layout(width="100%", height="auto"))
@@ -425,8 +442,11 @@ def _observed_years(row) -> str:
     if pd.isna(row.observed_year):
         return "—"
     y = int(row.observed_year)
-    return f"{int(row.baseline_year) + 1}—{y}" if row.cumulative and y > row.baseline_year + 1 \
+    return (
+        f"{int(row.baseline_year) + 1}—{y}"
+        if row.cumulative and y > row.baseline_year + 1
         else str(y)
+    )
 
 
 def _progress_note_zh(row) -> str:
@@ -436,8 +456,10 @@ def _progress_note_zh(row) -> str:
     parts = [row.note_zh] if getattr(row, "note_zh", "") else []
     if row.cumulative:
         if pd.notna(row.observed) and pd.notna(row.expected):
-            parts.append(f"五年累计目标，按线性进度{int(row.observed_year)}年应累计完成"
-                         f" {fmt(row.expected)}，进度比R = {fmt(row.ratio, 3)}")
+            parts.append(
+                f"五年累计目标，按线性进度{int(row.observed_year)}年应累计完成"
+                f" {fmt(row.expected)}，进度比R = {fmt(row.ratio, 3)}"
+            )
         else:
             parts.append("五年累计目标，按线性进度评估")
     if pd.notna(row.observed) and pd.notna(row.observed_source):
@@ -462,31 +484,33 @@ def progress_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         indicators first. ``css`` colours the status cell with
         :data:`huainan.briefs.charts.STATUS_COLOURS`.
     """
-    t = table.assign(_b=(table["attribute"] != "binding").astype(int),
-                     _pos=range(len(table)))
+    t = table.assign(_b=(table["attribute"] != "binding").astype(int), _pos=range(len(table)))
     t = t.sort_values(["_b", "_pos"]).reset_index(drop=True)
     base = plan.indicators().set_index("indicator_id")["baseline_text"]
-    rows = pd.DataFrame({
-        "属性": t["attribute"].map(_ATTRIBUTE_ZH),
-        "指标": t["name_zh"],
-        "单位": t["unit"],
-        "2020年基期值": t["indicator_id"].map(base).fillna("—"),
-        "2025年目标值": t["target_text"],
-        "最新观测值": [fmt(v) for v in t["observed"]],
-        "观测年份": [_observed_years(r) for r in t.itertuples(index=False)],
-        "完成度": [pct(v, 0) if pd.notna(v) else "—" for v in t["csi"]],
-        "进度比R": [fmt(v, 3) if pd.notna(v) else "—" for v in t["ratio"]],
-        "进度状态": t["status"].map(progress.PROGRESS_ZH).fillna(t["status"]),
-        "说明": [_progress_note_zh(r) for r in t.itertuples(index=False)],
-    })
+    rows = pd.DataFrame(
+        {
+            "属性": t["attribute"].map(_ATTRIBUTE_ZH),
+            "指标": t["name_zh"],
+            "单位": t["unit"],
+            "2020年基期值": t["indicator_id"].map(base).fillna("—"),
+            "2025年目标值": t["target_text"],
+            "最新观测值": [fmt(v) for v in t["observed"]],
+            "观测年份": [_observed_years(r) for r in t.itertuples(index=False)],
+            "完成度": [pct(v, 0) if pd.notna(v) else "—" for v in t["csi"]],
+            "进度比R": [fmt(v, 3) if pd.notna(v) else "—" for v in t["ratio"]],
+            "进度状态": t["status"].map(progress.PROGRESS_ZH).fillna(t["status"]),
+            "说明": [_progress_note_zh(r) for r in t.itertuples(index=False)],
+        }
+    )
     css = pd.DataFrame("", index=rows.index, columns=rows.columns)
     css["进度状态"] = [_status_css(s) for s in t["status"]]
     css.loc[t["attribute"] == "binding", "属性"] = "font-weight: bold"
     return rows, css
 
 
-def observation_rows(row, observations: pd.DataFrame, *,
-                     region_code: str = regions.CITY_CODE) -> pd.DataFrame:
+def observation_rows(
+    row, observations: pd.DataFrame, *, region_code: str = regions.CITY_CODE
+) -> pd.DataFrame:
     """The observation(s) behind the observed value of one progress-table row.
 
     The same selection as :func:`huainan.measures.progress.progress_table`: the latest value of the
@@ -514,17 +538,25 @@ def observation_rows(row, observations: pd.DataFrame, *,
         return observations.iloc[0:0]
     year = int(row.observed_year)
     if row.cumulative:
-        total = latest(observations, row.indicator_id + progress.TO_DATE_SUFFIX, region_code,
-                       year=year, after=year - 1)
+        total = latest(
+            observations,
+            row.indicator_id + progress.TO_DATE_SUFFIX,
+            region_code,
+            year=year,
+            after=year - 1,
+        )
         if total is not None and math.isclose(float(total["value"]), float(row.observed)):
             return total.to_frame().T.reset_index(drop=True)
-        annual = observations[(observations["indicator"] == row.indicator_id)
-                              & (observations["region_code"] == region_code)
-                              & (observations["area"] == "total")
-                              & observations["year"].between(int(row.baseline_year) + 1, year)
-                              & observations["value"].notna()]
-        return annual.sort_values("year").drop_duplicates("year", keep="last") \
-            .reset_index(drop=True)
+        annual = observations[
+            (observations["indicator"] == row.indicator_id)
+            & (observations["region_code"] == region_code)
+            & (observations["area"] == "total")
+            & observations["year"].between(int(row.baseline_year) + 1, year)
+            & observations["value"].notna()
+        ]
+        return (
+            annual.sort_values("year").drop_duplicates("year", keep="last").reset_index(drop=True)
+        )
     one = latest(observations, row.indicator_id, region_code, year=year, after=year - 1)
     return observations.iloc[0:0] if one is None else one.to_frame().T.reset_index(drop=True)
 
@@ -580,16 +612,21 @@ def indicator_detail_html(row, observations: pd.DataFrame) -> str:
     """
     unit = row.unit
     status = progress.PROGRESS_ZH.get(row.status, row.status)
-    lines = [f"<b>{html.escape(row.name_zh)}</b>（{_ATTRIBUTE_ZH[row.attribute]}，"
-             f"{html.escape(unit)}）：2025年目标值 {html.escape(str(row.target_text))}；"
-             f"进度状态：{html.escape(status)}。"]
+    lines = [
+        f"<b>{html.escape(row.name_zh)}</b>（{_ATTRIBUTE_ZH[row.attribute]}，"
+        f"{html.escape(unit)}）：2025年目标值 {html.escape(str(row.target_text))}；"
+        f"进度状态：{html.escape(status)}。"
+    ]
     note = getattr(row, "note_zh", "")
     if pd.isna(row.observed):
         lines.append(f"观测值：{html.escape(note or NO_DATA_ZH)}。")
     else:
         when = "" if row.cumulative and note else f"（{_observed_years(row)}年）"
-        lines.append(f"观测值：{fmt(row.observed)} {html.escape(unit)}{when}"
-                     + (f"；{html.escape(note)}" if note else "") + "。")
+        lines.append(
+            f"观测值：{fmt(row.observed)} {html.escape(unit)}{when}"
+            + (f"；{html.escape(note)}" if note else "")
+            + "。"
+        )
         years_done = int(row.observed_year) - int(row.baseline_year)
         span = int(row.target_year) - int(row.baseline_year)
         if row.cumulative and pd.notna(row.expected):
@@ -599,21 +636,25 @@ def indicator_detail_html(row, observations: pd.DataFrame) -> str:
                 f"（{fmt(row.target_value)} × {years_done}/{span}）；实际累计 {fmt(row.observed)} "
                 f"{html.escape(unit)}，进度比 R = "
                 f"{fmt(row.observed)} ÷ {fmt(row.expected)} = {fmt(row.ratio, 3)}；完成度 "
-                f"{pct(row.csi, 0)}（{fmt(row.observed)} ÷ {fmt(row.target_value)}）。")
+                f"{pct(row.csi, 0)}（{fmt(row.observed)} ÷ {fmt(row.target_value)}）。"
+            )
         elif pd.notna(row.ratio):
             lines.append(
                 f"进度：{int(row.baseline_year)}—{int(row.observed_year)}年实际年均增速 "
                 f"{pct(row.cagr_observed)}，达到目标所需年均增速 {pct(row.cagr_required)}，"
-                f"进度比 R = {fmt(row.ratio, 3)}；完成度 {pct(row.csi, 0)}。")
+                f"进度比 R = {fmt(row.ratio, 3)}；完成度 {pct(row.csi, 0)}。"
+            )
     used = observation_rows(row, observations)
     if used.empty:
         lines.append(f"资料来源：{PLAN_SOURCE_ZH}（基期值、目标值）；2020年以后尚无观测值。")
     else:
         for src in used.drop_duplicates(["source", "source_ref"]).itertuples(index=False):
             years = "、".join(str(int(y)) for y in used.loc[used["source"] == src.source, "year"])
-            text = (f"观测值来源{f'（{years}年）' if len(used) > 1 else ''}："
-                    f"{html.escape(str(src.source))}"
-                    + (f"，网址：{_link(src.source_ref)}" if pd.notna(src.source_ref) else ""))
+            text = (
+                f"观测值来源{f'（{years}年）' if len(used) > 1 else ''}："
+                f"{html.escape(str(src.source))}"
+                + (f"，网址：{_link(src.source_ref)}" if pd.notna(src.source_ref) else "")
+            )
             extra = observation_note_zh(getattr(src, "note", None))
             lines.append(text + (f"；来源备注：{html.escape(extra)}" if extra else "") + "。")
         lines.append(f"基期值、目标值来源：{PLAN_SOURCE_ZH}。")
@@ -621,16 +662,27 @@ def indicator_detail_html(row, observations: pd.DataFrame) -> str:
     warn = ""
     notes = " ".join(str(n) for n in used.get("note", pd.Series(dtype=str)).dropna())
     if "第三方转载" in notes:
-        warn = message_html("该观测值引自第三方网站对新闻发布会内容的转载，并非政府网站原文；"
-                            "正式引用前请核对发布会原文或向主管部门核实。", "warn")
+        warn = message_html(
+            "该观测值引自第三方网站对新闻发布会内容的转载，并非政府网站原文；"
+            "正式引用前请核对发布会原文或向主管部门核实。",
+            "warn",
+        )
     return f'{_CSS}<div class="hn-msg hn-info" style="line-height:1.7">{box}</div>{warn}'
 
 
 def progress_summary(table: pd.DataFrame) -> str:
     """One Chinese sentence counting indicators by status, e.g. ``共 23 项：进度正常 2 项 …``."""
     counts = table["status"].value_counts()
-    order = ["achieved", "on_track", "needs_acceleration", "limited_progress", "deterioration",
-             "needs_reference", "qualitative", "insufficient_data"]
+    order = [
+        "achieved",
+        "on_track",
+        "needs_acceleration",
+        "limited_progress",
+        "deterioration",
+        "needs_reference",
+        "qualitative",
+        "insufficient_data",
+    ]
     parts = [f"{progress.PROGRESS_ZH[s]} {int(counts[s])} 项" for s in order if s in counts]
     return f"共 {len(table)} 项指标：" + "，".join(parts) + "。"
 
@@ -666,10 +718,16 @@ class MonitorApp:
         self._quiet = False
         self.domain = W.Dropdown(
             options=[("全部领域", "all")] + [(d.zh, d.id) for d in domains.DOMAINS],
-            value="all", description="领域", layout=W.Layout(width="260px"))
-        self.stage = W.ToggleButtons(options=[(v[0], k) for k, v in STAGES.items()],
-                                     value="latest", description="评估时点",
-                                     style={"button_width": "130px"})
+            value="all",
+            description="领域",
+            layout=W.Layout(width="260px"),
+        )
+        self.stage = W.ToggleButtons(
+            options=[(v[0], k) for k, v in STAGES.items()],
+            value="latest",
+            description="评估时点",
+            style={"button_width": "130px"},
+        )
         self.indicator = W.Dropdown(description="指标", layout=W.Layout(width="520px"))
         self.status = W.HTML()
         self.table = W.HTML()
@@ -687,22 +745,34 @@ class MonitorApp:
         self.domain.observe(self._on_domain, names="value")
         self.stage.observe(self._on_stage, names="value")
         self.indicator.observe(self._on_indicator, names="value")
-        self.widget = W.VBox([
-            heading("规划监测：“十四五”主要指标进展",
+        self.widget = W.VBox(
+            [
+                heading(
+                    "规划监测：“十四五”主要指标进展",
                     "选择领域和评估时点，查看《规划》专栏2各项指标距2025年目标还有多远；"
-                    "约束性指标排在前面。点选指标可查看其2020年以来的走势与达标所需路径。"),
-            W.HBox([self.domain, self.stage], layout=W.Layout(flex_flow="row wrap")),
-            self.status, self.table,
-            heading("指标走势", "圆点为2020年基期值和历年观测值，五角星为2025年目标值，"
-                               "虚线为达到目标所需的路径（五年累计指标按线性进度，"
-                               "其他指标按不变年均增速）。"),
-            self.indicator, self.detail, self.chart.widget,
-            note("资料来源：《淮南市“十四五”公共服务规划（征求意见稿）》专栏2（基期值、目标值）；"
-                 "观测值来自统计公报、普查资料和各部门报送的监测数据（每个观测值的来源见表中说明）。"
-                 "进度评估方法：完成度（现状指数）；进度比R为实际与所需年均增速之比，五年累计指标"
-                 "为累计完成量与线性进度应完成量之比；R≥0.95为进度正常，0.60–0.95为需加快，"
-                 "0–0.60为进展有限，R<0为倒退。"),
-        ])
+                    "约束性指标排在前面。点选指标可查看其2020年以来的走势与达标所需路径。",
+                ),
+                W.HBox([self.domain, self.stage], layout=W.Layout(flex_flow="row wrap")),
+                self.status,
+                self.table,
+                heading(
+                    "指标走势",
+                    "圆点为2020年基期值和历年观测值，五角星为2025年目标值，"
+                    "虚线为达到目标所需的路径（五年累计指标按线性进度，"
+                    "其他指标按不变年均增速）。",
+                ),
+                self.indicator,
+                self.detail,
+                self.chart.widget,
+                note(
+                    "资料来源：《淮南市“十四五”公共服务规划（征求意见稿）》专栏2（基期值、目标值）；"
+                    "观测值来自统计公报、普查资料和各部门报送的监测数据（每个观测值的来源见表中说明）。"
+                    "进度评估方法：完成度（现状指数）；进度比R为实际与所需年均增速之比，五年累计指标"
+                    "为累计完成量与线性进度应完成量之比；R≥0.95为进度正常，0.60–0.95为需加快，"
+                    "0–0.60为进展有限，R<0为倒退。"
+                ),
+            ]
+        )
 
     # -- data
     def table_for(self, stage: str) -> pd.DataFrame:
@@ -724,17 +794,23 @@ class MonitorApp:
     # -- callbacks
     def _set_indicator_options(self) -> None:
         t = self._current()
-        t = t.assign(_b=(t["attribute"] != "binding").astype(int)).sort_values("_b",
-                                                                                kind="stable")
-        options = [(f"{r.name_zh}（{_ATTRIBUTE_ZH[r.attribute]}，{r.unit}）", r.indicator_id)
-                   for r in t.itertuples(index=False)]
+        t = t.assign(_b=(t["attribute"] != "binding").astype(int)).sort_values("_b", kind="stable")
+        options = [
+            (f"{r.name_zh}（{_ATTRIBUTE_ZH[r.attribute]}，{r.unit}）", r.indicator_id)
+            for r in t.itertuples(index=False)
+        ]
         keep = self.indicator.value if self.indicator.value in [v for _, v in options] else None
         # first shown: an indicator with observations, else one with a number to aim at
-        ranked = t.assign(_r=np.where(t["observed"].notna(), 0,
-                                      np.where(t["baseline"].notna()
-                                               & (t["target_kind"] == "numeric"), 1, 2)))
-        first = ranked.sort_values("_r", kind="stable")["indicator_id"].iloc[0] \
-            if len(ranked) else None
+        ranked = t.assign(
+            _r=np.where(
+                t["observed"].notna(),
+                0,
+                np.where(t["baseline"].notna() & (t["target_kind"] == "numeric"), 1, 2),
+            )
+        )
+        first = (
+            ranked.sort_values("_r", kind="stable")["indicator_id"].iloc[0] if len(ranked) else None
+        )
         self._quiet = True  # setting options resets the value: draw once, afterwards
         try:
             self.indicator.options = options
@@ -762,25 +838,38 @@ class MonitorApp:
         with reported("指标进展表", fail):
             t = self._current()
             rows, css = progress_rows(t)
-            self.table.value = html_table(rows, numeric=("最新观测值", "完成度", "进度比R"),
-                                          css=css,
-                                          nowrap=("属性", "单位", "观测年份", "进度状态"))
+            self.table.value = html_table(
+                rows,
+                numeric=("最新观测值", "完成度", "进度比R"),
+                css=css,
+                nowrap=("属性", "单位", "观测年份", "进度状态"),
+            )
             year = STAGES[self.stage.value][1]
-            scope = ("最新数据：使用目前已有的全部观测值" if self.stage.value == "latest"
-                     else f"{STAGES[self.stage.value][0]}：使用截至{year}年的观测值")
+            scope = (
+                "最新数据：使用目前已有的全部观测值"
+                if self.stage.value == "latest"
+                else f"{STAGES[self.stage.value][0]}：使用截至{year}年的观测值"
+            )
             msgs = [message_html(f"{scope}。{progress_summary(t)}", "info")]
             missing = int(t["observed"].isna().sum())
             if missing:
-                msgs.append(message_html(
-                    f"{missing} 项指标在2020年以后暂无观测值（相关部门尚未报送或尚未公开），"
-                    "这些指标显示为“数据不足”。数据管理员导入各部门报送的监测数据后，本页自动更新。",
-                    "warn"))
+                msgs.append(
+                    message_html(
+                        f"{missing} 项指标在2020年以后暂无观测值（相关部门尚未报送或尚未公开），"
+                        "这些指标显示为“数据不足”。数据管理员导入各部门报送的监测数据后，本页自动更新。",
+                        "warn",
+                    )
+                )
             if self.stage.value != "latest":
                 late = t["observed_year"].notna() & (t["observed_year"] < year)
                 if late.any():
-                    msgs.append(message_html(
-                        f"{STAGES[self.stage.value][0]}应使用{year}年数据；{int(late.sum())} 项指标"
-                        f"尚无{year}年数值，表中使用截至{year}年的最新值（见“观测年份”）。", "warn"))
+                    msgs.append(
+                        message_html(
+                            f"{STAGES[self.stage.value][0]}应使用{year}年数据；{int(late.sum())} 项指标"
+                            f"尚无{year}年数值，表中使用截至{year}年的最新值（见“观测年份”）。",
+                            "warn",
+                        )
+                    )
             self.status.value = "".join(msgs)
 
     def _refresh_chart(self) -> None:
@@ -795,8 +884,10 @@ class MonitorApp:
         with reported("指标说明", fail):
             row = self.table_for(self.stage.value).set_index("indicator_id", drop=False).loc[ind]
             self.detail.value = indicator_detail_html(row, self.observations)
-        self.chart.show(("trajectory", ind, year), lambda: charts.trajectory_chart(
-            ind, self.observations, year=year))
+        self.chart.show(
+            ("trajectory", ind, year),
+            lambda: charts.trajectory_chart(ind, self.observations, year=year),
+        )
 
 
 def monitor_app(observations: pd.DataFrame | None = None) -> W.Widget:
@@ -816,8 +907,11 @@ BASES: dict[str, tuple[str, str | None, float, str]] = {
     "per_100hh": ("每百户", "households_family", 100.0, "/百户"),
 }
 
-_REFERENCE_CODES = {"淮南市": regions.CITY_CODE, "安徽省": regions.PROVINCE_CODE,
-                    "全国": regions.COUNTRY_CODE}
+_REFERENCE_CODES = {
+    "淮南市": regions.CITY_CODE,
+    "安徽省": regions.PROVINCE_CODE,
+    "全国": regions.COUNTRY_CODE,
+}
 
 
 def indicator_choices(observations: pd.DataFrame) -> pd.DataFrame:
@@ -839,8 +933,11 @@ def indicator_choices(observations: pd.DataFrame) -> pd.DataFrame:
     """
     from huainan.evidence import stats
 
-    unit_rows = observations[observations["region_code"].isin(regions.UNIT_CODES)
-                             & (observations["area"] == "total") & observations["value"].notna()]
+    unit_rows = observations[
+        observations["region_code"].isin(regions.UNIT_CODES)
+        & (observations["area"] == "total")
+        & observations["value"].notna()
+    ]
     cat = stats.indicator_catalog().set_index("id")
     ind = plan.indicators().set_index("indicator_id")
     order = {d.id: d.order for d in domains.DOMAINS}
@@ -848,25 +945,50 @@ def indicator_choices(observations: pd.DataFrame) -> pd.DataFrame:
     for pos, (indicator, grp) in enumerate(unit_rows.groupby("indicator", sort=False)):
         if indicator in cat.index:
             c = cat.loc[indicator]
-            name, unit, dom, direction, kind = (c["name_zh"], c["unit"], c["domain"],
-                                                c["direction"], c["kind"])
+            name, unit, dom, direction, kind = (
+                c["name_zh"],
+                c["unit"],
+                c["domain"],
+                c["direction"],
+                c["kind"],
+            )
             national = str(c["national_column"]).split(";")[0].split("(")[0].strip()
         elif indicator in ind.index:
             c = ind.loc[indicator]
-            name, unit, dom, direction, kind = (c["name_zh"], c["unit"], c["domain"],
-                                                c["direction"], "level")
+            name, unit, dom, direction, kind = (
+                c["name_zh"],
+                c["unit"],
+                c["domain"],
+                c["direction"],
+                "level",
+            )
             national = ""
         else:
             continue
-        origin = "监测报送" if ("origin" in grp and (grp["origin"] == "monitoring").any()) \
+        origin = (
+            "监测报送"
+            if ("origin" in grp and (grp["origin"] == "monitoring").any())
             else "普查/统计"
+        )
         dom_zh = "人口与户（基础数据）" if dom == "context" else domains.get(dom).zh
         years = sorted(set(grp["year"].astype(int)), reverse=True)
-        rows.append({"indicator": indicator, "name_zh": name, "unit": unit, "domain": dom,
-                     "domain_zh": dom_zh, "direction": direction, "kind": kind,
-                     "national_column": national, "years": years, "origin": origin,
-                     "label": f"{dom_zh} · {name}（{unit}）", "_order": order.get(dom, 99),
-                     "_pos": pos})
+        rows.append(
+            {
+                "indicator": indicator,
+                "name_zh": name,
+                "unit": unit,
+                "domain": dom,
+                "domain_zh": dom_zh,
+                "direction": direction,
+                "kind": kind,
+                "national_column": national,
+                "years": years,
+                "origin": origin,
+                "label": f"{dom_zh} · {name}（{unit}）",
+                "_order": order.get(dom, 99),
+                "_pos": pos,
+            }
+        )
     out = pd.DataFrame(rows)
     if out.empty:
         return out
@@ -886,8 +1008,15 @@ def _base_unit(unit: str) -> tuple[str, float]:
     return u.base, float(u.factor)
 
 
-def unit_values(observations: pd.DataFrame, indicator: str, year: int, *, basis: str = "raw",
-                unit: str = "", codes: tuple[str, ...] = regions.UNIT_CODES) -> pd.DataFrame:
+def unit_values(
+    observations: pd.DataFrame,
+    indicator: str,
+    year: int,
+    *,
+    basis: str = "raw",
+    unit: str = "",
+    codes: tuple[str, ...] = regions.UNIT_CODES,
+) -> pd.DataFrame:
     """Values of one indicator for some regions in one year, raw or per capita.
 
     Parameters
@@ -924,10 +1053,12 @@ def unit_values(observations: pd.DataFrame, indicator: str, year: int, *, basis:
     from huainan.evidence import stats
 
     label, den, per, suffix = BASES[basis]
-    sel = observations[(observations["indicator"] == indicator)
-                       & (observations["year"] == int(year))
-                       & (observations["area"] == "total")
-                       & observations["region_code"].isin(codes)]
+    sel = observations[
+        (observations["indicator"] == indicator)
+        & (observations["year"] == int(year))
+        & (observations["area"] == "total")
+        & observations["region_code"].isin(codes)
+    ]
     if "origin" in sel:
         sel = sel.assign(_r=sel["origin"].map({"monitoring": 0, "stats": 1}).fillna(1))
         sel = sel.sort_values("_r")
@@ -948,8 +1079,7 @@ def unit_values(observations: pd.DataFrame, indicator: str, year: int, *, basis:
     has_den = stats.census_denominators(den, census_year)
     known = counts["region_code"].isin(has_den.index)
     rated = stats.per_capita(counts[known], denominator=den, per=per, year=census_year)
-    out["value"] = out["region_code"].map(rated.set_index("region_code")["rate"]).astype(
-        "float64")
+    out["value"] = out["region_code"].map(rated.set_index("region_code")["rate"]).astype("float64")
     out["denominator"] = out["region_code"].map(rated.set_index("region_code")["denominator"])
     out["unit"] = base_unit + suffix
     return out
@@ -999,8 +1129,10 @@ def disparity_rows(values: pd.DataFrame, weights: pd.Series) -> tuple[pd.DataFra
     """
     from huainan.measures import gaps
 
-    df = values.assign(pop=values["region_code"].map(weights).astype("float64"),
-                       group=values["region_code"].map(regions.groups()))
+    df = values.assign(
+        pop=values["region_code"].map(weights).astype("float64"),
+        group=values["region_code"].map(regions.groups()),
+    )
     r = gaps.disparity(df, value="value", population="pop", group="group")
     lines = [
         ("单元数（有数据）", f"{int(r['n'])} / 7", ""),
@@ -1009,10 +1141,16 @@ def disparity_rows(values: pd.DataFrame, weights: pd.Series) -> tuple[pd.DataFra
         ("变异系数（人口加权）", fmt(r["cv_weighted"], 3), "标准差/均值；0表示完全均衡"),
         ("基尼系数（人口加权）", fmt(r["gini_weighted"], 3), "0–1，越大越不均衡"),
         ("泰尔指数T", fmt(r["theil_t"], 3), "0表示完全均衡"),
-        ("其中：区县组间（市辖区 vs 县）", pct(r["theil_t_between_share"]),
-         "组间差距占泰尔指数T的比重"),
-        ("其中：组内（市辖区之间、两县之间）", pct(r["theil_t_within_share"]),
-         "组内差距占泰尔指数T的比重"),
+        (
+            "其中：区县组间（市辖区 vs 县）",
+            pct(r["theil_t_between_share"]),
+            "组间差距占泰尔指数T的比重",
+        ),
+        (
+            "其中：组内（市辖区之间、两县之间）",
+            pct(r["theil_t_within_share"]),
+            "组内差距占泰尔指数T的比重",
+        ),
         ("泰尔指数L（平均对数偏差）", fmt(r["theil_l"], 3), "对低值单元更敏感"),
     ]
     rows = pd.DataFrame(lines, columns=["指标", "数值", "含义"])
@@ -1020,7 +1158,9 @@ def disparity_rows(values: pd.DataFrame, weights: pd.Series) -> tuple[pd.DataFra
     if r["n_missing"]:
         notes.append(f"{int(r['n_missing'])} 个区县无数据，未参与计算")
     if r["n_zero"]:
-        notes.append("有区县数值为0：极值比和泰尔指数L无定义（显示为无数据），泰尔指数T按0·ln0=0计算")
+        notes.append(
+            "有区县数值为0：极值比和泰尔指数L无定义（显示为无数据），泰尔指数T按0·ln0=0计算"
+        )
     if int(r["n"]) < 2:
         notes.append("少于两个区县有数据，无法衡量差距")
     return rows, "；".join(notes)
@@ -1043,49 +1183,75 @@ class RegionsApp:
         self.observations, cache = _observations(observations)
         self._quiet = False
         self.choices = indicator_choices(self.observations).set_index("indicator", drop=False)
-        default = "share_age_60plus" if "share_age_60plus" in self.choices.index \
+        default = (
+            "share_age_60plus"
+            if "share_age_60plus" in self.choices.index
             else self.choices.index[0]
-        self.indicator = W.Dropdown(options=list(zip(self.choices["label"],
-                                                     self.choices["indicator"], strict=True)),
-                                    value=default, description="指标",
-                                    layout=W.Layout(width="560px"))
+        )
+        self.indicator = W.Dropdown(
+            options=list(zip(self.choices["label"], self.choices["indicator"], strict=True)),
+            value=default,
+            description="指标",
+            layout=W.Layout(width="560px"),
+        )
         self.year = W.Dropdown(description="年份", layout=W.Layout(width="160px"))
-        self.basis = W.ToggleButtons(options=[(v[0], k) for k, v in BASES.items()],
-                                     value="raw", description="口径",
-                                     style={"button_width": "185px"})
+        self.basis = W.ToggleButtons(
+            options=[(v[0], k) for k, v in BASES.items()],
+            value="raw",
+            description="口径",
+            style={"button_width": "185px"},
+        )
         self.info = W.HTML()
-        self.choropleth = ChartPanel("区县分布图", width="49%", max_width="640px",
-                                     css_class="hn-chart-map", cache=cache)
-        self.bars = ChartPanel("区县对比图", width="49%", max_width="640px",
-                               css_class="hn-chart-bars", cache=cache)
+        self.choropleth = ChartPanel(
+            "区县分布图", width="49%", max_width="640px", css_class="hn-chart-map", cache=cache
+        )
+        self.bars = ChartPanel(
+            "区县对比图", width="49%", max_width="640px", css_class="hn-chart-bars", cache=cache
+        )
         self.disparity = W.HTML()
         self.percentiles = W.HTML()
-        for control, name in ((self.indicator, "hn-indicator"), (self.year, "hn-year"),
-                              (self.basis, "hn-basis"), (self.disparity, "hn-disparity"),
-                              (self.percentiles, "hn-percentiles")):
+        for control, name in (
+            (self.indicator, "hn-indicator"),
+            (self.year, "hn-year"),
+            (self.basis, "hn-basis"),
+            (self.disparity, "hn-disparity"),
+            (self.percentiles, "hn-percentiles"),
+        ):
             _tag(control, name)
         self._sync_controls()
         self._refresh()
         self.indicator.observe(self._on_indicator, names="value")
         self.year.observe(self._on_option, names="value")
         self.basis.observe(self._on_option, names="value")
-        self.widget = W.VBox([
-            heading("区域差距：七个区县比一比",
+        self.widget = W.VBox(
+            [
+                heading(
+                    "区域差距：七个区县比一比",
                     "选择一个指标，查看淮南市五区两县的分布、与全市/全省/全国的对比、差距有多大"
-                    "（区县之间、市辖区与县之间），以及各区县在全省和全国县级单位中的位置。"),
-            W.HBox([self.indicator, self.year], layout=W.Layout(flex_flow="row wrap")),
-            self.basis, self.info,
-            W.HBox([self.choropleth.widget, self.bars.widget],
-                   layout=W.Layout(flex_flow="row wrap", justify_content="space-between")),
-            heading("差距有多大", "人口加权的离散程度指标；泰尔指数T分解为市辖区与县之间（组间）"
-                                 "和各组内部（组内）两部分。七个单元的指数容易受单个区县影响，"
-                                 "请结合上面的数值一起看。"),
-            self.disparity,
-            heading("在全省、全国县级单位中的位置",
+                    "（区县之间、市辖区与县之间），以及各区县在全省和全国县级单位中的位置。",
+                ),
+                W.HBox([self.indicator, self.year], layout=W.Layout(flex_flow="row wrap")),
+                self.basis,
+                self.info,
+                W.HBox(
+                    [self.choropleth.widget, self.bars.widget],
+                    layout=W.Layout(flex_flow="row wrap", justify_content="space-between"),
+                ),
+                heading(
+                    "差距有多大",
+                    "人口加权的离散程度指标；泰尔指数T分解为市辖区与县之间（组间）"
+                    "和各组内部（组内）两部分。七个单元的指数容易受单个区县影响，"
+                    "请结合上面的数值一起看。",
+                ),
+                self.disparity,
+                heading(
+                    "在全省、全国县级单位中的位置",
                     "百分位：比该区县数值低的县级单位所占比例（并列记一半）。"
-                    "对“越高越好/越低越好”的指标已换算为“越大越好”。"),
-            self.percentiles,
-        ])
+                    "对“越高越好/越低越好”的指标已换算为“越大越好”。",
+                ),
+                self.percentiles,
+            ]
+        )
 
     def _row(self) -> pd.Series:
         return self.choices.loc[self.indicator.value]
@@ -1125,15 +1291,23 @@ class RegionsApp:
         row = self._row()
         ind, year, basis = row["indicator"], int(self.year.value), self.basis.value
         values = unit_values(self.observations, ind, year, basis=basis, unit=row["unit"])
-        refs = unit_values(self.observations, ind, year, basis=basis, unit=row["unit"],
-                           codes=tuple(_REFERENCE_CODES.values()))
+        refs = unit_values(
+            self.observations,
+            ind,
+            year,
+            basis=basis,
+            unit=row["unit"],
+            codes=tuple(_REFERENCE_CODES.values()),
+        )
         unit = values["unit"].iloc[0] or row["unit"]
         label = BASES[basis][0]
         title = f"{row['name_zh']}（{year}年{'' if basis == 'raw' else '，' + label}）"
         sources = [s for s in dict.fromkeys(values["source"].dropna().astype(str)) if s]
-        source = "资料来源：" + ("；".join(sources[:2]) + (f" 等{len(sources)}项"
-                                                        if len(sources) > 2 else "")
-                               if sources else "无")
+        source = "资料来源：" + (
+            "；".join(sources[:2]) + (f" 等{len(sources)}项" if len(sources) > 2 else "")
+            if sources
+            else "无"
+        )
         if basis != "raw":
             census = 2010 if year < 2020 else 2020
             source += f"；分母为{census}年人口普查数"
@@ -1145,58 +1319,88 @@ class RegionsApp:
             names = "、".join(values.loc[values["value"].isna(), "name_zh"])
             msgs.append(message_html(f"{names} {year}年无数据，图中标为“{NO_DATA_ZH}”。", "warn"))
         if basis != "raw" and year > 2020:
-            msgs.append(message_html(f"人均口径以2020年普查人口为分母，{year}年的实际人口可能不同。",
-                                     "info"))
+            msgs.append(
+                message_html(
+                    f"人均口径以2020年普查人口为分母，{year}年的实际人口可能不同。", "info"
+                )
+            )
         if row["kind"] == "count" and basis == "raw" and row["domain"] != "context":
-            msgs.append(message_html("这是总量指标，区县之间的差别主要反映人口规模；"
-                                     "比较服务水平请选择人均口径。", "info"))
+            msgs.append(
+                message_html(
+                    "这是总量指标，区县之间的差别主要反映人口规模；比较服务水平请选择人均口径。",
+                    "info",
+                )
+            )
         msgs.append(message_html(f"数据来源：{row['origin']}；单位：{unit}。", "info"))
         self.info.value = "".join(msgs)
 
         key = (ind, year, basis)
         vals = values[["region_code", "value"]]
-        self.choropleth.show(("map",) + key, lambda: charts.choropleth(
-            vals, title=title, unit=unit, source=source))
+        self.choropleth.show(
+            ("map",) + key, lambda: charts.choropleth(vals, title=title, unit=unit, source=source)
+        )
         references = dict(zip(_REFERENCE_CODES, refs["value"], strict=True))
-        self.bars.show(("bars",) + key, lambda: charts.unit_bars(
-            vals, title=title, unit=unit, source=source, references=references))
+        self.bars.show(
+            ("bars",) + key,
+            lambda: charts.unit_bars(
+                vals, title=title, unit=unit, source=source, references=references
+            ),
+        )
 
-        weights = stats.census_denominators(BASES[basis][1] or "population",
-                                            2010 if year < 2020 else 2020)
+        weights = stats.census_denominators(
+            BASES[basis][1] or "population", 2010 if year < 2020 else 2020
+        )
         rows, dnote = disparity_rows(values, weights)
-        wname = {"raw": "常住人口", "per_1000": "常住人口", "per_1000_60plus": "60岁及以上人口",
-                 "per_100hh": "家庭户数"}[basis]
+        wname = {
+            "raw": "常住人口",
+            "per_1000": "常住人口",
+            "per_1000_60plus": "60岁及以上人口",
+            "per_100hh": "家庭户数",
+        }[basis]
         self.disparity.value = html_table(rows, numeric=("数值",)) + (
             f'<div class="hn-note">权重：{2010 if year < 2020 else 2020}年普查{wname}。'
-            f'{html.escape(dnote)}</div>')
+            f"{html.escape(dnote)}</div>"
+        )
         self._percentiles(row, year, basis, values)
 
     def _percentiles(self, row, year, basis, values) -> None:
         pr = percentile_table(row, year, basis)
         if pr is None:
-            why = ("该指标没有全国县级可比数据（来自统计公报或部门报送）"
-                   if not row["national_column"] else "全省、全国县级对比仅提供2020年普查数据")
+            why = (
+                "该指标没有全国县级可比数据（来自统计公报或部门报送）"
+                if not row["national_column"]
+                else "全省、全国县级对比仅提供2020年普查数据"
+            )
             self.percentiles.value = message_html(f"{why}，{NO_DATA_ZH}。", "info")
             return
-        wide = pr.pivot(index="region_code", columns="scope",
-                        values="percentile_favourable" if row["direction"] != "neutral"
-                        else "percentile")
+        wide = pr.pivot(
+            index="region_code",
+            columns="scope",
+            values="percentile_favourable" if row["direction"] != "neutral" else "percentile",
+        )
         n = pr.groupby("scope")["n"].first()
-        out = pd.DataFrame({
-            "区县": values["name_zh"],
-            "数值": [fmt(v) for v in values["value"]],
-            f"在安徽省{int(n.get('anhui', 0))}个县级单位中的百分位":
-                [fmt(wide.at[c, "anhui"], 3) if c in wide.index else NO_DATA_ZH
-                 for c in values["region_code"]],
-            f"在全国{int(n.get('china', 0))}个县级单位中的百分位":
-                [fmt(wide.at[c, "china"], 3) if c in wide.index else NO_DATA_ZH
-                 for c in values["region_code"]],
-        })
-        direction = {"higher_better": "越高越好：百分位越大表示在全省/全国越靠前",
-                     "lower_better": "越低越好：百分位已换算，越大表示越好",
-                     }.get(row["direction"], "该指标无好坏之分：百分位只表示位置高低")
-        self.percentiles.value = html_table(out, numeric=tuple(out.columns[1:])) + \
-            f'<div class="hn-note">{html.escape(direction)}。资料来源：第七次全国人口普查分县资料。</div>'
+        out = pd.DataFrame(
+            {
+                "区县": values["name_zh"],
+                "数值": [fmt(v) for v in values["value"]],
+                f"在安徽省{int(n.get('anhui', 0))}个县级单位中的百分位": [
+                    fmt(wide.at[c, "anhui"], 3) if c in wide.index else NO_DATA_ZH
+                    for c in values["region_code"]
+                ],
+                f"在全国{int(n.get('china', 0))}个县级单位中的百分位": [
+                    fmt(wide.at[c, "china"], 3) if c in wide.index else NO_DATA_ZH
+                    for c in values["region_code"]
+                ],
+            }
+        )
+        direction = {
+            "higher_better": "越高越好：百分位越大表示在全省/全国越靠前",
+            "lower_better": "越低越好：百分位已换算，越大表示越好",
+        }.get(row["direction"], "该指标无好坏之分：百分位只表示位置高低")
+        self.percentiles.value = (
+            html_table(out, numeric=tuple(out.columns[1:]))
+            + f'<div class="hn-note">{html.escape(direction)}。资料来源：第七次全国人口普查分县资料。</div>'
+        )
 
 
 def regions_app(observations: pd.DataFrame | None = None) -> W.Widget:
@@ -1271,21 +1475,28 @@ def projection_rows(proj: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     projected indicators first (per-capita, totals, five-year totals), then the others.
     """
     modelled = proj[proj["basis"] != "not_modelled"]
-    outcome_colour = {"met": "met", "not_met": "not_met", "borderline": "borderline",
-                      "no_data": "no_data", "qualitative": "qualitative",
-                      "needs_reference": "needs_reference"}
+    outcome_colour = {
+        "met": "met",
+        "not_met": "not_met",
+        "borderline": "borderline",
+        "no_data": "no_data",
+        "qualitative": "qualitative",
+        "needs_reference": "needs_reference",
+    }
     basis_zh = {"per_capita": "人均", "total": "总量", "cumulative": "五年累计"}
-    rows = pd.DataFrame({
-        "指标": modelled["name_zh"],
-        "单位": modelled["unit"],
-        "类型": modelled["basis"].map(basis_zh),
-        "起点": [_start_text(r) for r in modelled.itertuples(index=False)],
-        "2025年推算值": [fmt(v) for v in modelled["projected"]],
-        "2025年目标值": modelled["target_text"],
-        "推算结果": modelled["outcome_zh"],
-        "达标所需供给年增速": [required_growth_text(v) for v in modelled["required_growth"]],
-        "说明": modelled["note"],
-    }).reset_index(drop=True)
+    rows = pd.DataFrame(
+        {
+            "指标": modelled["name_zh"],
+            "单位": modelled["unit"],
+            "类型": modelled["basis"].map(basis_zh),
+            "起点": [_start_text(r) for r in modelled.itertuples(index=False)],
+            "2025年推算值": [fmt(v) for v in modelled["projected"]],
+            "2025年目标值": modelled["target_text"],
+            "推算结果": modelled["outcome_zh"],
+            "达标所需供给年增速": [required_growth_text(v) for v in modelled["required_growth"]],
+            "说明": modelled["note"],
+        }
+    ).reset_index(drop=True)
     css = pd.DataFrame("", index=rows.index, columns=rows.columns)
     css["推算结果"] = [_status_css(outcome_colour.get(o, "")) for o in modelled["outcome"]]
     return rows, css
@@ -1311,26 +1522,45 @@ class WhatIfApp:
         self.table = progress.progress_table(scenarios.HORIZON, observations=self.observations)
         self.p_census = scenarios.census_population_change()
         default_p = 0.0 if math.isnan(self.p_census) else round(100 * self.p_census, 1)
-        self.supply = W.FloatSlider(value=5.0, min=-10.0, max=50.0, step=0.5,
-                                    description="供给年增长率（%）", continuous_update=False,
-                                    readout_format=".1f", style={"description_width": "150px"},
-                                    layout=W.Layout(width="560px"))
-        self.population = W.FloatSlider(value=default_p, min=-3.0, max=3.0, step=0.1,
-                                        description="人口年变化率（%）", continuous_update=False,
-                                        readout_format=".1f",
-                                        style={"description_width": "150px"},
-                                        layout=W.Layout(width="560px"))
-        self.standard = W.Dropdown(options=[(v, k) for k, v in _CAPACITY_LABELS.items()],
-                                   value="nursery_places", description="配置标准",
-                                   layout=W.Layout(width="520px"))
+        self.supply = W.FloatSlider(
+            value=5.0,
+            min=-10.0,
+            max=50.0,
+            step=0.5,
+            description="供给年增长率（%）",
+            continuous_update=False,
+            readout_format=".1f",
+            style={"description_width": "150px"},
+            layout=W.Layout(width="560px"),
+        )
+        self.population = W.FloatSlider(
+            value=default_p,
+            min=-3.0,
+            max=3.0,
+            step=0.1,
+            description="人口年变化率（%）",
+            continuous_update=False,
+            readout_format=".1f",
+            style={"description_width": "150px"},
+            layout=W.Layout(width="560px"),
+        )
+        self.standard = W.Dropdown(
+            options=[(v, k) for k, v in _CAPACITY_LABELS.items()],
+            value="nursery_places",
+            description="配置标准",
+            layout=W.Layout(width="520px"),
+        )
         self.projections = W.HTML()
         self.others = W.HTML()
         self.capacity = W.HTML()
         self.chart = ChartPanel("区县需新增能力图", css_class="hn-chart-capacity", cache=cache)
-        for control, name in ((self.supply, "hn-supply"), (self.population, "hn-population"),
-                              (self.standard, "hn-standard"),
-                              (self.projections, "hn-projections"),
-                              (self.capacity, "hn-capacity")):
+        for control, name in (
+            (self.supply, "hn-supply"),
+            (self.population, "hn-population"),
+            (self.standard, "hn-standard"),
+            (self.projections, "hn-projections"),
+            (self.capacity, "hn-capacity"),
+        ):
             _tag(control, name)
         self.denominators = scenarios.census_denominators()
         self._refresh()
@@ -1338,27 +1568,41 @@ class WhatIfApp:
         self.supply.observe(lambda _: self._refresh_projections(), names="value")
         self.population.observe(lambda _: self._refresh(), names="value")
         self.standard.observe(lambda _: self._refresh_capacity(), names="value")
-        p_text = (f"人口年变化率默认约 {self.population.value:.1f}%（2010—2020年两次人口普查间"
-                  f"全市常住人口年均变化 {pct(self.p_census, 2)}，滑块以0.1个百分点为一档）。"
-                  if not math.isnan(self.p_census) else "").replace("-", "\u2212")
-        self.widget = W.VBox([
-            heading("情景推演：按现在的速度，2025年能否达标？",
+        p_text = (
+            f"人口年变化率默认约 {self.population.value:.1f}%（2010—2020年两次人口普查间"
+            f"全市常住人口年均变化 {pct(self.p_census, 2)}，滑块以0.1个百分点为一档）。"
+            if not math.isnan(self.p_census)
+            else ""
+        ).replace("-", "\u2212")
+        self.widget = W.VBox(
+            [
+                heading(
+                    "情景推演：按现在的速度，2025年能否达标？",
                     "拖动滑块设定供给（托位、床位、医护人员、场地等）每年增长多少、常住人口每年"
                     "变化多少，查看各项指标2025年的推算值是否达到《规划》目标，以及各区县还需新增"
-                    "多少服务能力。" + p_text),
-            self.supply, self.population,
-            self.projections,
-            heading("各区县需新增的服务能力（2025年）",
+                    "多少服务能力。" + p_text,
+                ),
+                self.supply,
+                self.population,
+                self.projections,
+                heading(
+                    "各区县需新增的服务能力（2025年）",
                     "需求 = 配置标准 × 2025年推算人口；需新增 = 需求 − 已报送的现有供给。"
-                    "未报送供给的区县只给出需求总量，不估算供给。"),
-            self.standard, self.capacity, self.chart.widget,
-            self.others,
-            note("推算方法：人均指标按（1+供给增速）/（1+人口变化率）逐年复合增长；总量指标按供给"
-                 "增速增长；五年累计指标为已完成量加此后各年完成量。起点为最新观测值，没有2020年以后"
-                 "观测值时用2020年基期值（表中注明）。人口以2020年第七次全国人口普查为基数。"
-                 "资料来源：《淮南市“十四五”公共服务规划（征求意见稿）》专栏2及配置标准；"
-                 "第七次全国人口普查分县资料。"),
-        ])
+                    "未报送供给的区县只给出需求总量，不估算供给。",
+                ),
+                self.standard,
+                self.capacity,
+                self.chart.widget,
+                self.others,
+                note(
+                    "推算方法：人均指标按（1+供给增速）/（1+人口变化率）逐年复合增长；总量指标按供给"
+                    "增速增长；五年累计指标为已完成量加此后各年完成量。起点为最新观测值，没有2020年以后"
+                    "观测值时用2020年基期值（表中注明）。人口以2020年第七次全国人口普查为基数。"
+                    "资料来源：《淮南市“十四五”公共服务规划（征求意见稿）》专栏2及配置标准；"
+                    "第七次全国人口普查分县资料。"
+                ),
+            ]
+        )
 
     def assumptions(self) -> scenarios.Assumptions:
         return scenarios.Assumptions(self.supply.value / 100.0, self.population.value / 100.0)
@@ -1372,41 +1616,60 @@ class WhatIfApp:
             self.projections.value = text
 
         with reported("指标推算表", fail):
-            proj = scenarios.project_indicators(self.assumptions(),
-                                                observations=self.observations,
-                                                table=self.table)
+            proj = scenarios.project_indicators(
+                self.assumptions(), observations=self.observations, table=self.table
+            )
             rows, css = projection_rows(proj)
             counts = proj["outcome"].value_counts()
-            summary = (f"按供给年增长 {self.supply.value:.1f}%、人口年变化 "
-                       f"{self.population.value:.1f}% 推算："
-                       f"预计达标 {int(counts.get('met', 0))} 项，"
-                       f"预计未达标 {int(counts.get('not_met', 0) + counts.get('borderline', 0))} 项，"
-                       f"无数据无法推算 {int(counts.get('no_data', 0))} 项。")
-            baseline_only = int((proj["start_kind"] == "baseline").sum()
-                                - (proj[proj["basis"] == "not_modelled"]["start_kind"]
-                                   == "baseline").sum())
+            summary = (
+                f"按供给年增长 {self.supply.value:.1f}%、人口年变化 "
+                f"{self.population.value:.1f}% 推算："
+                f"预计达标 {int(counts.get('met', 0))} 项，"
+                f"预计未达标 {int(counts.get('not_met', 0) + counts.get('borderline', 0))} 项，"
+                f"无数据无法推算 {int(counts.get('no_data', 0))} 项。"
+            )
+            baseline_only = int(
+                (proj["start_kind"] == "baseline").sum()
+                - (proj[proj["basis"] == "not_modelled"]["start_kind"] == "baseline").sum()
+            )
             msgs = [message_html(summary.replace("-", "−"), "info")]
             if baseline_only:
-                msgs.append(message_html(
-                    f"{baseline_only} 项可推算指标尚无2020年以后的观测值，以2020年基期值为起点推算"
-                    "（见“起点”列）。", "warn"))
+                msgs.append(
+                    message_html(
+                        f"{baseline_only} 项可推算指标尚无2020年以后的观测值，以2020年基期值为起点推算"
+                        "（见“起点”列）。",
+                        "warn",
+                    )
+                )
             self.projections.value = "".join(msgs) + html_table(
-                rows, numeric=("2025年推算值", "达标所需供给年增速"), css=css,
-                nowrap=("单位", "类型", "推算结果"))
+                rows,
+                numeric=("2025年推算值", "达标所需供给年增速"),
+                css=css,
+                nowrap=("单位", "类型", "推算结果"),
+            )
             rest = proj[proj["basis"] == "not_modelled"]
-            other = pd.DataFrame({
-                "指标": rest["name_zh"], "单位": rest["unit"],
-                "最新值": [("—" if pd.isna(r.start_year) else
-                          f"{fmt(r.start_value)}（{int(r.start_year)}年）")
-                         for r in rest.itertuples(index=False)],
-                "2025年目标值": rest["target_text"],
-                "当前进度": rest["progress_status_zh"].fillna("—"),
-            })
+            other = pd.DataFrame(
+                {
+                    "指标": rest["name_zh"],
+                    "单位": rest["unit"],
+                    "最新值": [
+                        (
+                            "—"
+                            if pd.isna(r.start_year)
+                            else f"{fmt(r.start_value)}（{int(r.start_year)}年）"
+                        )
+                        for r in rest.itertuples(index=False)
+                    ],
+                    "2025年目标值": rest["target_text"],
+                    "当前进度": rest["progress_status_zh"].fillna("—"),
+                }
+            )
             self.others.value = (
                 "<h4 style='margin:10px 0 2px 0'>不作推算的指标</h4>"
                 '<div class="hn-note">覆盖率、入学率、预期寿命等指标不由供给总量和人口直接决定，'
                 "滑块不影响它们；此处列出最新值与当前进度（详见“规划监测”）。</div>"
-                + html_table(other, numeric=("最新值",)))
+                + html_table(other, numeric=("最新值",))
+            )
 
     def _refresh_capacity(self) -> None:
         def fail(text):
@@ -1414,37 +1677,53 @@ class WhatIfApp:
 
         with reported("区县需新增能力表", fail):
             std = self.standard.value
-            cap = scenarios.capacity_needed(self.assumptions(), std,
-                                            denominators=self.denominators,
-                                            observations=self.observations)
+            cap = scenarios.capacity_needed(
+                self.assumptions(),
+                std,
+                denominators=self.denominators,
+                observations=self.observations,
+            )
             unit = str(cap["unit"].iloc[0])
-            den_zh = {"population": "常住人口（人）", "pop_age_60plus": "60岁及以上人口（人）",
-                      "households_family": "家庭户（户）"}[cap["denominator"].iloc[0]]
+            den_zh = {
+                "population": "常住人口（人）",
+                "pop_age_60plus": "60岁及以上人口（人）",
+                "households_family": "家庭户（户）",
+            }[cap["denominator"].iloc[0]]
             # people, households, places, beds and square metres are shown as whole numbers
-            rows = pd.DataFrame({
-                "区县": cap["name_zh"],
-                f"2020年普查{den_zh}": [whole(v) for v in cap["census_value"]],
-                "2025年推算": [whole(v) for v in cap["denominator_value"]],
-                f"2025年需求（{unit}）": [whole(v) for v in cap["requirement"]],
-                f"现有供给（{unit}）": ["未报送" if pd.isna(v) else whole(v)
-                                   for v in cap["supply"]],
-                f"需新增（{unit}）": ["—" if pd.isna(v) else whole(v) for v in cap["shortfall"]],
-                "说明": cap["note_zh"].fillna(""),
-            })
-            self.capacity.value = html_table(rows, numeric=tuple(rows.columns[1:6]),
-                                             total_last=True)
+            rows = pd.DataFrame(
+                {
+                    "区县": cap["name_zh"],
+                    f"2020年普查{den_zh}": [whole(v) for v in cap["census_value"]],
+                    "2025年推算": [whole(v) for v in cap["denominator_value"]],
+                    f"2025年需求（{unit}）": [whole(v) for v in cap["requirement"]],
+                    f"现有供给（{unit}）": [
+                        "未报送" if pd.isna(v) else whole(v) for v in cap["supply"]
+                    ],
+                    f"需新增（{unit}）": [
+                        "—" if pd.isna(v) else whole(v) for v in cap["shortfall"]
+                    ],
+                    "说明": cap["note_zh"].fillna(""),
+                }
+            )
+            self.capacity.value = html_table(
+                rows, numeric=tuple(rows.columns[1:6]), total_last=True
+            )
             units_only = cap[cap["region_code"] != regions.CITY_CODE]
             has_supply = units_only["supply"].notna().any()
             what = "需新增" if has_supply else "所需"
             value_col = "shortfall" if has_supply else "requirement"
             vals, unit = capacity_chart_values(
-                units_only[["region_code", value_col]].rename(columns={value_col: "value"}), unit)
+                units_only[["region_code", value_col]].rename(columns={value_col: "value"}), unit
+            )
             title = f"2025年各区县{what}{_CAPACITY_LABELS[std].split('（')[0]}（{unit}）"
-            source = ("资料来源：《规划》配置标准；第七次全国人口普查；人口按年变化"
-                      f"{self.population.value:.1f}%推算").replace("-", "−")
+            source = (
+                "资料来源：《规划》配置标准；第七次全国人口普查；人口按年变化"
+                f"{self.population.value:.1f}%推算"
+            ).replace("-", "−")
             key = ("capacity", std, round(self.population.value, 3))
-            self.chart.show(key, lambda: charts.unit_bars(vals, title=title, unit=unit,
-                                                          source=source))
+            self.chart.show(
+                key, lambda: charts.unit_bars(vals, title=title, unit=unit, source=source)
+            )
 
 
 def whatif_app(observations: pd.DataFrame | None = None) -> W.Widget:
@@ -1456,8 +1735,10 @@ def whatif_app(observations: pd.DataFrame | None = None) -> W.Widget:
 # landing page
 # ---------------------------------------------------------------------------------------------
 
+
 def data_status(observations: pd.DataFrame | None = None) -> W.Widget:
     """How current the data are: census year, latest published statistic, monitoring returns."""
+
     def build():
         from huainan.evidence import monitoring, stats
 
@@ -1467,14 +1748,24 @@ def data_status(observations: pd.DataFrame | None = None) -> W.Widget:
         bulletin = obs[~obs["source"].str.contains("人口普查", na=False)]
         latest = int(bulletin["year"].max()) if not bulletin.empty else None
         lines = [
-            ("规划目标", "《淮南市“十四五”公共服务规划（征求意见稿）》专栏2：23项主要指标，"
-                        "2020年基期值、2025年目标值"),
-            ("人口普查", "、".join(f"{y}年" for y in census) + "（第六次、第七次全国人口普查分县资料）"
-             if census else NO_DATA_ZH),
+            (
+                "规划目标",
+                "《淮南市“十四五”公共服务规划（征求意见稿）》专栏2：23项主要指标，"
+                "2020年基期值、2025年目标值",
+            ),
+            (
+                "人口普查",
+                "、".join(f"{y}年" for y in census) + "（第六次、第七次全国人口普查分县资料）"
+                if census
+                else NO_DATA_ZH,
+            ),
             ("统计公报等", f"{len(bulletin)} 个数值，最新为{latest}年" if latest else NO_DATA_ZH),
-            ("部门监测报送", (f"{len(store)} 个数值，年份 {int(store['year'].min())}—"
-                           f"{int(store['year'].max())}") if not store.empty
-             else "尚未导入（导入后“规划监测”等页面自动使用）"),
+            (
+                "部门监测报送",
+                (f"{len(store)} 个数值，年份 {int(store['year'].min())}—{int(store['year'].max())}")
+                if not store.empty
+                else "尚未导入（导入后“规划监测”等页面自动使用）",
+            ),
         ]
         rows = pd.DataFrame(lines, columns=["数据", "现状"])
         return _tag(W.HTML(html_table(rows)), "hn-data-status")
@@ -1485,6 +1776,7 @@ def data_status(observations: pd.DataFrame | None = None) -> W.Widget:
 # ---------------------------------------------------------------------------------------------
 # filling the disk cache ahead of the officials
 # ---------------------------------------------------------------------------------------------
+
 
 def _around(values: list, centre) -> list:
     """``values`` ordered by distance from ``centre`` (the likeliest next choices first)."""
@@ -1560,10 +1852,13 @@ def prerender(*, force: bool = False, deadline: float | None = None) -> dict[str
             app.population.value = p
     counts["whatif"] = drawn(app.chart)
     seconds = time.perf_counter() - start
-    summary = (f"charts: monitor {counts['monitor']}, regions {counts['regions']}, "
-               f"whatif {counts['whatif']}; {seconds:.0f} s")
+    summary = (
+        f"charts: monitor {counts['monitor']}, regions {counts['regions']}, "
+        f"whatif {counts['whatif']}; {seconds:.0f} s"
+    )
     if not late():
         cache.mark_complete(summary)
-    log.info("prerendered into %s (%d old cache folder(s) removed): %s", cache.folder, pruned,
-             summary)
+    log.info(
+        "prerendered into %s (%d old cache folder(s) removed): %s", cache.folder, pruned, summary
+    )
     return {**counts, "seconds": int(seconds)}

@@ -86,6 +86,7 @@ _REUSABLE = ("succeeded", "reused")
 # Fingerprints
 # --------------------------------------------------------------------------------------------
 
+
 def file_sha256(path: str | os.PathLike) -> str:
     """Return the hex sha256 of a file's bytes."""
     h = hashlib.sha256()
@@ -115,8 +116,12 @@ def is_junk(name: str) -> bool:
     return name.startswith(_JUNK_PREFIXES) or name.endswith(_JUNK_SUFFIXES)
 
 
-def tree_sha256(root: str | os.PathLike, suffixes: tuple[str, ...] | None = None, *,
-                include: Callable[[PurePosixPath], bool] | None = None) -> str:
+def tree_sha256(
+    root: str | os.PathLike,
+    suffixes: tuple[str, ...] | None = None,
+    *,
+    include: Callable[[PurePosixPath], bool] | None = None,
+) -> str:
     """Return one sha256 for a folder tree: every file's relative path and content.
 
     Hidden files and folders (``.name``), ``__pycache__`` folders and editor/tool leftovers
@@ -175,8 +180,9 @@ def _is_package_source(rel: PurePosixPath) -> bool:
     HTML template."""
     if rel.parts[:3] == _BRIEF_TEMPLATE:
         return True
-    return rel.suffix == ".py" and all(part.isidentifier() for part in (*rel.parent.parts,
-                                                                          rel.stem))
+    return rel.suffix == ".py" and all(
+        part.isidentifier() for part in (*rel.parent.parts, rel.stem)
+    )
 
 
 def package_sha256(root: str | os.PathLike | None = None) -> str:
@@ -216,6 +222,7 @@ def brief_key(hashes: dict[str, str], kernel_name: str) -> str:
 # --------------------------------------------------------------------------------------------
 # The result
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RunResult:
@@ -260,17 +267,23 @@ class RunResult:
         m = self.manifest
         counts = ", ".join(f"{n} {status}" for status, n in m["counts"].items() if n)
         n = len(self.briefs)
-        lines = [f"batch {m['batch']['name']}: {n} brief{'s' if n != 1 else ''} — {counts} "
-                 f"in {m['seconds']:.1f} s (jobs={m['jobs']})"]
+        lines = [
+            f"batch {m['batch']['name']}: {n} brief{'s' if n != 1 else ''} — {counts} "
+            f"in {m['seconds']:.1f} s (jobs={m['jobs']})"
+        ]
         for b in self.failed:
-            lines.append(f"FAILED {b['name']} ({b['defined_in']}): "
-                         f"{publish.error_text(b.get('error'))}")
+            lines.append(
+                f"FAILED {b['name']} ({b['defined_in']}): {publish.error_text(b.get('error'))}"
+            )
             if b.get("products", {}).get("notebook"):
-                lines.append(f"  executed notebook kept: "
-                             f"{self.run_dir / b['products']['notebook']}")
+                lines.append(
+                    f"  executed notebook kept: {self.run_dir / b['products']['notebook']}"
+                )
         if self.interrupted:
-            lines.append(f"INTERRUPTED by {m.get('interrupted_by') or 'a signal'}, not finished: "
-                         + ", ".join(b["name"] for b in self.interrupted))
+            lines.append(
+                f"INTERRUPTED by {m.get('interrupted_by') or 'a signal'}, not finished: "
+                + ", ".join(b["name"] for b in self.interrupted)
+            )
             lines.append(f"{LATEST} left unchanged (it names complete runs only)")
         lines.append(f"index: {self.run_dir / INDEX}")
         return "\n".join(lines)
@@ -280,6 +293,7 @@ class RunResult:
 # Running
 # --------------------------------------------------------------------------------------------
 
+
 def default_jobs() -> int:
     """Return the number of CPU cores this process may use (at least 1)."""
     try:
@@ -288,10 +302,17 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_batch(batch: str | os.PathLike, *, jobs: int | None = None,
-              output_dir: str | os.PathLike | None = None, force: bool = False,
-              timeout: float | None = None, parameters_dir: str | os.PathLike | None = None,
-              kernel_name: str = KERNEL_NAME, progress: bool = True) -> RunResult:
+def run_batch(
+    batch: str | os.PathLike,
+    *,
+    jobs: int | None = None,
+    output_dir: str | os.PathLike | None = None,
+    force: bool = False,
+    timeout: float | None = None,
+    parameters_dir: str | os.PathLike | None = None,
+    kernel_name: str = KERNEL_NAME,
+    progress: bool = True,
+) -> RunResult:
     """Run a batch of briefs; return what happened (a failed brief does not raise).
 
     While it runs (called from the main thread), SIGTERM and SIGINT (Ctrl-C) stop the batch in
@@ -363,13 +384,21 @@ def run_batch(batch: str | os.PathLike, *, jobs: int | None = None,
                 break
             if rec["key"] in previous and _reuse(rec, previous[rec["key"]], run_dir):
                 continue
-            tasks.append({"name": rec["name"], "notebook": str(run.notebook),
-                          "parameters": run.parameters, "title": run.title,
-                          "run_dir": str(run_dir), "kernel_name": kernel_name,
-                          "timeout": timeout})
+            tasks.append(
+                {
+                    "name": rec["name"],
+                    "notebook": str(run.notebook),
+                    "parameters": run.parameters,
+                    "title": run.title,
+                    "run_dir": str(run_dir),
+                    "kernel_name": kernel_name,
+                    "timeout": timeout,
+                }
+            )
         n_jobs = min(jobs or default_jobs(), len(tasks))  # 0 when every brief is reused
-        results = _execute(tasks, n_jobs, total=len(records), label=spec.name,
-                           progress=progress, stop=stop)
+        results = _execute(
+            tasks, n_jobs, total=len(records), label=spec.name, progress=progress, stop=stop
+        )
         by_name = {r["name"]: r for r in results}
         for rec in records:
             if rec["name"] in by_name:
@@ -381,13 +410,25 @@ def run_batch(batch: str | os.PathLike, *, jobs: int | None = None,
             if rec in unfinished:
                 _mark_interrupted(rec, run_dir)
             elif rec["status"] != "reused":
-                rec["product_sha256"] = {k: file_sha256(run_dir / p)
-                                         for k, p in rec["products"].items()}
+                rec["product_sha256"] = {
+                    k: file_sha256(run_dir / p) for k, p in rec["products"].items()
+                }
 
         finished = _now()
-        manifest = _manifest(spec, run_id, records, started, finished, time.monotonic() - t0,
-                             n_jobs, timeout, kernel_name, force, shared,
-                             interrupted_by=_signal_name(signum) if signum else None)
+        manifest = _manifest(
+            spec,
+            run_id,
+            records,
+            started,
+            finished,
+            time.monotonic() - t0,
+            n_jobs,
+            timeout,
+            kernel_name,
+            force,
+            shared,
+            interrupted_by=_signal_name(signum) if signum else None,
+        )
         write_text(run_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         write_text(run_dir / INDEX, publish.index_html(manifest))
         if signum is None:
@@ -397,20 +438,36 @@ def run_batch(batch: str | os.PathLike, *, jobs: int | None = None,
         raise BatchInterrupted(
             f"batch {spec.name} stopped by {_signal_name(signum)}: "
             f"{len(result.interrupted)} of {len(records)} briefs not finished; "
-            f"{LATEST} left unchanged", signum=signum, result=result)
+            f"{LATEST} left unchanged",
+            signum=signum,
+            result=result,
+        )
     return result
 
 
-def _record(run: BriefRun, spec: Batch, shared: dict[str, str], kernel_name: str
-            ) -> dict[str, Any]:
-    hashes = {"notebook": file_sha256(run.notebook),
-              "parameters": parameters_sha256(run.parameters), **shared}
+def _record(run: BriefRun, spec: Batch, shared: dict[str, str], kernel_name: str) -> dict[str, Any]:
+    hashes = {
+        "notebook": file_sha256(run.notebook),
+        "parameters": parameters_sha256(run.parameters),
+        **shared,
+    }
     return {
-        "name": run.name, "brief": run.brief, "title": run.title,
-        "notebook": _rel(run.notebook, spec.root), "parameters": run.parameters,
-        "defined_in": run.defined_in, "hashes": hashes, "key": brief_key(hashes, kernel_name),
-        "status": None, "started": None, "finished": None, "seconds": None,
-        "products": {}, "product_sha256": {}, "reused_from": None, "error": None,
+        "name": run.name,
+        "brief": run.brief,
+        "title": run.title,
+        "notebook": _rel(run.notebook, spec.root),
+        "parameters": run.parameters,
+        "defined_in": run.defined_in,
+        "hashes": hashes,
+        "key": brief_key(hashes, kernel_name),
+        "status": None,
+        "started": None,
+        "finished": None,
+        "seconds": None,
+        "products": {},
+        "product_sha256": {},
+        "reused_from": None,
+        "error": None,
     }
 
 
@@ -420,9 +477,10 @@ def _check_kernel(kernel_name: str) -> None:
     try:
         KernelSpecManager().get_kernel_spec(kernel_name)
     except NoSuchKernel as exc:
-        raise BatchError(f"Jupyter kernel {kernel_name!r} is not registered; run `make venv` "
-                         f"(python -m ipykernel install --sys-prefix --name {kernel_name})"
-                         ) from exc
+        raise BatchError(
+            f"Jupyter kernel {kernel_name!r} is not registered; run `make venv` "
+            f"(python -m ipykernel install --sys-prefix --name {kernel_name})"
+        ) from exc
 
 
 def _make_run_dir(out: Path, started: str, records: list[dict]) -> tuple[str, Path]:
@@ -454,9 +512,12 @@ def _mark_interrupted(rec: dict, run_dir: Path) -> None:
         except (ValueError, OSError):
             notebook.unlink(missing_ok=True)  # cut off in the middle of a write
     products = _existing_products(run_dir, name)
-    rec.update(status="interrupted", finished=_now() if rec["started"] else None,
-               products=products,
-               product_sha256={k: file_sha256(run_dir / p) for k, p in products.items()})
+    rec.update(
+        status="interrupted",
+        finished=_now() if rec["started"] else None,
+        products=products,
+        product_sha256={k: file_sha256(run_dir / p) for k, p in products.items()},
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -514,15 +575,17 @@ class _Worker:
 
 def _start_worker(context: Any) -> _Worker:
     ours, theirs = context.Pipe()
-    process = context.Process(target=_worker_main, args=(theirs, os.getpid()), daemon=True,
-                              name="huainan-brief-worker")
+    process = context.Process(
+        target=_worker_main, args=(theirs, os.getpid()), daemon=True, name="huainan-brief-worker"
+    )
     process.start()
     theirs.close()  # so that our end reads EOF when the worker dies
     return _Worker(process, ours)
 
 
-def _execute(tasks: list[dict], jobs: int, *, total: int, label: str, progress: bool,
-             stop: _StopSignals) -> list[dict]:
+def _execute(
+    tasks: list[dict], jobs: int, *, total: int, label: str, progress: bool, stop: _StopSignals
+) -> list[dict]:
     """Run tasks in ``jobs`` worker processes under one progress bar.
 
     Returns the result of every task that finished: all of them, unless ``stop`` noted a signal.
@@ -533,8 +596,15 @@ def _execute(tasks: list[dict], jobs: int, *, total: int, label: str, progress: 
     from tqdm.auto import tqdm
 
     results: list[dict] = []
-    with tqdm(total=total, initial=total - len(tasks), desc=f"briefs {label}", unit="brief",
-              disable=not progress, file=sys.stderr, dynamic_ncols=True) as bar:
+    with tqdm(
+        total=total,
+        initial=total - len(tasks),
+        desc=f"briefs {label}",
+        unit="brief",
+        disable=not progress,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    ) as bar:
         if not tasks:
             return results
         # spawn: a clean interpreter per worker (no inherited threads, state or working dir).
@@ -576,8 +646,13 @@ def _execute(tasks: list[dict], jobs: int, *, total: int, label: str, progress: 
                         # SIGTERM reached the worker from outside (systemd signals the whole
                         # control group; an operator): the batch is being stopped, so stop.
                         stop.request(signum)
-                        results.append({"name": worker.task["name"], "status": "interrupted",
-                                        "started": worker.since})
+                        results.append(
+                            {
+                                "name": worker.task["name"],
+                                "status": "interrupted",
+                                "started": worker.since,
+                            }
+                        )
                         continue
                     finish(worker, result)
             if stop.signum:
@@ -591,8 +666,13 @@ def _execute(tasks: list[dict], jobs: int, *, total: int, label: str, progress: 
                             continue
                     except (EOFError, OSError, pickle.UnpicklingError):
                         pass
-                    results.append({"name": worker.task["name"], "status": "interrupted",
-                                    "started": worker.since})
+                    results.append(
+                        {
+                            "name": worker.task["name"],
+                            "status": "interrupted",
+                            "started": worker.since,
+                        }
+                    )
             broken = False
         finally:
             _stop_workers(workers, now=broken or bool(stop.signum))
@@ -646,11 +726,21 @@ def _stop_workers(workers: list[_Worker], *, now: bool) -> None:
 
 
 def _crashed(task: dict, exitcode: int | None) -> dict:
-    return {"name": task["name"], "status": "failed", "started": None, "finished": _now(),
-            "seconds": None, "products": _existing_products(Path(task["run_dir"]), task["name"]),
-            "error": {"cell_index": None, "execution_count": None, "ename": "WorkerDied",
-                      "evalue": f"the worker process running this brief ended unexpectedly "
-                                f"(exit code {exitcode})"}}
+    return {
+        "name": task["name"],
+        "status": "failed",
+        "started": None,
+        "finished": _now(),
+        "seconds": None,
+        "products": _existing_products(Path(task["run_dir"]), task["name"]),
+        "error": {
+            "cell_index": None,
+            "execution_count": None,
+            "ename": "WorkerDied",
+            "evalue": f"the worker process running this brief ended unexpectedly "
+            f"(exit code {exitcode})",
+        },
+    }
 
 
 def _stop_signal(exitcode: int | None) -> int | None:
@@ -740,8 +830,7 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     _STOPPING = True
     _kill_kernels()
     if _RUNNING:  # fd 2 is the brief's log while it runs
-        os.write(2, f"\n{_now()} brief {_RUNNING[0]} stopped by {_signal_name(signum)}\n"
-                 .encode())
+        os.write(2, f"\n{_now()} brief {_RUNNING[0]} stopped by {_signal_name(signum)}\n".encode())
     raise _Stopped(signum)
 
 
@@ -842,13 +931,25 @@ def produce_brief(task: dict[str, Any]) -> dict[str, Any]:
                 except Exception as exc:  # noqa: BLE001
                     logging.getLogger("papermill").exception("HTML for %s failed", name)
                     if error is None:
-                        error = {"cell_index": None, "execution_count": None, "stage": "html",
-                                 "ename": type(exc).__name__, "evalue": str(exc)}
+                        error = {
+                            "cell_index": None,
+                            "execution_count": None,
+                            "stage": "html",
+                            "ename": type(exc).__name__,
+                            "evalue": str(exc),
+                        }
     finally:
         _RUNNING.clear()
-    return {"name": name, "status": "failed" if error else "succeeded", "title": title or name,
-            "started": started, "finished": _now(), "seconds": round(time.monotonic() - t0, 3),
-            "products": _existing_products(run_dir, name), "error": error}
+    return {
+        "name": name,
+        "status": "failed" if error else "succeeded",
+        "title": title or name,
+        "started": started,
+        "finished": _now(),
+        "seconds": round(time.monotonic() - t0, 3),
+        "products": _existing_products(run_dir, name),
+        "error": error,
+    }
 
 
 def _papermill(task: dict, nb_path: Path, deadline: float) -> None:
@@ -859,10 +960,17 @@ def _papermill(task: dict, nb_path: Path, deadline: float) -> None:
         return max(1, math.ceil(deadline - time.monotonic()))
 
     papermill.execute_notebook(
-        task["notebook"], str(nb_path), parameters=task["parameters"],
-        kernel_name=task["kernel_name"], cwd=str(Path(task["notebook"]).parent),
-        progress_bar=False, log_output=True, start_timeout=KERNEL_START_TIMEOUT,
-        timeout_func=remaining, kernel_manager_class=_tracked_kernel_manager())
+        task["notebook"],
+        str(nb_path),
+        parameters=task["parameters"],
+        kernel_name=task["kernel_name"],
+        cwd=str(Path(task["notebook"]).parent),
+        progress_bar=False,
+        log_output=True,
+        start_timeout=KERNEL_START_TIMEOUT,
+        timeout_func=remaining,
+        kernel_manager_class=_tracked_kernel_manager(),
+    )
 
 
 def _describe_failure(exc: Exception, nb_path: Path, timeout: float) -> dict[str, Any]:
@@ -870,14 +978,26 @@ def _describe_failure(exc: Exception, nb_path: Path, timeout: float) -> dict[str
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
-        return {"cell_index": exc.cell_index, "execution_count": exc.exec_count,
-                "ename": exc.ename, "evalue": exc.evalue}
+        return {
+            "cell_index": exc.cell_index,
+            "execution_count": exc.exec_count,
+            "ename": exc.ename,
+            "evalue": exc.evalue,
+        }
     if isinstance(exc, CellTimeoutError):
         index, count = _running_cell(nb_path)
-        return {"cell_index": index, "execution_count": count, "ename": "CellTimeoutError",
-                "evalue": f"the brief ran longer than its {timeout:g} s timeout"}
-    return {"cell_index": None, "execution_count": None, "ename": type(exc).__name__,
-            "evalue": str(exc)}
+        return {
+            "cell_index": index,
+            "execution_count": count,
+            "ename": "CellTimeoutError",
+            "evalue": f"the brief ran longer than its {timeout:g} s timeout",
+        }
+    return {
+        "cell_index": None,
+        "execution_count": None,
+        "ename": type(exc).__name__,
+        "evalue": str(exc),
+    }
 
 
 def _running_cell(nb_path: Path) -> tuple[int | None, int | None]:
@@ -933,6 +1053,7 @@ def _existing_products(run_dir: Path, name: str) -> dict[str, str]:
 # Reuse, manifest, latest
 # --------------------------------------------------------------------------------------------
 
+
 def _previous_products(out: Path) -> dict[str, tuple[Path, dict]]:
     """Map brief key → (run folder, record) over earlier runs, newest first wins."""
     runs = []
@@ -967,8 +1088,7 @@ def _reuse(rec: dict, previous: tuple[Path, dict], run_dir: Path) -> bool:
     try:
         for kind, rel in products.items():
             suffix = {"html": ".html", "notebook": ".ipynb", "log": ".log"}[kind]
-            new_rel = (f"logs/{rec['name']}{suffix}" if kind == "log"
-                       else f"{rec['name']}{suffix}")
+            new_rel = f"logs/{rec['name']}{suffix}" if kind == "log" else f"{rec['name']}{suffix}"
             shutil.copy2(old_dir / rel, run_dir / new_rel)
             new_products[kind] = new_rel
     except (OSError, KeyError):  # cannot copy (or unknown product): run the brief instead
@@ -976,31 +1096,64 @@ def _reuse(rec: dict, previous: tuple[Path, dict], run_dir: Path) -> bool:
             (run_dir / rel).unlink(missing_ok=True)
         return False
     now = _now()
-    rec.update(status="reused", title=old.get("title") or rec["name"], started=now, finished=now,
-               seconds=round(time.monotonic() - t0, 3), products=new_products,
-               product_sha256=dict(digests), reused_from=old.get("reused_from") or
-               old_dir.name, original_seconds=old.get("original_seconds", old.get("seconds")))
+    rec.update(
+        status="reused",
+        title=old.get("title") or rec["name"],
+        started=now,
+        finished=now,
+        seconds=round(time.monotonic() - t0, 3),
+        products=new_products,
+        product_sha256=dict(digests),
+        reused_from=old.get("reused_from") or old_dir.name,
+        original_seconds=old.get("original_seconds", old.get("seconds")),
+    )
     return True
 
 
-def _manifest(spec: Batch, run_id: str, records: list[dict], started: str, finished: str,
-              seconds: float, jobs: int, timeout: float, kernel_name: str, force: bool,
-              shared: dict[str, str], interrupted_by: str | None = None) -> dict[str, Any]:
+def _manifest(
+    spec: Batch,
+    run_id: str,
+    records: list[dict],
+    started: str,
+    finished: str,
+    seconds: float,
+    jobs: int,
+    timeout: float,
+    kernel_name: str,
+    force: bool,
+    shared: dict[str, str],
+    interrupted_by: str | None = None,
+) -> dict[str, Any]:
     counts = {s: sum(r["status"] == s for r in records) for s in STATUSES}
-    status = ("interrupted" if counts["interrupted"] else
-              "failed" if counts["failed"] else "succeeded")
+    status = (
+        "interrupted" if counts["interrupted"] else "failed" if counts["failed"] else "succeeded"
+    )
     return {
         "schema": MANIFEST_SCHEMA,
         "run_id": run_id,
         "status": status,
         "interrupted_by": interrupted_by,
-        "batch": {"name": spec.name, "title": spec.title, "description": spec.description,
-                  "file": _rel(spec.path, spec.root), "sha256": file_sha256(spec.path)},
-        "started": started, "finished": finished, "seconds": round(seconds, 3),
-        "jobs": jobs, "timeout_seconds": timeout, "kernel": kernel_name, "force": force,
-        "huainan_version": __version__, "papermill_version": version("papermill"),
-        "python": platform.python_version(), "data_dir": str(data_dir()),
-        "hashes": dict(shared), "counts": counts, "briefs": records,
+        "batch": {
+            "name": spec.name,
+            "title": spec.title,
+            "description": spec.description,
+            "file": _rel(spec.path, spec.root),
+            "sha256": file_sha256(spec.path),
+        },
+        "started": started,
+        "finished": finished,
+        "seconds": round(seconds, 3),
+        "jobs": jobs,
+        "timeout_seconds": timeout,
+        "kernel": kernel_name,
+        "force": force,
+        "huainan_version": __version__,
+        "papermill_version": version("papermill"),
+        "python": platform.python_version(),
+        "data_dir": str(data_dir()),
+        "hashes": dict(shared),
+        "counts": counts,
+        "briefs": records,
     }
 
 

@@ -21,14 +21,27 @@ from huainan.plan import domains, regions
 #: the seven units — published for every unit in 2010 and 2020 (``share_hh_lift`` only 2020).
 GAP_INDICATORS: dict[str, tuple[str, ...]] = {
     "childcare": ("share_age_0_4", "children_ever_born_per_woman"),
-    "education": ("avg_years_schooling", "share_senior_high_plus", "share_college_plus",
-                  "illiteracy_rate"),
+    "education": (
+        "avg_years_schooling",
+        "share_senior_high_plus",
+        "share_college_plus",
+        "illiteracy_rate",
+    ),
     "employment": ("employment_ratio", "agri_employment_share", "industry_employment_share"),
     "health": ("share_age_65plus", "health_social_work_employment_share"),
-    "elderly_care": ("share_age_60plus", "share_age_65plus", "share_households_65plus",
-                     "old_age_dependency_ratio"),
-    "housing": ("floor_area_per_person", "share_hh_tap_water", "share_hh_toilet",
-                "share_hh_bath", "share_hh_kitchen"),
+    "elderly_care": (
+        "share_age_60plus",
+        "share_age_65plus",
+        "share_households_65plus",
+        "old_age_dependency_ratio",
+    ),
+    "housing": (
+        "floor_area_per_person",
+        "share_hh_tap_water",
+        "share_hh_toilet",
+        "share_hh_bath",
+        "share_hh_kitchen",
+    ),
     "social_assistance": ("share_one_person_households", "share_age_80plus"),
     "veterans": (),
     "culture_sports": (),
@@ -42,7 +55,6 @@ NEED_STANDARDS: dict[str, tuple[str, ...]] = {
 }
 
 REFERENCE_CODES = {"340400": "淮南市", "340000": "安徽省", "100000": "全国"}
-
 
 
 def select_units(codes: list[str] | None = None) -> list[str]:
@@ -63,8 +75,9 @@ def select_units(codes: list[str] | None = None) -> list[str]:
         return list(regions.UNIT_CODES)
     unknown = [c for c in codes if str(c) not in regions.UNIT_CODES]
     if unknown:
-        raise ValueError(f"not county-level units of Huainan: {unknown}; "
-                         f"valid: {', '.join(regions.UNIT_CODES)}")
+        raise ValueError(
+            f"not county-level units of Huainan: {unknown}; valid: {', '.join(regions.UNIT_CODES)}"
+        )
     if len(set(codes)) < 2:
         raise ValueError("choose at least two units for a regional comparison")
     return [c for c in regions.UNIT_CODES if c in {str(x) for x in codes}]
@@ -78,8 +91,9 @@ def _catalog_row(indicator: str) -> pd.Series:
     return stats.indicator_catalog().set_index("id").loc[indicator]
 
 
-def regional_values(indicator: str, year: int = 2020, *,
-                    observations: pd.DataFrame | None = None) -> pd.DataFrame:
+def regional_values(
+    indicator: str, year: int = 2020, *, observations: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Values of one indicator for the seven units, with census population and group.
 
     Parameters
@@ -104,14 +118,16 @@ def regional_values(indicator: str, year: int = 2020, *,
     sel = obs[(obs["indicator"] == indicator) & (obs["year"] == year) & (obs["area"] == "total")]
     sel = sel.drop_duplicates("region_code", keep="first").set_index("region_code")
     u = regions.units()
-    out = pd.DataFrame({
-        "region_code": u["code"],
-        "name_zh": u["name_zh"],
-        "group": u["group"],
-        "value": u["code"].map(sel["value"]).astype("float64"),
-        "population": u["code"].map(stats.census_denominators("population")).astype("float64"),
-        "source": u["code"].map(sel["source"]),
-    })
+    out = pd.DataFrame(
+        {
+            "region_code": u["code"],
+            "name_zh": u["name_zh"],
+            "group": u["group"],
+            "value": u["code"].map(sel["value"]).astype("float64"),
+            "population": u["code"].map(stats.census_denominators("population")).astype("float64"),
+            "source": u["code"].map(sel["source"]),
+        }
+    )
     out.attrs["references"] = {
         name: float(sel.at[code, "value"]) if code in sel.index else float("nan")
         for code, name in REFERENCE_CODES.items()
@@ -119,8 +135,9 @@ def regional_values(indicator: str, year: int = 2020, *,
     return out
 
 
-def disparity_summary(domain: str, *, years: tuple[int, ...] = (2010, 2020),
-                      units: list[str] | None = None) -> pd.DataFrame:
+def disparity_summary(
+    domain: str, *, years: tuple[int, ...] = (2010, 2020), units: list[str] | None = None
+) -> pd.DataFrame:
     """Regional disparity of the domain's census indicators across the seven units.
 
     Parameters
@@ -165,25 +182,48 @@ def disparity_summary(domain: str, *, years: tuple[int, ...] = (2010, 2020),
         lo = have.loc[have["value"].idxmin()]
         hi = have.loc[have["value"].idxmax()]
         first = min(by_year)
-        cv_first = (gaps.disparity(by_year[first], value="value")["cv"]
-                    if first != last else float("nan"))
+        cv_first = (
+            gaps.disparity(by_year[first], value="value")["cv"] if first != last else float("nan")
+        )
         sigma = pd.NA
         if first != last and pd.notna(cv_first) and pd.notna(d["cv"]):
-            sigma = "narrowing" if d["cv"] < cv_first else "widening" if d["cv"] > cv_first \
+            sigma = (
+                "narrowing"
+                if d["cv"] < cv_first
+                else "widening"
+                if d["cv"] > cv_first
                 else "unchanged"
+            )
         refs = vals.attrs["references"]
-        rows.append({
-            "indicator": ind, "name_zh": cat["name_zh"], "unit": cat["unit"],
-            "direction": cat["direction"], "year": last, "n": int(d["n"]),
-            "min_unit": lo["name_zh"], "min": float(lo["value"]),
-            "max_unit": hi["name_zh"], "max": float(hi["value"]),
-            "max_min_ratio": d["max_min_ratio"], "cv": d["cv"], "cv_weighted": d["cv_weighted"],
-            "gini": d["gini"], "gini_weighted": d["gini_weighted"], "theil_t": d["theil_t"],
-            "theil_t_between_share": d["theil_t_between_share"], "theil_l": d["theil_l"],
-            "cv_first": cv_first, "first_year": first, "sigma": sigma,
-            "city": refs["淮南市"], "anhui": refs["安徽省"], "china": refs["全国"],
-            "note": d["note"],
-        })
+        rows.append(
+            {
+                "indicator": ind,
+                "name_zh": cat["name_zh"],
+                "unit": cat["unit"],
+                "direction": cat["direction"],
+                "year": last,
+                "n": int(d["n"]),
+                "min_unit": lo["name_zh"],
+                "min": float(lo["value"]),
+                "max_unit": hi["name_zh"],
+                "max": float(hi["value"]),
+                "max_min_ratio": d["max_min_ratio"],
+                "cv": d["cv"],
+                "cv_weighted": d["cv_weighted"],
+                "gini": d["gini"],
+                "gini_weighted": d["gini_weighted"],
+                "theil_t": d["theil_t"],
+                "theil_t_between_share": d["theil_t_between_share"],
+                "theil_l": d["theil_l"],
+                "cv_first": cv_first,
+                "first_year": first,
+                "sigma": sigma,
+                "city": refs["淮南市"],
+                "anhui": refs["安徽省"],
+                "china": refs["全国"],
+                "note": d["note"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -254,12 +294,22 @@ def urbanization_table() -> pd.DataFrame:
         for y in (2010, 2020):
             g = gap[(gap["region_code"] == code) & (gap["year"] == y)]
             if g.empty:
-                rec.update({f"urban_{y}": float("nan"), f"rural_{y}": float("nan"),
-                            f"rate_{y}": float("nan")})
+                rec.update(
+                    {
+                        f"urban_{y}": float("nan"),
+                        f"rural_{y}": float("nan"),
+                        f"rate_{y}": float("nan"),
+                    }
+                )
                 continue
             urban, rural = float(g["urban"].iloc[0]), float(g["rural"].iloc[0])
-            rec.update({f"urban_{y}": urban, f"rural_{y}": rural,
-                        f"rate_{y}": urban / (urban + rural) * 100})
+            rec.update(
+                {
+                    f"urban_{y}": urban,
+                    f"rural_{y}": rural,
+                    f"rate_{y}": urban / (urban + rural) * 100,
+                }
+            )
             if y == 2020:
                 rec["urban_rural_ratio_2020"] = float(g["ratio"].iloc[0])
         rec["change"] = rec["rate_2020"] - rec["rate_2010"]
@@ -314,24 +364,33 @@ def projects_table(domain: str) -> pd.DataFrame:
     op = {">": "超过", ">=": "不少于"}
     target = [
         f"{op.get(o, '') if isinstance(o, str) else ''}{v:g}"
-        + (f"~{m:g}" if pd.notna(m) else "") + f" {u}"
-        for o, v, m, u in zip(p["target_op"], p["target_value"], p["target_value_max"], p["unit"],
-                              strict=True)
+        + (f"~{m:g}" if pd.notna(m) else "")
+        + f" {u}"
+        for o, v, m, u in zip(
+            p["target_op"], p["target_value"], p["target_value_max"], p["unit"], strict=True
+        )
     ]
-    year = [f"{int(s)}—{t}年" if pd.notna(s) and per in ("cumulative", "annual") else f"{t}年"
-            for s, t, per in zip(p["period_start"], p["target_year"], p["period"], strict=True)]
-    return pd.DataFrame({
-        "事项": p["metric_zh"],
-        "范围": p["scope"],
-        "目标": target,
-        "期限": [y + ("（原文未写年份）" if not printed else "")
-                 for y, printed in zip(year, p["year_printed"], strict=True)],
-        "出处": p["section"],
-    })
+    year = [
+        f"{int(s)}—{t}年" if pd.notna(s) and per in ("cumulative", "annual") else f"{t}年"
+        for s, t, per in zip(p["period_start"], p["target_year"], p["period"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "事项": p["metric_zh"],
+            "范围": p["scope"],
+            "目标": target,
+            "期限": [
+                y + ("（原文未写年份）" if not printed else "")
+                for y, printed in zip(year, p["year_printed"], strict=True)
+            ],
+            "出处": p["section"],
+        }
+    )
 
 
-def data_notes(domain: str, progress: pd.DataFrame, disparity: pd.DataFrame, *,
-               lang: str = "zh") -> str:
+def data_notes(
+    domain: str, progress: pd.DataFrame, disparity: pd.DataFrame, *, lang: str = "zh"
+) -> str:
     """Markdown notes for a domain brief: where every figure comes from and what is missing.
 
     Parameters
@@ -354,48 +413,80 @@ def data_notes(domain: str, progress: pd.DataFrame, disparity: pd.DataFrame, *,
     d = domains.get(domain)
     zh = lang == "zh"
     sources = sorted({s for s in progress["observed_source"].dropna().astype(str) if s})
-    no_obs = progress.loc[progress["observed"].isna() & (progress["status"] != "qualitative"),
-                          "name_zh"].tolist()
+    no_obs = progress.loc[
+        progress["observed"].isna() & (progress["status"] != "qualitative"), "name_zh"
+    ].tolist()
     stored = len(monitoring.observations())
     lines = []
     if zh:
-        lines.append("- 目标值、基期值与属性：《淮南市“十四五”公共服务规划（征求意见稿）》专栏2；"
-                     "重点工程目标：专栏4—13 及正文。")
-        lines.append("- 观测值来源：" + ("；".join(sources) if sources else "无（本领域指标在 2021 年以后暂无公开或报送的数值）") + "。")
+        lines.append(
+            "- 目标值、基期值与属性：《淮南市“十四五”公共服务规划（征求意见稿）》专栏2；"
+            "重点工程目标：专栏4—13 及正文。"
+        )
+        lines.append(
+            "- 观测值来源："
+            + (
+                "；".join(sources)
+                if sources
+                else "无（本领域指标在 2021 年以后暂无公开或报送的数值）"
+            )
+            + "。"
+        )
         if no_obs:
-            lines.append(f"- **暂无观测值的指标（{len(no_obs)} 项）**：" + "、".join(no_obs)
-                         + "。这些指标的状态为“数据不足”，不作推断；请通过“huainan template / "
-                         "huainan ingest”报送年度监测数据。")
+            lines.append(
+                f"- **暂无观测值的指标（{len(no_obs)} 项）**："
+                + "、".join(no_obs)
+                + "。这些指标的状态为“数据不足”，不作推断；请通过“huainan template / "
+                "huainan ingest”报送年度监测数据。"
+            )
         lines.append(f"- 监测数据库目前存有 {stored} 条报送数据。")
         if not disparity.empty:
-            lines.append("- 区域差距：第六、七次全国人口普查分县资料（2010、2020年），七个县区均有数据；"
-                         "人口加权指标以 2020 年普查常住人口为权重，区间分解按市辖区/县两组。")
+            lines.append(
+                "- 区域差距：第六、七次全国人口普查分县资料（2010、2020年），七个县区均有数据；"
+                "人口加权指标以 2020 年普查常住人口为权重，区间分解按市辖区/县两组。"
+            )
         else:
-            lines.append(f"- 区域差距：{d.zh}领域暂无覆盖七个县区的公开统计指标，本简报不作区域比较。")
-        lines.append("- 方法：进度评估依据 UN ESCAP / Open SDG 方法（当前状态指数、年均增速比，阈值 0.95/0.60/0）；"
-                     "差距指数为变异系数、基尼系数、泰尔指数（T、L）及其组间/组内分解。"
-                     "凤台县的普查数据含毛集实验区。")
+            lines.append(
+                f"- 区域差距：{d.zh}领域暂无覆盖七个县区的公开统计指标，本简报不作区域比较。"
+            )
+        lines.append(
+            "- 方法：进度评估依据 UN ESCAP / Open SDG 方法（当前状态指数、年均增速比，阈值 0.95/0.60/0）；"
+            "差距指数为变异系数、基尼系数、泰尔指数（T、L）及其组间/组内分解。"
+            "凤台县的普查数据含毛集实验区。"
+        )
     else:
-        lines.append("- Targets, baselines and attributes: 专栏2 of the draft plan; project targets: "
-                     "专栏4–13 and the chapter text.")
-        lines.append("- Observed values: " + ("; ".join(sources) if sources else
-                                             "none published or reported since 2021") + ".")
+        lines.append(
+            "- Targets, baselines and attributes: 专栏2 of the draft plan; project targets: "
+            "专栏4–13 and the chapter text."
+        )
+        lines.append(
+            "- Observed values: "
+            + ("; ".join(sources) if sources else "none published or reported since 2021")
+            + "."
+        )
         if no_obs:
-            lines.append(f"- **No observation for {len(no_obs)} indicators**: " + ", ".join(no_obs)
-                         + " — status 'insufficient data', nothing inferred.")
+            lines.append(
+                f"- **No observation for {len(no_obs)} indicators**: "
+                + ", ".join(no_obs)
+                + " — status 'insufficient data', nothing inferred."
+            )
         lines.append(f"- The monitoring store holds {stored} reported values.")
-        lines.append("- Regional gaps: 2010 and 2020 census county tables; weights are 2020 "
-                     "residents; groups are districts vs counties." if not disparity.empty else
-                     "- Regional gaps: no published indicator covers all seven units for this "
-                     "domain.")
-        lines.append("- Methods: UN ESCAP / Open SDG progress measures; CV, Gini, Theil T and L "
-                     "with between/within decomposition. Fengtai's census figures include Maoji.")
+        lines.append(
+            "- Regional gaps: 2010 and 2020 census county tables; weights are 2020 "
+            "residents; groups are districts vs counties."
+            if not disparity.empty
+            else "- Regional gaps: no published indicator covers all seven units for this domain."
+        )
+        lines.append(
+            "- Methods: UN ESCAP / Open SDG progress measures; CV, Gini, Theil T and L "
+            "with between/within decomposition. Fengtai's census figures include Maoji."
+        )
     return "\n".join(lines)
 
 
-def reported_unit_values(domain: str, year: int, *,
-                         observations: pd.DataFrame | None = None
-                         ) -> list[tuple[pd.Series, pd.DataFrame]]:
+def reported_unit_values(
+    domain: str, year: int, *, observations: pd.DataFrame | None = None
+) -> list[tuple[pd.Series, pd.DataFrame]]:
     """The domain's 专栏2 indicators as reported for the county-level units (monitoring returns).
 
     Parameters
@@ -424,8 +515,12 @@ def reported_unit_values(domain: str, year: int, *,
     units_ = regions.units()
     out = []
     for _, ind in plan.indicators().query("domain == @domain").iterrows():
-        sel = obs[(obs["indicator"] == ind["indicator_id"]) & (obs["area"] == "total")
-                  & (obs["year"] <= year) & obs["value"].notna()]
+        sel = obs[
+            (obs["indicator"] == ind["indicator_id"])
+            & (obs["area"] == "total")
+            & (obs["year"] <= year)
+            & obs["value"].notna()
+        ]
         by_unit = sel[sel["region_code"].isin(regions.UNIT_CODES)]
         counts = by_unit.groupby("year")["region_code"].nunique()
         years = counts[counts >= 2].index
@@ -437,16 +532,22 @@ def reported_unit_values(domain: str, year: int, *,
             rows = rows.assign(_r=rows["origin"].map({"monitoring": 0, "stats": 1}))
             rows = rows.sort_values("_r")
         rows = rows.drop_duplicates("region_code").set_index("region_code")
-        values = pd.DataFrame({
-            "region_code": units_["code"], "name_zh": units_["name_zh"],
-            "group": units_["group"],
-            "value": units_["code"].map(rows["value"]).astype("float64"),
-            "population": units_["code"].map(stats.census_denominators("population")),
-            "source": units_["code"].map(rows["source"]),
-        })
+        values = pd.DataFrame(
+            {
+                "region_code": units_["code"],
+                "name_zh": units_["name_zh"],
+                "group": units_["group"],
+                "value": units_["code"].map(rows["value"]).astype("float64"),
+                "population": units_["code"].map(stats.census_denominators("population")),
+                "source": units_["code"].map(rows["source"]),
+            }
+        )
         city = sel[(sel["region_code"] == regions.CITY_CODE) & (sel["year"] == latest_year)]
-        refs = {f"淮南市（{latest_year}年）": float(city["value"].iloc[0]) if len(city)
-                else float("nan")}
+        refs = {
+            f"淮南市（{latest_year}年）": float(city["value"].iloc[0])
+            if len(city)
+            else float("nan")
+        }
         if ind["target_kind"] == "numeric":
             refs[f"{int(ind['target_year'])}年目标"] = float(ind["target_value"])
         values.attrs["references"] = refs

@@ -75,15 +75,19 @@ def use_cjk_font() -> str:
     family = _font_family()
     # Bold text falls back to the Regular face; matplotlib would log a findfont line per label.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    sns.set_theme(style="whitegrid", font=family, rc={
-        "axes.unicode_minus": True,
-        "figure.dpi": 100,
-        "savefig.dpi": 150,
-        "axes.titleweight": "normal",  # the bundled font has one weight (Regular)
-        "figure.titleweight": "normal",
-        "axes.titlesize": 13,
-        "axes.labelsize": 11,
-    })
+    sns.set_theme(
+        style="whitegrid",
+        font=family,
+        rc={
+            "axes.unicode_minus": True,
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "axes.titleweight": "normal",  # the bundled font has one weight (Regular)
+            "figure.titleweight": "normal",
+            "axes.titlesize": 13,
+            "axes.labelsize": 11,
+        },
+    )
     plt.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
     return family
 
@@ -108,8 +112,7 @@ def add_source(fig, text: str = SOURCE_PLAN) -> int:
     figure's width; return the number of lines written."""
     budget = int(fig.get_figwidth() * 72 / 8 * 2 * 0.92)  # 8-pt text: columns per line
     lines = _wrap(text, budget)
-    fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=8,
-             color="#555555")
+    fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=8, color="#555555")
     return len(lines)
 
 
@@ -189,8 +192,7 @@ def review_13th_chart(assessed: pd.DataFrame):
     y = range(len(df))
     ax.barh(y, shown.fillna(0), color=colours, alpha=0.55, height=0.6)
     # a marker at the end of every bar, so a zero margin (met exactly / borderline) stays visible
-    ax.scatter(shown.fillna(0), y, c=colours, s=42, zorder=3, edgecolors="#333333",
-               linewidths=0.5)
+    ax.scatter(shown.fillna(0), y, c=colours, s=42, zorder=3, edgecolors="#333333", linewidths=0.5)
     ax.set_yticks(list(y), labels, fontsize=9)
     ax.invert_yaxis()
     ax.axvline(0, color="#333333", linewidth=0.8)
@@ -212,10 +214,17 @@ def review_13th_chart(assessed: pd.DataFrame):
             ax.axhline(top, color="#bbbbbb", linewidth=0.6)
     ax.set_xlabel("实绩优于目标的幅度（占目标值的百分比，%；越大越好，已考虑指标方向）")
     ax.set_title("“十三五”基本公共服务均等化指标完成情况（2020年实绩 vs 目标）", loc="left")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=STATUS_COLOURS[k]) for k in ("met", "borderline",
-                                                                           "not_met")]
-    ax.legend(handles, ["已完成", "临界：恰等于“高于/低于”界限（按未完成计）", "未完成"],
-              loc="lower right", fontsize=8, frameon=True)
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color=STATUS_COLOURS[k])
+        for k in ("met", "borderline", "not_met")
+    ]
+    ax.legend(
+        handles,
+        ["已完成", "临界：恰等于“高于/低于”界限（按未完成计）", "未完成"],
+        loc="lower right",
+        fontsize=8,
+        frameon=True,
+    )
     finish(fig, SOURCE_PLAN + " 专栏1；[ ]为五年累计数")
     return fig
 
@@ -232,8 +241,14 @@ def _sources_line(rows: pd.DataFrame, lead: str = SOURCE_PLAN) -> str:
     return lead + "；观测值：" + "；".join(titles[:2]) + more
 
 
-def trajectory_chart(indicator_id: str, observations: pd.DataFrame, *,
-                     region_code: str = "340400", year: int | None = None, lang: str = "zh"):
+def trajectory_chart(
+    indicator_id: str,
+    observations: pd.DataFrame,
+    *,
+    region_code: str = "340400",
+    year: int | None = None,
+    lang: str = "zh",
+):
     """Trajectory of one 专栏2 indicator: 2020 baseline → observed values → 2025 target.
 
     Parameters
@@ -273,10 +288,12 @@ def trajectory_chart(indicator_id: str, observations: pd.DataFrame, *,
     last = horizon if year is None else min(int(year), horizon)
     op = None if pd.isna(ind["target_op"]) else ind["target_op"]
     colour = domains.get(ind["domain"]).colour
-    obs = observations[(observations["region_code"] == region_code)
-                       & (observations["area"] == "total")
-                       & observations["year"].between(t0 + 1, last)
-                       & observations["value"].notna()]
+    obs = observations[
+        (observations["region_code"] == region_code)
+        & (observations["area"] == "total")
+        & observations["year"].between(t0 + 1, last)
+        & observations["value"].notna()
+    ]
     cumulative = bool(ind["cumulative"])
     if cumulative:
         to_date = obs[obs["indicator"] == indicator_id + "_to_date"]
@@ -308,46 +325,114 @@ def trajectory_chart(indicator_id: str, observations: pd.DataFrame, *,
             path = None
         if path is not None:
             ax.plot(years, path, linestyle="--", color="#777777", linewidth=1.2, label=path_label)
-        ax.scatter([horizon], [goal], marker="*", s=220, color=colour, edgecolors="#333333",
-                   zorder=4, label=("目标值" if zh else "target"))
+        ax.scatter(
+            [horizon],
+            [goal],
+            marker="*",
+            s=220,
+            color=colour,
+            edgecolors="#333333",
+            zorder=4,
+            label=("目标值" if zh else "target"),
+        )
         qualifier = (_OP_TEXT if zh else _OP_TEXT_EN)[op]
-        ax.annotate(f"{'目标' if zh else 'target'} {qualifier}{goal:g}",
-                    (horizon, goal), textcoords="offset points", xytext=(-8, 10), ha="right",
-                    fontsize=9)
+        ax.annotate(
+            f"{'目标' if zh else 'target'} {qualifier}{goal:g}",
+            (horizon, goal),
+            textcoords="offset points",
+            xytext=(-8, 10),
+            ha="right",
+            fontsize=9,
+        )
     if pd.notna(ind["baseline"]) and not cumulative:
-        ax.scatter([t0], [ind["baseline"]], color="#333333", s=40, zorder=4,
-                   label=("2020年基期值" if zh else "2020 baseline"))
-        ax.annotate(number(ind["baseline"]), (t0, ind["baseline"]), textcoords="offset points",
-                    xytext=(0, 8), ha="center", fontsize=8, color="#333333")
+        ax.scatter(
+            [t0],
+            [ind["baseline"]],
+            color="#333333",
+            s=40,
+            zorder=4,
+            label=("2020年基期值" if zh else "2020 baseline"),
+        )
+        ax.annotate(
+            number(ind["baseline"]),
+            (t0, ind["baseline"]),
+            textcoords="offset points",
+            xytext=(0, 8),
+            ha="center",
+            fontsize=8,
+            color="#333333",
+        )
     if not points.empty:
-        ax.plot(points["year"], points["value"], marker="o", color=colour, linewidth=2,
-                zorder=5, label=("观测值（累计）" if cumulative and zh else
-                                 "观测值" if zh else "observed"))
+        ax.plot(
+            points["year"],
+            points["value"],
+            marker="o",
+            color=colour,
+            linewidth=2,
+            zorder=5,
+            label=("观测值（累计）" if cumulative and zh else "观测值" if zh else "observed"),
+        )
         for _, p in points.iterrows():
-            ax.annotate(number(p["value"]), (p["year"], p["value"]), textcoords="offset points",
-                        xytext=(0, 8), ha="center", fontsize=8, color=colour)
+            ax.annotate(
+                number(p["value"]),
+                (p["year"], p["value"]),
+                textcoords="offset points",
+                xytext=(0, 8),
+                ha="center",
+                fontsize=8,
+                color=colour,
+            )
     else:
-        ax.text(0.5, 0.06, f"{t0 + 1}年以来暂无观测数据" if zh else f"no observations since {t0 + 1}",
-                transform=ax.transAxes, ha="center", va="bottom", fontsize=11, color="#777777",
-                bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#cccccc"))
+        ax.text(
+            0.5,
+            0.06,
+            f"{t0 + 1}年以来暂无观测数据" if zh else f"no observations since {t0 + 1}",
+            transform=ax.transAxes,
+            ha="center",
+            va="bottom",
+            fontsize=11,
+            color="#777777",
+            bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#cccccc"),
+        )
     if ind["target_kind"] == "relative":
-        ref = observations[(observations["region_code"] == "340000")
-                           & (observations["indicator"] == indicator_id)
-                           & (observations["area"] == "total")
-                           & observations["year"].between(t0 - 1, last)
-                           & observations["value"].notna()].sort_values("year")
+        ref = observations[
+            (observations["region_code"] == "340000")
+            & (observations["indicator"] == indicator_id)
+            & (observations["area"] == "total")
+            & observations["year"].between(t0 - 1, last)
+            & observations["value"].notna()
+        ].sort_values("year")
         ref = ref.drop_duplicates("year", keep="last")
         if not ref.empty:
-            ax.plot(ref["year"], ref["value"], marker="s", linestyle=":", color="#777777",
-                    label=("安徽省（参照值）" if zh else "Anhui (reference)"))
+            ax.plot(
+                ref["year"],
+                ref["value"],
+                marker="s",
+                linestyle=":",
+                color="#777777",
+                label=("安徽省（参照值）" if zh else "Anhui (reference)"),
+            )
             for _, p in ref.iterrows():
-                ax.annotate(number(p["value"]), (p["year"], p["value"]),
-                            textcoords="offset points", xytext=(0, -12), ha="center",
-                            fontsize=8, color="#777777")
+                ax.annotate(
+                    number(p["value"]),
+                    (p["year"], p["value"]),
+                    textcoords="offset points",
+                    xytext=(0, -12),
+                    ha="center",
+                    fontsize=8,
+                    color="#777777",
+                )
             shown = pd.concat([shown, ref])
     if ind["target_kind"] in ("qualitative", "relative"):
-        ax.text(0.98, 0.92, ("目标：" if zh else "target: ") + str(ind["target_text"]),
-                transform=ax.transAxes, ha="right", fontsize=10, color=colour)
+        ax.text(
+            0.98,
+            0.92,
+            ("目标：" if zh else "target: ") + str(ind["target_text"]),
+            transform=ax.transAxes,
+            ha="right",
+            fontsize=10,
+            color=colour,
+        )
     first = int(min([t0, *shown["year"].tolist()]))
     ax.set_xticks(range(first, horizon + 1), [str(y) for y in range(first, horizon + 1)])
     ax.set_xlim(first - 0.4, horizon + 0.4)
@@ -355,14 +440,20 @@ def trajectory_chart(indicator_id: str, observations: pd.DataFrame, *,
     attr = {"binding": "约束性", "expected": "预期性"}[ind["attribute"]] if zh else ind["attribute"]
     ax.set_title(f"{ind['name_zh']}（{attr}）", loc="left")
     if ax.get_legend_handles_labels()[0]:  # under the axes: never covers a data point
-        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4,
-                  frameon=False)
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, frameon=False)
     finish(fig, _sources_line(shown))
     return fig
 
 
-def unit_bars(values: pd.DataFrame, *, title: str, unit: str, source: str,
-              references: dict[str, float] | None = None, lang: str = "zh"):
+def unit_bars(
+    values: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    source: str,
+    references: dict[str, float] | None = None,
+    lang: str = "zh",
+):
     """Horizontal bars of one value for the seven county-level units, with reference lines.
 
     Parameters
@@ -388,8 +479,9 @@ def unit_bars(values: pd.DataFrame, *, title: str, unit: str, source: str,
     use_cjk_font()
     zh = lang == "zh"
     units = regions.units()
-    data = units.merge(values[["region_code", "value"]], left_on="code", right_on="region_code",
-                       how="left")
+    data = units.merge(
+        values[["region_code", "value"]], left_on="code", right_on="region_code", how="left"
+    )
     data["label"] = data["name_zh"] if zh else data["name_en"]
     data = data.sort_values("value", ascending=True, na_position="first").reset_index(drop=True)
     palette = {"district": "#4c72b0", "county": "#dd8452"}
@@ -399,8 +491,13 @@ def unit_bars(values: pd.DataFrame, *, title: str, unit: str, source: str,
     finite = data["value"].dropna()
     span = float(finite.max()) if not finite.empty else 1.0
     for i, v in data["value"].items():
-        ax.text((0 if pd.isna(v) else v) + span * 0.01, i, "无数据" if pd.isna(v) and zh else
-                "no data" if pd.isna(v) else number(v), va="center", fontsize=8)
+        ax.text(
+            (0 if pd.isna(v) else v) + span * 0.01,
+            i,
+            "无数据" if pd.isna(v) and zh else "no data" if pd.isna(v) else number(v),
+            va="center",
+            fontsize=8,
+        )
     missing_refs = []
     ref_colours = ["#222222", "#c44e52", "#55a868"]
     for (label, ref), c in zip((references or {}).items(), ref_colours * 3, strict=False):
@@ -426,8 +523,16 @@ def unit_bars(values: pd.DataFrame, *, title: str, unit: str, source: str,
 SMALL_UNIT_M2 = 400e6
 
 
-def choropleth(values: pd.DataFrame, *, title: str, unit: str, source: str, lang: str = "zh",
-               cmap: str = "YlGnBu", reverse: bool = False):
+def choropleth(
+    values: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    source: str,
+    lang: str = "zh",
+    cmap: str = "YlGnBu",
+    reverse: bool = False,
+):
     """Map of the seven county-level units coloured by one value, neighbours in light grey.
 
     Parameters
@@ -456,8 +561,9 @@ def choropleth(values: pd.DataFrame, *, title: str, unit: str, source: str, lang
 
     use_cjk_font()
     zh = lang == "zh"
-    gdf = boundaries.units().merge(values[["region_code", "value"]], left_on="code",
-                                   right_on="region_code", how="left")
+    gdf = boundaries.units().merge(
+        values[["region_code", "value"]], left_on="code", right_on="region_code", how="left"
+    )
     fig, ax = plt.subplots(figsize=(6.4, 6.0))
     try:
         boundaries.neighbours().plot(ax=ax, color="#f2f2f2", edgecolor="#cccccc", linewidth=0.5)
@@ -470,10 +576,15 @@ def choropleth(values: pd.DataFrame, *, title: str, unit: str, source: str, lang
         if vmin == vmax:
             vmin, vmax = vmin - 1, vmax + 1
         norm = mpl.colors.Normalize(vmin=vmin, vmax=vmax)
-        have.plot(ax=ax, color=[colours(norm(v)) for v in have["value"]], edgecolor="#333333",
-                  linewidth=0.8)
-        bar = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=colours), ax=ax,
-                           shrink=0.6, pad=0.02)
+        have.plot(
+            ax=ax,
+            color=[colours(norm(v)) for v in have["value"]],
+            edgecolor="#333333",
+            linewidth=0.8,
+        )
+        bar = fig.colorbar(
+            mpl.cm.ScalarMappable(norm=norm, cmap=colours), ax=ax, shrink=0.6, pad=0.02
+        )
         bar.set_label(unit)
         bar.ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: number(x)))
     missing = gdf[gdf["value"].isna()]
@@ -494,23 +605,37 @@ def choropleth(values: pd.DataFrame, *, title: str, unit: str, source: str, lang
     box = dict(boxstyle="round,pad=0.2", fc="white", ec="#999999", alpha=0.9, lw=0.5)
     for (idx, row), name in zip(gdf.iterrows(), names, strict=True):
         point = row.geometry.representative_point()
-        text = f"{name}\n" + (("无数据" if zh else "no data") if pd.isna(row["value"])
-                              else number(row["value"]))
+        text = f"{name}\n" + (
+            ("无数据" if zh else "no data") if pd.isna(row["value"]) else number(row["value"])
+        )
         if idx in slot:
-            ax.annotate(text, (point.x, point.y), xytext=(label_x, slot[idx]), ha="left",
-                        va="center", fontsize=8, bbox=box,
-                        arrowprops=dict(arrowstyle="-", color="#555555", lw=0.6))
+            ax.annotate(
+                text,
+                (point.x, point.y),
+                xytext=(label_x, slot[idx]),
+                ha="left",
+                va="center",
+                fontsize=8,
+                bbox=box,
+                arrowprops=dict(arrowstyle="-", color="#555555", lw=0.6),
+            )
         else:
-            ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=8,
-                        bbox=box)
+            ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=8, bbox=box)
     pad = width * 0.05
     ax.set_xlim(bounds[0] - pad, bounds[2] + width * 0.35)
     ax.set_ylim(bounds[1] - pad, bounds[3] + pad)
     ax.set_axis_off()
     ax.set_aspect("equal")
     ax.set_title(title, loc="left")
-    finish(fig, source + ("；边界：CTAmap 2021（tudigong 整理），已简化" if zh else
-                          "; boundaries: CTAmap 2021 via tudigong, simplified"))
+    finish(
+        fig,
+        source
+        + (
+            "；边界：CTAmap 2021（tudigong 整理），已简化"
+            if zh
+            else "; boundaries: CTAmap 2021 via tudigong, simplified"
+        ),
+    )
     return fig
 
 
@@ -520,7 +645,6 @@ def show(fig) -> None:
 
     display(fig)
     plt.close(fig)
-
 
 
 def status_by_domain(table: pd.DataFrame, *, year: int, lang: str = "zh"):
@@ -549,16 +673,25 @@ def status_by_domain(table: pd.DataFrame, *, year: int, lang: str = "zh"):
     left = pd.Series(0, index=counts.index)
     labels = [domains.get(d).zh if zh else domains.get(d).en for d in counts.index]
     for s in statuses:
-        ax.barh(labels, counts[s], left=left, color=STATUS_COLOURS[s],
-                label=PROGRESS_ZH[s] if zh else s.replace("_", " "), edgecolor="white")
+        ax.barh(
+            labels,
+            counts[s],
+            left=left,
+            color=STATUS_COLOURS[s],
+            label=PROGRESS_ZH[s] if zh else s.replace("_", " "),
+            edgecolor="white",
+        )
         left = left + counts[s]
     ax.invert_yaxis()
     ax.set_xlabel("指标数（项）" if zh else "indicators")
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    ax.set_title(f"各领域主要指标进展状态（截至{year}年）" if zh else
-                 f"Status of the main indicators by domain (as of {year})", loc="left")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4,
-              frameon=False)
+    ax.set_title(
+        f"各领域主要指标进展状态（截至{year}年）"
+        if zh
+        else f"Status of the main indicators by domain (as of {year})",
+        loc="left",
+    )
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, frameon=False)
     finish(fig, SOURCE_PLAN + " 专栏2；观测值见各领域简报")
     return fig
 
@@ -592,9 +725,16 @@ def sigma_chart(summary: pd.DataFrame, *, lang: str = "zh"):
     ax.invert_yaxis()
     ax.set_xlabel("变异系数（七个县区，未加权）" if zh else "coefficient of variation (7 units)")
     first, last = int(df["first_year"].min()), int(df["year"].max())
-    ax.set_title(f"县区差距的变化：{first}年（灰）→ {last}年（绿=缩小，红=扩大）" if zh else
-                 f"Regional dispersion {first} (grey) → {last} (green = narrower, red = wider)",
-                 loc="left")
-    finish(fig, "资料来源：第六、七次全国人口普查分县资料" if zh else
-           "Source: 2010 and 2020 census county tables")
+    ax.set_title(
+        f"县区差距的变化：{first}年（灰）→ {last}年（绿=缩小，红=扩大）"
+        if zh
+        else f"Regional dispersion {first} (grey) → {last} (green = narrower, red = wider)",
+        loc="left",
+    )
+    finish(
+        fig,
+        "资料来源：第六、七次全国人口普查分县资料"
+        if zh
+        else "Source: 2010 and 2020 census county tables",
+    )
     return fig

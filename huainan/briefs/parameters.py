@@ -67,7 +67,12 @@ PLAN_YEARS: tuple[int, int] = (2021, 2025)
 RESERVED_NAMES = frozenset({"index", "manifest", "logs", "latest"})
 
 _TYPES: dict[str, type] = {
-    "str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict,
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "list": list,
+    "dict": dict,
 }
 _TAG = "tag:yaml.org,2002:"
 _DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
@@ -78,6 +83,7 @@ _NOT_LITERAL = object()
 # --------------------------------------------------------------------------------------------
 # The notebook side: what the cell tagged `parameters` declares
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NotebookParameter:
@@ -158,7 +164,8 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, NotebookParameter]
     if idx < 0:
         raise ParameterError(
             f"{path}: no cell is tagged {PARAMETERS_TAG!r}; tag the cell that sets the defaults "
-            "(papermill would otherwise inject the values above it and the defaults would win)")
+            "(papermill would otherwise inject the values above it and the defaults would win)"
+        )
     cell = nb["cells"][idx]
     if cell.get("cell_type") != "code":
         raise ParameterError(f"{path}: the cell tagged {PARAMETERS_TAG!r} is not a code cell")
@@ -167,8 +174,10 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, NotebookParameter]
     try:
         assignments = _assignments(source)
     except SyntaxError as exc:
-        raise ParameterError(f"{path}: the cell tagged {PARAMETERS_TAG!r} is not valid Python "
-                             f"(line {exc.lineno}: {exc.msg})") from exc
+        raise ParameterError(
+            f"{path}: the cell tagged {PARAMETERS_TAG!r} is not valid Python "
+            f"(line {exc.lineno}: {exc.msg})"
+        ) from exc
     declared = {}
     for name, *rest in assignments:
         try:
@@ -181,8 +190,10 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, NotebookParameter]
 def _assignments(source: str) -> list[tuple[str, str, str, str]]:
     """``(name, default source, annotation source, trailing comment)`` of each top-level
     assignment to a single name."""
-    lines = [("" if ln.lstrip().startswith(("%", "!")) else ln)
-             for ln in source.splitlines(keepends=True)]
+    lines = [
+        ("" if ln.lstrip().startswith(("%", "!")) else ln)
+        for ln in source.splitlines(keepends=True)
+    ]
     code = "".join(lines)
     tree = ast.parse(code)
     comments: dict[int, str] = {}
@@ -191,11 +202,17 @@ def _assignments(source: str) -> list[tuple[str, str, str, str]]:
             comments[tok.start[0]] = tok.string.lstrip("#").strip()
     found = []
     for node in tree.body:
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
             name, annotation = node.targets[0].id, ""
-        elif (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
-              and node.value is not None):
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.value is not None
+        ):
             name, annotation = node.target.id, ast.get_source_segment(code, node.annotation)
         else:
             continue
@@ -230,8 +247,9 @@ def _describe(name: str, default: str, annotation: str, help_text: str) -> Noteb
         defaults = value if isinstance(value, list) else [value]
         outside = [d for d in defaults if d is not None and d not in choices]
         if value is not _NOT_LITERAL and outside:
-            raise ValueError(f"the default {default} is not one of its choices "
-                             f"({', '.join(map(str, choices))})")
+            raise ValueError(
+                f"the default {default} is not one of its choices ({', '.join(map(str, choices))})"
+            )
     return NotebookParameter(name, default, kind, item_kind, choices, help_text or "")
 
 
@@ -262,6 +280,7 @@ def _choice(word: str, kind: type | None) -> Any:
 # --------------------------------------------------------------------------------------------
 # The YAML side
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class BriefRun:
@@ -335,8 +354,9 @@ class _Problems:
             raise ParameterError(f"{header}: {n} problem{'s' if n > 1 else ''}\n{lines}")
 
 
-def resolve_batch_path(batch: str | os.PathLike, parameters_dir: str | os.PathLike | None = None
-                       ) -> Path:
+def resolve_batch_path(
+    batch: str | os.PathLike, parameters_dir: str | os.PathLike | None = None
+) -> Path:
     """Return the batch file for a batch name (``annual``) or path (``my/batch.yaml``).
 
     Raises
@@ -355,12 +375,13 @@ def resolve_batch_path(batch: str | os.PathLike, parameters_dir: str | os.PathLi
     if path.is_file():
         return path.resolve()
     known = sorted(p.stem for p in (pdir / "batches").glob("*.yaml"))
-    raise ParameterError(f"unknown batch {text!r}: no {path}; batches in {pdir / 'batches'}: "
-                         f"{', '.join(known) or '(none)'}")
+    raise ParameterError(
+        f"unknown batch {text!r}: no {path}; batches in {pdir / 'batches'}: "
+        f"{', '.join(known) or '(none)'}"
+    )
 
 
-def load_batch(batch: str | os.PathLike, parameters_dir: str | os.PathLike | None = None
-               ) -> Batch:
+def load_batch(batch: str | os.PathLike, parameters_dir: str | os.PathLike | None = None) -> Batch:
     """Read a batch file and its briefs, expand grids and validate every parameter.
 
     Parameters
@@ -388,8 +409,7 @@ def load_batch(batch: str | os.PathLike, parameters_dir: str | os.PathLike | Non
     """
     path = resolve_batch_path(batch, parameters_dir)
     if parameters_dir is None:
-        parameters_dir = (path.parent.parent if path.parent.name == "batches"
-                          else PARAMETERS_DIR)
+        parameters_dir = path.parent.parent if path.parent.name == "batches" else PARAMETERS_DIR
     pdir = Path(parameters_dir).resolve()
     root = pdir.parent
     problems = _Problems()
@@ -413,14 +433,22 @@ def load_batch(batch: str | os.PathLike, parameters_dir: str | os.PathLike | Non
     seen: dict[str, str] = {}
     for run in runs:
         if run.name in seen:
-            problems.add(run.defined_in, f"output name {run.name!r} is also produced by "
-                         f"{seen[run.name]}; give each brief a distinct 'output'")
+            problems.add(
+                run.defined_in,
+                f"output name {run.name!r} is also produced by "
+                f"{seen[run.name]}; give each brief a distinct 'output'",
+            )
         else:
             seen[run.name] = run.defined_in
     problems.raise_if_any(f"batch {_rel(path, root)}")
-    return Batch(name=path.stem, path=path, root=root, runs=tuple(runs),
-                 title=_text(top.get("title"), path, root),
-                 description=_text(top.get("description"), path, root))
+    return Batch(
+        name=path.stem,
+        path=path,
+        root=root,
+        runs=tuple(runs),
+        title=_text(top.get("title"), path, root),
+        description=_text(top.get("description"), path, root),
+    )
 
 
 def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) -> list[BriefRun]:
@@ -428,8 +456,9 @@ def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) ->
     if isinstance(entry, yaml.ScalarNode):
         keys = {"brief": entry}
     elif isinstance(entry, yaml.MappingNode):
-        keys = _mapping(entry, batch_path, root, {"brief", "output", "title", "parameters", "grid"},
-                        problems)
+        keys = _mapping(
+            entry, batch_path, root, {"brief", "output", "title", "parameters", "grid"}, problems
+        )
     else:
         problems.add(where, "a batch entry is a brief name or a mapping with 'brief:'")
         return []
@@ -456,7 +485,8 @@ def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) ->
         return []
 
     params: dict[str, tuple[yaml.Node, Path]] = {
-        k: (v, brief_path) for k, v in brief["parameters"].items()}
+        k: (v, brief_path) for k, v in brief["parameters"].items()
+    }
     if "parameters" in keys:
         for k, v in _named_nodes(keys["parameters"], batch_path, root, problems, "parameters"):
             params[k] = (v, batch_path)
@@ -464,15 +494,20 @@ def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) ->
     if "grid" in keys:
         grid = dict(_grid(keys["grid"], batch_path, root, problems))
     for k in sorted(set(grid) & set(params)):
-        problems.add(_where(params[k][1], root, params[k][0]),
-                     f"parameter {k!r} of brief {name!r} is set by 'parameters' and by 'grid'; "
-                     "to run other values, override the grid (grid: {" + k + ": [...]})")
+        problems.add(
+            _where(params[k][1], root, params[k][0]),
+            f"parameter {k!r} of brief {name!r} is set by 'parameters' and by 'grid'; "
+            "to run other values, override the grid (grid: {" + k + ": [...]})",
+        )
         return []
     output = _text(keys["output"], batch_path, root) if "output" in keys else brief["output"]
     title = _text(keys["title"], batch_path, root) if "title" in keys else brief["title"]
 
-    combos = [dict(zip(grid, values, strict=True))
-              for values in itertools.product(*grid.values())] if grid else [{}]
+    combos = (
+        [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
+        if grid
+        else [{}]
+    )
     runs = []
     for combo in combos:
         nodes = dict(params)
@@ -482,8 +517,11 @@ def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) ->
         for pname, (node, src) in nodes.items():
             pwhere = f"{_where(src, root, node)} (brief {name!r}, parameter {pname!r})"
             if pname not in declared:
-                problems.add(pwhere, f"unknown parameter; {_rel(notebook, root)} declares: "
-                             f"{', '.join(declared) or '(none)'}")
+                problems.add(
+                    pwhere,
+                    f"unknown parameter; {_rel(notebook, root)} declares: "
+                    f"{', '.join(declared) or '(none)'}",
+                )
                 ok = False
                 continue
             try:
@@ -499,15 +537,26 @@ def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) ->
             product = output.format(**context)
             shown = title.format(**context) if title else None
         except (KeyError, IndexError, ValueError) as exc:
-            problems.add(label, f"cannot fill 'output'/'title' from the parameters ({exc!r}); "
-                         "placeholders must name parameters, e.g. domain-{domain}")
+            problems.add(
+                label,
+                f"cannot fill 'output'/'title' from the parameters ({exc!r}); "
+                "placeholders must name parameters, e.g. domain-{domain}",
+            )
             continue
         bad = _bad_product_name(product)
         if bad:
             problems.add(label, f"output name {product!r} {bad}")
             continue
-        runs.append(BriefRun(name=product, brief=name, notebook=notebook, parameters=values,
-                             title=shown, defined_in=label))
+        runs.append(
+            BriefRun(
+                name=product,
+                brief=name,
+                notebook=notebook,
+                parameters=values,
+                title=shown,
+                defined_in=label,
+            )
+        )
     return runs
 
 
@@ -539,8 +588,11 @@ def _read_brief(name, pdir, root, problems, where):
     path = pdir / f"{name}.yaml"
     if not path.is_file():
         known = sorted(p.stem for p in pdir.glob("*.yaml"))
-        problems.add(where, f"unknown brief {name!r}: no {_rel(path, root)}; briefs: "
-                     f"{', '.join(known) or '(none)'}")
+        problems.add(
+            where,
+            f"unknown brief {name!r}: no {_rel(path, root)}; briefs: "
+            f"{', '.join(known) or '(none)'}",
+        )
         return path, None
     n_before = len(problems.items)
     doc = _read_yaml(path, root, problems)
@@ -549,26 +601,43 @@ def _read_brief(name, pdir, root, problems, where):
     if not isinstance(doc, yaml.MappingNode):
         problems.add(_where(path, root, doc), "a brief file is a mapping with 'notebook:'")
         return path, None
-    keys = _mapping(doc, path, root,
-                    {"notebook", "output", "title", "description", "parameters", "grid"}, problems)
+    keys = _mapping(
+        doc,
+        path,
+        root,
+        {"notebook", "output", "title", "description", "parameters", "grid"},
+        problems,
+    )
     if "notebook" not in keys:
         problems.add(_where(path, root, doc), "'notebook:' (path of the .ipynb) is missing")
         return path, None
     notebook = (root / _text(keys["notebook"], path, root)).resolve()
     if notebook.suffix != ".ipynb" or not notebook.is_file():
-        problems.add(_where(path, root, keys["notebook"]),
-                     f"notebook {keys['notebook'].value!r} not found (paths are relative to "
-                     f"{root})")
+        problems.add(
+            _where(path, root, keys["notebook"]),
+            f"notebook {keys['notebook'].value!r} not found (paths are relative to {root})",
+        )
         return path, None
-    params = dict(_named_nodes(keys["parameters"], path, root, problems, "parameters")
-                  ) if "parameters" in keys else {}
+    params = (
+        dict(_named_nodes(keys["parameters"], path, root, problems, "parameters"))
+        if "parameters" in keys
+        else {}
+    )
     grid = dict(_grid(keys["grid"], path, root, problems)) if "grid" in keys else {}
     output = _text(keys["output"], path, root) if "output" in keys else name
     if grid and "{" not in output:
-        problems.add(_where(path, root, doc), f"brief has a grid but output {output!r} has no "
-                     "{placeholder}; every grid point would overwrite the same files")
-    return path, {"notebook": notebook, "parameters": params, "grid": grid, "output": output,
-                  "title": _text(keys["title"], path, root) if "title" in keys else None}
+        problems.add(
+            _where(path, root, doc),
+            f"brief has a grid but output {output!r} has no "
+            "{placeholder}; every grid point would overwrite the same files",
+        )
+    return path, {
+        "notebook": notebook,
+        "parameters": params,
+        "grid": grid,
+        "output": output,
+        "title": _text(keys["title"], path, root) if "title" in keys else None,
+    }
 
 
 def _bad_product_name(name: str) -> str | None:
@@ -584,6 +653,7 @@ def _bad_product_name(name: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 # YAML nodes → values typed as the notebook expects
 # --------------------------------------------------------------------------------------------
+
 
 def _read_yaml(path: Path, root: Path, problems: _Problems) -> yaml.Node | None:
     """Compose (not construct) a YAML file so values can be typed against the notebook later."""
@@ -607,8 +677,9 @@ def _mapping(node, path, root, allowed: set[str], problems) -> dict[str, yaml.No
     for key, value in node.value:
         k = key.value if isinstance(key, yaml.ScalarNode) else None
         if k is None or k not in allowed:
-            problems.add(_where(path, root, key), f"unknown key {k!r}; allowed: "
-                         f"{', '.join(sorted(allowed))}")
+            problems.add(
+                _where(path, root, key), f"unknown key {k!r}; allowed: {', '.join(sorted(allowed))}"
+            )
         elif k in out:
             problems.add(_where(path, root, key), f"duplicate key {k!r}")
         else:
@@ -657,12 +728,17 @@ def _value(node: yaml.Node, param: NotebookParameter, notebook: Path, root: Path
     expected = f"(default {param.default} in {_rel(notebook, root)})"
     kind, item_kind = param.kind, param.item_kind
     is_null = isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null"
-    if param.name in UNIT_LIST_PARAMETERS and not is_null and not isinstance(
-            node, yaml.SequenceNode):
-        raise ValueError(f"expected a list of at least two region codes such as "
-                         f"[\"340421\", \"340422\"] {expected}, got {node.value!r}"
-                         if isinstance(node, yaml.ScalarNode) else
-                         f"expected a list of region codes {expected}, got a mapping")
+    if (
+        param.name in UNIT_LIST_PARAMETERS
+        and not is_null
+        and not isinstance(node, yaml.SequenceNode)
+    ):
+        raise ValueError(
+            f"expected a list of at least two region codes such as "
+            f'["340421", "340422"] {expected}, got {node.value!r}'
+            if isinstance(node, yaml.ScalarNode)
+            else f"expected a list of region codes {expected}, got a mapping"
+        )
     if param.name in DOMAIN_PARAMETERS | REGION_PARAMETERS:
         # ids and codes are text even where the default (None) gives no type: 340421 → "340421"
         if isinstance(node, yaml.SequenceNode):
@@ -684,8 +760,9 @@ def _value(node: yaml.Node, param: NotebookParameter, notebook: Path, root: Path
         if param.kind is float and type(value) is int:
             value = float(value)
         if not _is_type(value, param.kind):
-            raise ValueError(f"expected {param.kind.__name__} {expected}, got "
-                             f"{type(value).__name__} {value!r}")
+            raise ValueError(
+                f"expected {param.kind.__name__} {expected}, got {type(value).__name__} {value!r}"
+            )
     messages = _not_allowed(param, value)
     if messages:
         raise _BadValue(messages)
@@ -698,21 +775,31 @@ def _scalar(node: yaml.Node, kind: type | None, expected: str) -> Any:
         _refuse_ambiguous(node)
         return value
     tag, text, plain = node.tag, node.value, node.style is None
-    if kind is str and plain and tag in (_TAG + "int", _TAG + "float", _TAG + "bool",
-                                         _TAG + "timestamp"):
+    if (
+        kind is str
+        and plain
+        and tag in (_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "timestamp")
+    ):
         return text  # 0101, no, 340402, 2024-01-01: keep what was written
     if kind in (int, float) and tag == _TAG + "int":
         if not _DECIMAL_INT.fullmatch(text):
-            raise ValueError(f"{text!r} is not a plain decimal integer (YAML 1.1 would read it "
-                             "as octal, hex or base 60); write it without leading zeros")
+            raise ValueError(
+                f"{text!r} is not a plain decimal integer (YAML 1.1 would read it "
+                "as octal, hex or base 60); write it without leading zeros"
+            )
         return int(text.replace("_", ""))
     if kind is None:
         _refuse_ambiguous(node)
     value = _construct(node)
-    if kind is not None and not _is_type(value, kind) and not (kind is float and
-                                                               type(value) is int):
-        raise ValueError(f"expected {kind.__name__} {expected}, got {type(value).__name__} "
-                         f"{value!r}" + (" (quote it if you mean text)" if plain else ""))
+    if (
+        kind is not None
+        and not _is_type(value, kind)
+        and not (kind is float and type(value) is int)
+    ):
+        raise ValueError(
+            f"expected {kind.__name__} {expected}, got {type(value).__name__} "
+            f"{value!r}" + (" (quote it if you mean text)" if plain else "")
+        )
     return value
 
 
@@ -722,11 +809,15 @@ def _refuse_ambiguous(node: yaml.Node) -> None:
         if node.style is not None:
             return
         if node.tag == _TAG + "int" and not _DECIMAL_INT.fullmatch(node.value):
-            raise ValueError(f"{node.value!r} is ambiguous (YAML 1.1 reads it as octal, hex or "
-                             "base 60): quote it for text or write a plain decimal")
+            raise ValueError(
+                f"{node.value!r} is ambiguous (YAML 1.1 reads it as octal, hex or "
+                "base 60): quote it for text or write a plain decimal"
+            )
         if node.tag == _TAG + "bool" and node.value.lower() not in ("true", "false"):
-            raise ValueError(f"{node.value!r} is ambiguous (YAML 1.1 reads it as a boolean): "
-                             "quote it for text or write true/false")
+            raise ValueError(
+                f"{node.value!r} is ambiguous (YAML 1.1 reads it as a boolean): "
+                "quote it for text or write true/false"
+            )
         if node.tag == _TAG + "timestamp":
             raise ValueError(f"{node.value!r} would be read as a date: quote it")
     elif isinstance(node, yaml.SequenceNode):
@@ -754,12 +845,18 @@ def _not_allowed(param: NotebookParameter, value: Any) -> list[str]:
     given = [i for i in items if i is not None]
     messages = []
     if param.choices is not None:
-        messages += [f"{v!r} is not one of {', '.join(map(str, param.choices))}"
-                     for v in items if v not in param.choices]
+        messages += [
+            f"{v!r} is not one of {', '.join(map(str, param.choices))}"
+            for v in items
+            if v not in param.choices
+        ]
     if param.name in YEAR_PARAMETERS and param.choices is None:  # a declared list is narrower
         first, last = PLAN_YEARS
-        messages += [f"year {v} is outside the plan period {first}–{last} (规划期)"
-                     for v in given if _is_type(v, int) and not first <= v <= last]
+        messages += [
+            f"year {v} is outside the plan period {first}–{last} (规划期)"
+            for v in given
+            if _is_type(v, int) and not first <= v <= last
+        ]
     if param.name in DOMAIN_PARAMETERS:
         for v in given:
             if v not in domains.DOMAIN_IDS:
@@ -769,8 +866,9 @@ def _not_allowed(param: NotebookParameter, value: Any) -> list[str]:
                         hint = f" (did you mean {domains.get(v).id!r}?)"
                     except KeyError:
                         pass
-                messages.append(f"unknown domain id {v!r}{hint}; valid ids: "
-                                f"{', '.join(domains.DOMAIN_IDS)}")
+                messages.append(
+                    f"unknown domain id {v!r}{hint}; valid ids: {', '.join(domains.DOMAIN_IDS)}"
+                )
     if param.name in REGION_PARAMETERS:
         messages += _region_problems(param.name, given, isinstance(value, list))
     return messages
@@ -786,25 +884,32 @@ def _region_problems(name: str, codes: list, is_list: bool) -> list[str]:
         if v not in known:
             hit = table.loc[table["name_zh"] == v, "code"] if isinstance(v, str) else []
             hint = f" (did you mean {hit.iloc[0]!r}?)" if len(hit) else ""
-            messages.append(f"unknown region code {v!r}{hint}; codes are 6-digit strings from "
-                            "data/regions.csv, e.g. 340402 (大通区)")
+            messages.append(
+                f"unknown region code {v!r}{hint}; codes are 6-digit strings from "
+                "data/regions.csv, e.g. 340402 (大通区)"
+            )
     if name in UNIT_LIST_PARAMETERS and is_list:
         units = ", ".join(f"{c} {regions.name(c)}" for c in regions.UNIT_CODES)
-        messages += [f"{v} ({regions.name(v)}) is not a county-level unit; {name!r} compares "
-                     f"the districts and counties: {units}"
-                     for v in codes if v in known and v not in regions.UNIT_CODES]
+        messages += [
+            f"{v} ({regions.name(v)}) is not a county-level unit; {name!r} compares "
+            f"the districts and counties: {units}"
+            for v in codes
+            if v in known and v not in regions.UNIT_CODES
+        ]
         distinct = list(dict.fromkeys(codes))
         if len(distinct) < 2:
             messages.append(
                 f"{name!r} needs at least two distinct units to compare (the regional gap "
                 f"measures need two), got {len(distinct)}: {', '.join(map(str, distinct)) or '[]'}"
-                "; write null for all seven")
+                "; write null for all seven"
+            )
     return messages
 
 
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------
+
 
 def _text(node: yaml.Node | None, path: Path, root: Path) -> str:
     """The text of a scalar as written (``2024`` stays ``"2024"``); refuse lists and mappings."""

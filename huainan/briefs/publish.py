@@ -35,14 +35,23 @@ PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
 #: What replaces an error output in the HTML.
 ERROR_NOTE = "（此处计算出错，结果未能生成。技术细节记录在本次运行的 manifest.json 中。）"
 
-STATUS_ZH = {"succeeded": "成功", "reused": "沿用（输入未变）", "failed": "失败",
-             "interrupted": "中断（未完成）"}
+STATUS_ZH = {
+    "succeeded": "成功",
+    "reused": "沿用（输入未变）",
+    "failed": "失败",
+    "interrupted": "中断（未完成）",
+}
 
 #: Chinese names of brief parameters on ``index.html`` (the wording of the brief notebooks'
 #: parameters cells), in the order they are listed; an unknown name is shown as it is, last.
 PARAMETER_NAMES_ZH = {
-    "domain": "领域", "domains": "领域", "year": "评估年份", "region": "地区",
-    "regions": "参与比较的县区", "comparison": "百分位比较范围", "lang": "文字语言",
+    "domain": "领域",
+    "domains": "领域",
+    "year": "评估年份",
+    "region": "地区",
+    "regions": "参与比较的县区",
+    "comparison": "百分位比较范围",
+    "lang": "文字语言",
 }
 #: Chinese names of coded values, per parameter (from the same comments: ``comparison``
 #: "安徽省各县区 / 全国各县区", ``lang`` "中文 / English"); domain ids and region codes are named
@@ -61,8 +70,10 @@ try:
 except ZoneInfoNotFoundError:  # pragma: no cover - no tz database on this machine
     BEIJING = timezone(timedelta(hours=8), "CST")
 
-_NOTE_STYLE = ("border-left:4px solid #d55e00;background:#fff4ec;padding:0.6em 1em;"
-               "margin:0.5em 0;color:#5a2a00")
+_NOTE_STYLE = (
+    "border-left:4px solid #d55e00;background:#fff4ec;padding:0.6em 1em;"
+    "margin:0.5em 0;color:#5a2a00"
+)
 
 
 def failure_banner(error: dict[str, Any] | None) -> str:
@@ -76,9 +87,11 @@ def failure_banner(error: dict[str, Any] | None) -> str:
     True
     """
     why = "运行超时" if error and error.get("ename") == "CellTimeoutError" else "运行中途出错"
-    return (f'<div style="{_NOTE_STYLE}"><strong>本简报未能完整生成。</strong>{why}，'
-            "出错位置之后的内容缺失；已生成的部分可以阅读。技术细节记录在本次运行的 "
-            "manifest.json 中，请联系数据维护人员。</div>")
+    return (
+        f'<div style="{_NOTE_STYLE}"><strong>本简报未能完整生成。</strong>{why}，'
+        "出错位置之后的内容缺失；已生成的部分可以阅读。技术细节记录在本次运行的 "
+        "manifest.json 中，请联系数据维护人员。</div>"
+    )
 
 
 def notebook_title(nb: NotebookNode) -> str | None:
@@ -101,8 +114,9 @@ def notebook_title(nb: NotebookNode) -> str | None:
             if h1:
                 texts.append("# " + re.sub(r"<[^>]+>", "", h1.group(1)))
         for text in texts:
-            m = re.search(r"^#\s+(.+?)\s*#*\s*$", text if isinstance(text, str) else "".join(text),
-                          re.M)
+            m = re.search(
+                r"^#\s+(.+?)\s*#*\s*$", text if isinstance(text, str) else "".join(text), re.M
+            )
             if m:
                 return re.sub(r"[*_`]", "", m.group(1)).strip()
     return None
@@ -126,10 +140,15 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
             outputs = []
             for out in cell.outputs:
                 if out.output_type == "error":
-                    outputs.append(nbformat.v4.new_output(
-                        "display_data",
-                        data={"text/html": f'<div style="{_NOTE_STYLE}">{ERROR_NOTE}</div>',
-                              "text/plain": ERROR_NOTE}))
+                    outputs.append(
+                        nbformat.v4.new_output(
+                            "display_data",
+                            data={
+                                "text/html": f'<div style="{_NOTE_STYLE}">{ERROR_NOTE}</div>',
+                                "text/plain": ERROR_NOTE,
+                            },
+                        )
+                    )
                 elif out.output_type == "stream" and out.name == "stderr":
                     continue
                 else:
@@ -137,9 +156,14 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
             cell.outputs = outputs
         cells.append(cell)
     if error is not None:
-        banner = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
-            "display_data", data={"text/html": failure_banner(error),
-                                  "text/plain": "本简报未能完整生成。"})])
+        banner = nbformat.v4.new_code_cell(
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data",
+                    data={"text/html": failure_banner(error), "text/plain": "本简报未能完整生成。"},
+                )
+            ]
+        )
         cells.insert(0, banner)
     nb.cells = cells
     return nb
@@ -150,8 +174,13 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def brief_html(notebook: str | os.PathLike, html_path: str | os.PathLike, *,
-               title: str | None = None, error: dict[str, Any] | None = None) -> str:
+def brief_html(
+    notebook: str | os.PathLike,
+    html_path: str | os.PathLike,
+    *,
+    title: str | None = None,
+    error: dict[str, Any] | None = None,
+) -> str:
     """Write the code-free HTML of an executed notebook; return the title used.
 
     Parameters
@@ -175,11 +204,17 @@ def brief_html(notebook: str | os.PathLike, html_path: str | os.PathLike, *,
 
     nb = nbformat.read(notebook, as_version=4)
     title = title or notebook_title(nb) or Path(notebook).stem
-    exporter = HTMLExporter(template_name="brief", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, language_code="zh")
-    body, _ = exporter.from_notebook_node(code_free_copy(nb, error),
-                                          resources={"metadata": {"name": title}})
+    exporter = HTMLExporter(
+        template_name="brief",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code="zh",
+    )
+    body, _ = exporter.from_notebook_node(
+        code_free_copy(nb, error), resources={"metadata": {"name": title}}
+    )
     write_text(html_path, body)
     return title
 
@@ -312,10 +347,12 @@ def index_html(manifest: dict[str, Any]) -> str:
     for i, b in enumerate(briefs, 1):
         products = b.get("products", {})
         title = e(b.get("title") or b["name"])
-        link = (f'<a href="{e(products["html"])}">{title}</a>' if products.get("html")
-                else title)
-        nb_link = (f'<a href="{e(products["notebook"])}">{e(products["notebook"])}</a>'
-                   if products.get("notebook") else "—")
+        link = f'<a href="{e(products["html"])}">{title}</a>' if products.get("html") else title
+        nb_link = (
+            f'<a href="{e(products["notebook"])}">{e(products["notebook"])}</a>'
+            if products.get("notebook")
+            else "—"
+        )
         note = ""
         if b["status"] == "failed":
             note = "出错：" + e(error_text(b.get("error")))
@@ -334,16 +371,21 @@ def index_html(manifest: dict[str, Any]) -> str:
             f'<td class="status {e(b["status"])}">{e(STATUS_ZH.get(b["status"], b["status"]))}</td>'
             f'<td title="{e(_params_raw(parameters))}">{e(_params(parameters))}</td>'
             f"<td class=num>{'' if seconds is None else f'{seconds:.1f}'}</td>"
-            f"<td>{note}</td><td>{nb_link}</td></tr>")
+            f"<td>{note}</td><td>{nb_link}</td></tr>"
+        )
     if n_stopped:
         why = e(manifest.get("interrupted_by") or "")
-        banner = (f'<p class="banner bad">本次运行被中止{f"（{why}）" if why else ""}：共 '
-                  f"{len(briefs)} 份简报，{n_stopped} 份未完成（状态“中断”）"
-                  + (f"，{n_failed} 份运行失败" if n_failed else "")
-                  + "；已完成的简报可以阅读。本次运行不计为“最新”（latest）。</p>")
+        banner = (
+            f'<p class="banner bad">本次运行被中止{f"（{why}）" if why else ""}：共 '
+            f"{len(briefs)} 份简报，{n_stopped} 份未完成（状态“中断”）"
+            + (f"，{n_failed} 份运行失败" if n_failed else "")
+            + "；已完成的简报可以阅读。本次运行不计为“最新”（latest）。</p>"
+        )
     elif n_failed:
-        banner = (f'<p class="banner bad">本次运行共 {len(briefs)} 份简报，其中 {n_failed} 份'
-                  "运行失败（见下表“说明”一栏）；其余简报不受影响。</p>")
+        banner = (
+            f'<p class="banner bad">本次运行共 {len(briefs)} 份简报，其中 {n_failed} 份'
+            "运行失败（见下表“说明”一栏）；其余简报不受影响。</p>"
+        )
     else:
         banner = f'<p class="banner ok">本次运行的 {len(briefs)} 份简报全部生成。</p>'
     h = manifest.get("hashes", {})
@@ -367,12 +409,12 @@ def index_html(manifest: dict[str, Any]) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>简报目录 · {e(batch_title)} · {e(manifest['run_id'])}</title>
+<title>简报目录 · {e(batch_title)} · {e(manifest["run_id"])}</title>
 <style>{_INDEX_CSS}</style>
 </head>
 <body>
 <h1>淮南市“十四五”公共服务规划 · 简报目录</h1>
-<p class="sub">{e(batch_title)} · 生成于 {beijing_time(manifest.get('finished'))}</p>
+<p class="sub">{e(batch_title)} · 生成于 {beijing_time(manifest.get("finished"))}</p>
 {banner}
 <table>
 <thead><tr><th>#</th><th>简报</th><th>状态</th><th>参数</th><th>用时（秒）</th><th>说明</th>

@@ -28,11 +28,15 @@ from huainan.plan.regions import UNIT_CODES, regions
 #: The projection of the source file (README of the shared data: lat_1=24, lat_2=48, lat_0=36,
 #: lon_0=104.5, metres). The ellipsoid is not stated there; WGS 84 is assumed, which only
 #: matters if the polygons are reprojected (an error of metres, irrelevant for choropleths).
-AEA_CRS = ("+proj=aea +lat_1=24 +lat_2=48 +lat_0=36 +lon_0=104.5 +x_0=0 +y_0=0 "
-           "+ellps=WGS84 +units=m +no_defs")
+AEA_CRS = (
+    "+proj=aea +lat_1=24 +lat_2=48 +lat_0=36 +lon_0=104.5 +x_0=0 +y_0=0 "
+    "+ellps=WGS84 +units=m +no_defs"
+)
 FILE_NAME = "huainan_units.geojson"
-SOURCE = ("china_counties_2021_aea.topojson.gz, object 'county' (thebamboogrove/tudigong "
-          "src/boundaries/, MIT; CTAmap 2021 boundaries)")
+SOURCE = (
+    "china_counties_2021_aea.topojson.gz, object 'county' (thebamboogrove/tudigong "
+    "src/boundaries/, MIT; CTAmap 2021 boundaries)"
+)
 
 #: Neighbours are simplified further (metres of tolerance) to keep the file light.
 NEIGHBOUR_TOLERANCE_M = 400.0
@@ -80,35 +84,40 @@ def cut(counties: gpd.GeoDataFrame, *, source: str = "counties") -> bytes:
     src["code"] = src["CODE"].astype("int64").astype(str).str.zfill(6)
     missing = sorted(set(UNIT_CODES) - set(src["code"]))
     if missing:
-        raise DataValidationError(f"units missing from the boundary file: {missing}",
-                                  path=source, column="CODE")
+        raise DataValidationError(
+            f"units missing from the boundary file: {missing}", path=source, column="CODE"
+        )
     units = src[src["code"].isin(UNIT_CODES)]
     city = shapely.union_all(units.geometry.to_numpy())
-    near = src[~src["code"].isin(UNIT_CODES)
-               & src.geometry.intersects(city.buffer(1_000.0))].copy()
+    near = src[~src["code"].isin(UNIT_CODES) & src.geometry.intersects(city.buffer(1_000.0))].copy()
     near["geometry"] = near.geometry.simplify(NEIGHBOUR_TOLERANCE_M, preserve_topology=True)
     names = regions().set_index("code")["name_zh"]
     features = []
     for role, frame in (("unit", units), ("neighbour", near)):
         for _, r in frame.sort_values("code").iterrows():
             geom = shapely.set_precision(r.geometry, GRID_M)
-            features.append({
-                "type": "Feature",
-                "properties": {
-                    "code": r["code"],
-                    "name_zh": names.get(r["code"], r["NAME"]) if role == "unit" else r["NAME"],
-                    "role": role,
-                    "province_code": str(int(r["PROV_CODE"])),
-                    "area_km2": round(float(r["area"]) / 1e6, 1),
-                },
-                "geometry": json.loads(shapely.to_geojson(geom)),
-            })
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "code": r["code"],
+                        "name_zh": names.get(r["code"], r["NAME"]) if role == "unit" else r["NAME"],
+                        "role": role,
+                        "province_code": str(int(r["PROV_CODE"])),
+                        "area_km2": round(float(r["area"]) / 1e6, 1),
+                    },
+                    "geometry": json.loads(shapely.to_geojson(geom)),
+                }
+            )
     doc = {
         "type": "FeatureCollection",
         "name": "huainan_units",
-        "metadata": {"source": SOURCE, "crs_proj4": AEA_CRS,
-                     "note": "coordinates in metres (Albers equal-area), not lon/lat; "
-                             f"neighbours simplified at {NEIGHBOUR_TOLERANCE_M:g} m"},
+        "metadata": {
+            "source": SOURCE,
+            "crs_proj4": AEA_CRS,
+            "note": "coordinates in metres (Albers equal-area), not lon/lat; "
+            f"neighbours simplified at {NEIGHBOUR_TOLERANCE_M:g} m",
+        },
         "features": features,
     }
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
@@ -122,8 +131,9 @@ def _read(file: Path | None = None) -> gpd.GeoDataFrame:
     gdf = gdf.set_crs(AEA_CRS, allow_override=True)
     need = {"code", "name_zh", "role", "province_code", "area_km2"}
     if not need <= set(gdf.columns):
-        raise DataValidationError(f"missing properties {sorted(need - set(gdf.columns))}",
-                                  path=file)
+        raise DataValidationError(
+            f"missing properties {sorted(need - set(gdf.columns))}", path=file
+        )
     gdf["code"] = gdf["code"].astype(str)
     return gdf
 
@@ -186,6 +196,9 @@ def neighbours(crs: str | None = None) -> gpd.GeoDataFrame:
 def city_outline(crs: str | None = None) -> gpd.GeoSeries:
     """Return the city's outline (union of the seven units) as a one-element GeoSeries."""
     u = units()
-    out = gpd.GeoSeries([shapely.union_all(u.geometry.to_numpy())], crs=u.crs,
-                        index=pd.Index(["340400"], name="code"))
+    out = gpd.GeoSeries(
+        [shapely.union_all(u.geometry.to_numpy())],
+        crs=u.crs,
+        index=pd.Index(["340400"], name="code"),
+    )
     return out.to_crs(crs) if crs else out

@@ -66,7 +66,15 @@ from huainan.paths import data_dir
 STORE_FILE = "observations.csv"
 #: Columns shared with :func:`huainan.evidence.stats.observations`.
 OBSERVATION_COLUMNS: tuple[str, ...] = (
-    "region_code", "year", "area", "indicator", "unit", "value", "source", "source_ref", "note",
+    "region_code",
+    "year",
+    "area",
+    "indicator",
+    "unit",
+    "value",
+    "source",
+    "source_ref",
+    "note",
 )
 PROVENANCE_COLUMNS: tuple[str, ...] = ("revision", "ingested_at", "source_file", "source_sha256")
 #: The hash-chain column, last on every line (see the module docstring).
@@ -169,17 +177,22 @@ def read_store(store: str | os.PathLike | None = None) -> pd.DataFrame:
         raise DataValidationError(
             "this store was written before huainan added the chain_sha256 column, so its lines "
             "cannot be verified; ingest the original returns again into a new, empty store "
-            "(huainan ingest FILE --store NEW --create-store)", path=path, row=1)
+            "(huainan ingest FILE --store NEW --create-store)",
+            path=path,
+            row=1,
+        )
     if tuple(header) != COLUMNS:
-        raise DataValidationError(f"the header must be {','.join(COLUMNS)}", path=path, row=1,
-                                  value=",".join(header))
+        raise DataValidationError(
+            f"the header must be {','.join(COLUMNS)}", path=path, row=1, value=",".join(header)
+        )
     records, lines = [], []
     previous = GENESIS
     for record in reader:
         line = reader.line_num
         if len(record) != len(COLUMNS):
-            raise DataValidationError(f"{len(record)} fields instead of {len(COLUMNS)}",
-                                      path=path, row=line)
+            raise DataValidationError(
+                f"{len(record)} fields instead of {len(COLUMNS)}", path=path, row=line
+            )
         rec = _check_line(path, line, dict(zip(COLUMNS, record, strict=True)))
         expected = chain_hash(previous, record[:-1])
         if rec[CHAIN_COLUMN] != expected:
@@ -187,7 +200,10 @@ def read_store(store: str | os.PathLike | None = None) -> pd.DataFrame:
                 "the hash chain breaks at this line: it was edited, inserted, copied or moved "
                 "outside huainan, or a line just before it was removed. Restore the file from git "
                 "or a backup; to correct a value, ingest a file with the corrected value",
-                path=path, row=line, column=CHAIN_COLUMN)
+                path=path,
+                row=line,
+                column=CHAIN_COLUMN,
+            )
         previous = expected
         records.append(rec)
         lines.append(line)
@@ -205,8 +221,7 @@ def read_store(store: str | os.PathLike | None = None) -> pd.DataFrame:
 
 def _check_line(path: Path, line: int, rec: dict) -> dict:
     def bad(column, message):
-        return DataValidationError(message, path=path, row=line, column=column,
-                                   value=rec[column])
+        return DataValidationError(message, path=path, row=line, column=column, value=rec[column])
 
     if not _CODE.match(rec["region_code"]):
         raise bad("region_code", "region code must be 6 digits")
@@ -315,8 +330,9 @@ def format_lines(rows: pd.DataFrame, previous: str = GENESIS) -> bytes:
             elif col in ("year", "revision"):
                 fields.append(str(int(v)))
             else:
-                fields.append("" if v is None or (isinstance(v, float) and math.isnan(v))
-                              else str(v))
+                fields.append(
+                    "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+                )
         previous = chain_hash(previous, fields)
         writer.writerow([*fields, previous])
     return buf.getvalue().encode("utf-8")
@@ -393,8 +409,11 @@ def append(rows: pd.DataFrame, store: str | os.PathLike | None = None) -> str:
     path = store_file(store)
     old = path.read_bytes() if path.exists() else header_line()
     if old and not old.endswith(b"\n"):
-        raise DataValidationError("the store file does not end with a newline; it was edited "
-                                  "outside huainan — restore it from git", path=path)
+        raise DataValidationError(
+            "the store file does not end with a newline; it was edited "
+            "outside huainan — restore it from git",
+            path=path,
+        )
     new = format_lines(rows, _last_chain(old))
     write_bytes(path, old + new)
     return _last_chain(header_line() + new) if new else _last_chain(old)

@@ -14,8 +14,18 @@ import pandas as pd
 
 from huainan.evidence import monitoring
 
-COLUMNS = ("region_code", "year", "area", "indicator", "unit", "value", "source", "source_ref",
-           "note", "origin")
+COLUMNS = (
+    "region_code",
+    "year",
+    "area",
+    "indicator",
+    "unit",
+    "value",
+    "source",
+    "source_ref",
+    "note",
+    "origin",
+)
 
 
 def all_observations() -> pd.DataFrame:
@@ -36,8 +46,10 @@ def all_observations() -> pd.DataFrame:
     from huainan.evidence import stats
 
     frames = []
-    for origin, frame in (("stats", stats.observations()),
-                          ("monitoring", monitoring.observations())):
+    for origin, frame in (
+        ("stats", stats.observations()),
+        ("monitoring", monitoring.observations()),
+    ):
         part = frame[list(COLUMNS[:-1])].copy()
         part["origin"] = origin
         frames.append(part)
@@ -47,8 +59,15 @@ def all_observations() -> pd.DataFrame:
     return out
 
 
-def latest(obs: pd.DataFrame, indicator: str, region_code: str, *, year: int,
-           after: int | None = None, area: str = "total") -> pd.Series | None:
+def latest(
+    obs: pd.DataFrame,
+    indicator: str,
+    region_code: str,
+    *,
+    year: int,
+    after: int | None = None,
+    area: str = "total",
+) -> pd.Series | None:
     """Return the most recent observation of ``indicator`` for one region up to ``year``.
 
     Parameters
@@ -67,8 +86,13 @@ def latest(obs: pd.DataFrame, indicator: str, region_code: str, *, year: int,
     pandas.Series or None
         The row (a monitoring row wins over a statistics row of the same year), or None.
     """
-    sel = obs[(obs["indicator"] == indicator) & (obs["region_code"] == region_code)
-              & (obs["area"] == area) & (obs["year"] <= year) & obs["value"].notna()]
+    sel = obs[
+        (obs["indicator"] == indicator)
+        & (obs["region_code"] == region_code)
+        & (obs["area"] == area)
+        & (obs["year"] <= year)
+        & obs["value"].notna()
+    ]
     if after is not None:
         sel = sel[sel["year"] > after]
     if sel.empty:

@@ -43,8 +43,18 @@ from huainan.paths import data_dir
 from huainan.plan.domains import DOMAIN_IDS
 from huainan.plan.regions import regions
 
-OBS_COLUMNS = ("region_code", "year", "area", "indicator", "unit", "value", "source",
-               "source_ref", "note", "primary")
+OBS_COLUMNS = (
+    "region_code",
+    "year",
+    "area",
+    "indicator",
+    "unit",
+    "value",
+    "source",
+    "source_ref",
+    "note",
+    "primary",
+)
 #: The key of a row of the long table (see the module docstring).
 KEY = ("region_code", "year", "area", "indicator", "source")
 AREAS = ("total", "urban", "rural")
@@ -52,12 +62,32 @@ AREAS = ("total", "urban", "rural")
 YEAR_RANGE = (2010, 2025)
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
 KINDS = ("count", "share", "level")
-CATALOG_COLUMNS = ("id", "name_zh", "name_en", "unit", "domain", "direction", "kind",
-                   "max_value", "definition", "source", "national_column", "aliases")
+CATALOG_COLUMNS = (
+    "id",
+    "name_zh",
+    "name_en",
+    "unit",
+    "domain",
+    "direction",
+    "kind",
+    "max_value",
+    "definition",
+    "source",
+    "national_column",
+    "aliases",
+)
 #: First columns of the national county tables (the measure columns follow).
-NATIONAL_ID_COLUMNS = ("code", "name", "province_code", "province_name", "prefecture_code",
-                       "prefecture_name", "unit_kind", "province_administered",
-                       "yearbook_row")
+NATIONAL_ID_COLUMNS = (
+    "code",
+    "name",
+    "province_code",
+    "province_name",
+    "prefecture_code",
+    "prefecture_name",
+    "unit_kind",
+    "province_administered",
+    "yearbook_row",
+)
 UNIT_KINDS = ("district", "county", "county_level_city", "functional_zone", "prefecture_city")
 #: Census years with a national county table and census denominators.
 CENSUS_YEARS = (2010, 2020)
@@ -96,21 +126,31 @@ def validate_catalog(df: pd.DataFrame, *, path: str | os.PathLike = "indicators.
         line = i + 2
         ident = str(r.id)
         if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
-            raise DataValidationError("id must be snake_case", path=path, row=line,
-                                      column="id", value=r.id)
+            raise DataValidationError(
+                "id must be snake_case", path=path, row=line, column="id", value=r.id
+            )
         if ident in seen:
-            raise DataValidationError("duplicate id", path=path, row=line, column="id",
-                                      value=r.id)
+            raise DataValidationError("duplicate id", path=path, row=line, column="id", value=r.id)
         seen.add(ident)
         for col, allowed in (("domain", domains), ("direction", DIRECTIONS), ("kind", KINDS)):
             if str(getattr(r, col)) not in allowed:
-                raise DataValidationError(f"must be one of {', '.join(allowed)}", path=path,
-                                          row=line, column=col, value=getattr(r, col))
+                raise DataValidationError(
+                    f"must be one of {', '.join(allowed)}",
+                    path=path,
+                    row=line,
+                    column=col,
+                    value=getattr(r, col),
+                )
         if not str(r.unit).strip():
             raise DataValidationError("empty unit", path=path, row=line, column="unit")
         if r.kind == "share" and (str(r.unit) != "%" or _num(r.max_value) != 100):
-            raise DataValidationError("a share has unit % and max_value 100", path=path,
-                                      row=line, column="max_value", value=r.max_value)
+            raise DataValidationError(
+                "a share has unit % and max_value 100",
+                path=path,
+                row=line,
+                column="max_value",
+                value=r.max_value,
+            )
 
 
 def _num(text: object) -> float:
@@ -225,8 +265,9 @@ def resolve_indicator(name_or_id: str) -> pd.Series:
 # --------------------------------------------------------------------------------------------
 
 
-def parse_observations(text: pd.DataFrame, catalog: pd.DataFrame, *,
-                       path: str | os.PathLike = "observations.csv") -> pd.DataFrame:
+def parse_observations(
+    text: pd.DataFrame, catalog: pd.DataFrame, *, path: str | os.PathLike = "observations.csv"
+) -> pd.DataFrame:
     """Validate the long table as read from CSV (all cells str) and return it typed.
 
     Checks, row by row: every column present; ``region_code`` a code of ``regions.csv``;
@@ -265,15 +306,14 @@ def parse_observations(text: pd.DataFrame, catalog: pd.DataFrame, *,
         if r.region_code not in known:
             raise bad("region_code", "unknown region code (not in regions.csv)", r.region_code)
         if not re.fullmatch(r"\d{4}", str(r.year)) or not (
-                YEAR_RANGE[0] <= int(r.year) <= YEAR_RANGE[1]):
-            raise bad("year", f"year must be an integer in {YEAR_RANGE[0]}–{YEAR_RANGE[1]}",
-                      r.year)
+            YEAR_RANGE[0] <= int(r.year) <= YEAR_RANGE[1]
+        ):
+            raise bad("year", f"year must be an integer in {YEAR_RANGE[0]}–{YEAR_RANGE[1]}", r.year)
         years[i] = int(r.year)
         if r.area not in AREAS:
             raise bad("area", f"area must be one of {', '.join(AREAS)}", r.area)
         if r.indicator not in units:
-            raise bad("indicator", "indicator not in the catalogue (indicators.csv)",
-                      r.indicator)
+            raise bad("indicator", "indicator not in the catalogue (indicators.csv)", r.indicator)
         if r.unit != units[r.indicator]:
             raise bad("unit", f"unit of {r.indicator} is {units[r.indicator]!r}", r.unit)
         if str(r.value).strip() == "":
@@ -289,8 +329,7 @@ def parse_observations(text: pd.DataFrame, catalog: pd.DataFrame, *,
                 raise bad("value", "must be a finite number ≥ 0", r.value)
             top = maxima[r.indicator]
             if np.isfinite(top) and v > top:
-                raise bad("value", f"{r.indicator} is a share: must be within 0–{top:g}",
-                          r.value)
+                raise bad("value", f"{r.indicator} is a share: must be within 0–{top:g}", r.value)
             values[i] = v
         for col in ("source", "source_ref"):
             if not str(getattr(r, col)).strip():
@@ -298,28 +337,41 @@ def parse_observations(text: pd.DataFrame, catalog: pd.DataFrame, *,
         if r.primary not in ("true", "false"):
             raise bad("primary", "must be true or false", r.primary)
         primary[i] = r.primary == "true"
-    df = pd.DataFrame({
-        "region_code": text["region_code"].astype(str).to_numpy(), "year": years,
-        "area": text["area"].astype(str).to_numpy(),
-        "indicator": text["indicator"].astype(str).to_numpy(),
-        "unit": text["unit"].astype(str).to_numpy(), "value": values,
-        "source": text["source"].astype(str).to_numpy(),
-        "source_ref": text["source_ref"].astype(str).to_numpy(),
-        "note": text["note"].astype(str).to_numpy(), "primary": primary,
-    })
+    df = pd.DataFrame(
+        {
+            "region_code": text["region_code"].astype(str).to_numpy(),
+            "year": years,
+            "area": text["area"].astype(str).to_numpy(),
+            "indicator": text["indicator"].astype(str).to_numpy(),
+            "unit": text["unit"].astype(str).to_numpy(),
+            "value": values,
+            "source": text["source"].astype(str).to_numpy(),
+            "source_ref": text["source_ref"].astype(str).to_numpy(),
+            "note": text["note"].astype(str).to_numpy(),
+            "primary": primary,
+        }
+    )
     dup = df.duplicated(list(KEY), keep="first")
     if dup.any():
         line = int(np.flatnonzero(dup.to_numpy())[0]) + 2
-        raise DataValidationError("duplicate key (region_code, year, area, indicator, source)",
-                                  path=path, row=line, column="source",
-                                  value=df.loc[dup.idxmax(), "source"])
+        raise DataValidationError(
+            "duplicate key (region_code, year, area, indicator, source)",
+            path=path,
+            row=line,
+            column="source",
+            value=df.loc[dup.idxmax(), "source"],
+        )
     key4 = ["region_code", "year", "area", "indicator"]
     two = df[df["primary"]].duplicated(key4, keep="first")
     if two.any():
         line = int(two[two].index[0]) + 2
-        raise DataValidationError("a second primary row for the same region, year, area and "
-                                  "indicator", path=path, row=line, column="primary",
-                                  value="true")
+        raise DataValidationError(
+            "a second primary row for the same region, year, area and indicator",
+            path=path,
+            row=line,
+            column="primary",
+            value="true",
+        )
     return df
 
 
@@ -406,8 +458,12 @@ def value(indicator: str, region_code: str, year: int = 2020, area: str = "total
     """
     ind = resolve_indicator(indicator)["id"]
     obs = observations()
-    hit = obs[(obs["indicator"] == ind) & (obs["region_code"] == str(region_code))
-              & (obs["year"] == int(year)) & (obs["area"] == area)]
+    hit = obs[
+        (obs["indicator"] == ind)
+        & (obs["region_code"] == str(region_code))
+        & (obs["year"] == int(year))
+        & (obs["area"] == area)
+    ]
     if hit.empty:
         raise KeyError(f"no observation of {ind} for {region_code}, {year}, {area}")
     return float(hit["value"].iloc[0])
@@ -418,8 +474,9 @@ def value(indicator: str, region_code: str, year: int = 2020, area: str = "total
 # --------------------------------------------------------------------------------------------
 
 
-def validate_national(df: pd.DataFrame, year: int, *,
-                      path: str | os.PathLike = "counties.parquet") -> None:
+def validate_national(
+    df: pd.DataFrame, year: int, *, path: str | os.PathLike = "counties.parquet"
+) -> None:
     """Check a national county table: identity columns first, unique 6-digit codes, known unit
     kinds, and every measure column listed in the catalogue's ``national_column``.
 
@@ -434,26 +491,42 @@ def validate_national(df: pd.DataFrame, year: int, *,
     codes = df["code"].astype(str)
     bad = ~codes.str.fullmatch(r"\d{6}")
     if bad.any():
-        raise DataValidationError("code must be 6 digits", path=path,
-                                  row=int(np.flatnonzero(bad.to_numpy())[0]) + 1,
-                                  column="code", value=codes[bad].iloc[0])
+        raise DataValidationError(
+            "code must be 6 digits",
+            path=path,
+            row=int(np.flatnonzero(bad.to_numpy())[0]) + 1,
+            column="code",
+            value=codes[bad].iloc[0],
+        )
     dup = codes.duplicated()
     if dup.any():
-        raise DataValidationError("duplicate code", path=path,
-                                  row=int(np.flatnonzero(dup.to_numpy())[0]) + 1,
-                                  column="code", value=codes[dup].iloc[0])
+        raise DataValidationError(
+            "duplicate code",
+            path=path,
+            row=int(np.flatnonzero(dup.to_numpy())[0]) + 1,
+            column="code",
+            value=codes[dup].iloc[0],
+        )
     kinds = ~df["unit_kind"].isin(UNIT_KINDS)
     if kinds.any():
-        raise DataValidationError(f"unit_kind must be one of {', '.join(UNIT_KINDS)}",
-                                  path=path, row=int(np.flatnonzero(kinds.to_numpy())[0]) + 1,
-                                  column="unit_kind", value=df.loc[kinds, "unit_kind"].iloc[0])
+        raise DataValidationError(
+            f"unit_kind must be one of {', '.join(UNIT_KINDS)}",
+            path=path,
+            row=int(np.flatnonzero(kinds.to_numpy())[0]) + 1,
+            column="unit_kind",
+            value=df.loc[kinds, "unit_kind"].iloc[0],
+        )
     shares = [c for c in df.columns if c.startswith("share_")]
     for col in shares:
         out = df[col].notna() & ~df[col].between(0, 100)
         if out.any():
-            raise DataValidationError("share outside 0–100", path=path,
-                                      row=int(np.flatnonzero(out.to_numpy())[0]) + 1,
-                                      column=col, value=df.loc[out, col].iloc[0])
+            raise DataValidationError(
+                "share outside 0–100",
+                path=path,
+                row=int(np.flatnonzero(out.to_numpy())[0]) + 1,
+                column=col,
+                value=df.loc[out, col].iloc[0],
+            )
 
 
 @lru_cache(maxsize=4)
@@ -518,9 +591,14 @@ def national_counties(year: int = 2020) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 #: Denominators of the per-capita helpers: catalogue id → national table column.
-DENOMINATORS = {"population": "population", "pop_age_60plus": "pop_age_60plus",
-                "households_family": "households_family", "pop_age_0_4": "pop_age_0_4",
-                "pop_age_65plus": "pop_age_65plus", "pop_age_0_14": "pop_age_0_14"}
+DENOMINATORS = {
+    "population": "population",
+    "pop_age_60plus": "pop_age_60plus",
+    "households_family": "households_family",
+    "pop_age_0_4": "pop_age_0_4",
+    "pop_age_65plus": "pop_age_65plus",
+    "pop_age_0_14": "pop_age_0_14",
+}
 
 
 def census_denominators(denominator: str = "population", year: int = 2020) -> pd.Series:
@@ -547,17 +625,24 @@ def census_denominators(denominator: str = "population", year: int = 2020) -> pd
         raise ValueError(f"census denominators exist for {CENSUS_YEARS}, not {year}")
     nat = national_counties(year).set_index("code")[DENOMINATORS[denominator]]
     obs = observations()
-    own = obs[(obs["indicator"] == denominator) & (obs["year"] == year)
-              & (obs["area"] == "total")].set_index("region_code")["value"]
+    own = obs[
+        (obs["indicator"] == denominator) & (obs["year"] == year) & (obs["area"] == "total")
+    ].set_index("region_code")["value"]
     out = nat.astype("float64")
     out = pd.concat([out[~out.index.isin(own.index)], own.astype("float64")])
     out.name = denominator
     return out
 
 
-def per_capita(values: pd.DataFrame, *, denominator: str = "population", per: float = 1000,
-               year: int = 2020, value: str = "value",
-               region: str = "region_code") -> pd.DataFrame:
+def per_capita(
+    values: pd.DataFrame,
+    *,
+    denominator: str = "population",
+    per: float = 1000,
+    year: int = 2020,
+    value: str = "value",
+    region: str = "region_code",
+) -> pd.DataFrame:
     """Divide supply values by a census denominator: ``rate = value / denominator × per``.
 
     Parameters
@@ -600,14 +685,16 @@ def per_capita(values: pd.DataFrame, *, denominator: str = "population", per: fl
     d = codes.map(den)
     missing = sorted(set(codes[d.isna()]))
     if missing:
-        raise DataValidationError(f"no {year} census {denominator} for regions {missing}",
-                                  path="values", column=region)
+        raise DataValidationError(
+            f"no {year} census {denominator} for regions {missing}", path="values", column=region
+        )
     out = values.copy()
     out["denominator"] = d.astype("float64").to_numpy()
     out["denominator_indicator"] = denominator
     out["denominator_year"] = np.int64(year)
-    out["rate"] = pd.to_numeric(out[value], errors="raise").astype("float64") \
-        / out["denominator"] * per
+    out["rate"] = (
+        pd.to_numeric(out[value], errors="raise").astype("float64") / out["denominator"] * per
+    )
     return out
 
 

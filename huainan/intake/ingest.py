@@ -62,8 +62,16 @@ from huainan.intake.units import BASES, conversion_factor, convert, parse_unit, 
 from huainan.plan import regions
 
 __all__ = [
-    "BOUNDS", "Bound", "IngestReport", "StoreCheck", "catalogue", "ingest", "read_table",
-    "resolve_indicator", "resolve_region", "validate_store",
+    "BOUNDS",
+    "Bound",
+    "IngestReport",
+    "StoreCheck",
+    "catalogue",
+    "ingest",
+    "read_table",
+    "resolve_indicator",
+    "resolve_region",
+    "validate_store",
 ]
 
 #: Years a monitoring value may carry: the same as the statistics (:data:`huainan.evidence.stats.YEAR_RANGE`,
@@ -82,13 +90,25 @@ _ROLES: dict[str, tuple[str, ...]] = {
     "source": ("数据来源", "来源", "资料来源", "source"),
     "note": ("备注", "说明", "note"),
 }
-_AREAS = {"合计": "total", "全部": "total", "总计": "total", "total": "total", "": "total",
-          "城镇": "urban", "城市": "urban", "urban": "urban", "乡村": "rural", "农村": "rural",
-          "rural": "rural"}
+_AREAS = {
+    "合计": "total",
+    "全部": "total",
+    "总计": "total",
+    "total": "total",
+    "": "total",
+    "城镇": "urban",
+    "城市": "urban",
+    "urban": "urban",
+    "乡村": "rural",
+    "农村": "rural",
+    "rural": "rural",
+}
 # A year column: ``2023``, ``2023年``, ``2023年(万人)``, or under a merged 年份/年度/数值 heading
 # (``年份/2023``: a two-row header joined by :func:`huainan.intake.reader.read_raw`).
-_YEAR_HEADER = re.compile(r"^(?:(?:年份|年度|年|数值|值|数据)/)?(?P<year>(?:19|20)[0-9]{2})(?:年)?"
-                          r"(?:\((?P<unit>[^()]+)\))?$")
+_YEAR_HEADER = re.compile(
+    r"^(?:(?:年份|年度|年|数值|值|数据)/)?(?P<year>(?:19|20)[0-9]{2})(?:年)?"
+    r"(?:\((?P<unit>[^()]+)\))?$"
+)
 _TRAILING_BRACKET = re.compile(r"^(?P<name>.*\S)\((?P<inner>[^()]+)\)$")
 _UNIT_LABEL = re.compile(r"^(?:计量)?单位\s*:\s*")  # 数值(单位:万人) → 万人
 
@@ -126,17 +146,28 @@ def _rate(zh: str, en: str) -> Bound:
 
 _SHARE = _rate("比率、占比", "a rate or share of a whole")
 _COVERAGE = _rate("覆盖率、参保率、保障率", "a coverage rate")
-_PER_1000 = Bound(0, 1000, "logical", "每千人口指标不能超过1000 / a rate per 1,000 residents "
-                                      "cannot exceed 1,000")
-_GROSS = Bound(0, math.inf, "logical", "毛入园（学）率可以超过100%（分子含超龄、低龄学生），"
-                                       "只要求不为负 / a gross enrolment rate may exceed 100 % "
-                                       "(over- and under-age pupils count): only ≥ 0")
-_COUNT = Bound(0, math.inf, "logical", "数量、人均量不能为负 / a count or amount cannot be "
-                                       "negative")
-_SCHOOLING = Bound(0, 16, "plausible",
-                   "平均受教育年限超过16年（人人大学本科毕业）必为录入错误 / an average above 16 "
-                   "years (every resident a university graduate) is certainly a typo, e.g. "
-                   "102.5 for 10.25")
+_PER_1000 = Bound(
+    0, 1000, "logical", "每千人口指标不能超过1000 / a rate per 1,000 residents cannot exceed 1,000"
+)
+_GROSS = Bound(
+    0,
+    math.inf,
+    "logical",
+    "毛入园（学）率可以超过100%（分子含超龄、低龄学生），"
+    "只要求不为负 / a gross enrolment rate may exceed 100 % "
+    "(over- and under-age pupils count): only ≥ 0",
+)
+_COUNT = Bound(
+    0, math.inf, "logical", "数量、人均量不能为负 / a count or amount cannot be negative"
+)
+_SCHOOLING = Bound(
+    0,
+    16,
+    "plausible",
+    "平均受教育年限超过16年（人人大学本科毕业）必为录入错误 / an average above 16 "
+    "years (every resident a university graduate) is certainly a typo, e.g. "
+    "102.5 for 10.25",
+)
 
 #: Bounds of the plan's indicators (专栏2), the project metrics with a bounded unit (专栏4–13)
 #: and the statistics whose catalogue gives no ``max_value`` but that have a natural limit. Every
@@ -152,9 +183,13 @@ BOUNDS: dict[str, Bound] = {
     "senior_secondary_gross_enrolment": _GROSS,
     "working_age_avg_years_schooling": _SCHOOLING,
     "subsidised_vocational_training": _COUNT,
-    "life_expectancy": Bound(40, 100, "plausible",
-                             "人均预期寿命在40–100岁以外必为录入错误（如把77.8录成7.8）/ a life "
-                             "expectancy outside 40–100 years is certainly a typo (7.8 for 77.8)"),
+    "life_expectancy": Bound(
+        40,
+        100,
+        "plausible",
+        "人均预期寿命在40–100岁以外必为录入错误（如把77.8录成7.8）/ a life "
+        "expectancy outside 40–100 years is certainly a typo (7.8 for 77.8)",
+    ),
     "physicians_per_1000": _PER_1000,
     "nurses_per_1000": _PER_1000,
     "medical_insurance_coverage": _COVERAGE,
@@ -167,10 +202,14 @@ BOUNDS: dict[str, Bound] = {
     "old_residential_renovation": _COUNT,
     "disability_subsidy_coverage": _COVERAGE,
     "veteran_placement_rate": _rate("安置率", "a placement rate"),
-    "public_culture_visits_per_10k": Bound(0, math.inf, "logical",
-                                           "每万人服务次数可以超过10000（次数，不是人数），只要求不为"
-                                           "负 / visits per 10,000 residents may exceed 10,000 "
-                                           "(visits, not people): only ≥ 0"),
+    "public_culture_visits_per_10k": Bound(
+        0,
+        math.inf,
+        "logical",
+        "每万人服务次数可以超过10000（次数，不是人数），只要求不为"
+        "负 / visits per 10,000 residents may exceed 10,000 "
+        "(visits, not people): only ≥ 0",
+    ),
     "sports_area_per_capita": _COUNT,
     "community_service_space_per_100hh": _COUNT,
     # project metrics (专栏4–13, chapter text)
@@ -184,18 +223,25 @@ BOUNDS: dict[str, Bound] = {
     "nursery_places_per_1000_new_areas": _PER_1000,
     "nursery_places_per_1000_old_areas": _PER_1000,
     # statistics without a catalogue max_value
-    "birth_rate": Bound(0, 1000, "logical", "千分率不能超过1000‰ / a rate per 1,000 cannot "
-                                            "exceed 1,000 ‰"),
+    "birth_rate": Bound(
+        0, 1000, "logical", "千分率不能超过1000‰ / a rate per 1,000 cannot exceed 1,000 ‰"
+    ),
     "hospital_beds_per_1000": _PER_1000,
     "avg_years_schooling": _SCHOOLING,
     "avg_years_schooling_15plus": _SCHOOLING,
-    "old_age_dependency_ratio": Bound(0, math.inf, "logical",
-                                      "抚养比是两个人口之比，可以超过100% / a ratio of two "
-                                      "populations, may exceed 100 %: only ≥ 0"),
+    "old_age_dependency_ratio": Bound(
+        0,
+        math.inf,
+        "logical",
+        "抚养比是两个人口之比，可以超过100% / a ratio of two "
+        "populations, may exceed 100 %: only ≥ 0",
+    ),
 }
 #: The bound of an indicator that has neither a :data:`BOUNDS` row nor a catalogue ``max_value``.
 DEFAULT_BOUND = _COUNT
-_CATALOGUE_SHARE = "统计指标目录：占比不能超过{high:g}% / statistics catalogue: a share cannot exceed {high:g} %"
+_CATALOGUE_SHARE = (
+    "统计指标目录：占比不能超过{high:g}% / statistics catalogue: a share cannot exceed {high:g} %"
+)
 
 #: A % value in (0, 1] is refused as a fraction typed for a percentage (0.956 for 95.6) when the
 #: indicator's 2020 baseline is above this; for other % indicators it is a warning.
@@ -253,9 +299,16 @@ def catalogue() -> pd.DataFrame:
     def add(ident, name, unit, domain, origin, *, alias_of=None):
         target = alias_of or ident
         if target not in entries:
-            entries[target] = {"indicator": target, "name_zh": name, "unit": unit,
-                               "domain": domain, "origin": origin, "names": [], "units": [unit],
-                               "ids": [target]}
+            entries[target] = {
+                "indicator": target,
+                "name_zh": name,
+                "unit": unit,
+                "domain": domain,
+                "origin": origin,
+                "names": [],
+                "units": [unit],
+                "ids": [target],
+            }
         e = entries[target]
         if name and name not in e["names"]:
             e["names"].append(name)
@@ -265,7 +318,10 @@ def catalogue() -> pd.DataFrame:
             if alias_of is None and origin == "stats":
                 raise DataValidationError(
                     f"indicator {target!r} has unit {e['unit']!r} in {e['origin']} but "
-                    f"{unit!r} in the statistics catalogue", column="unit", value=unit)
+                    f"{unit!r} in the statistics catalogue",
+                    column="unit",
+                    value=unit,
+                )
             e["units"].append(unit)
 
     ind = plan.indicators()
@@ -275,16 +331,18 @@ def catalogue() -> pd.DataFrame:
     proj = plan.projects()
     for r in proj.drop_duplicates("metric_id").itertuples():
         linked = r.indicator_id if isinstance(r.indicator_id, str) else None
-        add(r.metric_id, normalize_text(r.metric_zh), r.unit, r.domain, r.section,
-            alias_of=linked)
+        add(r.metric_id, normalize_text(r.metric_zh), r.unit, r.domain, r.section, alias_of=linked)
     for r in stats.indicator_catalog().itertuples():
         add(r.id, r.name_zh, r.unit, r.domain, "stats")
         for alias in (r.aliases if isinstance(r.aliases, str) else "").split(";"):
             if alias.strip():
                 add(r.id, normalize_text(alias), r.unit, r.domain, "stats")
         entries[r.id]["max_value"] = pd.to_numeric(r.max_value, errors="coerce")
-    baselines = {r.indicator_id: float(r.baseline) for r in ind.itertuples()
-                 if r.baseline_year == 2020 and pd.notna(r.baseline) and not r.cumulative}
+    baselines = {
+        r.indicator_id: float(r.baseline)
+        for r in ind.itertuples()
+        if r.baseline_year == 2020 and pd.notna(r.baseline) and not r.cumulative
+    }
     for r in proj.itertuples():
         if pd.notna(r.baseline_value) and r.baseline_year == 2020:
             baselines.setdefault(r.metric_id, float(r.baseline_value))
@@ -295,18 +353,29 @@ def catalogue() -> pd.DataFrame:
         if bound is not None and not math.isnan(listed) and listed != bound.high:
             raise DataValidationError(
                 f"indicator {e['indicator']!r}: BOUNDS says at most {bound.high:g} but the "
-                f"statistics catalogue's max_value is {listed:g}", column="max_value",
-                value=listed)
+                f"statistics catalogue's max_value is {listed:g}",
+                column="max_value",
+                value=listed,
+            )
         if bound is None:
-            bound = DEFAULT_BOUND if math.isnan(listed) else Bound(
-                0, float(listed), "logical", _CATALOGUE_SHARE.format(high=listed))
-        records.append({
-            **{k: e[k] for k in ("indicator", "name_zh", "unit", "domain", "origin")},
-            "names": tuple(e["names"]), "units": tuple(e["units"]), "ids": tuple(e["ids"]),
-            "min_value": float(bound.low), "max_value": float(bound.high),
-            "bound_kind": bound.kind, "bound_reason": bound.reason,
-            "baseline_2020": baselines.get(e["indicator"], math.nan),
-        })
+            bound = (
+                DEFAULT_BOUND
+                if math.isnan(listed)
+                else Bound(0, float(listed), "logical", _CATALOGUE_SHARE.format(high=listed))
+            )
+        records.append(
+            {
+                **{k: e[k] for k in ("indicator", "name_zh", "unit", "domain", "origin")},
+                "names": tuple(e["names"]),
+                "units": tuple(e["units"]),
+                "ids": tuple(e["ids"]),
+                "min_value": float(bound.low),
+                "max_value": float(bound.high),
+                "bound_kind": bound.kind,
+                "bound_reason": bound.reason,
+                "baseline_2020": baselines.get(e["indicator"], math.nan),
+            }
+        )
     return pd.DataFrame(records)
 
 
@@ -342,11 +411,15 @@ class _IndicatorIndex:
             if hit and len(hit) == 1:
                 return next(iter(hit)), unit
             if hit:
-                raise IngestError(f"the name {text!r} fits several indicators {sorted(hit)}; "
-                                  "use the id (指标ID) instead", value=text)
+                raise IngestError(
+                    f"the name {text!r} fits several indicators {sorted(hit)}; "
+                    "use the id (指标ID) instead",
+                    value=text,
+                )
         close = difflib.get_close_matches(_key(tries[0][0]), list(self.names), n=4, cutoff=0.5)
-        hint = "; ".join(f"{self.names[k][0]} ({self.names[k][1]}, {self.names[k][2]})"
-                         for k in close)
+        hint = "; ".join(
+            f"{self.names[k][0]} ({self.names[k][1]}, {self.names[k][2]})" for k in close
+        )
         raise IngestError(
             "未知指标 / unknown indicator"
             + (f"; closest known names (最接近的指标): {hint}" if hint else "")
@@ -414,19 +487,27 @@ class _RegionIndex:
         if code:
             c = re.sub(r"\.0$", "", code.strip())
             if c not in self.codes:
-                raise IngestError("未知地区代码 / unknown region code; known codes: "
-                                  + ", ".join(f"{k} {v}" for k, v in self.codes.items()),
-                                  value=code)
+                raise IngestError(
+                    "未知地区代码 / unknown region code; known codes: "
+                    + ", ".join(f"{k} {v}" for k, v in self.codes.items()),
+                    value=code,
+                )
             out = c
         if name:
             n = _REFERENCE_SUFFIX.sub("", normalize_text(name).replace(" ", ""))
             if n not in self.by_name:
-                raise IngestError("未知地区 / unknown region name; known regions: "
-                                  + "、".join(self.codes.values()), value=name,
-                                  column="region_name")
+                raise IngestError(
+                    "未知地区 / unknown region name; known regions: "
+                    + "、".join(self.codes.values()),
+                    value=name,
+                    column="region_name",
+                )
             if out is not None and self.by_name[n] != out:
-                raise IngestError(f"region code {out} is {self.codes[out]}, but the name says "
-                                  f"{name!r} ({self.by_name[n]})", value=name)
+                raise IngestError(
+                    f"region code {out} is {self.codes[out]}, but the name says "
+                    f"{name!r} ({self.by_name[n]})",
+                    value=name,
+                )
             out = self.by_name[n]
         if out is None:
             raise IngestError("缺少地区 / no region given (区划代码 or 地区)")
@@ -482,8 +563,11 @@ class _Problems:
             sheet, cell = place
         else:
             sheet, cell = self.sheet, self.cell(column, row)
-        self.items.append(IngestError(message, path=self.path, row=row, column=column,
-                                      value=value, sheet=sheet, cell=cell))
+        self.items.append(
+            IngestError(
+                message, path=self.path, row=row, column=column, value=value, sheet=sheet, cell=cell
+            )
+        )
 
     def cell(self, column, row) -> str | None:
         """The Excel cell (``H5``) of a column and row in the current sheet, else None."""
@@ -500,9 +584,19 @@ class _Problems:
 
     def add_error(self, exc: DataValidationError):
         """Keep an error raised while reading the file's layout (it names its own place)."""
-        self.items.append(exc if isinstance(exc, IngestError) else IngestError(
-            exc.reason, path=exc.path, row=exc.row, column=exc.column, value=exc.value,
-            sheet=exc.sheet, cell=exc.cell))
+        self.items.append(
+            exc
+            if isinstance(exc, IngestError)
+            else IngestError(
+                exc.reason,
+                path=exc.path,
+                row=exc.row,
+                column=exc.column,
+                value=exc.value,
+                sheet=exc.sheet,
+                cell=exc.cell,
+            )
+        )
 
     def raise_if_any(self):
         if not self.items:
@@ -570,8 +664,14 @@ class _Candidate:
     source_ref: str
 
 
-def _cell_value(text: str, original: str, declared: str | None, canonical: str,
-                accepted: tuple[str, ...], table_unit: str | None = None) -> float:
+def _cell_value(
+    text: str,
+    original: str,
+    declared: str | None,
+    canonical: str,
+    accepted: tuple[str, ...],
+    table_unit: str | None = None,
+) -> float:
     """Parse a value cell (``3.6万人``, ``95.6%``, ``41.5``) into a float in ``canonical`` units.
 
     The unit is the cell's own (``3.6万人``), else ``declared`` (单位 column, header, indicator
@@ -581,26 +681,36 @@ def _cell_value(text: str, original: str, declared: str | None, canonical: str,
     parsed = parse_cell(number)
     if parsed.kind != "number":
         hint = typo_hint(text)
-        raise IngestError("不是数字 / not a number" + (f"; {hint}" if hint else ""),
-                          value=original)
+        raise IngestError("不是数字 / not a number" + (f"; {hint}" if hint else ""), value=original)
     if cell_unit and declared and parse_unit(cell_unit).text != parse_unit(declared).text:
-        raise IngestError(f"the cell says {cell_unit!r} but the unit given for it is "
-                          f"{declared!r}; keep one of them (单元格中的单位与单位列不一致)",
-                          value=original)
+        raise IngestError(
+            f"the cell says {cell_unit!r} but the unit given for it is "
+            f"{declared!r}; keep one of them (单元格中的单位与单位列不一致)",
+            value=original,
+        )
     unit = cell_unit or declared or table_unit
-    origin = " (from the table's 单位 line)" if unit and unit == table_unit and not (
-        cell_unit or declared) else ""
+    origin = (
+        " (from the table's 单位 line)"
+        if unit and unit == table_unit and not (cell_unit or declared)
+        else ""
+    )
     if not unit:
-        raise IngestError(f"缺少单位 / no unit: add a 单位 column, put the unit in the header "
-                          f"or in a 单位：… line above the table, or write it in the cell (this "
-                          f"indicator is stored in {canonical!r})", value=original)
+        raise IngestError(
+            f"缺少单位 / no unit: add a 单位 column, put the unit in the header "
+            f"or in a 单位：… line above the table, or write it in the cell (this "
+            f"indicator is stored in {canonical!r})",
+            value=original,
+        )
     if parse_unit(unit).text in accepted:
         return parsed.value + 0.0  # -0 → 0
     try:
         conversion_factor(unit, canonical)
     except UnitError as exc:
-        raise IngestError(f"unit {unit!r}{origin} cannot be converted to {canonical!r}, the unit "
-                          "this indicator is stored in (单位无法换算)", value=original) from exc
+        raise IngestError(
+            f"unit {unit!r}{origin} cannot be converted to {canonical!r}, the unit "
+            "this indicator is stored in (单位无法换算)",
+            value=original,
+        ) from exc
     if parse_unit(unit).base == "" and parse_unit(canonical).base not in ("", "ratio"):
         unit = parse_unit(unit).text + parse_unit(canonical).base
     return convert(parsed.value, unit, canonical) + 0.0
@@ -617,24 +727,41 @@ def _bound_problem(value: float, original: str, text: str, info) -> tuple[str, b
     if not low <= value <= high:
         side = f"below {low:g}" if value < low else f"above {high:g}"
         side_zh = f"低于{low:g}" if value < low else f"高于{high:g}"
-        return (f"超出合理范围 / out of bounds: {value:g} {unit} is {side} {unit} "
-                f"(数值{side_zh}{unit}; {info['bound_reason']})", True)
+        return (
+            f"超出合理范围 / out of bounds: {value:g} {unit} is {side} {unit} "
+            f"(数值{side_zh}{unit}; {info['bound_reason']})",
+            True,
+        )
     if unit == "%" and 0 < value <= 1:
         baseline = info["baseline_2020"]
         if baseline > FRACTION_BASELINE:  # False for NaN
-            return (f"疑似把百分数填成了小数 / a fraction typed for a percentage: "
-                    f"{info['name_zh']} was {baseline:g} % in 2020, so {original!r} must be "
-                    f"{value * 100:g} %; type the percent figure ({value * 100:g}, not "
-                    f"{value:g})", True)
+            return (
+                f"疑似把百分数填成了小数 / a fraction typed for a percentage: "
+                f"{info['name_zh']} was {baseline:g} % in 2020, so {original!r} must be "
+                f"{value * 100:g} %; type the percent figure ({value * 100:g}, not "
+                f"{value:g})",
+                True,
+            )
         if "%" not in text:
-            return (f"{original!r} for a % indicator looks like a fraction; percent figures are "
-                    "stored (95.6, not 0.956) (请核对：百分数应填 95.6 而不是 0.956)", False)
+            return (
+                f"{original!r} for a % indicator looks like a fraction; percent figures are "
+                "stored (95.6, not 0.956) (请核对：百分数应填 95.6 而不是 0.956)",
+                False,
+            )
     return None
 
 
-def _read_sheet(raw: RawTable, path: Path, sheet: str | None, year: int | None,
-                cat: pd.DataFrame, problems: _Problems, counts: dict, warnings: list[str],
-                skipped: list[str]) -> list[_Candidate]:
+def _read_sheet(
+    raw: RawTable,
+    path: Path,
+    sheet: str | None,
+    year: int | None,
+    cat: pd.DataFrame,
+    problems: _Problems,
+    counts: dict,
+    warnings: list[str],
+    skipped: list[str],
+) -> list[_Candidate]:
     roles, header_units, years = _roles(raw.columns)
     letters = raw.attrs["column_letters"]
     problems.sheet, problems.letters = sheet, letters
@@ -643,13 +770,16 @@ def _read_sheet(raw: RawTable, path: Path, sheet: str | None, year: int | None,
         problems.add(f"缺少指标列 / no 指标 (indicator) column; the columns are {raw.columns}")
         return []
     if "region_code" not in roles and "region_name" not in roles:
-        problems.add(f"缺少地区列 / no 区划代码 or 地区 (region) column; the columns are "
-                     f"{raw.columns}")
+        problems.add(
+            f"缺少地区列 / no 区划代码 or 地区 (region) column; the columns are {raw.columns}"
+        )
         return []
     if "value" in roles:
         if "year" not in roles and year is None:
-            problems.add("缺少年份列 / no 年份 (year) column: add one, or pass year= "
-                         "(huainan ingest --year) when the whole file is one year")
+            problems.add(
+                "缺少年份列 / no 年份 (year) column: add one, or pass year= "
+                "(huainan ingest --year) when the whole file is one year"
+            )
             return []
         if "year" in roles and year is not None:
             problems.add(f"the file has a 年份 column and year={year} was given too; drop one")
@@ -661,24 +791,30 @@ def _read_sheet(raw: RawTable, path: Path, sheet: str | None, year: int | None,
             problems.add(f"year={year} was given but the file has a column per year")
             return []
     else:
-        problems.add(f"缺少数值列 / no 数值 (value) column and no year columns (2021, 2022年, "
-                     f"年份/2022 …); the columns are {raw.columns}")
+        problems.add(
+            f"缺少数值列 / no 数值 (value) column and no year columns (2021, 2022年, "
+            f"年份/2022 …); the columns are {raw.columns}"
+        )
         return []
     ignored = [c for c in raw.columns if c not in {*roles.values(), *value_cols}]
     if ignored:
         warnings.append(f"{where}columns not read (not a known column name): {ignored}")
-    table_units = list(dict.fromkeys(
-        u.strip() for u in (raw.attrs.get("unit") or "").split(";") if u.strip()))
+    table_units = list(
+        dict.fromkeys(u.strip() for u in (raw.attrs.get("unit") or "").split(";") if u.strip())
+    )
     table_unit = table_units[0] if len(table_units) == 1 else None
     if len(table_units) > 1:
-        warnings.append(f"{where}the table names several units {table_units} in 单位 lines; "
-                        "none of them is used (give a 单位 column instead)")
+        warnings.append(
+            f"{where}the table names several units {table_units} in 单位 lines; "
+            "none of them is used (give a 单位 column instead)"
+        )
     idx = {c: i for i, c in enumerate(raw.columns)}
     by_id = cat.set_index("indicator")
     indicators, places = _IndicatorIndex(cat), _RegionIndex()
     name = path.name
     out: list[_Candidate] = []
     for rnum, cells in raw.rows:
+
         def cell(role, cells=cells):
             return cells[idx[roles[role]]] if role in roles else ""
 
@@ -690,8 +826,7 @@ def _read_sheet(raw: RawTable, path: Path, sheet: str | None, year: int | None,
             region = places.resolve(cell("region_code") or None, cell("region_name") or None)
         except IngestError as exc:
             role = exc.column if exc.column in roles else "region_code"  # the cell at fault
-            problems.add("", row=rnum, column=roles.get(role, roles.get("region_name")),
-                         cause=exc)
+            problems.add("", row=rnum, column=roles.get(role, roles.get("region_name")), cause=exc)
             continue
         try:
             ids = set()
@@ -706,16 +841,20 @@ def _read_sheet(raw: RawTable, path: Path, sheet: str | None, year: int | None,
             if len(ids) > 1:
                 raise IngestError(f"指标ID and 指标 name different indicators {sorted(ids)}")
         except IngestError as exc:
-            problems.add("", row=rnum, column=roles.get("indicator", roles.get("indicator_id")),
-                         cause=exc)
+            problems.add(
+                "", row=rnum, column=roles.get("indicator", roles.get("indicator_id")), cause=exc
+            )
             continue
         ident = ids.pop()
         info = by_id.loc[ident]
         area_text = normalize_text(cell("area")).replace(" ", "")
         if area_text not in _AREAS:
-            problems.add("城乡须为 合计、城镇 或 乡村 / area must be 合计, 城镇 or 乡村", row=rnum,
-                         column=roles.get("area"),
-                         value=cell("area"))
+            problems.add(
+                "城乡须为 合计、城镇 或 乡村 / area must be 合计, 城镇 or 乡村",
+                row=rnum,
+                column=roles.get("area"),
+                value=cell("area"),
+            )
             continue
         declared = [u for u in (cell("unit"), name_unit) if u]
         for value_col in value_cols:
@@ -725,14 +864,22 @@ def _read_sheet(raw: RawTable, path: Path, sheet: str | None, year: int | None,
             if "year" in roles:
                 ytext = re.sub(r"(?:\.0|年)$", "", cell("year"))
                 if not re.fullmatch(r"[0-9]{4}", ytext):
-                    problems.add("year must be a 4-digit year", row=rnum, column=roles["year"],
-                                 value=cell("year"))
+                    problems.add(
+                        "year must be a 4-digit year",
+                        row=rnum,
+                        column=roles["year"],
+                        value=cell("year"),
+                    )
                     break
                 col_year = int(ytext)
             the_year = col_year if col_year is not None else year
             if not YEAR_RANGE[0] <= the_year <= YEAR_RANGE[1]:
-                problems.add(f"year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}", row=rnum,
-                             column=roles.get("year", value_col), value=str(the_year))
+                problems.add(
+                    f"year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}",
+                    row=rnum,
+                    column=roles.get("year", value_col),
+                    value=str(the_year),
+                )
                 break
             parsed = parse_cell(text)
             if parsed.kind == "placeholder":
@@ -745,12 +892,19 @@ def _read_sheet(raw: RawTable, path: Path, sheet: str | None, year: int | None,
                 continue
             units = declared + ([header_units[value_col]] if header_units.get(value_col) else [])
             if len({parse_unit(u).text for u in units}) > 1:
-                problems.add(f"the units given disagree: {units}", row=rnum, column=value_col,
-                             value=original)
+                problems.add(
+                    f"the units given disagree: {units}", row=rnum, column=value_col, value=original
+                )
                 continue
             try:
-                value = _cell_value(text, original, units[0] if units else None, info["unit"],
-                                    info["units"], table_unit)
+                value = _cell_value(
+                    text,
+                    original,
+                    units[0] if units else None,
+                    info["unit"],
+                    info["units"],
+                    table_unit,
+                )
             except (IngestError, UnitError) as exc:
                 problems.add("", row=rnum, column=value_col, cause=exc)
                 continue
@@ -761,12 +915,23 @@ def _read_sheet(raw: RawTable, path: Path, sheet: str | None, year: int | None,
             if bad is not None:
                 warnings.append(f"{problems.place(value_col, rnum)}: {bad[0]}")
             counts["read"] += 1
-            ref = (f"{name} [{sheet}] {letters[value_col]}{rnum}" if sheet
-                   else f"{name} line {rnum}")
-            out.append(_Candidate(rnum, value_col, (sheet, problems.cell(value_col, rnum)),
-                                  region, ident, the_year,
-                                  _AREAS[area_text], value, info["unit"],
-                                  cell("source") or None, cell("note") or None, ref))
+            ref = f"{name} [{sheet}] {letters[value_col]}{rnum}" if sheet else f"{name} line {rnum}"
+            out.append(
+                _Candidate(
+                    rnum,
+                    value_col,
+                    (sheet, problems.cell(value_col, rnum)),
+                    region,
+                    ident,
+                    the_year,
+                    _AREAS[area_text],
+                    value,
+                    info["unit"],
+                    cell("source") or None,
+                    cell("note") or None,
+                    ref,
+                )
+            )
     return out
 
 
@@ -832,25 +997,39 @@ class IngestReport:
 
     def summary(self) -> str:
         """A short Chinese + English account for the command line."""
-        head = "试运行（未写入）/ dry run, nothing written" if self.dry_run else \
-            f"已写入 / written: {self.rows_written} 行 → {self.store}"
+        head = (
+            "试运行（未写入）/ dry run, nothing written"
+            if self.dry_run
+            else f"已写入 / written: {self.rows_written} 行 → {self.store}"
+        )
         lines = [
             f"文件 / file: {self.path} (sha256 {self.sha256[:12]}…"
-            + (f", {self.encoding}" if self.encoding else "") + ")",
+            + (f", {self.encoding}" if self.encoding else "")
+            + ")",
             f"读取数值 / values read: {self.rows_read}  "
             f"新增 / new: {self.rows_new}  更新 / superseding: {self.rows_superseding}  "
             f"未变 / unchanged: {self.rows_unchanged}  空白 / blank cells: {self.blank_cells}",
             head,
         ]
         if not self.dry_run:
-            lines.append(f"链尾 / chain head: {self.chain_head} (记录此值，日后可用 huainan "
-                         "validate --head 核对 / record it to check the store later)")
+            lines.append(
+                f"链尾 / chain head: {self.chain_head} (记录此值，日后可用 huainan "
+                "validate --head 核对 / record it to check the store later)"
+            )
         if self.sheets:
-            lines.insert(1, f"工作表 / sheets: {', '.join(self.sheets)}"
-                         + (f" (跳过 / skipped: {', '.join(self.skipped_sheets)})"
-                            if self.skipped_sheets else ""))
-        for title, items in (("未入库的占位符 / placeholders not stored", self.skipped),
-                             ("提示 / warnings", self.warnings)):
+            lines.insert(
+                1,
+                f"工作表 / sheets: {', '.join(self.sheets)}"
+                + (
+                    f" (跳过 / skipped: {', '.join(self.skipped_sheets)})"
+                    if self.skipped_sheets
+                    else ""
+                ),
+            )
+        for title, items in (
+            ("未入库的占位符 / placeholders not stored", self.skipped),
+            ("提示 / warnings", self.warnings),
+        ):
             if items:
                 lines.append(f"{title} ({len(items)}):")
                 lines.extend(f"  - {s}" for s in items[:20])
@@ -914,7 +1093,8 @@ def ingest(
         raise IngestError(
             f"存储文件夹不存在 / the store folder {folder} does not exist. Check the path (a typo "
             "would start a second, empty store); to start a new store on purpose, pass "
-            "create_store=True (huainan ingest --create-store)")
+            "create_store=True (huainan ingest --create-store)"
+        )
     data = path.read_bytes() if path.is_file() else None
     if data is None:
         raise IngestError("找不到文件 / file not found", path=path)
@@ -941,8 +1121,10 @@ def ingest(
             problems.add_error(exc)  # one broken sheet: keep listing the others' problems
             continue
         roles, _, _ = _roles(raw.columns)
-        if sheet is not None and len(sheets) > 1 and not (
-            {"indicator", "indicator_id"} & set(roles)
+        if (
+            sheet is not None
+            and len(sheets) > 1
+            and not ({"indicator", "indicator_id"} & set(roles))
         ):
             skipped_sheets.append(sheet)
             continue
@@ -950,8 +1132,7 @@ def ingest(
         warnings.extend(f"sheet {sheet!r}: {w}" if sheet else w for w in raw.attrs["warnings"])
         if sheet is not None:
             used.append(sheet)
-        candidates += _read_sheet(raw, path, sheet, year, cat, problems, counts, warnings,
-                                  skipped)
+        candidates += _read_sheet(raw, path, sheet, year, cat, problems, counts, warnings, skipped)
     problems.sheet, problems.letters = None, {}
     if sheets and not used and not problems.items:
         problems.add(f"no sheet has 指标 and 地区/区划代码 columns (sheets: {sheets})")
@@ -960,37 +1141,44 @@ def ingest(
         key = (c.region_code, c.indicator, c.year, c.area)
         if key in seen:
             first = seen[key]
-            problems.add(f"重复数值 / a second value for {regions.name(c.region_code)} "
-                         f"{c.indicator} {c.year} (first at {first.source_ref})", row=c.row,
-                         column=c.column, place=c.place if c.place[0] else None)
+            problems.add(
+                f"重复数值 / a second value for {regions.name(c.region_code)} "
+                f"{c.indicator} {c.year} (first at {first.source_ref})",
+                row=c.row,
+                column=c.column,
+                place=c.place if c.place[0] else None,
+            )
         else:
             seen[key] = c
     problems.raise_if_any()
 
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    rows = pd.DataFrame({
-        "region_code": [c.region_code for c in candidates],
-        "year": pd.Series([c.year for c in candidates], dtype="int64"),
-        "area": [c.area for c in candidates],
-        "indicator": [c.indicator for c in candidates],
-        "unit": [c.unit for c in candidates],
-        "value": pd.Series([c.value for c in candidates], dtype="float64"),
-        "source": [c.source or f"监测填报 monitoring return: {path.name}" for c in candidates],
-        "source_ref": [c.source_ref for c in candidates],
-        "note": [c.note for c in candidates],
-        "revision": pd.Series([1] * len(candidates), dtype="int64"),
-        "ingested_at": stamp,
-        "source_file": path.name,
-        "source_sha256": sha,
-        "status": "new",
-        "file_row": pd.Series([c.row for c in candidates], dtype="int64"),
-    })
+    rows = pd.DataFrame(
+        {
+            "region_code": [c.region_code for c in candidates],
+            "year": pd.Series([c.year for c in candidates], dtype="int64"),
+            "area": [c.area for c in candidates],
+            "indicator": [c.indicator for c in candidates],
+            "unit": [c.unit for c in candidates],
+            "value": pd.Series([c.value for c in candidates], dtype="float64"),
+            "source": [c.source or f"监测填报 monitoring return: {path.name}" for c in candidates],
+            "source_ref": [c.source_ref for c in candidates],
+            "note": [c.note for c in candidates],
+            "revision": pd.Series([1] * len(candidates), dtype="int64"),
+            "ingested_at": stamp,
+            "source_file": path.name,
+            "source_sha256": sha,
+            "status": "new",
+            "file_row": pd.Series([c.row for c in candidates], dtype="int64"),
+        }
+    )
     # A dry run only reads (the store is replaced atomically, so an unlocked read is consistent)
     # and creates nothing, not even the lock file.
     with contextlib.nullcontext() if dry_run else monitoring.locked(store):
         every = monitoring.read_store(store)
-        chain_head = monitoring.GENESIS if every.empty else str(
-            every[monitoring.CHAIN_COLUMN].iloc[-1])
+        chain_head = (
+            monitoring.GENESIS if every.empty else str(every[monitoring.CHAIN_COLUMN].iloc[-1])
+        )
         stored = monitoring.current(every)
         latest = {
             (r.region_code, r.indicator, r.year, r.area): (r.revision, r.value)
@@ -1010,12 +1198,22 @@ def ingest(
             chain_head = monitoring.append(to_write, store)
     status = rows["status"].value_counts()
     return IngestReport(
-        path=str(path), sha256=sha, store=str(monitoring.store_dir(store)), dry_run=dry_run,
-        sheets=used, skipped_sheets=skipped_sheets, encoding=encoding,
-        rows_read=counts["read"], rows_new=int(status.get("new", 0)),
+        path=str(path),
+        sha256=sha,
+        store=str(monitoring.store_dir(store)),
+        dry_run=dry_run,
+        sheets=used,
+        skipped_sheets=skipped_sheets,
+        encoding=encoding,
+        rows_read=counts["read"],
+        rows_new=int(status.get("new", 0)),
         rows_superseding=int(status.get("superseding", 0)),
-        rows_unchanged=int(status.get("unchanged", 0)), blank_cells=counts["blank"],
-        skipped=skipped, warnings=warnings, rows=rows, chain_head=chain_head,
+        rows_unchanged=int(status.get("unchanged", 0)),
+        blank_cells=counts["blank"],
+        skipped=skipped,
+        warnings=warnings,
+        rows=rows,
+        chain_head=chain_head,
     )
 
 
@@ -1059,8 +1257,9 @@ class StoreCheck:
         return not self.problems
 
 
-def validate_store(store: str | os.PathLike | None = None, *,
-                   head: str | None = None) -> StoreCheck:
+def validate_store(
+    store: str | os.PathLike | None = None, *, head: str | None = None
+) -> StoreCheck:
     """Re-check everything stored: the monitoring store, then the statistics tables.
 
     Checks: the store folder exists; the file's format and hash chain
@@ -1094,8 +1293,10 @@ def validate_store(store: str | os.PathLike | None = None, *,
     problems: list[str] = []
     rows = None
     if not monitoring.store_dir(store).is_dir():
-        problems.append(f"存储文件夹不存在 / the store folder {monitoring.store_dir(store)} does "
-                        "not exist (check --store)")
+        problems.append(
+            f"存储文件夹不存在 / the store folder {monitoring.store_dir(store)} does "
+            "not exist (check --store)"
+        )
     else:
         try:
             rows = monitoring.read_store(store)
@@ -1104,13 +1305,16 @@ def validate_store(store: str | os.PathLike | None = None, *,
     lines = keys = superseded = 0
     chain_head = None
     if rows is not None:
-        chain_head = (monitoring.GENESIS if rows.empty
-                      else str(rows[monitoring.CHAIN_COLUMN].iloc[-1]))
+        chain_head = (
+            monitoring.GENESIS if rows.empty else str(rows[monitoring.CHAIN_COLUMN].iloc[-1])
+        )
         if head is not None and head.strip().lower() not in (
-                {monitoring.GENESIS} | set(rows[monitoring.CHAIN_COLUMN])):
+            {monitoring.GENESIS} | set(rows[monitoring.CHAIN_COLUMN])
+        ):
             problems.append(
                 f"{path}: no line has the recorded chain value {head.strip()} — lines were removed "
-                "from the end, or the store was rewritten (restore it from git or a backup)")
+                "from the end, or the store was rewritten (restore it from git or a backup)"
+            )
     if rows is not None and not rows.empty:
         lines = len(rows)
         codes = set(regions.regions()["code"])
@@ -1124,27 +1328,34 @@ def validate_store(store: str | os.PathLike | None = None, *,
             else:
                 info = cat.loc[r["indicator"]]
                 if r["unit"] != info["unit"]:
-                    problems.append(f"{where}: unit {r['unit']!r} but {r['indicator']} is stored "
-                                    f"in {info['unit']!r}")
+                    problems.append(
+                        f"{where}: unit {r['unit']!r} but {r['indicator']} is stored "
+                        f"in {info['unit']!r}"
+                    )
                 if not info["min_value"] <= r["value"] <= info["max_value"]:
-                    problems.append(f"{where}: value {r['value']!r} outside "
-                                    f"{info['min_value']:g}–{info['max_value']:g} "
-                                    f"({info['bound_reason']})")
+                    problems.append(
+                        f"{where}: value {r['value']!r} outside "
+                        f"{info['min_value']:g}–{info['max_value']:g} "
+                        f"({info['bound_reason']})"
+                    )
             if not YEAR_RANGE[0] <= r["year"] <= YEAR_RANGE[1]:
-                problems.append(f"{where}: year {r['year']} outside {YEAR_RANGE[0]}–"
-                                f"{YEAR_RANGE[1]}")
+                problems.append(
+                    f"{where}: year {r['year']} outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}"
+                )
         for key, g in rows.groupby(list(monitoring.KEY), sort=False):
             revs = g["revision"].tolist()
             if revs != list(range(1, len(revs) + 1)):
-                problems.append(f"{path}: key {key} has revisions {revs} in file order "
-                                "(expected 1, 2, …)")
+                problems.append(
+                    f"{path}: key {key} has revisions {revs} in file order (expected 1, 2, …)"
+                )
         keys = rows.groupby(list(monitoring.KEY)).ngroups
         superseded = lines - keys
         stamps = pd.to_datetime(rows["ingested_at"], utc=True, format="ISO8601")
         back = stamps.diff() < pd.Timedelta(0)
         if back.any():
-            problems.append(f"{path}, line {back.idxmax()}: ingest time earlier than the line "
-                            "before")
+            problems.append(
+                f"{path}, line {back.idxmax()}: ingest time earlier than the line before"
+            )
     stats_rows = None
     try:
         stats_rows = len(stats.observations())

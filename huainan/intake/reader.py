@@ -77,12 +77,24 @@ MISSING_REASONS: dict[str, str] = {
 #: Placeholder texts (after normalisation by :func:`normalize_text`) → reason code.
 #: NFKC turns ``…`` into ``...`` and ``－`` into ``-``, so those forms are listed here.
 PLACEHOLDERS: dict[str, str] = {
-    "—": "not_published", "——": "not_published", "―": "not_published", "––": "not_published",
-    "–": "not_published", "-": "not_published", "--": "not_published", "---": "not_published",
-    "...": "below_unit", "......": "below_unit",
-    "x": "suppressed", "X": "suppressed",
-    "NA": "not_available", "N/A": "not_available", "n/a": "not_available", "na": "not_available",
-    "N.A.": "not_available", "n.a.": "not_available",
+    "—": "not_published",
+    "——": "not_published",
+    "―": "not_published",
+    "––": "not_published",
+    "–": "not_published",
+    "-": "not_published",
+    "--": "not_published",
+    "---": "not_published",
+    "...": "below_unit",
+    "......": "below_unit",
+    "x": "suppressed",
+    "X": "suppressed",
+    "NA": "not_available",
+    "N/A": "not_available",
+    "n/a": "not_available",
+    "na": "not_available",
+    "N.A.": "not_available",
+    "n.a.": "not_available",
     "/": "not_applicable",
     "": "blank",
 }
@@ -90,8 +102,8 @@ PLACEHOLDERS: dict[str, str] = {
 #: Texts that look like a placeholder or a number but are a typing slip; the hint says what to do.
 TYPO_HINTS: dict[str, str] = {
     "一": "'一' is the Chinese numeral one (yī), not a dash. If the value is not published, type "
-          "the dash — ; if it is 1, type 1 "
-          "(“一”是汉字“一”，不是破折号：未公布请填“—”，数值1请填“1”).",
+    "the dash — ; if it is 1, type 1 "
+    "(“一”是汉字“一”，不是破折号：未公布请填“—”，数值1请填“1”).",
     "〇": "'〇' is the Chinese numeral zero; type 0 if the value is zero.",
     "O": "the letter O, not the digit 0.",
     "o": "the letter o, not the digit 0.",
@@ -100,8 +112,10 @@ TYPO_HINTS: dict[str, str] = {
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # CJK ideographs (incl. extensions A–H and compatibility), kana, CJK punctuation, radicals.
-_CJK = (r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3200-\u9fff"
-        r"\uf900-\ufaff\ufe30-\ufe4f\U00020000-\U0003ffff")
+_CJK = (
+    r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3200-\u9fff"
+    r"\uf900-\ufaff\ufe30-\ufe4f\U00020000-\U0003ffff"
+)
 _SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+")
 _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(
@@ -111,9 +125,7 @@ _NUMBER = re.compile(
     r"(?:[eE](?P<exp>[+\-]?[0-9]+))?"
     r" ?(?P<pct>%)?$"
 )
-_NOTATION = re.compile(
-    r"^(?:(?:>=|<=|[≥≤≧≦⩾⩽><])\s*[0-9][0-9.,]*\s*%?|\[[^\]]+\]|【[^】]+】)$"
-)
+_NOTATION = re.compile(r"^(?:(?:>=|<=|[≥≤≧≦⩾⩽><])\s*[0-9][0-9.,]*\s*%?|\[[^\]]+\]|【[^】]+】)$")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
 
 
@@ -222,8 +234,10 @@ def typo_hint(text: str) -> str:
     if text.startswith("#") and text.endswith(("!", "?", "A")):
         return "this is an Excel error value; fix the formula or type the number."
     if _has_unit_suffix(text):
-        return ("it carries a unit: write the unit in the column header or a 单位 column and keep "
-                "only the number in the cell (huainan ingest converts such cells).")
+        return (
+            "it carries a unit: write the unit in the column header or a 单位 column and keep "
+            "only the number in the cell (huainan ingest converts such cells)."
+        )
     if "。" in text and re.fullmatch(r"[0-9。]+", text):
         return "'。' is a Chinese full stop; use '.' as the decimal point."
     return ""
@@ -255,8 +269,10 @@ def _implausible(text: str) -> str:
         for ch in line:
             cat = unicodedata.category(ch)
             if cat == "Co":
-                return (f"line {lineno} has the private-use character U+{ord(ch):04X}, which has "
-                        "no standard meaning")
+                return (
+                    f"line {lineno} has the private-use character U+{ord(ch):04X}, which has "
+                    "no standard meaning"
+                )
             if cat == "Cc" and ch not in "\t":
                 return f"line {lineno} has the control character U+{ord(ch):04X}"
             if ch == "\ufffd":
@@ -271,8 +287,10 @@ def _implausible(text: str) -> str:
             except UnicodeEncodeError:
                 pass
         if common / len(hanzi) < 0.5:
-            return (f"only {common} of {len(hanzi)} Chinese characters are common (GB2312) ones, "
-                    "which is what text in another encoding (e.g. Big5) looks like when misread")
+            return (
+                f"only {common} of {len(hanzi)} Chinese characters are common (GB2312) ones, "
+                "which is what text in another encoding (e.g. Big5) looks like when misread"
+            )
     return ""
 
 
@@ -334,7 +352,8 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
                 pass
         return text, enc
     raise IngestError(
-        "cannot tell the text encoding: " + "; ".join(failures)
+        "cannot tell the text encoding: "
+        + "; ".join(failures)
         + ". Save the file as 'CSV UTF-8' (Excel: 另存为 → CSV UTF-8) and try again.",
         path=path,
     )
@@ -412,8 +431,7 @@ def sheet_names(path: str | Path, *, include_hidden: bool = False) -> list[str]:
         return []
     wb = _open_workbook(path, data_only=True)
     try:
-        return [ws.title for ws in wb.worksheets
-                if include_hidden or ws.sheet_state == "visible"]
+        return [ws.title for ws in wb.worksheets if include_hidden or ws.sheet_state == "visible"]
     finally:
         wb.close()
 
@@ -426,9 +444,12 @@ def _file_kind(path: Path) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise IngestError("旧版 Excel 文件 / this is an old binary Excel file (.xls, or .et); open "
-                          "it and save it as "
-                          ".xlsx (另存为 Excel 工作簿) first", path=path)
+        raise IngestError(
+            "旧版 Excel 文件 / this is an old binary Excel file (.xls, or .et); open "
+            "it and save it as "
+            ".xlsx (另存为 Excel 工作簿) first",
+            path=path,
+        )
     return "text"
 
 
@@ -443,7 +464,8 @@ def _open_workbook(path: Path, *, data_only: bool):
         raise IngestError(
             f"无法作为 Excel 工作簿打开 / cannot open as an Excel workbook ({exc}); open the file "
             "in Excel or WPS and save it as an .xlsx workbook (另存为 Excel 工作簿 .xlsx)",
-            path=path) from exc
+            path=path,
+        ) from exc
 
 
 def _read_excel_grid(path: Path, sheet: str | None) -> _Grid:
@@ -452,8 +474,9 @@ def _read_excel_grid(path: Path, sheet: str | None) -> _Grid:
     try:
         names = [ws.title for ws in wb.worksheets]
         if sheet is None:  # the first visible sheet
-            sheet = next((ws.title for ws in wb.worksheets if ws.sheet_state == "visible"),
-                         names[0])
+            sheet = next(
+                (ws.title for ws in wb.worksheets if ws.sheet_state == "visible"), names[0]
+            )
         elif sheet not in names:
             raise IngestError(f"no sheet named {sheet!r}; the workbook has {names}", path=path)
         ws, ws_f = wb[sheet], wb_f[sheet]
@@ -476,11 +499,17 @@ def _read_excel_grid(path: Path, sheet: str | None) -> _Grid:
                         raise IngestError(
                             f"the cell holds the formula {formula} but no computed value was "
                             "saved; open the file in Excel or WPS, save it, and retry",
-                            path=path, row=cell.row, column=_letter(cell.column - 1),
-                            sheet=sheet, cell=cell.coordinate,
+                            path=path,
+                            row=cell.row,
+                            column=_letter(cell.column - 1),
+                            sheet=sheet,
+                            cell=cell.coordinate,
                         )
-                if isinstance(value, int | float) and not isinstance(value, bool) and \
-                        "%" in (cell.number_format or ""):
+                if (
+                    isinstance(value, int | float)
+                    and not isinstance(value, bool)
+                    and "%" in (cell.number_format or "")
+                ):
                     percent_cells += 1
                 texts.append(_excel_text(value, cell.number_format))
             grid.rows.append((row[0].row, texts))
@@ -510,12 +539,48 @@ _NOTE_ROW = re.compile(
 _YEAR = re.compile(r"^(?:19|20)\d{2}(?:年)?$")
 
 #: Header names (or their last part) of columns that hold labels, not measurements.
-LABEL_HEADERS = frozenset({
-    "地区", "区域", "地区名称", "区划代码", "行政区划代码", "代码", "区县", "县区", "县(区)",
-    "县(市、区)", "乡镇", "街道", "乡镇(街道)", "城乡", "指标", "指标名称", "指标ID", "指标id",
-    "指标编号", "项目", "名称", "类别", "分类", "领域", "单位", "计量单位", "属性", "指标属性",
-    "备注", "说明", "来源", "数据来源", "资料来源", "序号", "年份", "年度", "填报单位", "联系人",
-})
+LABEL_HEADERS = frozenset(
+    {
+        "地区",
+        "区域",
+        "地区名称",
+        "区划代码",
+        "行政区划代码",
+        "代码",
+        "区县",
+        "县区",
+        "县(区)",
+        "县(市、区)",
+        "乡镇",
+        "街道",
+        "乡镇(街道)",
+        "城乡",
+        "指标",
+        "指标名称",
+        "指标ID",
+        "指标id",
+        "指标编号",
+        "项目",
+        "名称",
+        "类别",
+        "分类",
+        "领域",
+        "单位",
+        "计量单位",
+        "属性",
+        "指标属性",
+        "备注",
+        "说明",
+        "来源",
+        "数据来源",
+        "资料来源",
+        "序号",
+        "年份",
+        "年度",
+        "填报单位",
+        "联系人",
+    }
+)
 _LABEL_SUFFIX = re.compile(r"(?:名称|代码|备注|说明|来源)$")
 
 
@@ -579,8 +644,9 @@ def _layout(grid: _Grid) -> RawTable:
         titles.extend(rest)
         i += 1
     if i == len(rows):
-        raise NotATableError("no header row found (a row naming at least two columns)",
-                             path=path, sheet=grid.sheet)
+        raise NotATableError(
+            "no header row found (a row naming at least two columns)", path=path, sheet=grid.sheet
+        )
 
     header_idx = [i]
     j = i + 1
@@ -604,8 +670,12 @@ def _layout(grid: _Grid) -> RawTable:
             raise IngestError(
                 f"this row has a value in column {_letter(k)} beyond the last headed column "
                 f"({_letter(hwidth - 1)}); in a CSV file an unquoted thousands separator "
-                "(1,234) splits a number in two: quote it (\"1,234\") or remove the comma",
-                path=path, row=rnum, column=_letter(k), value=c, sheet=grid.sheet,
+                '(1,234) splits a number in two: quote it ("1,234") or remove the comma',
+                path=path,
+                row=rnum,
+                column=_letter(k),
+                value=c,
+                sheet=grid.sheet,
                 cell=f"{_letter(k)}{rnum}" if grid.sheet is not None else None,
             )
         data.append((rnum, cells[:hwidth]))
@@ -629,7 +699,10 @@ def _layout(grid: _Grid) -> RawTable:
             raise IngestError(
                 f"two columns are both named {name!r} (columns {_letter(seen[name])} and "
                 f"{_letter(k)}); rename one so each column has its own header",
-                path=path, row=header_rows[-1], column=name, sheet=grid.sheet,
+                path=path,
+                row=header_rows[-1],
+                column=name,
+                sheet=grid.sheet,
                 cell=f"{_letter(k)}{header_rows[-1]}" if grid.sheet is not None else None,
             )
         seen[name] = k
@@ -646,9 +719,7 @@ def _layout(grid: _Grid) -> RawTable:
         "column_letters": {name: _letter(k) for k, name in zip(keep, names, strict=True)},
     }
     out_rows = [(r, [cells[k] for k in keep]) for r, cells in data]
-    out_originals = {
-        r: [(originals[r] + [""] * width)[k] for k in keep] for r, _ in data
-    }
+    out_originals = {r: [(originals[r] + [""] * width)[k] for k in keep] for r, _ in data}
     return RawTable(names, out_rows, out_originals, attrs)
 
 
@@ -677,9 +748,12 @@ def _is_subheader(grid: _Grid, rows, header_idx: list[int], j: int) -> bool:
     for k in range(1, len(cells)):
         if not cells[k] or (rnum, k) in grid.covered:
             continue
-        grouped = (upper_num, k) in grid.hspan or (not upper[k] and any(upper[:k])) or (
-            k + 1 < len(upper) and upper[k] and upper[k] == upper[k + 1]
-        ) or (upper[k] and upper[k] == upper[k - 1])
+        grouped = (
+            (upper_num, k) in grid.hspan
+            or (not upper[k] and any(upper[:k]))
+            or (k + 1 < len(upper) and upper[k] and upper[k] == upper[k + 1])
+            or (upper[k] and upper[k] == upper[k - 1])
+        )
         if grouped:
             spans = True
     return spans
@@ -694,9 +768,9 @@ def _join_header(grid: _Grid, header_rows) -> list[str]:
             for k in range(2, len(filled)):
                 if not filled[k] and filled[k - 1] and lower[k]:
                     filled[k] = filled[k - 1]
-        levels.append([
-            "" if (rnum, k) in grid.covered and level > 0 else c for k, c in enumerate(filled)
-        ])
+        levels.append(
+            ["" if (rnum, k) in grid.covered and level > 0 else c for k, c in enumerate(filled)]
+        )
     names = []
     for k in range(len(levels[0])):
         parts: list[str] = []
@@ -830,8 +904,7 @@ def read_table(
     forced = {**{c: "text" for c in text_columns}, **{c: "number" for c in number_columns}}
     unknown = sorted(set(forced) - set(raw.columns))
     if unknown:
-        raise IngestError(f"no column(s) named {unknown}; the columns are {raw.columns}",
-                          path=path)
+        raise IngestError(f"no column(s) named {unknown}; the columns are {raw.columns}", path=path)
 
     index = pd.Index([r for r, _ in raw.rows], name="row", dtype="int64")
     data: dict[str, pd.Series] = {}
@@ -848,7 +921,9 @@ def read_table(
             raise IngestError(
                 f"cannot tell whether this column holds numbers ({nums}) or text ({words}); "
                 "pass text_columns=[...] or number_columns=[...] to read_table",
-                path=path, column=name, sheet=raw.attrs["sheet"],
+                path=path,
+                column=name,
+                sheet=raw.attrs["sheet"],
             )
         kinds[name] = kind
         if kind != "number":
@@ -861,11 +936,15 @@ def read_table(
                 continue
             values.append(math.nan)
             if c.kind == "placeholder":
-                missing.append({
-                    "row": rnum, "column": name, "text": raw.originals[rnum][k],
-                    "reason": c.reason,
-                    "description": MISSING_REASONS.get(c.reason, c.reason),
-                })
+                missing.append(
+                    {
+                        "row": rnum,
+                        "column": name,
+                        "text": raw.originals[rnum][k],
+                        "reason": c.reason,
+                        "description": MISSING_REASONS.get(c.reason, c.reason),
+                    }
+                )
             else:
                 bad.append((rnum, k, name, t, raw.originals[rnum][k]))
         data[name] = pd.Series(values, index=index, dtype="float64")
@@ -877,8 +956,13 @@ def read_table(
         sheet = raw.attrs["sheet"]
         raise IngestError(
             "neither a number nor a known placeholder (— -- … x NA / blank) in a number column"
-            + (f"; {hint}" if hint else "") + more,
-            path=path, row=rnum, column=name, value=original, sheet=sheet,
+            + (f"; {hint}" if hint else "")
+            + more,
+            path=path,
+            row=rnum,
+            column=name,
+            value=original,
+            sheet=sheet,
             cell=f"{raw.attrs['column_letters'][name]}{rnum}" if sheet is not None else None,
         )
     df = pd.DataFrame(data, index=index, columns=raw.columns)
@@ -911,12 +995,19 @@ def missing_summary(df: pd.DataFrame) -> pd.DataFrame:
     """
     cells = missing_cells(df)
     cells.loc[cells["reason"] == "blank", "text"] = ""  # '' and '  ' are both blank
-    out = (cells.groupby(["text", "reason", "description"], sort=False).size()
-           .rename("cells").reset_index().sort_values("cells", ascending=False, kind="stable"))
+    out = (
+        cells.groupby(["text", "reason", "description"], sort=False)
+        .size()
+        .rename("cells")
+        .reset_index()
+        .sort_values("cells", ascending=False, kind="stable")
+    )
     out["sentence"] = [
-        f"{n} cell{'s were' if n != 1 else ' was'} {t!r} ({d})" if r != "blank" else
-        f"{n} cell{'s were' if n != 1 else ' was'} blank"
-        for n, t, r, d in zip(out["cells"], out["text"], out["reason"], out["description"],
-                              strict=True)
+        f"{n} cell{'s were' if n != 1 else ' was'} {t!r} ({d})"
+        if r != "blank"
+        else f"{n} cell{'s were' if n != 1 else ' was'} blank"
+        for n, t, r, d in zip(
+            out["cells"], out["text"], out["reason"], out["description"], strict=True
+        )
     ]
     return out.reset_index(drop=True).astype({"cells": "int64"})

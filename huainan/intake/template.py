@@ -43,32 +43,60 @@ PROVINCE_CODE = "340000"
 _GREY = PatternFill("solid", fgColor="E7E6E6")
 _REFERENCE = PatternFill("solid", fgColor="FFF2CC")  # the 安徽省（参照值） rows
 _HEAD = PatternFill("solid", fgColor="BDD7EE")
-_WIDTHS = {"指标ID": 30, "指标": 40, "单位": 8, "区划代码": 10, "地区": 9, "数据来源": 28,
-           "备注": 24}
+_WIDTHS = {
+    "指标ID": 30,
+    "指标": 40,
+    "单位": 8,
+    "区划代码": 10,
+    "地区": 9,
+    "数据来源": 28,
+    "备注": 24,
+}
 
 _README = [
     ("淮南市“十四五”公共服务规划 监测数据填报模板（2021–2025年）", True),
     ("", False),
     ("一、表的结构", True),
-    ("1. 除本说明外，每个工作表对应规划的一个领域（幼有所育、学有所教……文体服务保障），列出该领域"
-     "《规划》专栏2的全部主要指标。", False),
-    ("2. 每行是一个指标在一个地区的数值：7个县区（大通区、田家庵区、谢家集区、八公山区、潘集区、"
-     "凤台县、寿县）和淮南市全市；年份（2021年—2025年）为列。", False),
-    ("3. 灰色列（指标ID、指标、单位、区划代码、地区）已锁定，请勿修改；只在白色单元格填写。", False),
-    ("4. 目标为“全省平均水平”的指标（{relative}），在淮南市行之后另有一行黄色的“安徽省（参照值）”"
-     "（区划代码340000）：请填写同年安徽省全省的数值，并在“数据来源”注明出处（如安徽省统计公报、"
-     "省教育厅统计）。这一行是判断“高于/达到全省平均水平”所需的对比值，不是淮南市的数据；"
-     "没有它，这类目标无法评估。", False),
+    (
+        "1. 除本说明外，每个工作表对应规划的一个领域（幼有所育、学有所教……文体服务保障），列出该领域"
+        "《规划》专栏2的全部主要指标。",
+        False,
+    ),
+    (
+        "2. 每行是一个指标在一个地区的数值：7个县区（大通区、田家庵区、谢家集区、八公山区、潘集区、"
+        "凤台县、寿县）和淮南市全市；年份（2021年—2025年）为列。",
+        False,
+    ),
+    (
+        "3. 灰色列（指标ID、指标、单位、区划代码、地区）已锁定，请勿修改；只在白色单元格填写。",
+        False,
+    ),
+    (
+        "4. 目标为“全省平均水平”的指标（{relative}），在淮南市行之后另有一行黄色的“安徽省（参照值）”"
+        "（区划代码340000）：请填写同年安徽省全省的数值，并在“数据来源”注明出处（如安徽省统计公报、"
+        "省教育厅统计）。这一行是判断“高于/达到全省平均水平”所需的对比值，不是淮南市的数据；"
+        "没有它，这类目标无法评估。",
+        False,
+    ),
     ("", False),
     ("二、怎样填写", True),
-    ("1. 按“单位”列的单位填写数字，单元格中不要写单位或文字。例如单位为“万张”时，3.2万张填 3.2，"
-     "不要填 32000 或“3.2万张”。", False),
+    (
+        "1. 按“单位”列的单位填写数字，单元格中不要写单位或文字。例如单位为“万张”时，3.2万张填 3.2，"
+        "不要填 32000 或“3.2万张”。",
+        False,
+    ),
     ("2. 单位为 % 的指标填百分数：95.6% 填 95.6（也可直接输入 95.6%），不要填 0.956。", False),
-    ("3. 标有“五年累计”的指标（如参加补贴性职业技能培训人数、城镇老旧小区改造），每年填写当年"
-     "完成数，不要填写累计数。", False),
+    (
+        "3. 标有“五年累计”的指标（如参加补贴性职业技能培训人数、城镇老旧小区改造），每年填写当年"
+        "完成数，不要填写累计数。",
+        False,
+    ),
     ("4. 暂无数据的单元格请留空，不要填“—”“无”“/”；0 表示数值确实为零。", False),
-    ("5. 数值须在合理范围内：比率、覆盖率、占比不超过100，每千人口指标不超过1000，人均预期寿命在"
-     "40–100岁之间（毛入园率、毛入学率可超过100）。超出范围的数值无法输入，入库时也会被拒绝。", False),
+    (
+        "5. 数值须在合理范围内：比率、覆盖率、占比不超过100，每千人口指标不超过1000，人均预期寿命在"
+        "40–100岁之间（毛入园率、毛入学率可超过100）。超出范围的数值无法输入，入库时也会被拒绝。",
+        False,
+    ),
     ("6. “数据来源”请注明出处（如《淮南统计年鉴2023》、某局年报）；“备注”填写口径说明。", False),
     ("", False),
     ("三、请勿", True),
@@ -76,8 +104,11 @@ _README = [
     ("2. 不要插入、删除或调换行列，不要合并单元格。", False),
     ("", False),
     ("四、提交前检查", True),
-    ("在工作簿所在目录运行：huainan ingest 文件名.xlsx --dry-run 检查（不写入）；无错误后去掉 "
-     "--dry-run 正式入库。出错时会提示工作表和单元格（如 病有所医!H5）、列名和单元格内容。", False),
+    (
+        "在工作簿所在目录运行：huainan ingest 文件名.xlsx --dry-run 检查（不写入）；无错误后去掉 "
+        "--dry-run 正式入库。出错时会提示工作表和单元格（如 病有所医!H5）、列名和单元格内容。",
+        False,
+    ),
 ]
 
 
@@ -99,8 +130,10 @@ def _regions_for(relative: bool) -> list[tuple[str, str]]:
     """(code, 地区 label) rows of one indicator: the seven units, the city, and for a target
     relative to the Anhui average the 安徽省（参照值） row."""
     units = regions.units()
-    rows = [*zip(units["code"], units["name_zh"], strict=True),
-            (regions.CITY_CODE, regions.name(regions.CITY_CODE))]
+    rows = [
+        *zip(units["code"], units["name_zh"], strict=True),
+        (regions.CITY_CODE, regions.name(regions.CITY_CODE)),
+    ]
     return rows + [(PROVINCE_CODE, PROVINCE_LABEL)] if relative else rows
 
 
@@ -149,14 +182,20 @@ def write_template(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise ValueError(f"模板是 .xlsx 工作簿，文件名请以 .xlsx 结尾 / the template is an .xlsx "
-                         f"workbook: name the file *.xlsx (not {path.name!r})")
+        raise ValueError(
+            f"模板是 .xlsx 工作簿，文件名请以 .xlsx 结尾 / the template is an .xlsx "
+            f"workbook: name the file *.xlsx (not {path.name!r})"
+        )
     if not path.parent.is_dir():
-        raise FileNotFoundError(f"文件夹不存在 / the folder {path.parent} does not exist: create "
-                                "it first or write the template somewhere else")
+        raise FileNotFoundError(
+            f"文件夹不存在 / the folder {path.parent} does not exist: create "
+            "it first or write the template somewhere else"
+        )
     if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists (it may be a filled template); choose another name "
-                              "or pass overwrite=True")
+        raise FileExistsError(
+            f"{path} exists (it may be a filled template); choose another name "
+            "or pass overwrite=True"
+        )
     ind = plan.indicators()
     bounds = catalogue().set_index("indicator")
     relative = ind[ind["target_kind"] == "relative"]
@@ -181,8 +220,9 @@ def write_template(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
 
     for d in domains.DOMAINS:
         ws = wb.create_sheet(d.zh)
-        ws.cell(row=1, column=1, value=f"{d.zh}（{d.en}）监测数据填报，{YEARS[0]}–{YEARS[-1]}年"
-                ).font = Font(bold=True, size=13)
+        ws.cell(
+            row=1, column=1, value=f"{d.zh}（{d.en}）监测数据填报，{YEARS[0]}–{YEARS[-1]}年"
+        ).font = Font(bold=True, size=13)
         for j, name in enumerate(header, start=1):
             c = ws.cell(row=HEADER_ROW, column=j, value=name)
             c.font = Font(bold=True)
@@ -193,8 +233,9 @@ def write_template(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         for r in ind[ind["domain"] == d.id].itertuples():
             first = row
             for code, region in _regions_for(r.target_kind == "relative"):
-                for j, value in enumerate((r.indicator_id, r.name_zh, r.unit, code, region),
-                                          start=1):
+                for j, value in enumerate(
+                    (r.indicator_id, r.name_zh, r.unit, code, region), start=1
+                ):
                     c = ws.cell(row=row, column=j, value=value)
                     c.fill = _REFERENCE if code == PROVINCE_CODE else _GREY
                     c.number_format = "@"
@@ -205,19 +246,28 @@ def write_template(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
                         c.number_format = "General"
                 row += 1
             low, high = (float(bounds.at[r.indicator_id, k]) for k in ("min_value", "max_value"))
-            limits = ({"operator": "between", "formula1": f"{low:g}", "formula2": f"{high:g}"}
-                      if high != float("inf") else
-                      {"operator": "greaterThanOrEqual", "formula1": f"{low:g}"})
+            limits = (
+                {"operator": "between", "formula1": f"{low:g}", "formula2": f"{high:g}"}
+                if high != float("inf")
+                else {"operator": "greaterThanOrEqual", "formula1": f"{low:g}"}
+            )
             dv = DataValidation(
-                type="decimal", **limits, allow_blank=True,
-                showErrorMessage=True, errorStyle="stop", errorTitle="请输入合理范围内的数字",
+                type="decimal",
+                **limits,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="stop",
+                errorTitle="请输入合理范围内的数字",
                 error=f"请填写{_range_zh(low, high)}的数字（单位：{r.unit}），不要填写单位、文字"
-                      "或“—”；暂无数据请留空。",
-                showInputMessage=True, promptTitle=r.name_zh[:32],
+                "或“—”；暂无数据请留空。",
+                showInputMessage=True,
+                promptTitle=r.name_zh[:32],
                 prompt=_prompt(r.unit, bool(r.cumulative)),
             )
-            dv.add(f"{get_column_letter(first_year_col)}{first}:"
-                   f"{get_column_letter(first_year_col + len(YEARS) - 1)}{row - 1}")
+            dv.add(
+                f"{get_column_letter(first_year_col)}{first}:"
+                f"{get_column_letter(first_year_col + len(YEARS) - 1)}{row - 1}"
+            )
             ws.add_data_validation(dv)
         ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=first_year_col)
         ws.protection.sheet = True

@@ -21,17 +21,51 @@ from huainan.intake.reader import normalize_text
 
 #: Multiplier prefixes (longest first when matching).
 MULTIPLIERS: dict[str, Decimal] = {
-    "十万": Decimal(10) ** 5, "百万": Decimal(10) ** 6, "千万": Decimal(10) ** 7,
-    "千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8,
+    "十万": Decimal(10) ** 5,
+    "百万": Decimal(10) ** 6,
+    "千万": Decimal(10) ** 7,
+    "千": Decimal(10) ** 3,
+    "万": Decimal(10) ** 4,
+    "亿": Decimal(10) ** 8,
 }
 #: Base units a multiplier may stand in front of.
-BASES = frozenset({
-    "人", "人次", "张", "个", "户", "所", "家", "次", "元", "项", "处", "套", "间", "公里",
-    "平方米", "平方公里", "岁", "年", "床", "座", "册", "件",
-})
+BASES = frozenset(
+    {
+        "人",
+        "人次",
+        "张",
+        "个",
+        "户",
+        "所",
+        "家",
+        "次",
+        "元",
+        "项",
+        "处",
+        "套",
+        "间",
+        "公里",
+        "平方米",
+        "平方公里",
+        "岁",
+        "年",
+        "床",
+        "座",
+        "册",
+        "件",
+    }
+)
 #: Spellings that mean the same base (after NFKC: ``㎡`` → ``m2``; 名 counts people).
-ALIASES: dict[str, str] = {"m2": "平方米", "平米": "平方米", "km": "公里", "千米": "公里",
-                           "km2": "平方公里", "百分比": "%", "百分数": "%", "名": "人"}
+ALIASES: dict[str, str] = {
+    "m2": "平方米",
+    "平米": "平方米",
+    "km": "公里",
+    "千米": "公里",
+    "km2": "平方公里",
+    "百分比": "%",
+    "百分数": "%",
+    "名": "人",
+}
 #: The ratio family: % and ‰ are convertible.
 RATIOS: dict[str, Decimal] = {"%": Decimal("0.01"), "‰": Decimal("0.001")}
 
@@ -87,7 +121,7 @@ def parse_unit(text: str) -> Unit:
         return Unit(norm, "", per, MULTIPLIERS[head])
     for prefix in sorted(MULTIPLIERS, key=len, reverse=True):
         if head.startswith(prefix):
-            rest = ALIASES.get(head[len(prefix):], head[len(prefix):])
+            rest = ALIASES.get(head[len(prefix) :], head[len(prefix) :])
             if rest in BASES:
                 return Unit(norm, rest, per, MULTIPLIERS[prefix])
     return Unit(norm, head, per, Decimal(1))
@@ -115,8 +149,10 @@ def conversion_factor(from_unit: str, to_unit: str) -> Decimal:
         return Decimal(1)
     same_base = src.base == dst.base or src.base == "" and dst.base not in ("ratio", "")
     if not same_base or src.per != dst.per:
-        raise UnitError(f"cannot convert {src.text!r} to {dst.text!r}: they measure different "
-                        "things", value=from_unit)
+        raise UnitError(
+            f"cannot convert {src.text!r} to {dst.text!r}: they measure different things",
+            value=from_unit,
+        )
     return src.factor / dst.factor
 
 

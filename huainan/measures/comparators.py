@@ -36,9 +36,22 @@ PEER_PLANS: dict[str, str] = {
 }
 
 _PEER_COLUMNS = (
-    "plan", "plan_title", "region_code", "target_year", "category", "indicator_zh", "unit",
-    "target_text", "approximate", "indicator_id", "unit_factor", "comparable",
-    "comparability_note", "source_url", "source_note", "copied_from",
+    "plan",
+    "plan_title",
+    "region_code",
+    "target_year",
+    "category",
+    "indicator_zh",
+    "unit",
+    "target_text",
+    "approximate",
+    "indicator_id",
+    "unit_factor",
+    "comparable",
+    "comparability_note",
+    "source_url",
+    "source_note",
+    "copied_from",
 )
 
 
@@ -68,12 +81,17 @@ def comparison_base(counties: pd.DataFrame | None = None) -> pd.DataFrame:
         counties = stats.national_counties()
     return counties[counties["unit_kind"].isin(COMPARISON_KINDS)]
 
-def percentile_ranks(counties: pd.DataFrame | None = None, *,
-                     indicators: Sequence[str] | None = None,
-                     directions: Mapping[str, int] | None = None,
-                     units: Sequence[str] = UNIT_CODES, code: str = "code",
-                     province: str = "province_code",
-                     province_code: str = PROVINCE_CODE) -> pd.DataFrame:
+
+def percentile_ranks(
+    counties: pd.DataFrame | None = None,
+    *,
+    indicators: Sequence[str] | None = None,
+    directions: Mapping[str, int] | None = None,
+    units: Sequence[str] = UNIT_CODES,
+    code: str = "code",
+    province: str = "province_code",
+    province_code: str = PROVINCE_CODE,
+) -> pd.DataFrame:
     r"""Percentile rank of each unit within Anhui's and China's county-level units.
 
     Parameters
@@ -145,9 +163,13 @@ def percentile_ranks(counties: pd.DataFrame | None = None, *,
         from huainan.evidence.stats import NATIONAL_ID_COLUMNS
 
         skip = {code, province, *NATIONAL_ID_COLUMNS}
-        indicators = [c for c in counties.columns
-                      if c not in skip and pd.api.types.is_numeric_dtype(counties[c])
-                      and not pd.api.types.is_bool_dtype(counties[c])]
+        indicators = [
+            c
+            for c in counties.columns
+            if c not in skip
+            and pd.api.types.is_numeric_dtype(counties[c])
+            and not pd.api.types.is_bool_dtype(counties[c])
+        ]
     indicators = list(indicators)
     missing = [c for c in indicators if c not in counties.columns]
     if missing:
@@ -160,14 +182,16 @@ def percentile_ranks(counties: pd.DataFrame | None = None, *,
     if absent:
         raise KeyError(f"unit(s) {absent} not in the county table")
     values = counties[indicators].apply(pd.to_numeric, errors="raise").astype("float64")
-    scopes = {"anhui": (counties[province].astype(str) == province_code).to_numpy(),
-              "china": np.ones(len(counties), dtype=bool)}
+    scopes = {
+        "anhui": (counties[province].astype(str) == province_code).to_numpy(),
+        "china": np.ones(len(counties), dtype=bool),
+    }
     unit_pos = pd.Index(codes).get_indexer(units)
     frames = []
     for scope, mask in scopes.items():
         sub = values[mask]
-        low = sub.rank(method="min")            # = n_lower + 1
-        high = sub.rank(method="max")           # = n_lower + n_equal
+        low = sub.rank(method="min")  # = n_lower + 1
+        high = sub.rank(method="max")  # = n_lower + n_equal
         n = sub.count()
         in_scope = mask[unit_pos]
         # positions of the units inside `sub` (−1 when a unit is outside the scope)
@@ -180,21 +204,37 @@ def percentile_ranks(counties: pd.DataFrame | None = None, *,
             ok = in_scope & ~np.isnan(v)
             n_lower = np.where(ok, col_low[np.maximum(sub_pos, 0)] - 1, np.nan)
             n_equal = np.where(ok, col_high[np.maximum(sub_pos, 0)] - n_lower, np.nan)
-            frames.append(pd.DataFrame({
-                "region_code": units, "indicator": ind, "scope": scope, "value": v,
-                "n": int(n.iloc[k]), "n_lower": n_lower, "n_equal": n_equal,
-                "_in_scope": in_scope,
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "region_code": units,
+                        "indicator": ind,
+                        "scope": scope,
+                        "value": v,
+                        "n": int(n.iloc[k]),
+                        "n_lower": n_lower,
+                        "n_equal": n_equal,
+                        "_in_scope": in_scope,
+                    }
+                )
+            )
     out = pd.concat(frames, ignore_index=True)
     out["percentile"] = 100.0 * (out["n_lower"] + 0.5 * out["n_equal"]) / out["n"]
     d = out["indicator"].map(lambda i: int(directions.get(i, 0))).astype("int64")
     out["direction"] = d
-    out["percentile_favourable"] = np.where(d == 1, out["percentile"],
-                                            np.where(d == -1, 100.0 - out["percentile"], np.nan))
-    note = np.where(~out["_in_scope"], "unit outside this scope",
-                    np.where(out["value"].isna(), "no value for this unit: not ranked", ""))
-    note = np.where((note == "") & (d == 0).to_numpy(),
-                    "no better/worse direction: percentile shows position only", note)
+    out["percentile_favourable"] = np.where(
+        d == 1, out["percentile"], np.where(d == -1, 100.0 - out["percentile"], np.nan)
+    )
+    note = np.where(
+        ~out["_in_scope"],
+        "unit outside this scope",
+        np.where(out["value"].isna(), "no value for this unit: not ranked", ""),
+    )
+    note = np.where(
+        (note == "") & (d == 0).to_numpy(),
+        "no better/worse direction: percentile shows position only",
+        note,
+    )
     out["note"] = pd.Series(note, dtype="string")
     for c in ("n_lower", "n_equal"):
         out[c] = out[c].astype("Int64")
@@ -272,35 +312,61 @@ def peer_targets() -> pd.DataFrame:
     for idx, row in df.iterrows():
         line = int(idx) + 2
         if row["plan"] not in PEER_PLANS:
-            raise DataValidationError(f"unknown plan (known: {sorted(PEER_PLANS)})", path=path,
-                                      row=line, column="plan", value=row["plan"])
+            raise DataValidationError(
+                f"unknown plan (known: {sorted(PEER_PLANS)})",
+                path=path,
+                row=line,
+                column="plan",
+                value=row["plan"],
+            )
         if row["indicator_id"] and row["indicator_id"] not in known_ids:
-            raise DataValidationError("not a 专栏2 indicator id", path=path, row=line,
-                                      column="indicator_id", value=row["indicator_id"])
+            raise DataValidationError(
+                "not a 专栏2 indicator id",
+                path=path,
+                row=line,
+                column="indicator_id",
+                value=row["indicator_id"],
+            )
         for col in ("approximate", "comparable"):
             if row[col] not in ("true", "false"):
-                raise DataValidationError("expected true or false", path=path, row=line,
-                                          column=col, value=row[col])
+                raise DataValidationError(
+                    "expected true or false", path=path, row=line, column=col, value=row[col]
+                )
         try:
             factor = float(row["unit_factor"])
         except ValueError:
             factor = float("nan")
         if not factor > 0:
-            raise DataValidationError("unit_factor must be a number > 0", path=path, row=line,
-                                      column="unit_factor", value=row["unit_factor"])
+            raise DataValidationError(
+                "unit_factor must be a number > 0",
+                path=path,
+                row=line,
+                column="unit_factor",
+                value=row["unit_factor"],
+            )
         if not row["target_year"].isdigit():
-            raise DataValidationError("target_year must be a year", path=path, row=line,
-                                      column="target_year", value=row["target_year"])
+            raise DataValidationError(
+                "target_year must be a year",
+                path=path,
+                row=line,
+                column="target_year",
+                value=row["target_year"],
+            )
         text = _APPROX.sub("", row["target_text"].strip())
         if (text != row["target_text"].strip()) != (row["approximate"] == "true"):
-            raise DataValidationError("approximate must be true exactly when the text says 约/左右",
-                                      path=path, row=line, column="approximate",
-                                      value=row["approximate"])
+            raise DataValidationError(
+                "approximate must be true exactly when the text says 约/左右",
+                path=path,
+                row=line,
+                column="approximate",
+                value=row["approximate"],
+            )
         try:
             t = parse_target(text)
         except TargetParseError as exc:
-            raise DataValidationError(str(exc), path=path, row=line, column="target_text",
-                                      value=row["target_text"]) from exc
+            raise DataValidationError(
+                str(exc), path=path, row=line, column="target_text", value=row["target_text"]
+            ) from exc
         parsed.append((t.kind, t.op, np.nan if t.value is None else float(t.value)))
     out = df.copy()
     out["target_year"] = out["target_year"].astype("int64")
@@ -355,13 +421,16 @@ def plan_targets_side_by_side() -> pd.DataFrame:
     peers = peer_targets()
     nat = peers[peers["plan"] == "national_14fyp_public_services"].dropna(subset=["indicator_id"])
     ah13 = peers[peers["plan"] == "anhui_13fyp_basic_public_services"].dropna(
-        subset=["indicator_id"])
+        subset=["indicator_id"]
+    )
     for frame, label in ((nat, "national"), (ah13, "Anhui 十三五")):
         dup = frame["indicator_id"].duplicated()
         if dup.any():
-            raise DataValidationError(f"two {label} rows for one indicator",
-                                      column="indicator_id",
-                                      value=frame.loc[dup, "indicator_id"].iloc[0])
+            raise DataValidationError(
+                f"two {label} rows for one indicator",
+                column="indicator_id",
+                value=frame.loc[dup, "indicator_id"].iloc[0],
+            )
     nat = nat.set_index("indicator_id")
     ah13 = ah13.set_index("indicator_id")
     rows = []
@@ -369,18 +438,30 @@ def plan_targets_side_by_side() -> pd.DataFrame:
         iid = r["indicator_id"]
         notes = []
         row = {
-            "indicator_id": iid, "name_zh": r["name_zh"], "unit": r["unit"],
-            "direction": r["direction"], "huainan_baseline_text": r["baseline_text"],
-            "huainan_target_text": r["target_text"], "huainan_target_value": r["target_value"],
-            "national_target_text": pd.NA, "national_unit": pd.NA,
-            "national_target_value": np.nan, "comparable": pd.NA, "huainan_vs_national": pd.NA,
-            "anhui_14th_target_text": pd.NA, "anhui_13th_target_2020_text": pd.NA,
+            "indicator_id": iid,
+            "name_zh": r["name_zh"],
+            "unit": r["unit"],
+            "direction": r["direction"],
+            "huainan_baseline_text": r["baseline_text"],
+            "huainan_target_text": r["target_text"],
+            "huainan_target_value": r["target_value"],
+            "national_target_text": pd.NA,
+            "national_unit": pd.NA,
+            "national_target_value": np.nan,
+            "comparable": pd.NA,
+            "huainan_vs_national": pd.NA,
+            "anhui_14th_target_text": pd.NA,
+            "anhui_13th_target_2020_text": pd.NA,
             "national_source_url": pd.NA,
         }
         if iid in nat.index:
             n = nat.loc[iid]
-            row.update(national_target_text=n["target_text"], national_unit=n["unit"],
-                       comparable=bool(n["comparable"]), national_source_url=n["source_url"])
+            row.update(
+                national_target_text=n["target_text"],
+                national_unit=n["unit"],
+                comparable=bool(n["comparable"]),
+                national_source_url=n["source_url"],
+            )
             if n["comparability_note"]:
                 notes.append(n["comparability_note"])
             if n["approximate"]:
@@ -391,12 +472,15 @@ def plan_targets_side_by_side() -> pd.DataFrame:
                 row["national_target_value"] = nv
                 sign = 1.0 if r["direction"] == "higher_better" else -1.0
                 diff = sign * (float(r["target_value"]) - nv)
-                row["huainan_vs_national"] = ("higher" if diff > 0 else
-                                              "lower" if diff < 0 else "same")
-                plain = ">=" if sign > 0 else "<="    # METHODS §1: a plain number = at least/most
+                row["huainan_vs_national"] = (
+                    "higher" if diff > 0 else "lower" if diff < 0 else "same"
+                )
+                plain = ">=" if sign > 0 else "<="  # METHODS §1: a plain number = at least/most
                 if (_op(n["target_op"]) or plain) != (_op(r["target_op"]) or plain):
-                    notes.append(f"qualifiers differ: Huainan {r['target_text']!s} vs national "
-                                 f"{n['target_text']!s}")
+                    notes.append(
+                        f"qualifiers differ: Huainan {r['target_text']!s} vs national "
+                        f"{n['target_text']!s}"
+                    )
         else:
             notes.append("no such indicator in the national plan's summary")
         if r["target_kind"] == "relative":

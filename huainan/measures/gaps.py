@@ -62,10 +62,21 @@ LEVELS: tuple[str, ...] = ("min", "max", "mean", "mean_weighted")
 
 #: The dispersion measures (float64), in output order.
 MEASURES: tuple[str, ...] = (
-    "range", "max_min_ratio", "cv", "cv_weighted", "gini", "gini_weighted",
-    "theil_t", "theil_t_between", "theil_t_within", "theil_t_between_share",
+    "range",
+    "max_min_ratio",
+    "cv",
+    "cv_weighted",
+    "gini",
+    "gini_weighted",
+    "theil_t",
+    "theil_t_between",
+    "theil_t_within",
+    "theil_t_between_share",
     "theil_t_within_share",
-    "theil_l", "theil_l_between", "theil_l_within", "theil_l_between_share",
+    "theil_l",
+    "theil_l_between",
+    "theil_l_within",
+    "theil_l_between_share",
     "theil_l_within_share",
 )
 
@@ -74,36 +85,62 @@ FIELDS: tuple[str, ...] = COUNTS + LEVELS + MEASURES + ("note",)
 
 #: Chinese labels for users.
 LABELS_ZH: dict[str, str] = {
-    "n": "单元数", "n_missing": "缺失单元数", "n_zero": "零值单元数", "n_groups": "分组数",
-    "min": "最小值", "max": "最大值", "mean": "均值", "mean_weighted": "人口加权均值",
-    "range": "极差", "max_min_ratio": "极值比（最大/最小）",
-    "cv": "变异系数", "cv_weighted": "人口加权变异系数",
-    "gini": "基尼系数", "gini_weighted": "人口加权基尼系数",
-    "theil_t": "泰尔指数T", "theil_t_between": "泰尔指数T·组间", "theil_t_within": "泰尔指数T·组内",
-    "theil_t_between_share": "泰尔指数T·组间贡献率", "theil_t_within_share": "泰尔指数T·组内贡献率",
-    "theil_l": "泰尔指数L（平均对数偏差）", "theil_l_between": "泰尔指数L·组间",
-    "theil_l_within": "泰尔指数L·组内", "theil_l_between_share": "泰尔指数L·组间贡献率",
-    "theil_l_within_share": "泰尔指数L·组内贡献率", "note": "说明",
+    "n": "单元数",
+    "n_missing": "缺失单元数",
+    "n_zero": "零值单元数",
+    "n_groups": "分组数",
+    "min": "最小值",
+    "max": "最大值",
+    "mean": "均值",
+    "mean_weighted": "人口加权均值",
+    "range": "极差",
+    "max_min_ratio": "极值比（最大/最小）",
+    "cv": "变异系数",
+    "cv_weighted": "人口加权变异系数",
+    "gini": "基尼系数",
+    "gini_weighted": "人口加权基尼系数",
+    "theil_t": "泰尔指数T",
+    "theil_t_between": "泰尔指数T·组间",
+    "theil_t_within": "泰尔指数T·组内",
+    "theil_t_between_share": "泰尔指数T·组间贡献率",
+    "theil_t_within_share": "泰尔指数T·组内贡献率",
+    "theil_l": "泰尔指数L（平均对数偏差）",
+    "theil_l_between": "泰尔指数L·组间",
+    "theil_l_within": "泰尔指数L·组内",
+    "theil_l_between_share": "泰尔指数L·组间贡献率",
+    "theil_l_within_share": "泰尔指数L·组内贡献率",
+    "note": "说明",
 }
 
 # Measures that divide by the mean (undefined when every value is 0).
 _RELATIVE = tuple(m for m in MEASURES if m != "range")
 _DECOMPOSITION = (
-    "theil_t_between", "theil_t_within", "theil_t_between_share", "theil_t_within_share",
-    "theil_l_between", "theil_l_within", "theil_l_between_share", "theil_l_within_share",
+    "theil_t_between",
+    "theil_t_within",
+    "theil_t_between_share",
+    "theil_t_within_share",
+    "theil_l_between",
+    "theil_l_within",
+    "theil_l_between_share",
+    "theil_l_within_share",
 )
 #: Values whose spread is at most this fraction of the largest count as all equal: a spread of a
 #: few units in the last place (0.01 vs 0.010000000000000002) is rounding, not inequality, and
 #: would otherwise give meaningless contribution shares from indices of order 1e-32.
 EQUAL_RTOL = 1e-12
 
-_SHARES = ("theil_t_between_share", "theil_t_within_share",
-           "theil_l_between_share", "theil_l_within_share")
+_SHARES = (
+    "theil_t_between_share",
+    "theil_t_within_share",
+    "theil_l_between_share",
+    "theil_l_within_share",
+)
 
 
 # ---------------------------------------------------------------------------------------------
 # input checks shared by disparity() and disparity_table()
 # ---------------------------------------------------------------------------------------------
+
 
 def _numeric(series: pd.Series, column: str, *, what: str) -> np.ndarray:
     """Return ``series`` as float64; raise on text that is not a number (NaN stays NaN)."""
@@ -116,14 +153,18 @@ def _numeric(series: pd.Series, column: str, *, what: str) -> np.ndarray:
         bad = conv.isna() & series.notna()
         if bad.any():
             label = bad.idxmax()
-            raise DataValidationError(f"{what} must be numbers (index label {label!r})",
-                                      column=column, value=series.loc[label])
+            raise DataValidationError(
+                f"{what} must be numbers (index label {label!r})",
+                column=column,
+                value=series.loc[label],
+            )
         out = conv.to_numpy(dtype="float64", na_value=np.nan)
     inf = np.isinf(out)
     if inf.any():
         label = series.index[int(inf.argmax())]
-        raise DataValidationError(f"{what} must be finite (index label {label!r})",
-                                  column=column, value=out[inf.argmax()])
+        raise DataValidationError(
+            f"{what} must be finite (index label {label!r})", column=column, value=out[inf.argmax()]
+        )
     return out
 
 
@@ -134,7 +175,10 @@ def _check_values(series: pd.Series, column: str) -> np.ndarray:
         label = series.index[int(neg.argmax())]
         raise DataValidationError(
             f"negative value (index label {label!r}): the disparity measures are defined for "
-            "non-negative provision only", column=column, value=y[neg.argmax()])
+            "non-negative provision only",
+            column=column,
+            value=y[neg.argmax()],
+        )
     return y
 
 
@@ -143,8 +187,11 @@ def _check_population(series: pd.Series, column: str) -> np.ndarray:
     bad = pop <= 0
     if bad.any():
         label = series.index[int(bad.argmax())]
-        raise DataValidationError(f"population must be > 0 (index label {label!r})",
-                                  column=column, value=pop[bad.argmax()])
+        raise DataValidationError(
+            f"population must be > 0 (index label {label!r})",
+            column=column,
+            value=pop[bad.argmax()],
+        )
     return pop
 
 
@@ -159,8 +206,10 @@ def _require_columns(df: pd.DataFrame, columns: Sequence[str | None]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 _MISSING_NOTE = " unit(s) with a missing value, population or group left out (not filled)"
-_ZERO_NOTE = (" value(s) of 0: max_min_ratio, theil_l and theil_l_within undefined (ln 0);"
-              " theil_t uses 0·ln 0 = 0")
+_ZERO_NOTE = (
+    " value(s) of 0: max_min_ratio, theil_l and theil_l_within undefined (ln 0);"
+    " theil_t uses 0·ln 0 = 0"
+)
 
 
 def _notes(*, n, n_missing, n_zero, constant, all_zero, group_zero, grouped) -> np.ndarray:
@@ -179,11 +228,15 @@ def _notes(*, n, n_missing, n_zero, constant, all_zero, group_zero, grouped) -> 
         (n == 0, "no unit has data: every measure undefined"),
         (n == 1, "only 1 unit: dispersion measures undefined (need at least 2)"),
         (two & all_zero, "every value is 0: ratio, CV, Gini and Theil undefined (mean 0)"),
-        (two & constant & ~all_zero,
-         "all values equal: every dispersion measure is 0, contribution shares undefined"),
+        (
+            two & constant & ~all_zero,
+            "all values equal: every dispersion measure is 0, contribution shares undefined",
+        ),
         (two & ~all_zero & (n_zero > 0), (n_zero, _ZERO_NOTE)),
-        (two & ~all_zero & group_zero & grouped,
-         "a group's values are all 0: theil_l_between undefined"),
+        (
+            two & ~all_zero & group_zero & grouped,
+            "a group's values are all 0: theil_l_between undefined",
+        ),
         (two & ~grouped, "no group given: between/within parts not computed"),
     ]
     out = np.full(n.size, "", dtype=object)
@@ -195,13 +248,12 @@ def _notes(*, n, n_missing, n_zero, constant, all_zero, group_zero, grouped) -> 
         has = mask[rows]
         if not has.any():
             continue
-        if isinstance(text, tuple):           # a count followed by words
+        if isinstance(text, tuple):  # a count followed by words
             counts, words = text
             part = counts[rows].astype(str).astype(object) + words
         else:
             part = np.full(rows.size, text, dtype=object)
-        joined = np.where(has & (joined != ""), joined + "; " + part,
-                          np.where(has, part, joined))
+        joined = np.where(has & (joined != ""), joined + "; " + part, np.where(has, part, joined))
     out[rows] = joined
     return out
 
@@ -209,6 +261,7 @@ def _notes(*, n, n_missing, n_zero, constant, all_zero, group_zero, grouped) -> 
 # ---------------------------------------------------------------------------------------------
 # the scalar reference implementation
 # ---------------------------------------------------------------------------------------------
+
 
 def _kl(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Elementwise ``a·ln(a/b) − a + b`` (≥ 0), with the limit ``0·ln 0 = 0`` where ``a == 0``.
@@ -223,12 +276,13 @@ def _kl(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     out (Theil L with a zero value is undefined).
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        d = (a - b) / b                  # a/b − 1, exact-ish when a ≈ b
+        d = (a - b) / b  # a/b − 1, exact-ish when a ≈ b
         return np.where(a > 0, b * ((1.0 + d) * np.log1p(d) - d), b)
 
 
-def disparity(df: pd.DataFrame, *, value: str, population: str | None = None,
-              group: str | None = None) -> pd.Series:
+def disparity(
+    df: pd.DataFrame, *, value: str, population: str | None = None, group: str | None = None
+) -> pd.Series:
     r"""Disparity of one indicator across a set of regions, with the Theil decompositions.
 
     Parameters
@@ -339,8 +393,11 @@ def disparity(df: pd.DataFrame, *, value: str, population: str | None = None,
     """  # noqa: E501
     _require_columns(df, [value, population, group])
     y = _check_values(df[value], value)
-    pop = (_check_population(df[population], population) if population is not None
-           else np.ones(len(df)))
+    pop = (
+        _check_population(df[population], population)
+        if population is not None
+        else np.ones(len(df))
+    )
     if group is not None:
         gcol = df[group]
         missing_group = gcol.isna().to_numpy()
@@ -357,10 +414,13 @@ def disparity(df: pd.DataFrame, *, value: str, population: str | None = None,
     constant = n >= 2 and out["max"] - out["min"] <= EQUAL_RTOL * out["max"]
     out["n_missing"] = int(miss.sum())
     out["note"] = _notes(
-        n=np.array([n]), n_missing=np.array([out["n_missing"]]),
-        n_zero=np.array([out["n_zero"]]), constant=np.array([constant]),
+        n=np.array([n]),
+        n_missing=np.array([out["n_missing"]]),
+        n_zero=np.array([out["n_zero"]]),
+        constant=np.array([constant]),
         all_zero=np.array([all_zero]),
-        group_zero=np.array([out.pop("_group_zero")]), grouped=np.array([group is not None]),
+        group_zero=np.array([out.pop("_group_zero")]),
+        grouped=np.array([group is not None]),
     )[0]
     return pd.Series({k: out[k] for k in FIELDS}, dtype=object, name=value)
 
@@ -376,16 +436,20 @@ def _measures_1d(y: np.ndarray, pop: np.ndarray, labels: np.ndarray | None) -> d
         res["n_groups"] = int(len(groups))
     if n == 0:
         return res
-    w = pop / pop.sum()                                   # p_i
-    res.update(min=float(y.min()), max=float(y.max()), mean=float(y.mean()),
-               mean_weighted=float(np.sum(w * y)))
+    w = pop / pop.sum()  # p_i
+    res.update(
+        min=float(y.min()),
+        max=float(y.max()),
+        mean=float(y.mean()),
+        mean_weighted=float(np.sum(w * y)),
+    )
     if labels is not None:
         res["_group_zero"] = bool(any(y[labels == g].sum() == 0 for g in groups))
     if n < 2:
         return res
     mean, mu = res["mean"], res["mean_weighted"]
     res["range"] = res["max"] - res["min"]
-    if res["max"] == 0:                                   # every value 0: relative undefined
+    if res["max"] == 0:  # every value 0: relative undefined
         return res
     if res["max"] - res["min"] <= EQUAL_RTOL * res["max"]:  # all equal: no inequality
         res.update(dict.fromkeys(set(MEASURES) - set(_SHARES), 0.0))
@@ -398,18 +462,20 @@ def _measures_1d(y: np.ndarray, pop: np.ndarray, labels: np.ndarray | None) -> d
     res["cv"] = float(np.sqrt(np.mean((y - mean) ** 2)) / mean)
     res["cv_weighted"] = float(np.sqrt(np.sum(w * (y - mu) ** 2)) / mu)
     # Σ_i Σ_j |y_i − y_j|, in blocks of 1,024 rows so that n = 2,990 counties stays small in memory
-    pair_sum = sum(float(np.abs(y[k:k + 1024, None] - y[None, :]).sum()) for k in range(0, n, 1024))
+    pair_sum = sum(
+        float(np.abs(y[k : k + 1024, None] - y[None, :]).sum()) for k in range(0, n, 1024)
+    )
     res["gini"] = pair_sum / (2 * n * n * mean)
     resource = pop * y
-    s = resource / resource.sum()                         # s_i
+    s = resource / resource.sum()  # s_i
     order = np.argsort(y, kind="stable")
     cum_x = np.concatenate(([0.0], np.cumsum(w[order])))
     cum_y = np.concatenate(([0.0], np.cumsum(s[order])))
     res["gini_weighted"] = float(1.0 - np.sum((cum_x[1:] - cum_x[:-1]) * (cum_y[1:] + cum_y[:-1])))
-    res["theil_t"] = float(np.sum(_kl(s, w)))               # Σ s ln(s/p)
+    res["theil_t"] = float(np.sum(_kl(s, w)))  # Σ s ln(s/p)
     has_zero = res["n_zero"] > 0
     if not has_zero:
-        res["theil_l"] = float(np.sum(_kl(w, s)))           # Σ p ln(p/s)
+        res["theil_l"] = float(np.sum(_kl(w, s)))  # Σ p ln(p/s)
     if labels is None:
         return res
     t_b = t_w = l_b = l_w = 0.0
@@ -418,10 +484,10 @@ def _measures_1d(y: np.ndarray, pop: np.ndarray, labels: np.ndarray | None) -> d
         p_g, s_g = w[m].sum(), s[m].sum()
         t_b += float(_kl(np.array([s_g]), np.array([p_g]))[0])
         if s_g > 0:
-            t_w += float(s_g * np.sum(_kl(s[m] / s_g, w[m] / p_g)))            # s_g T_g
+            t_w += float(s_g * np.sum(_kl(s[m] / s_g, w[m] / p_g)))  # s_g T_g
             l_b += float(_kl(np.array([p_g]), np.array([s_g]))[0])
             if not has_zero:
-                l_w += float(p_g * np.sum(_kl(w[m] / p_g, s[m] / s_g)))        # p_g L_g
+                l_w += float(p_g * np.sum(_kl(w[m] / p_g, s[m] / s_g)))  # p_g L_g
     res["theil_t_between"], res["theil_t_within"] = t_b, t_w
     res["theil_l_between"] = nan if res["_group_zero"] else l_b
     res["theil_l_within"] = nan if has_zero else l_w
@@ -437,10 +503,17 @@ def _measures_1d(y: np.ndarray, pop: np.ndarray, labels: np.ndarray | None) -> d
 # the vectorised table
 # ---------------------------------------------------------------------------------------------
 
-def disparity_table(df: pd.DataFrame, *, value_cols: Sequence[str] | None = None,
-                    indicator: str = "indicator", value: str = "value",
-                    by: str | Sequence[str] | None = None, population: str | None = None,
-                    group: str | None = None) -> pd.DataFrame:
+
+def disparity_table(
+    df: pd.DataFrame,
+    *,
+    value_cols: Sequence[str] | None = None,
+    indicator: str = "indicator",
+    value: str = "value",
+    by: str | Sequence[str] | None = None,
+    population: str | None = None,
+    group: str | None = None,
+) -> pd.DataFrame:
     r"""All :func:`disparity` measures for many indicators × many groups of regions at once.
 
     Vectorised: one sort plus ``numpy.bincount`` sums over integer cell codes (and one pandas
@@ -517,8 +590,7 @@ def disparity_table(df: pd.DataFrame, *, value_cols: Sequence[str] | None = None
         value_cols = list(value_cols)
         _require_columns(df, [*value_cols, *by_cols, population, group])
         n_rows, n_ind = len(df), len(value_cols)
-        y = np.concatenate([_check_values(df[c], c) for c in value_cols]) if n_ind else \
-            np.empty(0)
+        y = np.concatenate([_check_values(df[c], c) for c in value_cols]) if n_ind else np.empty(0)
         ind_codes = np.repeat(np.arange(n_ind), n_rows)
         ind_uniques = pd.Index(value_cols, name="indicator")
         tile = n_ind
@@ -528,8 +600,9 @@ def disparity_table(df: pd.DataFrame, *, value_cols: Sequence[str] | None = None
         codes, uniq = pd.factorize(df[indicator], sort=False)
         if (codes < 0).any():
             label = df.index[int((codes < 0).argmax())]
-            raise DataValidationError(f"indicator name missing (index label {label!r})",
-                                      column=indicator)
+            raise DataValidationError(
+                f"indicator name missing (index label {label!r})", column=indicator
+            )
         ind_codes, ind_uniques, n_ind, tile = codes, pd.Index(uniq, name=indicator), len(uniq), 1
 
     # groups of regions (`by`)
@@ -538,8 +611,9 @@ def disparity_table(df: pd.DataFrame, *, value_cols: Sequence[str] | None = None
         nul = key_frame.isna().any(axis=1).to_numpy()
         if nul.any():
             label = df.index[int(nul.argmax())]
-            raise DataValidationError(f"`by` value missing (index label {label!r})",
-                                      column=",".join(by_cols))
+            raise DataValidationError(
+                f"`by` value missing (index label {label!r})", column=",".join(by_cols)
+            )
         if len(by_cols) == 1:
             by_codes, by_uniques = pd.factorize(key_frame[by_cols[0]], sort=True)
             by_index = pd.Index(by_uniques, name=by_cols[0])
@@ -550,16 +624,20 @@ def disparity_table(df: pd.DataFrame, *, value_cols: Sequence[str] | None = None
         by_codes, by_index = np.zeros(len(df), dtype=np.intp), None
     n_by = len(by_index) if by_index is not None else 1
 
-    pop = (_check_population(df[population], population) if population is not None
-           else np.ones(len(df)))
+    pop = (
+        _check_population(df[population], population)
+        if population is not None
+        else np.ones(len(df))
+    )
     if group is not None:
         gid, _ = pd.factorize(df[group], sort=True)
     else:
         gid = np.zeros(len(df), dtype=np.intp)
 
     cell = ind_codes.astype(np.int64) * n_by + np.tile(by_codes, tile)
-    res = _table_core(cell, y, np.tile(pop, tile), np.tile(gid, tile), n_ind * n_by,
-                      grouped=group is not None)
+    res = _table_core(
+        cell, y, np.tile(pop, tile), np.tile(gid, tile), n_ind * n_by, grouped=group is not None
+    )
     present = res.pop("_present")
 
     if by_index is None:
@@ -579,8 +657,9 @@ def disparity_table(df: pd.DataFrame, *, value_cols: Sequence[str] | None = None
     return out[present]
 
 
-def _table_core(cell: np.ndarray, y: np.ndarray, pop: np.ndarray, gid: np.ndarray,
-                ncell: int, *, grouped: bool) -> dict[str, np.ndarray]:
+def _table_core(
+    cell: np.ndarray, y: np.ndarray, pop: np.ndarray, gid: np.ndarray, ncell: int, *, grouped: bool
+) -> dict[str, np.ndarray]:
     """Vectorised measures per integer cell code (see :func:`disparity_table`)."""
     nan = np.nan
     present = np.bincount(cell, minlength=ncell) > 0
@@ -588,7 +667,7 @@ def _table_core(cell: np.ndarray, y: np.ndarray, pop: np.ndarray, gid: np.ndarra
     n_missing = np.bincount(cell[miss], minlength=ncell)
     keep = ~miss
     cell, y, pop, gid = cell[keep], y[keep], pop[keep], gid[keep]
-    order = np.lexsort((y, cell))                         # by cell, then by value
+    order = np.lexsort((y, cell))  # by cell, then by value
     cell, y, pop, gid = cell[order], y[order], pop[order], gid[order]
 
     def total(weights):
@@ -607,16 +686,16 @@ def _table_core(cell: np.ndarray, y: np.ndarray, pop: np.ndarray, gid: np.ndarra
         mean = sum_y / n
         sd = np.sqrt(total((y - mean[cell]) ** 2) / n)
         pop_tot = total(pop)
-        w = pop / pop_tot[cell]                                        # p_i
+        w = pop / pop_tot[cell]  # p_i
         mu = total(w * y)
         resource = pop * y
         res_tot = total(resource)
-        s = resource / res_tot[cell]                                   # s_i
+        s = resource / res_tot[cell]  # s_i
         cv = sd / mean
         cv_w = np.sqrt(total(w * (y - mu[cell]) ** 2)) / mu
         rank = np.arange(cell.size) - starts[cell] + 1.0
         gini = (2.0 * total(rank * y) - (n + 1.0) * sum_y) / (n * sum_y)
-        cum_s = pd.Series(s).groupby(cell, sort=False).cumsum().to_numpy()   # Y_k
+        cum_s = pd.Series(s).groupby(cell, sort=False).cumsum().to_numpy()  # Y_k
         gini_w = 1.0 - total(w * (2.0 * cum_s - s))
         theil_t = total(_kl(s, w))
         theil_l = total(np.where(s > 0, _kl(w, s), nan))
@@ -632,32 +711,46 @@ def _table_core(cell: np.ndarray, y: np.ndarray, pop: np.ndarray, gid: np.ndarra
             n_groups = np.bincount(sub_cell, minlength=ncell)
             group_zero = np.bincount(sub_cell, weights=(r_g == 0), minlength=ncell) > 0
             t_b = np.bincount(sub_cell, weights=_kl(s_g, p_g), minlength=ncell)
-            l_b = np.bincount(sub_cell, weights=np.where(s_g > 0, _kl(p_g, s_g), nan),
-                              minlength=ncell)
+            l_b = np.bincount(
+                sub_cell, weights=np.where(s_g > 0, _kl(p_g, s_g), nan), minlength=ncell
+            )
             sg_i, pg_i = s_g[sub], p_g[sub]
-            ps, ss = w / pg_i, s / sg_i                                   # p_i/p_g, s_i/s_g
-            t_w = total(np.where(sg_i > 0, sg_i * _kl(ss, ps), 0.0))      # Σ_g s_g T_g
-            l_w = total(np.where(s > 0, pg_i * _kl(ps, ss), nan))         # Σ_g p_g L_g
+            ps, ss = w / pg_i, s / sg_i  # p_i/p_g, s_i/s_g
+            t_w = total(np.where(sg_i > 0, sg_i * _kl(ss, ps), 0.0))  # Σ_g s_g T_g
+            l_w = total(np.where(s > 0, pg_i * _kl(ps, ss), nan))  # Σ_g p_g L_g
         else:
             n_groups = np.zeros(ncell, dtype=np.int64)
             group_zero = np.zeros(ncell, dtype=bool)
             t_b = t_w = l_b = l_w = np.full(ncell, nan)
 
     res: dict[str, np.ndarray] = {
-        "n": n, "n_missing": n_missing, "n_zero": n_zero, "n_groups": n_groups,
-        "min": y_min, "max": y_max, "mean": mean, "mean_weighted": np.where(has, mu, nan),
-        "range": y_max - y_min, "max_min_ratio": np.full(ncell, nan), "cv": cv,
-        "cv_weighted": cv_w, "gini": gini, "gini_weighted": gini_w,
-        "theil_t": theil_t, "theil_t_between": t_b, "theil_t_within": t_w,
-        "theil_l": theil_l, "theil_l_between": l_b, "theil_l_within": l_w,
+        "n": n,
+        "n_missing": n_missing,
+        "n_zero": n_zero,
+        "n_groups": n_groups,
+        "min": y_min,
+        "max": y_max,
+        "mean": mean,
+        "mean_weighted": np.where(has, mu, nan),
+        "range": y_max - y_min,
+        "max_min_ratio": np.full(ncell, nan),
+        "cv": cv,
+        "cv_weighted": cv_w,
+        "gini": gini,
+        "gini_weighted": gini_w,
+        "theil_t": theil_t,
+        "theil_t_between": t_b,
+        "theil_t_within": t_w,
+        "theil_l": theil_l,
+        "theil_l_between": l_b,
+        "theil_l_within": l_w,
     }
     two = n >= 2
     all_zero = has & (y_max == 0)
     constant = two & (y_max - y_min <= EQUAL_RTOL * y_max)
     positive_min = two & (y_min > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        res["max_min_ratio"] = np.where(positive_min, y_max / np.where(positive_min, y_min, 1),
-                                        nan)
+        res["max_min_ratio"] = np.where(positive_min, y_max / np.where(positive_min, y_min, 1), nan)
     # the rules of disparity(), as masks
     for m in MEASURES:
         if m in res:
@@ -682,10 +775,17 @@ def _table_core(cell: np.ndarray, y: np.ndarray, pop: np.ndarray, gid: np.ndarra
         for kind, tot in (("theil_t", res["theil_t"]), ("theil_l", res["theil_l"])):
             for part in ("between", "within"):
                 res[f"{kind}_{part}_share"] = np.where(
-                    inequality & (tot > 0), res[f"{kind}_{part}"] / tot, nan)
-    res["note"] = _notes(n=n, n_missing=n_missing, n_zero=n_zero, constant=constant,
-                         all_zero=all_zero, group_zero=group_zero,
-                         grouped=np.full(ncell, grouped))
+                    inequality & (tot > 0), res[f"{kind}_{part}"] / tot, nan
+                )
+    res["note"] = _notes(
+        n=n,
+        n_missing=n_missing,
+        n_zero=n_zero,
+        constant=constant,
+        all_zero=all_zero,
+        group_zero=group_zero,
+        grouped=np.full(ncell, grouped),
+    )
     res["_present"] = present
     return res
 
@@ -712,7 +812,9 @@ def _observations_of(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
         raise DataValidationError(
             f"{int(dup.sum())} rows share region, year and area for indicator {indicator!r}; "
             "resolve the duplicate sources first (none is picked silently)",
-            column="value", value=f"{first['region_code']} {first['year']} {first['area']}")
+            column="value",
+            value=f"{first['region_code']} {first['year']} {first['area']}",
+        )
     return sel
 
 
@@ -724,8 +826,9 @@ def _direction(change: pd.Series, *, falling: str, rising: str) -> pd.Series:
     return out
 
 
-def urban_rural_gap(obs: pd.DataFrame, indicator: str, *, urban: str = "urban",
-                    rural: str = "rural") -> pd.DataFrame:
+def urban_rural_gap(
+    obs: pd.DataFrame, indicator: str, *, urban: str = "urban", rural: str = "rural"
+) -> pd.DataFrame:
     r"""Urban-rural ratio and difference of an area-split indicator, per region and year.
 
     Parameters
@@ -819,16 +922,25 @@ def urban_rural_gap(obs: pd.DataFrame, indicator: str, *, urban: str = "urban",
     out["note"] = pd.Series(notes, dtype="string")
     src_col = next((c for c in ("source", "source_title") if c in sel.columns), None)
     if src_col is not None:
-        src = (sel.dropna(subset=[src_col]).groupby(keys)[src_col]
-               .agg(lambda s: " | ".join(dict.fromkeys(s.astype(str)))).rename("sources"))
+        src = (
+            sel.dropna(subset=[src_col])
+            .groupby(keys)[src_col]
+            .agg(lambda s: " | ".join(dict.fromkeys(s.astype(str))))
+            .rename("sources")
+        )
         out = out.merge(src.reset_index(), on=keys, how="left")
     return out
 
 
-def sigma_convergence(obs: pd.DataFrame, indicator: str, *, area: str = "total",
-                      units: Sequence[str] | None = None,
-                      population: Mapping[str, float] | pd.Series | None = None,
-                      groups: Mapping[str, str] | pd.Series | None = None) -> pd.DataFrame:
+def sigma_convergence(
+    obs: pd.DataFrame,
+    indicator: str,
+    *,
+    area: str = "total",
+    units: Sequence[str] | None = None,
+    population: Mapping[str, float] | pd.Series | None = None,
+    groups: Mapping[str, str] | pd.Series | None = None,
+) -> pd.DataFrame:
     r"""σ-convergence: the dispersion of an indicator across units, year by year.
 
     Parameters
@@ -888,15 +1000,18 @@ def sigma_convergence(obs: pd.DataFrame, indicator: str, *, area: str = "total",
         groups = _regions.groups()
     years = sorted(sel["year"].unique().tolist())
     grid = pd.MultiIndex.from_product([years, unit_list], names=["year", "region_code"])
-    frame = (sel.set_index(["year", "region_code"])["value"].reindex(grid).reset_index())
+    frame = sel.set_index(["year", "region_code"])["value"].reindex(grid).reset_index()
     if population is not None:
         frame["population"] = frame["region_code"].map(pd.Series(population, dtype="float64"))
     if groups is not None:
         frame["group"] = frame["region_code"].map(pd.Series(groups, dtype="object"))
     frame["indicator"] = indicator
-    table = disparity_table(frame, by="year",
-                            population="population" if population is not None else None,
-                            group="group" if groups is not None else None)
+    table = disparity_table(
+        frame,
+        by="year",
+        population="population" if population is not None else None,
+        group="group" if groups is not None else None,
+    )
     out = table.reset_index(level="year").reset_index(drop=True)
     out["year"] = out["year"].astype("int64")
     cv = out["cv"]
@@ -926,26 +1041,72 @@ DENOMINATORS: dict[str, str] = {
 # Which plan row holds each standard, and what it is "per": the rates, operators, units, years and
 # wording are read from the plan tables (huainan.plan), never typed here.
 _STANDARD_SOURCES: tuple[tuple[str, str, str, str, float, str, str], ...] = (
-    ("nursery_places", "projects", "child_nursery_places", "population", 1000.0, "all",
-     "city-wide 2025 level (= 专栏2 nursery_places_per_1000)"),
-    ("nursery_places_new_areas", "projects", "child_places_new_areas", "population", 1000.0,
-     "new", "applies to residents of new/under-construction urban estates only; against the "
-            "whole population it is an upper bound"),
-    ("nursery_places_old_areas", "projects", "child_places_old_areas", "population", 1000.0,
-     "old", "applies to residents of old areas/estates without childcare only; against the "
-            "whole population it is an upper bound"),
-    ("elderly_care_beds", "outcomes_13th", "elderly_beds_per_1000_older", "pop_age_60plus",
-     1000.0, "all", "十三五 level attained in 2020 (专栏1 actual), not a 十四五 target; 老年人 "
-                    "read as aged 60+ (civil-affairs usage)"),
-    ("elderly_care_space_new_areas", "projects", "care_space_new_areas", "households_family",
-     100.0, "new",
-     "applies to new urban estates only; against all households it is an upper bound"),
-    ("elderly_care_space_old_areas", "projects", "care_space_old_areas", "households_family",
-     100.0, "old",
-     "applies to old areas/existing estates only; against all households it is an upper bound"),
-    ("community_service_space", "indicators", "community_service_space_per_100hh",
-     "households_family", 100.0, "all",
-     "专栏2 target '>30': more than the requirement is needed; no 2020 value published"),
+    (
+        "nursery_places",
+        "projects",
+        "child_nursery_places",
+        "population",
+        1000.0,
+        "all",
+        "city-wide 2025 level (= 专栏2 nursery_places_per_1000)",
+    ),
+    (
+        "nursery_places_new_areas",
+        "projects",
+        "child_places_new_areas",
+        "population",
+        1000.0,
+        "new",
+        "applies to residents of new/under-construction urban estates only; against the "
+        "whole population it is an upper bound",
+    ),
+    (
+        "nursery_places_old_areas",
+        "projects",
+        "child_places_old_areas",
+        "population",
+        1000.0,
+        "old",
+        "applies to residents of old areas/estates without childcare only; against the "
+        "whole population it is an upper bound",
+    ),
+    (
+        "elderly_care_beds",
+        "outcomes_13th",
+        "elderly_beds_per_1000_older",
+        "pop_age_60plus",
+        1000.0,
+        "all",
+        "十三五 level attained in 2020 (专栏1 actual), not a 十四五 target; 老年人 "
+        "read as aged 60+ (civil-affairs usage)",
+    ),
+    (
+        "elderly_care_space_new_areas",
+        "projects",
+        "care_space_new_areas",
+        "households_family",
+        100.0,
+        "new",
+        "applies to new urban estates only; against all households it is an upper bound",
+    ),
+    (
+        "elderly_care_space_old_areas",
+        "projects",
+        "care_space_old_areas",
+        "households_family",
+        100.0,
+        "old",
+        "applies to old areas/existing estates only; against all households it is an upper bound",
+    ),
+    (
+        "community_service_space",
+        "indicators",
+        "community_service_space_per_100hh",
+        "households_family",
+        100.0,
+        "all",
+        "专栏2 target '>30': more than the requirement is needed; no 2020 value published",
+    ),
 )
 
 
@@ -1012,18 +1173,35 @@ def need_standards() -> pd.DataFrame:
             source = f"{table}: {r['source']} (actual)"
         op = r["target_op"] if table != "outcomes_13th" else ">="
         op = ">=" if pd.isna(op) else op
-        rows.append({
-            "standard_id": sid, "name_zh": name, "rate": float(rate), "op": op, "per": per,
-            "denominator": denominator, "unit": str(r["unit"]).split("/")[0],
-            "rate_unit": str(r["unit"]), "scope": scope, "target_year": int(r["target_year"]),
-            "plan_text": text, "source": source, "note": note,
-        })
+        rows.append(
+            {
+                "standard_id": sid,
+                "name_zh": name,
+                "rate": float(rate),
+                "op": op,
+                "per": per,
+                "denominator": denominator,
+                "unit": str(r["unit"]).split("/")[0],
+                "rate_unit": str(r["unit"]),
+                "scope": scope,
+                "target_year": int(r["target_year"]),
+                "plan_text": text,
+                "source": source,
+                "note": note,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def requirement(denominators: pd.DataFrame, standard: str | None = None, *,
-                rate: float | None = None, per: float | None = None,
-                denominator: str | None = None, code: str = "region_code") -> pd.DataFrame:
+def requirement(
+    denominators: pd.DataFrame,
+    standard: str | None = None,
+    *,
+    rate: float | None = None,
+    per: float | None = None,
+    denominator: str | None = None,
+    code: str = "region_code",
+) -> pd.DataFrame:
     r"""Provision required in each unit by a per-capita standard: ``rate × denominator / per``.
 
     Parameters
@@ -1102,8 +1280,9 @@ def requirement(denominators: pd.DataFrame, standard: str | None = None, *,
     return out
 
 
-def census_requirement(standard: str, *, codes: Sequence[str] | None = None,
-                       year: int = 2020) -> pd.DataFrame:
+def census_requirement(
+    standard: str, *, codes: Sequence[str] | None = None, year: int = 2020
+) -> pd.DataFrame:
     """:func:`requirement` for Huainan's units with the census denominators of :mod:`huainan.evidence.stats`.
 
     Parameters
@@ -1148,19 +1327,30 @@ def census_requirement(standard: str, *, codes: Sequence[str] | None = None,
     codes = [str(c) for c in (regions.UNIT_CODES if codes is None else codes)]
     den = stats.census_denominators(denominator, year)
     names = regions.regions().set_index("code")["name_zh"]
-    frame = pd.DataFrame({"region_code": codes,
-                          "name_zh": [names.get(c, pd.NA) for c in codes],
-                          denominator: den.reindex(codes).to_numpy(dtype="float64")})
+    frame = pd.DataFrame(
+        {
+            "region_code": codes,
+            "name_zh": [names.get(c, pd.NA) for c in codes],
+            denominator: den.reindex(codes).to_numpy(dtype="float64"),
+        }
+    )
     out = requirement(frame, standard)
     out["denominator_year"] = np.int64(year)
-    out["denominator_source"] = (f"{year} census: huainan.evidence.stats.census_denominators"
-                                 f"({denominator!r})")
+    out["denominator_source"] = (
+        f"{year} census: huainan.evidence.stats.census_denominators({denominator!r})"
+    )
     return out
 
 
-def shortfall(req: pd.DataFrame, supply: pd.DataFrame | None = None, *,
-              value: str = "value", code: str = "region_code",
-              total_code: str = "340400", total_name: str = "合计") -> pd.DataFrame:
+def shortfall(
+    req: pd.DataFrame,
+    supply: pd.DataFrame | None = None,
+    *,
+    value: str = "value",
+    code: str = "region_code",
+    total_code: str = "340400",
+    total_name: str = "合计",
+) -> pd.DataFrame:
     r"""Shortfall to the standard (requirement − supply) per unit, ranked, with a total row.
 
     Parameters
@@ -1223,16 +1413,22 @@ def shortfall(req: pd.DataFrame, supply: pd.DataFrame | None = None, *,
         keys = supply[code].astype(str)
         dup = keys.duplicated()
         if dup.any():
-            raise DataValidationError("supply lists a unit twice", column=code,
-                                      value=keys[dup].iloc[0])
+            raise DataValidationError(
+                "supply lists a unit twice", column=code, value=keys[dup].iloc[0]
+            )
         q = pd.Series(_check_values(supply[value], value), index=keys.to_numpy())
         target_unit = str(out["unit"].iloc[0]) if len(out) else ""
         if "unit" in supply.columns and target_unit:
             from huainan.intake.units import convert
 
-            q = pd.Series([v if np.isnan(v) else convert(v, str(u), target_unit)
-                           for v, u in zip(q.to_numpy(), supply["unit"], strict=True)],
-                          index=q.index, dtype="float64")
+            q = pd.Series(
+                [
+                    v if np.isnan(v) else convert(v, str(u), target_unit)
+                    for v, u in zip(q.to_numpy(), supply["unit"], strict=True)
+                ],
+                index=q.index,
+                dtype="float64",
+            )
         out["supply"] = out["region_code"].map(q).astype("float64")
     else:
         out["supply"] = np.nan
@@ -1241,19 +1437,30 @@ def shortfall(req: pd.DataFrame, supply: pd.DataFrame | None = None, *,
     with np.errstate(divide="ignore", invalid="ignore"):
         out["shortfall_pct"] = out["shortfall"] / out["requirement"] * 100
     strict = out["op"] == ">"
-    status = np.where(out["supply"].isna(), "no supply data",
-                      np.where(out["shortfall"] > 0, "short",
-                               np.where(strict & (out["shortfall"] == 0), "borderline", "met")))
+    status = np.where(
+        out["supply"].isna(),
+        "no supply data",
+        np.where(
+            out["shortfall"] > 0,
+            "short",
+            np.where(strict & (out["shortfall"] == 0), "borderline", "met"),
+        ),
+    )
     out["status"] = pd.Series(status, index=out.index, dtype="string")
     has_supply = out["supply"].notna().any()
     key = "shortfall" if has_supply else "requirement"
     out["rank"] = out[key].rank(ascending=False, method="min").astype("Int64")
     out["rank_by"] = key
     note = out["note"].fillna("").astype(str)
-    extra = np.where(out["supply"].isna(),
-                     "no supply ingested: requirement only",
-                     np.where(out["status"] == "borderline",
-                              "supply equals the standard, which asks for more than", ""))
+    extra = np.where(
+        out["supply"].isna(),
+        "no supply ingested: requirement only",
+        np.where(
+            out["status"] == "borderline",
+            "supply equals the standard, which asks for more than",
+            "",
+        ),
+    )
     joined = [f"{a}; {b}" if a and b else (a or b) for a, b in zip(note, extra, strict=True)]
     out["note"] = pd.Series(joined, index=out.index, dtype="string")
     out = out.sort_values(["rank", "region_code"], kind="stable", na_position="last")
@@ -1271,9 +1478,12 @@ def shortfall(req: pd.DataFrame, supply: pd.DataFrame | None = None, *,
     total["shortfall_pct"] = total["shortfall"] / total["requirement"] * 100
     total["status"] = pd.NA
     missing_units = out.loc[out["supply"].isna(), "region_code"].tolist()
-    total["note"] = (f"total of {len(out)} units" + (
+    total["note"] = f"total of {len(out)} units" + (
         f"; supply missing for {', '.join(missing_units)}: totals of supply and shortfall "
-        "not computed" if missing_units else ""))
+        "not computed"
+        if missing_units
+        else ""
+    )
     total_row = pd.DataFrame([total], columns=out.columns)
     for c in out.columns:
         dtype = out[c].dtype

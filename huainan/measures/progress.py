@@ -22,15 +22,29 @@ from huainan import plan
 from huainan.plan.targets import Target, parse_target
 
 ATTAINMENT_CLASSES = ("met", "not_met", "borderline", "qualitative", "no_data")
-PROGRESS_CLASSES = ("achieved", "on_track", "needs_acceleration", "limited_progress",
-                    "deterioration", "insufficient_data")
+PROGRESS_CLASSES = (
+    "achieved",
+    "on_track",
+    "needs_acceleration",
+    "limited_progress",
+    "deterioration",
+    "insufficient_data",
+)
 
 #: Lower edges of the progress-ratio classes (Open SDG ProgressMeasure; METHODS.md §2).
 ON_TRACK, NEEDS_ACCELERATION, LIMITED_PROGRESS = 0.95, 0.60, 0.0
 
 #: Order in which statuses are listed in tables and charts: best first, then what cannot be scored.
-STATUS_ORDER = ("achieved", "on_track", "needs_acceleration", "limited_progress",
-                "deterioration", "needs_reference", "qualitative", "insufficient_data")
+STATUS_ORDER = (
+    "achieved",
+    "on_track",
+    "needs_acceleration",
+    "limited_progress",
+    "deterioration",
+    "needs_reference",
+    "qualitative",
+    "insufficient_data",
+)
 
 #: Chinese labels of the progress classes.
 PROGRESS_ZH = {
@@ -83,8 +97,9 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def attainment(actual: float | None, target: Target, direction: str, *,
-               actual_cumulative: bool | None = None) -> Attainment:
+def attainment(
+    actual: float | None, target: Target, direction: str, *, actual_cumulative: bool | None = None
+) -> Attainment:
     """Decide whether ``actual`` meets ``target``.
 
     Parameters
@@ -130,18 +145,28 @@ def attainment(actual: float | None, target: Target, direction: str, *,
     """
     if direction not in ("higher_better", "lower_better"):
         raise ValueError(f"direction must be higher_better or lower_better, not {direction!r}")
-    if actual_cumulative is not None and target.kind == "numeric" \
-            and bool(actual_cumulative) != target.cumulative:
-        raise ValueError("cannot compare a five-year total with a single-year value "
-                         f"(target {target.text!r})")
+    if (
+        actual_cumulative is not None
+        and target.kind == "numeric"
+        and bool(actual_cumulative) != target.cumulative
+    ):
+        raise ValueError(
+            f"cannot compare a five-year total with a single-year value (target {target.text!r})"
+        )
     if target.kind == "qualitative":
-        return Attainment("qualitative", f"定性目标“{target.text}”，不作数值比较",
-                          f"qualitative target {target.text!r}: not scored numerically")
+        return Attainment(
+            "qualitative",
+            f"定性目标“{target.text}”，不作数值比较",
+            f"qualitative target {target.text!r}: not scored numerically",
+        )
     if target.kind == "missing":
         return Attainment("no_data", "目标值缺失", "no target value published")
     if target.kind == "relative":
-        return Attainment("no_data", f"相对目标“{target.text}”，需全省平均值才能判断",
-                          f"relative target {target.text!r}: needs the Anhui average")
+        return Attainment(
+            "no_data",
+            f"相对目标“{target.text}”，需全省平均值才能判断",
+            f"relative target {target.text!r}: needs the Anhui average",
+        )
     if actual is None or (isinstance(actual, float) and math.isnan(actual)):
         return Attainment("no_data", "无实绩数据", "no observed value")
 
@@ -153,16 +178,26 @@ def attainment(actual: float | None, target: Target, direction: str, *,
     scope = "五年累计" if target.cumulative else ""
     implied = "" if target.op else "（未标注限定词，按" + _OP_ZH[op] + "理解）"
     implied_en = "" if target.op else f" (plain number read as {op})"
-    holds = {">": actual > value, ">=": actual >= value,
-             "<": actual < value, "<=": actual <= value}[op]
+    holds = {
+        ">": actual > value,
+        ">=": actual >= value,
+        "<": actual < value,
+        "<=": actual <= value,
+    }[op]
     text = f"{scope}实绩 {_fmt(actual)}，目标{_OP_ZH[op]} {_fmt(value)}{implied}"
-    text_en = f"{'5-year total ' if scope else ''}actual {_fmt(actual)} vs target {op} " \
-              f"{_fmt(value)}{implied_en}"
+    text_en = (
+        f"{'5-year total ' if scope else ''}actual {_fmt(actual)} vs target {op} "
+        f"{_fmt(value)}{implied_en}"
+    )
     if holds:
         return Attainment("met", text + "：已完成", text_en + ": met", margin)
     if op in (">", "<") and actual == value:
-        return Attainment("borderline", text + "：恰等于严格界限，按未完成计",
-                          text_en + ": equals a strict bound, so not met", margin)
+        return Attainment(
+            "borderline",
+            text + "：恰等于严格界限，按未完成计",
+            text_en + ": equals a strict bound, so not met",
+            margin,
+        )
     return Attainment("not_met", text + "：未完成", text_en + ": not met", margin)
 
 
@@ -192,8 +227,12 @@ def assess_13th() -> pd.DataFrame:
     """
     df = plan.outcomes_13th()
     results = [
-        attainment(row.actual_value, parse_target(row.target_text), row.direction,
-                   actual_cumulative=parse_target(row.actual_text).cumulative)
+        attainment(
+            row.actual_value,
+            parse_target(row.target_text),
+            row.direction,
+            actual_cumulative=parse_target(row.actual_text).cumulative,
+        )
         for row in df.itertuples(index=False)
     ]
     df["attainment"] = [r.status for r in results]
@@ -219,13 +258,26 @@ def _is_missing(x) -> bool:
 
 
 def _meets(observed: float, target: float, op: str) -> bool:
-    return {">": observed > target, ">=": observed >= target,
-            "<": observed < target, "<=": observed <= target}[op]
+    return {
+        ">": observed > target,
+        ">=": observed >= target,
+        "<": observed < target,
+        "<=": observed <= target,
+    }[op]
 
 
-def assess(*, baseline: float | None, baseline_year: int, observed: float | None,
-           observed_year: int | None, target: float, target_year: int, direction: str,
-           op: str | None = None, cumulative: bool = False) -> dict:
+def assess(
+    *,
+    baseline: float | None,
+    baseline_year: int,
+    observed: float | None,
+    observed_year: int | None,
+    target: float,
+    target_year: int,
+    direction: str,
+    op: str | None = None,
+    cumulative: bool = False,
+) -> dict:
     """Assess progress of one indicator towards its target.
 
     Parameters
@@ -312,9 +364,16 @@ def assess(*, baseline: float | None, baseline_year: int, observed: float | None
     d = 1.0 if direction == "higher_better" else -1.0
     bound = op or (">=" if d > 0 else "<=")
     nan = math.nan
-    result = {"status": "insufficient_data", "csi": nan, "cagr_observed": nan,
-              "cagr_required": nan, "ratio": nan, "expected": nan,
-              "target_below_baseline": False, "note": ""}
+    result = {
+        "status": "insufficient_data",
+        "csi": nan,
+        "cagr_observed": nan,
+        "cagr_required": nan,
+        "ratio": nan,
+        "expected": nan,
+        "target_below_baseline": False,
+        "note": "",
+    }
     if not cumulative and not _is_missing(baseline):
         result["target_below_baseline"] = bool(d * (float(target) - float(baseline)) < 0)
     if _is_missing(observed) or observed_year is None:
@@ -384,11 +443,18 @@ _NOTE_PATTERNS = [
     (r"no observed value after (\d+)", "{0}年以后暂无观测值"),
     (r"no observed value", "暂无观测值"),
     (r"qualitative target (.+): not scored", "定性目标“{0}”，不作数值评估"),
-    (r"relative target: no Anhui value for the observed year", "相对目标：缺少观测年份的全省平均值"),
-    (r"relative target: no Huainan value to compare with the Anhui average",
-     "相对目标：暂无本市观测值可与全省平均值比较"),
-    (r"reference: Anhui (\d+) = (.+), assumed unchanged to the target year",
-     "参照值：安徽省{0}年为 {1}（假定至目标年不变）"),
+    (
+        r"relative target: no Anhui value for the observed year",
+        "相对目标：缺少观测年份的全省平均值",
+    ),
+    (
+        r"relative target: no Huainan value to compare with the Anhui average",
+        "相对目标：暂无本市观测值可与全省平均值比较",
+    ),
+    (
+        r"reference: Anhui (\d+) = (.+), assumed unchanged to the target year",
+        "参照值：安徽省{0}年为 {1}（假定至目标年不变）",
+    ),
     (r"annual values missing for \[(.+)\]: no running total", "缺少 {0} 年的年度值，无法累计"),
     (r"running total = sum of annual values (\d+)–(\d+)", "累计值为 {0}—{1} 年年度值之和"),
     (r"published running total (\d+)–(\d+)", "观测值为公布的 {0}—{1} 年累计数"),
@@ -428,11 +494,35 @@ def note_zh(note: str) -> str:
 
 
 _TABLE_COLUMNS = [
-    "indicator_id", "domain", "domain_zh", "name_zh", "unit", "attribute", "direction",
-    "baseline_year", "baseline", "target_year", "target_text", "target_op", "target_value",
-    "target_kind", "cumulative", "observed_year", "observed", "observed_source",
-    "observed_source_ref", "reference_value", "status", "status_zh", "csi", "cagr_observed",
-    "cagr_required", "ratio", "expected", "target_below_baseline", "note",
+    "indicator_id",
+    "domain",
+    "domain_zh",
+    "name_zh",
+    "unit",
+    "attribute",
+    "direction",
+    "baseline_year",
+    "baseline",
+    "target_year",
+    "target_text",
+    "target_op",
+    "target_value",
+    "target_kind",
+    "cumulative",
+    "observed_year",
+    "observed",
+    "observed_source",
+    "observed_source_ref",
+    "reference_value",
+    "status",
+    "status_zh",
+    "csi",
+    "cagr_observed",
+    "cagr_required",
+    "ratio",
+    "expected",
+    "target_below_baseline",
+    "note",
 ]
 
 
@@ -442,11 +532,19 @@ def _cumulative_to_date(obs, ind_id, region, year, t0):
 
     row = latest(obs, ind_id + TO_DATE_SUFFIX, region, year=year, after=t0)
     if row is not None:
-        return float(row["value"]), int(row["year"]), row, \
-            f"published running total {t0 + 1}–{int(row['year'])}"
-    annual = obs[(obs["indicator"] == ind_id) & (obs["region_code"] == region)
-                 & (obs["area"] == "total") & obs["year"].between(t0 + 1, year)
-                 & obs["value"].notna()]
+        return (
+            float(row["value"]),
+            int(row["year"]),
+            row,
+            f"published running total {t0 + 1}–{int(row['year'])}",
+        )
+    annual = obs[
+        (obs["indicator"] == ind_id)
+        & (obs["region_code"] == region)
+        & (obs["area"] == "total")
+        & obs["year"].between(t0 + 1, year)
+        & obs["value"].notna()
+    ]
     if annual.empty:
         return None, None, None, "no observed value"
     years = sorted(set(annual["year"]))
@@ -455,12 +553,17 @@ def _cumulative_to_date(obs, ind_id, region, year, t0):
     if missing:
         return None, None, None, f"annual values missing for {missing}: no running total"
     by_year = annual.sort_values("year").drop_duplicates("year", keep="last")
-    return float(by_year["value"].sum()), last, by_year.iloc[-1], \
-        f"running total = sum of annual values {t0 + 1}–{last}"
+    return (
+        float(by_year["value"].sum()),
+        last,
+        by_year.iloc[-1],
+        f"running total = sum of annual values {t0 + 1}–{last}",
+    )
 
 
-def progress_table(year: int, *, region_code: str = "340400",
-                   observations: pd.DataFrame | None = None) -> pd.DataFrame:
+def progress_table(
+    year: int, *, region_code: str = "340400", observations: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Progress of every 专栏2 indicator towards its 2025 target, as of ``year``.
 
     Parameters
@@ -506,33 +609,51 @@ def progress_table(year: int, *, region_code: str = "340400",
     rows = []
     for ind in plan.indicators().itertuples(index=False):
         rec = {c: getattr(ind, c) for c in _TABLE_COLUMNS[:15]}
-        rec.update(observed_year=pd.NA, observed=math.nan, observed_source=pd.NA,
-                   observed_source_ref=pd.NA, reference_value=math.nan, csi=math.nan,
-                   cagr_observed=math.nan, cagr_required=math.nan, ratio=math.nan,
-                   expected=math.nan, target_below_baseline=bool(ind.target_below_baseline),
-                   note="")
+        rec.update(
+            observed_year=pd.NA,
+            observed=math.nan,
+            observed_source=pd.NA,
+            observed_source_ref=pd.NA,
+            reference_value=math.nan,
+            csi=math.nan,
+            cagr_observed=math.nan,
+            cagr_required=math.nan,
+            ratio=math.nan,
+            expected=math.nan,
+            target_below_baseline=bool(ind.target_below_baseline),
+            note="",
+        )
         t0, horizon = int(ind.baseline_year), int(ind.target_year)
         op = None if pd.isna(ind.target_op) else ind.target_op
         notes = []
         if ind.cumulative:
-            value, obs_year, row, how = _cumulative_to_date(obs, ind.indicator_id, region_code,
-                                                            min(year, horizon), t0)
+            value, obs_year, row, how = _cumulative_to_date(
+                obs, ind.indicator_id, region_code, min(year, horizon), t0
+            )
             notes.append(how)
         else:
             row = latest(obs, ind.indicator_id, region_code, year=min(year, horizon), after=t0)
-            value, obs_year = (None, None) if row is None else (float(row["value"]),
-                                                                int(row["year"]))
+            value, obs_year = (
+                (None, None) if row is None else (float(row["value"]), int(row["year"]))
+            )
             if row is None:
                 notes.append(f"no observed value after {t0}")
         if row is not None:
-            rec.update(observed_year=obs_year, observed=value, observed_source=row["source"],
-                       observed_source_ref=row["source_ref"])
+            rec.update(
+                observed_year=obs_year,
+                observed=value,
+                observed_source=row["source"],
+                observed_source_ref=row["source_ref"],
+            )
         if ind.target_kind == "qualitative":
             rec["status"] = "qualitative"
             notes.append(f"qualitative target {ind.target_text}: not scored")
         elif ind.target_kind == "relative":
-            ref = None if obs_year is None else latest(obs, ind.indicator_id, "340000",
-                                                       year=obs_year, after=obs_year - 1)
+            ref = (
+                None
+                if obs_year is None
+                else latest(obs, ind.indicator_id, "340000", year=obs_year, after=obs_year - 1)
+            )
             if obs_year is None:
                 rec["status"] = "insufficient_data"
                 notes.append("relative target: no Huainan value to compare with the Anhui average")
@@ -541,20 +662,58 @@ def progress_table(year: int, *, region_code: str = "340400",
                 notes.append("relative target: no Anhui value for the observed year")
             else:
                 rec["reference_value"] = float(ref["value"])
-                res = assess(baseline=ind.baseline, baseline_year=t0, observed=value,
-                             observed_year=obs_year, target=float(ref["value"]),
-                             target_year=horizon, direction=ind.direction, op=op)
-                rec.update({k: res[k] for k in ("csi", "cagr_observed", "cagr_required",
-                                                "ratio", "expected", "status")})
-                notes.append(f"reference: Anhui {obs_year} = {float(ref['value']):g}, assumed "
-                             "unchanged to the target year")
+                res = assess(
+                    baseline=ind.baseline,
+                    baseline_year=t0,
+                    observed=value,
+                    observed_year=obs_year,
+                    target=float(ref["value"]),
+                    target_year=horizon,
+                    direction=ind.direction,
+                    op=op,
+                )
+                rec.update(
+                    {
+                        k: res[k]
+                        for k in (
+                            "csi",
+                            "cagr_observed",
+                            "cagr_required",
+                            "ratio",
+                            "expected",
+                            "status",
+                        )
+                    }
+                )
+                notes.append(
+                    f"reference: Anhui {obs_year} = {float(ref['value']):g}, assumed "
+                    "unchanged to the target year"
+                )
         else:
-            res = assess(baseline=ind.baseline, baseline_year=t0, observed=value,
-                         observed_year=obs_year, target=float(ind.target_value),
-                         target_year=horizon, direction=ind.direction, op=op,
-                         cumulative=bool(ind.cumulative))
-            rec.update({k: res[k] for k in ("csi", "cagr_observed", "cagr_required", "ratio",
-                                            "expected", "status")})
+            res = assess(
+                baseline=ind.baseline,
+                baseline_year=t0,
+                observed=value,
+                observed_year=obs_year,
+                target=float(ind.target_value),
+                target_year=horizon,
+                direction=ind.direction,
+                op=op,
+                cumulative=bool(ind.cumulative),
+            )
+            rec.update(
+                {
+                    k: res[k]
+                    for k in (
+                        "csi",
+                        "cagr_observed",
+                        "cagr_required",
+                        "ratio",
+                        "expected",
+                        "status",
+                    )
+                }
+            )
             if res["note"] and row is not None:
                 notes.append(res["note"])
         if ind.target_below_baseline:
@@ -565,8 +724,15 @@ def progress_table(year: int, *, region_code: str = "340400",
     out["status_zh"] = out["status"].map(PROGRESS_ZH)
     out["note_zh"] = out["note"].map(note_zh)
     out["observed_year"] = out["observed_year"].astype("Int64")
-    for col in ("observed", "reference_value", "csi", "cagr_observed", "cagr_required", "ratio",
-                "expected"):
+    for col in (
+        "observed",
+        "reference_value",
+        "csi",
+        "cagr_observed",
+        "cagr_required",
+        "ratio",
+        "expected",
+    ):
         out[col] = out[col].astype("float64")
     return out
 

@@ -100,8 +100,7 @@ CAPACITY_STANDARDS: dict[str, str | None] = {
 #: the 专栏2 rates (每千人口托位数, 每百户社区综合服务设施面积), so supply usually arrives as a rate.
 RATE_SUPPLY: dict[str, tuple[str, float, str]] = {
     "nursery_places": ("nursery_places_per_1000", 1000.0, "population"),
-    "community_service_space": ("community_service_space_per_100hh", 100.0,
-                                "households_family"),
+    "community_service_space": ("community_service_space_per_100hh", 100.0, "households_family"),
 }
 
 #: Target year of the plan (专栏2 targets are for 2025).
@@ -142,9 +141,15 @@ def _check_rate(rate: float, what: str) -> None:
         raise ValueError(f"{what} must be a finite annual rate above −100 %, not {rate!r}")
 
 
-def project_value(value: float, from_year: int, *, supply_growth: float,
-                  population_change: float = 0.0, basis: str = "per_capita",
-                  horizon: int = HORIZON) -> float:
+def project_value(
+    value: float,
+    from_year: int,
+    *,
+    supply_growth: float,
+    population_change: float = 0.0,
+    basis: str = "per_capita",
+    horizon: int = HORIZON,
+) -> float:
     r"""Project a per-capita ratio or a stock from ``from_year`` to ``horizon``.
 
     Parameters
@@ -196,8 +201,14 @@ def project_value(value: float, from_year: int, *, supply_growth: float,
     return float(value) * (1.0 + growth) ** (horizon - from_year)
 
 
-def project_cumulative(total_to_date: float, annual: float, from_year: int, *,
-                       supply_growth: float, horizon: int = HORIZON) -> float:
+def project_cumulative(
+    total_to_date: float,
+    annual: float,
+    from_year: int,
+    *,
+    supply_growth: float,
+    horizon: int = HORIZON,
+) -> float:
     r"""Project a five-year total: the running total plus the remaining years' amounts.
 
     .. math:: C_T = C_t + a \sum_{k=1}^{T-t} (1+g)^k
@@ -227,9 +238,16 @@ def project_cumulative(total_to_date: float, annual: float, from_year: int, *,
     return float(total_to_date) + float(annual) * float(((1.0 + supply_growth) ** years).sum())
 
 
-def required_growth(value: float, from_year: int, target: float, *,
-                    population_change: float = 0.0, basis: str = "per_capita",
-                    horizon: int = HORIZON, annual: float | None = None) -> float:
+def required_growth(
+    value: float,
+    from_year: int,
+    target: float,
+    *,
+    population_change: float = 0.0,
+    basis: str = "per_capita",
+    horizon: int = HORIZON,
+    annual: float | None = None,
+) -> float:
     r"""Annual supply growth that brings ``value`` exactly to ``target`` in ``horizon``.
 
     Parameters
@@ -360,16 +378,42 @@ class Assumptions:
 
 
 _PROJECTION_COLUMNS = [
-    "indicator_id", "domain", "domain_zh", "name_zh", "unit", "attribute", "direction",
-    "basis", "start_kind", "start_year", "start_value", "start_source", "annual_amount",
-    "target_year", "target_text", "target_value", "reference_value", "projected", "outcome",
-    "outcome_zh", "margin", "required_growth", "progress_status", "progress_status_zh", "note",
+    "indicator_id",
+    "domain",
+    "domain_zh",
+    "name_zh",
+    "unit",
+    "attribute",
+    "direction",
+    "basis",
+    "start_kind",
+    "start_year",
+    "start_value",
+    "start_source",
+    "annual_amount",
+    "target_year",
+    "target_text",
+    "target_value",
+    "reference_value",
+    "projected",
+    "outcome",
+    "outcome_zh",
+    "margin",
+    "required_growth",
+    "progress_status",
+    "progress_status_zh",
+    "note",
 ]
 
 
-def project_indicators(assumptions: Assumptions, *, observations: pd.DataFrame | None = None,
-                       region_code: str = regions.CITY_CODE, year: int | None = None,
-                       table: pd.DataFrame | None = None) -> pd.DataFrame:
+def project_indicators(
+    assumptions: Assumptions,
+    *,
+    observations: pd.DataFrame | None = None,
+    region_code: str = regions.CITY_CODE,
+    year: int | None = None,
+    table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Project every 专栏2 indicator to the target year under ``assumptions``.
 
     Parameters
@@ -414,33 +458,69 @@ def project_indicators(assumptions: Assumptions, *, observations: pd.DataFrame |
     horizon = a.horizon
     start_year = horizon if year is None else int(year)
     if table is None:
-        table = progress.progress_table(start_year, region_code=region_code,
-                                        observations=observations)
+        table = progress.progress_table(
+            start_year, region_code=region_code, observations=observations
+        )
     obs = observations
     rows = []
     for r in table.itertuples(index=False):
         basis = _basis(r.indicator_id, bool(r.cumulative))
-        rec = {c: getattr(r, c) for c in ("indicator_id", "domain", "domain_zh", "name_zh",
-                                           "unit", "attribute", "direction", "target_year",
-                                           "target_text", "target_value", "reference_value")}
-        rec.update(basis=basis, start_kind="none", start_year=pd.NA, start_value=math.nan,
-                   start_source=pd.NA, annual_amount=math.nan, projected=math.nan,
-                   margin=math.nan, required_growth=math.nan)
+        rec = {
+            c: getattr(r, c)
+            for c in (
+                "indicator_id",
+                "domain",
+                "domain_zh",
+                "name_zh",
+                "unit",
+                "attribute",
+                "direction",
+                "target_year",
+                "target_text",
+                "target_value",
+                "reference_value",
+            )
+        }
+        rec.update(
+            basis=basis,
+            start_kind="none",
+            start_year=pd.NA,
+            start_value=math.nan,
+            start_source=pd.NA,
+            annual_amount=math.nan,
+            projected=math.nan,
+            margin=math.nan,
+            required_growth=math.nan,
+        )
         notes = []
         if pd.notna(r.observed):
-            rec.update(start_kind="observed", start_year=int(r.observed_year),
-                       start_value=float(r.observed), start_source=r.observed_source)
-            notes.append(f"起点：{int(r.baseline_year) + 1}—{int(r.observed_year)}年累计完成量"
-                         if basis == "cumulative" and r.observed_year > r.baseline_year + 1
-                         else f"起点：{int(r.observed_year)}年观测值")
+            rec.update(
+                start_kind="observed",
+                start_year=int(r.observed_year),
+                start_value=float(r.observed),
+                start_source=r.observed_source,
+            )
+            notes.append(
+                f"起点：{int(r.baseline_year) + 1}—{int(r.observed_year)}年累计完成量"
+                if basis == "cumulative" and r.observed_year > r.baseline_year + 1
+                else f"起点：{int(r.observed_year)}年观测值"
+            )
         elif pd.notna(r.baseline) and basis != "cumulative":
-            rec.update(start_kind="baseline", start_year=int(r.baseline_year),
-                       start_value=float(r.baseline), start_source="规划专栏2（2020年基期值）")
-            notes.append(f"{int(r.baseline_year)}年以后尚无报送值，以{int(r.baseline_year)}年"
-                         "基期值为起点")
+            rec.update(
+                start_kind="baseline",
+                start_year=int(r.baseline_year),
+                start_value=float(r.baseline),
+                start_source="规划专栏2（2020年基期值）",
+            )
+            notes.append(
+                f"{int(r.baseline_year)}年以后尚无报送值，以{int(r.baseline_year)}年基期值为起点"
+            )
         else:
-            notes.append("无基期值，也无报送值" if basis != "cumulative"
-                         else "“十四五”期间尚无年度完成量报送")
+            notes.append(
+                "无基期值，也无报送值"
+                if basis != "cumulative"
+                else "“十四五”期间尚无年度完成量报送"
+            )
         kind = r.target_kind
         target = r.target_value if kind == "numeric" else r.reference_value
         if kind == "qualitative":
@@ -458,25 +538,40 @@ def project_indicators(assumptions: Assumptions, *, observations: pd.DataFrame |
             t = int(rec["start_year"])
             x = rec["start_value"]
             if basis == "cumulative":
-                annual, how = _annual_amount(obs, r.indicator_id, region_code, t,
-                                             int(r.baseline_year), x)
+                annual, how = _annual_amount(
+                    obs, r.indicator_id, region_code, t, int(r.baseline_year), x
+                )
                 rec["annual_amount"] = annual
                 notes.append(how)
-                projected = project_cumulative(x, annual, t, supply_growth=a.supply_growth,
-                                               horizon=horizon)
-                need = required_growth(x, t, target, basis="cumulative", annual=annual,
-                                       horizon=horizon)
+                projected = project_cumulative(
+                    x, annual, t, supply_growth=a.supply_growth, horizon=horizon
+                )
+                need = required_growth(
+                    x, t, target, basis="cumulative", annual=annual, horizon=horizon
+                )
             else:
-                projected = project_value(x, t, supply_growth=a.supply_growth,
-                                          population_change=a.population_change, basis=basis,
-                                          horizon=horizon)
-                need = required_growth(x, t, target, population_change=a.population_change,
-                                       basis=basis, horizon=horizon)
+                projected = project_value(
+                    x,
+                    t,
+                    supply_growth=a.supply_growth,
+                    population_change=a.population_change,
+                    basis=basis,
+                    horizon=horizon,
+                )
+                need = required_growth(
+                    x,
+                    t,
+                    target,
+                    population_change=a.population_change,
+                    basis=basis,
+                    horizon=horizon,
+                )
             rec["projected"], rec["required_growth"] = projected, need
             target_obj = parse_target(r.target_text)
             if kind == "relative":
-                target_obj = dataclasses.replace(target_obj, kind="numeric", value=float(target),
-                                                 reference=None)
+                target_obj = dataclasses.replace(
+                    target_obj, kind="numeric", value=float(target), reference=None
+                )
                 notes.append(f"参照：安徽省平均 {target:g}，假定到{horizon}年不变")
             att = progress.attainment(projected, target_obj, r.direction)
             outcome, rec["margin"] = att.status, att.margin
@@ -490,8 +585,15 @@ def project_indicators(assumptions: Assumptions, *, observations: pd.DataFrame |
     out["outcome_zh"] = out["outcome"].map(OUTCOME_ZH)
     out["progress_status_zh"] = out["progress_status"].map(progress.PROGRESS_ZH)
     out["start_year"] = out["start_year"].astype("Int64")
-    for col in ("start_value", "annual_amount", "target_value", "reference_value", "projected",
-                "margin", "required_growth"):
+    for col in (
+        "start_value",
+        "annual_amount",
+        "target_value",
+        "reference_value",
+        "projected",
+        "margin",
+        "required_growth",
+    ):
         out[col] = out[col].astype("float64")
     return out
 
@@ -506,13 +608,13 @@ def _annual_amount(obs, indicator_id, region_code, year, baseline_year, total):
         return float(row["value"]), f"此后各年完成量以{year}年完成量 {float(row['value']):g} 为基数"
     done = year - baseline_year
     avg = float(total) / done
-    return avg, (f"无{year}年单年完成量，以{baseline_year + 1}—{year}年年均完成量 {avg:g} "
-                 "为基数")
+    return avg, (f"无{year}年单年完成量，以{baseline_year + 1}—{year}年年均完成量 {avg:g} 为基数")
 
 
 # ---------------------------------------------------------------------------------------------
 # capacity each county must add
 # ---------------------------------------------------------------------------------------------
+
 
 def census_denominators(year: int = 2020) -> pd.DataFrame:
     """Census denominators of the seven units, one column per key of
@@ -535,9 +637,13 @@ def census_denominators(year: int = 2020) -> pd.DataFrame:
     return out
 
 
-def census_population_change(region_code: str = regions.CITY_CODE, *,
-                             first: int = 2010, last: int = 2020,
-                             observations: pd.DataFrame | None = None) -> float:
+def census_population_change(
+    region_code: str = regions.CITY_CODE,
+    *,
+    first: int = 2010,
+    last: int = 2020,
+    observations: pd.DataFrame | None = None,
+) -> float:
     r"""Average annual change of the resident population between two censuses.
 
     .. math:: p = (P_{last} / P_{first})^{1/(last - first)} - 1
@@ -566,9 +672,11 @@ def census_population_change(region_code: str = regions.CITY_CODE, *,
         from huainan.evidence import stats
 
         observations = stats.observations()
-    pop = observations[(observations["indicator"] == "population")
-                       & (observations["region_code"] == str(region_code))
-                       & (observations["area"] == "total")].set_index("year")["value"]
+    pop = observations[
+        (observations["indicator"] == "population")
+        & (observations["region_code"] == str(region_code))
+        & (observations["area"] == "total")
+    ].set_index("year")["value"]
     if first not in pop.index or last not in pop.index:
         return math.nan
     p0, p1 = float(pop.loc[first]), float(pop.loc[last])
@@ -577,9 +685,14 @@ def census_population_change(region_code: str = regions.CITY_CODE, *,
     return (p1 / p0) ** (1.0 / (last - first)) - 1.0
 
 
-def reported_supply(indicator: str, unit: str, *, observations: pd.DataFrame | None = None,
-                    year: int = HORIZON,
-                    codes: tuple[str, ...] = regions.UNIT_CODES) -> pd.DataFrame:
+def reported_supply(
+    indicator: str,
+    unit: str,
+    *,
+    observations: pd.DataFrame | None = None,
+    year: int = HORIZON,
+    codes: tuple[str, ...] = regions.UNIT_CODES,
+) -> pd.DataFrame:
     """Latest reported supply of each unit, converted to ``unit``.
 
     Parameters
@@ -614,10 +727,17 @@ def reported_supply(indicator: str, unit: str, *, observations: pd.DataFrame | N
         if row is None:
             continue
         value = units.convert(float(row["value"]), str(row["unit"]), unit)
-        rows.append({"region_code": code, "value": value, "year": int(row["year"]),
-                     "source": str(row["source"])})
+        rows.append(
+            {
+                "region_code": code,
+                "value": value,
+                "year": int(row["year"]),
+                "source": str(row["source"]),
+            }
+        )
     return pd.DataFrame(rows, columns=["region_code", "value", "year", "source"]).astype(
-        {"value": "float64", "year": "int64"})
+        {"value": "float64", "year": "int64"}
+    )
 
 
 def _add_rate_supply(standard, supply, census, d, observations, assumptions, census_year):
@@ -632,8 +752,9 @@ def _add_rate_supply(standard, supply, census, d, observations, assumptions, cen
     rate_id, per, den_col = RATE_SUPPLY[standard]
     if den_col not in d.columns:
         return supply, {}
-    rates = reported_supply(rate_id, str(_rate_unit(rate_id)), observations=observations,
-                            year=assumptions.horizon)
+    rates = reported_supply(
+        rate_id, str(_rate_unit(rate_id)), observations=observations, year=assumptions.horizon
+    )
     have = set() if supply is None or supply.empty else set(supply["region_code"])
     census_by_code = pd.Series(census.to_numpy(), index=d["region_code"].astype(str))
     rows, used = [], {}
@@ -641,9 +762,14 @@ def _add_rate_supply(standard, supply, census, d, observations, assumptions, cen
         if r.region_code in have or r.region_code not in census_by_code.index:
             continue
         factor = (1.0 + assumptions.population_change) ** (r.year - census_year)
-        rows.append({"region_code": r.region_code,
-                     "value": r.value * census_by_code[r.region_code] * factor / per,
-                     "year": r.year, "source": r.source})
+        rows.append(
+            {
+                "region_code": r.region_code,
+                "value": r.value * census_by_code[r.region_code] * factor / per,
+                "year": r.year,
+                "source": r.source,
+            }
+        )
         used[r.region_code] = float(r.value)
     if not rows:
         return supply, {}
@@ -656,10 +782,14 @@ def _rate_unit(indicator_id: str) -> str:
     return plan.indicator(indicator_id)["unit"]
 
 
-def capacity_needed(assumptions: Assumptions, standard: str = "nursery_places", *,
-                    denominators: pd.DataFrame | None = None,
-                    observations: pd.DataFrame | None = None,
-                    census_year: int = 2020) -> pd.DataFrame:
+def capacity_needed(
+    assumptions: Assumptions,
+    standard: str = "nursery_places",
+    *,
+    denominators: pd.DataFrame | None = None,
+    observations: pd.DataFrame | None = None,
+    census_year: int = 2020,
+) -> pd.DataFrame:
     r"""Provision each unit needs in the target year by a plan standard, and what it must add.
 
     Parameters
@@ -727,13 +857,17 @@ def capacity_needed(assumptions: Assumptions, standard: str = "nursery_places", 
     d[den_col] = census * factor
     req = gaps.requirement(d, standard)
     supply_id = CAPACITY_STANDARDS[standard]
-    supply = (reported_supply(supply_id, std["unit"], observations=observations,
-                              year=assumptions.horizon)
-              if supply_id is not None else None)
-    supply, from_rate = _add_rate_supply(standard, supply, census, d, observations,
-                                         assumptions, census_year)
-    out = gaps.shortfall(req, None if supply is None or supply.empty else
-                         supply[["region_code", "value"]])
+    supply = (
+        reported_supply(supply_id, std["unit"], observations=observations, year=assumptions.horizon)
+        if supply_id is not None
+        else None
+    )
+    supply, from_rate = _add_rate_supply(
+        standard, supply, census, d, observations, assumptions, census_year
+    )
+    out = gaps.shortfall(
+        req, None if supply is None or supply.empty else supply[["region_code", "value"]]
+    )
     census_by_code = pd.Series(census.to_numpy(), index=d["region_code"].astype(str))
     out["census_value"] = out["region_code"].map(census_by_code).astype("float64")
     total = out["region_code"] == "340400"
@@ -750,12 +884,17 @@ def capacity_needed(assumptions: Assumptions, standard: str = "nursery_places", 
     for row in out.itertuples(index=False):
         parts = []
         if pd.isna(row.supply):
-            parts.append("未报送供给：表中为需求总量" if supply_id is not None
-                         else "未报送供给（暂无该类设施面积的统计口径）：表中为需求总量")
+            parts.append(
+                "未报送供给：表中为需求总量"
+                if supply_id is not None
+                else "未报送供给（暂无该类设施面积的统计口径）：表中为需求总量"
+            )
         elif row.region_code in from_rate:
             rate_id, per, _ = RATE_SUPPLY[standard]
-            parts.append(f"供给由{int(row.supply_year)}年报送的{from_rate[row.region_code]:g}"
-                         f"（每{per:g}）折算，人口按假设推算至该年")
+            parts.append(
+                f"供给由{int(row.supply_year)}年报送的{from_rate[row.region_code]:g}"
+                f"（每{per:g}）折算，人口按假设推算至该年"
+            )
         elif row.region_code != "340400":
             parts.append(f"供给为{int(row.supply_year)}年报送值")
         if den_col == "pop_age_60plus":

@@ -19,7 +19,13 @@ from huainan.paths import data_dir
 
 #: The seven county-level units in the city's usual order.
 UNIT_CODES: tuple[str, ...] = (
-    "340402", "340403", "340404", "340405", "340406", "340421", "340422",
+    "340402",
+    "340403",
+    "340404",
+    "340405",
+    "340406",
+    "340421",
+    "340422",
 )
 CITY_CODE = "340400"
 PROVINCE_CODE = "340000"
@@ -34,16 +40,31 @@ def _load(path_str: str) -> pd.DataFrame:
     for i, row in df.iterrows():
         line = i + 2
         if not (isinstance(row["code"], str) and row["code"].isdigit() and len(row["code"]) == 6):
-            raise DataValidationError("region code must be 6 digits", path=path_str, row=line,
-                                      column="code", value=row["code"])
+            raise DataValidationError(
+                "region code must be 6 digits",
+                path=path_str,
+                row=line,
+                column="code",
+                value=row["code"],
+            )
         if row["type"] not in _TYPES:
-            raise DataValidationError(f"type must be one of {sorted(_TYPES)}", path=path_str,
-                                      row=line, column="type", value=row["type"])
+            raise DataValidationError(
+                f"type must be one of {sorted(_TYPES)}",
+                path=path_str,
+                row=line,
+                column="type",
+                value=row["type"],
+            )
     dup = df["code"].duplicated()
     if dup.any():
         line = int(dup.idxmax()) + 2
-        raise DataValidationError("duplicate region code", path=path_str, row=line,
-                                  column="code", value=df.loc[dup.idxmax(), "code"])
+        raise DataValidationError(
+            "duplicate region code",
+            path=path_str,
+            row=line,
+            column="code",
+            value=df.loc[dup.idxmax(), "code"],
+        )
     df["order"] = df["order"].astype("int64")
     df["area_km2"] = df["area_km2"].astype("float64")
     return df

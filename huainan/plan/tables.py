@@ -153,19 +153,27 @@ def _coerce(df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> pd.Data
             try:
                 values.append(converter(cell))
             except ValueError as exc:
-                raise DataValidationError(f"expected {kind}", path=path, row=_line(idx),
-                                          column=col, value=cell) from exc
-        series = pd.Series(values, index=df.index, dtype="float64" if converter is float
-                           else "object")
+                raise DataValidationError(
+                    f"expected {kind}", path=path, row=_line(idx), column=col, value=cell
+                ) from exc
+        series = pd.Series(
+            values, index=df.index, dtype="float64" if converter is float else "object"
+        )
         if kind.startswith("int"):
             if series.isna().any():
                 idx = series.index[series.isna()][0]
-                raise DataValidationError("a value is required", path=path, row=_line(idx),
-                                          column=col)
+                raise DataValidationError(
+                    "a value is required", path=path, row=_line(idx), column=col
+                )
             if (series != series.round()).any():
                 idx = series.index[series != series.round()][0]
-                raise DataValidationError("expected a whole number", path=path, row=_line(idx),
-                                          column=col, value=df.at[idx, col])
+                raise DataValidationError(
+                    "expected a whole number",
+                    path=path,
+                    row=_line(idx),
+                    column=col,
+                    value=df.at[idx, col],
+                )
             series = series.astype("int64")
         elif kind == "bool":
             series = series.astype("bool") if series.notna().all() else series
@@ -188,8 +196,7 @@ def _read(name: str, schema: pa.DataFrameSchema) -> tuple[pd.DataFrame, Path]:
     if not path.is_file():
         raise DataValidationError("plan table not found", path=path)
     try:
-        df = pd.read_csv(path, encoding="utf-8", dtype=str, keep_default_na=False,
-                         index_col=False)
+        df = pd.read_csv(path, encoding="utf-8", dtype=str, keep_default_na=False, index_col=False)
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
         raise DataValidationError(f"cannot read CSV ({exc})", path=path) from exc
     df = df.replace("", pd.NA)
@@ -202,8 +209,13 @@ def _read(name: str, schema: pa.DataFrameSchema) -> tuple[pd.DataFrame, Path]:
         idx = first["index"]
         column = first["column"] if pd.notna(first["column"]) else None
         row = _line(idx) if pd.notna(idx) else None
-        raise DataValidationError(f"fails check {first['check']}", path=path, row=row,
-                                  column=column, value=first["failure_case"]) from exc
+        raise DataValidationError(
+            f"fails check {first['check']}",
+            path=path,
+            row=row,
+            column=column,
+            value=first["failure_case"],
+        ) from exc
     return df, path
 
 
@@ -222,10 +234,18 @@ def _parse(path: Path, df: pd.DataFrame, column: str) -> pd.DataFrame:
         try:
             t = parse_target(text)
         except TargetParseError as exc:
-            raise DataValidationError(str(exc), path=path, row=_line(idx), column=column,
-                                      value=text) from exc
-        out.append({"op": t.op, "value": t.value, "kind": t.kind, "cumulative": t.cumulative,
-                    "reference": t.reference})
+            raise DataValidationError(
+                str(exc), path=path, row=_line(idx), column=column, value=text
+            ) from exc
+        out.append(
+            {
+                "op": t.op,
+                "value": t.value,
+                "kind": t.kind,
+                "cumulative": t.cumulative,
+                "reference": t.reference,
+            }
+        )
     parsed = pd.DataFrame(out, index=df.index)
     parsed["value"] = parsed["value"].astype("float64")
     return parsed
@@ -271,6 +291,7 @@ def indicators() -> pd.DataFrame:
     >>> float(row["baseline"]), row["target_op"], float(row["target_value"]), row["attribute"]
     (32.0, '>=', 55.0, 'binding')
     """
+
     def build():
         df, path = _read("indicators.csv", _INDICATORS_SCHEMA)
         base = _parse(path, df, "baseline_text")
@@ -278,45 +299,59 @@ def indicators() -> pd.DataFrame:
         _check_cumulative_agrees(path, df, base, tgt, "baseline_text")
         if (base["kind"].isin(["qualitative", "relative"])).any():
             idx = base.index[base["kind"].isin(["qualitative", "relative"])][0]
-            raise DataValidationError("a baseline must be a number or —— (missing)", path=path,
-                                      row=_line(idx), column="baseline_text",
-                                      value=df.at[idx, "baseline_text"])
+            raise DataValidationError(
+                "a baseline must be a number or —— (missing)",
+                path=path,
+                row=_line(idx),
+                column="baseline_text",
+                value=df.at[idx, "baseline_text"],
+            )
         if (tgt["kind"] == "missing").any():
             idx = tgt.index[tgt["kind"] == "missing"][0]
-            raise DataValidationError("a 2025 target cannot be missing", path=path,
-                                      row=_line(idx), column="target_text",
-                                      value=df.at[idx, "target_text"])
-        out = pd.DataFrame({
-            "indicator_id": df["indicator_id"],
-            "domain": df["domain"],
-            "domain_zh": df["domain"].map(lambda d: domains.get(d).zh),
-            "category_printed": df["category_printed"],
-            "name_zh": df["name_zh"],
-            "name_printed": df["name_printed"],
-            "unit": df["unit"],
-            "baseline_year": df["baseline_year"].astype("int64"),
-            "baseline": base["value"],
-            "baseline_text": df["baseline_text"],
-            "baseline_op": base["op"],
-            "target_year": df["target_year"].astype("int64"),
-            "target_text": df["target_text"],
-            "target_op": tgt["op"],
-            "target_value": tgt["value"],
-            "target_kind": tgt["kind"],
-            "target_reference": tgt["reference"],
-            "cumulative": tgt["cumulative"].astype(bool),
-            "attribute": df["attribute_printed"].map(ATTRIBUTES),
-            "attribute_printed": df["attribute_printed"],
-            "direction": df["direction"],
-            "source": df["source"],
-            "note": df["note"],
-        })
+            raise DataValidationError(
+                "a 2025 target cannot be missing",
+                path=path,
+                row=_line(idx),
+                column="target_text",
+                value=df.at[idx, "target_text"],
+            )
+        out = pd.DataFrame(
+            {
+                "indicator_id": df["indicator_id"],
+                "domain": df["domain"],
+                "domain_zh": df["domain"].map(lambda d: domains.get(d).zh),
+                "category_printed": df["category_printed"],
+                "name_zh": df["name_zh"],
+                "name_printed": df["name_printed"],
+                "unit": df["unit"],
+                "baseline_year": df["baseline_year"].astype("int64"),
+                "baseline": base["value"],
+                "baseline_text": df["baseline_text"],
+                "baseline_op": base["op"],
+                "target_year": df["target_year"].astype("int64"),
+                "target_text": df["target_text"],
+                "target_op": tgt["op"],
+                "target_value": tgt["value"],
+                "target_kind": tgt["kind"],
+                "target_reference": tgt["reference"],
+                "cumulative": tgt["cumulative"].astype(bool),
+                "attribute": df["attribute_printed"].map(ATTRIBUTES),
+                "attribute_printed": df["attribute_printed"],
+                "direction": df["direction"],
+                "source": df["source"],
+                "note": df["note"],
+            }
+        )
         _check_domain_matches_category(path, df)
         sign = out["direction"].map({"higher_better": 1.0, "lower_better": -1.0})
         out["target_below_baseline"] = (
-            (out["target_kind"] == "numeric")
-            & ((out["target_value"] - out["baseline"]) * sign < 0)
-        ).fillna(False).astype(bool)
+            (
+                (out["target_kind"] == "numeric")
+                & ((out["target_value"] - out["baseline"]) * sign < 0)
+            )
+            .fillna(False)
+            .astype(bool)
+        )
         return out
 
     return _cached("indicators.csv", build)
@@ -326,8 +361,12 @@ def _check_domain_matches_category(path: Path, df: pd.DataFrame) -> None:
     for idx, row in df.iterrows():
         if domains.get(row["domain"]).zh != row["category_printed"]:
             raise DataValidationError(
-                f"domain {row['domain']!r} does not match the printed category", path=path,
-                row=_line(idx), column="domain", value=row["category_printed"])
+                f"domain {row['domain']!r} does not match the printed category",
+                path=path,
+                row=_line(idx),
+                column="domain",
+                value=row["category_printed"],
+            )
 
 
 def _check_cumulative_agrees(path, df, first, second, first_col) -> None:
@@ -336,8 +375,12 @@ def _check_cumulative_agrees(path, df, first, second, first_col) -> None:
     if bad.any():
         idx = bad.idxmax()
         raise DataValidationError(
-            "one cell is a five-year total [..] and the other is not", path=path,
-            row=_line(idx), column=first_col, value=df.at[idx, first_col])
+            "one cell is a five-year total [..] and the other is not",
+            path=path,
+            row=_line(idx),
+            column=first_col,
+            value=df.at[idx, first_col],
+        )
 
 
 def outcomes_13th() -> pd.DataFrame:
@@ -367,6 +410,7 @@ def outcomes_13th() -> pd.DataFrame:
     >>> float(o.set_index("outcome_id").at["maternal_mortality", "actual_value"])
     3.84
     """
+
     def build():
         df, path = _read("outcomes_13th.csv", _OUTCOMES_SCHEMA)
         tgt = _parse(path, df, "target_text")
@@ -376,29 +420,35 @@ def outcomes_13th() -> pd.DataFrame:
             mapped = domains.DOMAINS_13TH.get(row["domain_13th"])
             if mapped is not None and mapped != row["domain"]:
                 raise DataValidationError(
-                    f"十三五 heading {row['domain_13th']} maps to {mapped}", path=path,
-                    row=_line(idx), column="domain", value=row["domain"])
-        return pd.DataFrame({
-            "outcome_id": df["outcome_id"],
-            "domain_13th": df["domain_13th"],
-            "domain": df["domain"],
-            "domain_zh": df["domain"].map(lambda d: domains.get(d).zh),
-            "name_zh": df["name_zh"],
-            "name_printed": df["name_printed"],
-            "unit": df["unit"],
-            "target_year": df["target_year"].astype("int64"),
-            "target_text": df["target_text"],
-            "target_op": tgt["op"],
-            "target_value": tgt["value"],
-            "target_kind": tgt["kind"],
-            "actual_text": df["actual_text"],
-            "actual_value": act["value"],
-            "actual_kind": act["kind"],
-            "cumulative": (tgt["cumulative"] | act["cumulative"]).astype(bool),
-            "direction": df["direction"],
-            "source": df["source"],
-            "note": df["note"],
-        })
+                    f"十三五 heading {row['domain_13th']} maps to {mapped}",
+                    path=path,
+                    row=_line(idx),
+                    column="domain",
+                    value=row["domain"],
+                )
+        return pd.DataFrame(
+            {
+                "outcome_id": df["outcome_id"],
+                "domain_13th": df["domain_13th"],
+                "domain": df["domain"],
+                "domain_zh": df["domain"].map(lambda d: domains.get(d).zh),
+                "name_zh": df["name_zh"],
+                "name_printed": df["name_printed"],
+                "unit": df["unit"],
+                "target_year": df["target_year"].astype("int64"),
+                "target_text": df["target_text"],
+                "target_op": tgt["op"],
+                "target_value": tgt["value"],
+                "target_kind": tgt["kind"],
+                "actual_text": df["actual_text"],
+                "actual_value": act["value"],
+                "actual_kind": act["kind"],
+                "cumulative": (tgt["cumulative"] | act["cumulative"]).astype(bool),
+                "direction": df["direction"],
+                "source": df["source"],
+                "note": df["note"],
+            }
+        )
 
     return _cached("outcomes_13th.csv", build)
 
@@ -424,6 +474,7 @@ def services() -> pd.DataFrame:
     >>> s.groupby("domain", sort=False).size().tolist()
     [9, 9, 12, 16, 4, 3, 14, 4, 8]
     """
+
     def build():
         df, path = _read("services.csv", _SERVICES_SCHEMA)
         counts = df.groupby("domain")["service_id"].transform("size")
@@ -432,8 +483,11 @@ def services() -> pd.DataFrame:
             idx = bad.idxmax()
             raise DataValidationError(
                 f"domain has {counts[idx]} services but the plan prints 共计"
-                f"{df.at[idx, 'domain_total_printed']}项", path=path, row=_line(idx),
-                column="domain_total_printed")
+                f"{df.at[idx, 'domain_total_printed']}项",
+                path=path,
+                row=_line(idx),
+                column="domain_total_printed",
+            )
         for col in ("item_no", "domain_total_printed"):
             df[col] = df[col].astype("int64")
         return df
@@ -476,23 +530,36 @@ def projects() -> pd.DataFrame:
     >>> p.loc[p["metric_id"] == "three_km_employment_community_share", "target_value"].tolist()
     [40.0, 50.0, 60.0, 70.0]
     """
+
     def build():
         df, path = _read("projects.csv", _PROJECTS_SCHEMA)
         for idx, row in df.iterrows():
             if row["period"] in ("cumulative", "annual") and pd.isna(row["period_start"]):
-                raise DataValidationError("cumulative/annual targets need period_start",
-                                          path=path, row=_line(idx), column="period_start")
+                raise DataValidationError(
+                    "cumulative/annual targets need period_start",
+                    path=path,
+                    row=_line(idx),
+                    column="period_start",
+                )
             if pd.notna(row["target_value_max"]) and row["target_value_max"] < row["target_value"]:
-                raise DataValidationError("range upper end below lower end", path=path,
-                                          row=_line(idx), column="target_value_max",
-                                          value=row["target_value_max"])
+                raise DataValidationError(
+                    "range upper end below lower end",
+                    path=path,
+                    row=_line(idx),
+                    column="target_value_max",
+                    value=row["target_value_max"],
+                )
         ids = set(indicators()["indicator_id"])
         linked = df["indicator_id"].dropna()
         unknown = linked[~linked.isin(ids)]
         if not unknown.empty:
-            raise DataValidationError("unknown 专栏2 indicator_id", path=path,
-                                      row=_line(unknown.index[0]), column="indicator_id",
-                                      value=unknown.iloc[0])
+            raise DataValidationError(
+                "unknown 专栏2 indicator_id",
+                path=path,
+                row=_line(unknown.index[0]),
+                column="indicator_id",
+                value=unknown.iloc[0],
+            )
         df.insert(5, "domain_zh", df["domain"].map(lambda d: domains.get(d).zh))
         df["baseline_year"] = df["baseline_year"].astype("Int64")
         df["period_start"] = df["period_start"].astype("Int64")

@@ -53,9 +53,16 @@ _RELATIVE_PREFIXES = (
 _REFERENCES = {"全省平均水平": "province_average", "全省平均": "province_average"}
 
 _OP_SYMBOLS = {
-    ">=": ">=", "≥": ">=", "≧": ">=", "⩾": ">=",
-    "<=": "<=", "≤": "<=", "≦": "<=", "⩽": "<=",
-    ">": ">", "<": "<",
+    ">=": ">=",
+    "≥": ">=",
+    "≧": ">=",
+    "⩾": ">=",
+    "<=": "<=",
+    "≤": "<=",
+    "≦": "<=",
+    "⩽": "<=",
+    ">": ">",
+    "<": "<",
 }
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _NUMERIC_RE = re.compile(
@@ -194,7 +201,7 @@ def parse_target(text: str | float | int | None) -> Target:
 
     for prefix, op in _RELATIVE_PREFIXES:
         if norm.startswith(prefix):
-            ref = _REFERENCES.get(norm[len(prefix):])
+            ref = _REFERENCES.get(norm[len(prefix) :])
             if ref is not None:
                 return Target(text=text, kind="relative", op=op, reference=ref)
             break
@@ -203,8 +210,13 @@ def parse_target(text: str | float | int | None) -> Target:
     if m:
         op = _OP_SYMBOLS[m["op"]] if m["op"] else None
         number = m.group(3) if m["bracketed"] else m.group(4)
-        return Target(text=text, kind="numeric", op=op, value=float(number),
-                      cumulative=m["bracketed"] is not None)
+        return Target(
+            text=text,
+            kind="numeric",
+            op=op,
+            value=float(number),
+            cumulative=m["bracketed"] is not None,
+        )
     raise TargetParseError(
         f"cannot read target {text!r}: expected a number with an optional qualifier "
         "(>, ≥, <, ≤), a [five-year total], 应保尽保, 高于/达到全省平均水平, or —— for no value"
