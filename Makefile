@@ -41,8 +41,10 @@ app: $(STAMP) ## Serve the Voila apps for officials on http://127.0.0.1:$(PORT)/
 bench: $(STAMP) ## Run the speed benchmarks in benchmarks/ (figures, not pass/fail tests)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
-lint: $(STAMP) ## ruff check on the package, tests and benchmarks
-	$(BIN)/ruff check huainan tests benchmarks
+lint: $(STAMP) ## ruff check + ruff format --check (package, tests, benchmarks, notebooks) + mypy (the package)
+	$(BIN)/ruff check huainan tests benchmarks notebooks
+	$(BIN)/ruff format --check huainan tests benchmarks notebooks
+	$(BIN)/mypy
 
 clean: ## Remove outputs/ and caches (keeps .venv)
 	rm -rf outputs .pytest_cache

@@ -13,7 +13,7 @@ Measured (each with its own Voila server on a free port, stopped by its PID):
    press) to the new chart image (or table) shown in the browser; ≥ 10 changes per control,
    every one to a value not shown before, median reported. Twice: with an empty chart cache
    (every chart drawn by matplotlib on demand; going back to five indicators already drawn is
-   reported separately) and, after :func:`huainan.apps.widgets.prerender` has filled the shared cache
+   reported separately) and, after :func:`huainan.apps.prerender.prerender` has filled the shared cache
    (what ``huainan serve`` does in the background), in a new page with a new kernel.
 
 Goals (issue 6): preheated first paint ≤ 2 s; median redraw ≤ 250 ms. Prints the figures; a

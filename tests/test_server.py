@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from huainan.apps import server, voila_app, widgets
+from huainan.apps import cache as app_cache
+from huainan.apps import server, voila_app
 
 HUAINAN = str(Path(sys.executable).with_name("huainan"))  # the console script of the venv
 
@@ -92,8 +93,8 @@ def test_serve_opens_at_the_landing_page_reaps_prerender_and_stops_on_sigterm(tm
     # a chart cache already complete for the current data and code: prerender has nothing to
     # draw and ends within seconds, while Voila goes on serving
     cache = tmp_path / "cache"
-    (cache / widgets.inputs_fingerprint()).mkdir(parents=True)
-    (cache / widgets.inputs_fingerprint() / widgets.PngCache.COMPLETE).write_text("test")
+    (cache / app_cache.inputs_fingerprint()).mkdir(parents=True)
+    (cache / app_cache.inputs_fingerprint() / app_cache.PngCache.COMPLETE).write_text("test")
     port = server.free_port()
     proc = subprocess.Popen(
         [HUAINAN, "serve", "--port", str(port), "--no-preheat"],

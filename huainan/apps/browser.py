@@ -7,7 +7,7 @@ functions that need it.
 
 Each page is "ready" — its first meaningful paint — when the element named in :data:`READY` is
 visible: the app's main chart with an image in it (or, on the landing page, the data-status
-table). Widgets are found by the CSS classes :mod:`huainan.apps.widgets` gives them (``hn-indicator``
+table). Widgets are found by the CSS classes :mod:`huainan.apps` gives them (``hn-indicator``
 …).
 """
 

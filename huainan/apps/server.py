@@ -20,7 +20,7 @@ officials see and how kernels are managed:
 The command line adds the port, ``--Voila.port_retries=0`` (a busy port is an error, not a silent
 move to the next one) and, with ``preheat=False``, turns preheating off (for measuring cold
 starts in ``benchmarks/bench_apps.py``). Next to Voila, :func:`serve` fills the shared chart cache
-in the background (:func:`huainan.apps.widgets.prerender`), so control changes are answered from it.
+in the background (:func:`huainan.apps.prerender.prerender`), so control changes are answered from it.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from huainan.paths import NOTEBOOKS_DIR
 
@@ -126,8 +127,8 @@ def free_port() -> int:
 
 
 def prerender_command() -> list[str]:
-    """The command that fills the chart cache (:func:`huainan.apps.widgets.prerender`)."""
-    return [sys.executable, "-c", "from huainan.apps.widgets import prerender; prerender()"]
+    """The command that fills the chart cache (:func:`huainan.apps.prerender.prerender`)."""
+    return [sys.executable, "-c", "from huainan.apps.prerender import prerender; prerender()"]
 
 
 def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = True) -> int:
@@ -136,7 +137,7 @@ def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = T
     Prints the address of the landing page 首页 (the root URL redirects there too). Voila runs
     as a child process in :data:`APPS_DIR`; with ``prerender`` a second child, at low priority
     (``nice`` 10) and in a session of its own (Ctrl-C does not reach it), fills the chart cache
-    (:func:`huainan.apps.widgets.prerender`: minutes of CPU the first time after the data or code
+    (:func:`huainan.apps.prerender.prerender`: minutes of CPU the first time after the data or code
     changed, nothing afterwards). A thread waits on it, so it is reaped as soon as it ends (no
     ``<defunct>`` process while Voila keeps serving) and a failure is reported on stderr; if it
     is still running when Voila stops, it is stopped by its PID. SIGTERM sent to this process
@@ -161,7 +162,8 @@ def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = T
     )
     voila = subprocess.Popen(voila_command(port, preheat=preheat), cwd=APPS_DIR)
     stopping = threading.Event()
-    warm = reaper = None
+    warm: subprocess.Popen | None = None
+    reaper: threading.Thread | None = None
     if prerender:
         warm = subprocess.Popen(
             prerender_command(),
@@ -188,7 +190,8 @@ def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = T
         if warm is not None:
             if warm.returncode is None:
                 warm.terminate()
-            reaper.join(30)
+            if reaper is not None:
+                reaper.join(30)
             if warm.returncode is None:
                 warm.kill()
                 warm.wait()
@@ -232,7 +235,7 @@ def start(
     subprocess.Popen
         Stop it with :func:`stop` — by this PID, never by name.
     """
-    out = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115
+    out: Any = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115
     try:
         return subprocess.Popen(
             voila_command(port, preheat=preheat),

@@ -639,6 +639,7 @@ def _execute(
                     except (EOFError, OSError, pickle.UnpicklingError):  # the worker died
                         _reap(worker)
                         workers.remove(worker)
+                        assert worker.task is not None  # only busy workers are polled
                         signum = _stop_signal(worker.process.exitcode)
                         if signum is None:
                             finish(worker, _crashed(worker.task, worker.process.exitcode))
@@ -1007,7 +1008,7 @@ def _running_cell(nb_path: Path) -> tuple[int | None, int | None]:
     if not nb_path.exists():
         return None, None
     nb = nbformat.read(nb_path, as_version=4)
-    last = (None, None)
+    last: tuple[int | None, int | None] = (None, None)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and cell.metadata.get("papermill", {}).get("start_time"):
             last = (i, cell.get("execution_count"))

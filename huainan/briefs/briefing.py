@@ -10,6 +10,8 @@ with no such indicator (优军服务保障, 文体服务保障) say so rather th
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from huainan import plan
@@ -290,7 +292,7 @@ def urbanization_table() -> pd.DataFrame:
     codes = list(regions.UNIT_CODES) + [regions.CITY_CODE]
     rows = []
     for code in codes:
-        rec = {"region_code": code, "name_zh": regions.name(code)}
+        rec: dict[str, Any] = {"region_code": code, "name_zh": regions.name(code)}
         for y in (2010, 2020):
             g = gap[(gap["region_code"] == code) & (gap["year"] == y)]
             if g.empty:

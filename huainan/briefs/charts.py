@@ -23,6 +23,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
 
+from huainan.formats import number
 from huainan.plan import domains
 
 #: Source line for figures that come from the plan text alone.
@@ -121,19 +122,6 @@ def finish(fig, source: str) -> None:
     n = add_source(fig, source)
     line = 8 * 1.5 / 72 / fig.get_figheight()  # height of one 8-pt line, in figure fraction
     fig.tight_layout(rect=(0, 0.01 + n * line, 1, 1))
-
-
-def number(x: float, digits: int = 4) -> str:
-    """Format a number for chart labels: ``digits`` significant digits below 10,000, whole numbers
-    with thousands separators from 10,000 up (never ``9.3e+04``), and a true minus sign (U+2212).
-
-    Examples
-    --------
-    >>> number(-1.5), number(3033528), number(0.123456), number(93126.4)
-    ('−1.5', '3,033,528', '0.1235', '93,126')
-    """
-    text = f"{x:,.0f}" if abs(x) >= 10000 else f"{x:,.{digits}g}"
-    return text.replace("-", "\u2212")
 
 
 def set_unit_label(ax, unit: str, axis: str = "y") -> None:
@@ -505,7 +493,7 @@ def unit_bars(
             missing_refs.append(label)
             continue
         ax.axvline(ref, color=c, linestyle="--", linewidth=1.2, label=f"{label} {number(ref)}")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=palette[g]) for g in ("district", "county")]
+    handles: list = [plt.Rectangle((0, 0), 1, 1, color=palette[g]) for g in ("district", "county")]
     names = ["市辖区", "县"] if zh else ["district", "county"]
     ref_handles, ref_labels = ax.get_legend_handles_labels()
     ax.legend(handles + ref_handles, names + ref_labels, fontsize=8, loc="lower right")

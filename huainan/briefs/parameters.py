@@ -213,11 +213,13 @@ def _assignments(source: str) -> list[tuple[str, str, str, str]]:
             and isinstance(node.target, ast.Name)
             and node.value is not None
         ):
-            name, annotation = node.target.id, ast.get_source_segment(code, node.annotation)
+            name = node.target.id
+            annotation = ast.get_source_segment(code, node.annotation) or ""
         else:
             continue
-        default = ast.get_source_segment(code, node.value)
-        help_text = comments.get(node.end_lineno) or comments.get(node.lineno, "")
+        assert node.value is not None  # both branches above checked it
+        default = ast.get_source_segment(code, node.value) or ""
+        help_text = comments.get(node.end_lineno or node.lineno) or comments.get(node.lineno, "")
         found.append((name, default, annotation, help_text))
     return found
 
@@ -423,6 +425,7 @@ def load_batch(batch: str | os.PathLike, parameters_dir: str | os.PathLike | Non
     if entries is None or not isinstance(entries, yaml.SequenceNode) or not entries.value:
         problems.add(where, "'briefs' must be a non-empty list of brief names or mappings")
         problems.raise_if_any(f"batch {_rel(path, root)}")
+    assert isinstance(entries, yaml.SequenceNode)  # raise_if_any raised otherwise
 
     briefs: dict[str, tuple[Path, dict]] = {}
     inspected: dict[Path, dict[str, NotebookParameter] | None] = {}
@@ -453,6 +456,7 @@ def load_batch(batch: str | os.PathLike, parameters_dir: str | os.PathLike | Non
 
 def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) -> list[BriefRun]:
     where = _where(batch_path, root, entry)
+    keys: dict[str, yaml.Node]
     if isinstance(entry, yaml.ScalarNode):
         keys = {"brief": entry}
     elif isinstance(entry, yaml.MappingNode):
@@ -882,8 +886,8 @@ def _region_problems(name: str, codes: list, is_list: bool) -> list[str]:
     messages = []
     for v in codes:
         if v not in known:
-            hit = table.loc[table["name_zh"] == v, "code"] if isinstance(v, str) else []
-            hint = f" (did you mean {hit.iloc[0]!r}?)" if len(hit) else ""
+            hit = table.loc[table["name_zh"] == v, "code"] if isinstance(v, str) else None
+            hint = f" (did you mean {hit.iloc[0]!r}?)" if hit is not None and len(hit) else ""
             messages.append(
                 f"unknown region code {v!r}{hint}; codes are 6-digit strings from "
                 "data/regions.csv, e.g. 340402 (大通区)"

@@ -19,7 +19,7 @@ import html
 import json
 import os
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -65,6 +65,7 @@ NONE_NAMES_ZH = {"domain": "全部领域", "domains": "全部领域", "regions":
 
 #: Officials read times in Beijing time; the manifest keeps ISO 8601 UTC. China has kept UTC+8
 #: without daylight saving since 1991, so a fixed offset stands in if the tz database is absent.
+BEIJING: tzinfo
 try:
     BEIJING = ZoneInfo("Asia/Shanghai")
 except ZoneInfoNotFoundError:  # pragma: no cover - no tz database on this machine

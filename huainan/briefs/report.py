@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from huainan.briefs.charts import STATUS_COLOURS, number
+from huainan.briefs.charts import STATUS_COLOURS
+from huainan.formats import number
 from huainan.measures.progress import ATTAINMENT_ZH, PROGRESS_ZH, STATUS_ORDER, note_zh
 
 LANGS = ("zh", "en")
@@ -208,7 +209,7 @@ def status_label(status: str, lang: str = "zh") -> str:
 
 
 def _fmt_value(x, unit: str = "") -> str:
-    """Numbers for tables: :func:`huainan.briefs.charts.number`, "—" when missing, optional unit."""
+    """Numbers for tables: :func:`huainan.formats.number`, "—" when missing, optional unit."""
     if x is None or pd.isna(x):
         return "—"
     return number(x) + (f" {unit}" if unit else "")

@@ -94,7 +94,7 @@ DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data"
 
 def catalog_frame() -> pd.DataFrame:
     """The catalogue as written to ``indicators.csv`` (one row per indicator, file order)."""
-    wide = {}
+    wide: dict[str, list] = {}
     for m in MEASURES:
         wide.setdefault(m.indicator, []).append(
             m.column if m.area == "total" else f"{m.column} (area={m.area})"

@@ -314,7 +314,7 @@ _EDU_ALL_2010 = _edu("none", "prim", "jrhi", "srhi", "coll", "unip")
 _EDU_BASE_LABEL = "all education levels, men + women (population aged 6+)"
 
 
-def _edu_ratio(levels: tuple[str, ...], label: str) -> dict[int, Ratio]:
+def _edu_ratio(levels: tuple[str, ...], label: str) -> dict[int, Recipe]:
     return {
         2020: Ratio(_edu(*levels), _EDU_ALL_2020, num_label=label, den_label=_EDU_BASE_LABEL),
         2010: Ratio(_edu(*levels), _EDU_ALL_2010, num_label=label, den_label=_EDU_BASE_LABEL),
@@ -755,7 +755,7 @@ def read_tabulation(shared: Path) -> pd.DataFrame:
     DataValidationError
         If a CODE repeats within a file or a cell is neither a number nor ``#DIV/0!``.
     """
-    frames = []
+    frames: list[pd.DataFrame] = []
     for name in (
         "population",
         "ages",

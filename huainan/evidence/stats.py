@@ -155,7 +155,7 @@ def validate_catalog(df: pd.DataFrame, *, path: str | os.PathLike = "indicators.
 
 def _num(text: object) -> float:
     try:
-        return float(text)
+        return float(text)  # type: ignore[arg-type]  # any cell; failures become NaN
     except (TypeError, ValueError):
         return float("nan")
 

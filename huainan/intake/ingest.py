@@ -873,6 +873,7 @@ def _read_sheet(
                     break
                 col_year = int(ytext)
             the_year = col_year if col_year is not None else year
+            assert the_year is not None  # a year column or year= was required above
             if not YEAR_RANGE[0] <= the_year <= YEAR_RANGE[1]:
                 problems.add(
                     f"year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}",
@@ -887,7 +888,7 @@ def _read_sheet(
                 if parsed.reason != "blank":
                     skipped.append(
                         f"{problems.place(value_col, rnum)}: {original!r} "
-                        f"({MISSING_REASONS[parsed.reason]}) — not stored"
+                        f"({MISSING_REASONS.get(parsed.reason or '', parsed.reason)}) — not stored"
                     )
                 continue
             units = declared + ([header_units[value_col]] if header_units.get(value_col) else [])
@@ -1107,7 +1108,8 @@ def ingest(
     sheets = sheet_names(path)
     used, skipped_sheets, encoding = [], [], None
     candidates: list[_Candidate] = []
-    for sheet in sheets or [None]:
+    sheet_list: list[str | None] = [*sheets] or [None]  # None = a CSV (no sheets)
+    for sheet in sheet_list:
         try:
             raw = read_raw(path, sheet=sheet)
         except NotATableError:

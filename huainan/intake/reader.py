@@ -942,7 +942,7 @@ def read_table(
                         "column": name,
                         "text": raw.originals[rnum][k],
                         "reason": c.reason,
-                        "description": MISSING_REASONS.get(c.reason, c.reason),
+                        "description": MISSING_REASONS.get(c.reason or "", c.reason),
                     }
                 )
             else:

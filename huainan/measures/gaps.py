@@ -995,7 +995,7 @@ def sigma_convergence(
     sel = _observations_of(obs, indicator)
     sel = sel[sel["area"] == area]
     default_units = units is None
-    unit_list = list(_regions.UNIT_CODES if default_units else units)
+    unit_list = list(_regions.UNIT_CODES if units is None else units)
     if groups is None and default_units:
         groups = _regions.groups()
     years = sorted(sel["year"].unique().tolist())
@@ -1259,7 +1259,7 @@ def requirement(
         s = std.loc[standard]
         rate, per, denominator = float(s["rate"]), float(s["per"]), s["denominator"]
         op, unit, note = s["op"], s["unit"], s["note"]
-    elif all(x is not None for x in explicit):
+    elif rate is not None and per is not None and denominator is not None:
         op, unit, note = ">=", "", ""
         standard = f"{rate:g} per {per:g} {denominator}"
     else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -170,9 +171,10 @@ def attainment(
     if actual is None or (isinstance(actual, float) and math.isnan(actual)):
         return Attainment("no_data", "无实绩数据", "no observed value")
 
+    assert target.value is not None  # numeric targets always carry a value (parse_target)
     value = float(target.value)
     actual = float(actual)
-    op = target.bound(direction)
+    op = target.bound(direction) or ">="  # numeric: never None
     sign = 1.0 if direction == "higher_better" else -1.0
     margin = sign * (actual - value)
     scope = "五年累计" if target.cumulative else ""
@@ -251,6 +253,11 @@ def _classify(ratio: float) -> str:
     if ratio >= LIMITED_PROGRESS:
         return "limited_progress"
     return "deterioration"
+
+
+def _num(x: float | None) -> float:
+    """``x`` as a float (callers have checked it is not missing)."""
+    return math.nan if x is None else float(x)
 
 
 def _is_missing(x) -> bool:
@@ -364,7 +371,7 @@ def assess(
     d = 1.0 if direction == "higher_better" else -1.0
     bound = op or (">=" if d > 0 else "<=")
     nan = math.nan
-    result = {
+    result: dict[str, Any] = {
         "status": "insufficient_data",
         "csi": nan,
         "cagr_observed": nan,
@@ -375,14 +382,14 @@ def assess(
         "note": "",
     }
     if not cumulative and not _is_missing(baseline):
-        result["target_below_baseline"] = bool(d * (float(target) - float(baseline)) < 0)
+        result["target_below_baseline"] = bool(d * (float(target) - _num(baseline)) < 0)
     if _is_missing(observed) or observed_year is None:
         result["note"] = "no observed value"
         return result
     t0, t, horizon = int(baseline_year), int(observed_year), int(target_year)
     if not t0 <= t <= horizon:
         raise ValueError(f"observed_year {t} must lie within {t0}–{horizon}")
-    xt, goal = float(observed), float(target)
+    xt, goal = _num(observed), float(target)
 
     if cumulative:
         if t == t0:
@@ -403,7 +410,7 @@ def assess(
     if _is_missing(baseline):
         result["note"] = "no baseline value"
         return result
-    x0 = float(baseline)
+    x0 = _num(baseline)
     gap = abs(goal - x0)
     if gap > 0:
         result["csi"] = min(1.0, d * (xt - x0) / gap)

@@ -18,6 +18,7 @@ validated (pandera schemas + target parsing): a malformed row raises
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -139,6 +140,7 @@ def _coerce(df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> pd.Data
         if col not in df.columns:
             continue
         kind = str(spec.dtype)
+        converter: Callable[[str], object]
         if kind.startswith(("int", "float")):
             converter = float
         elif kind == "bool":

@@ -208,12 +208,12 @@ def parse_target(text: str | float | int | None) -> Target:
 
     m = _NUMERIC_RE.match(norm)
     if m:
-        op = _OP_SYMBOLS[m["op"]] if m["op"] else None
+        num_op: str | None = _OP_SYMBOLS[m["op"]] if m["op"] else None
         number = m.group(3) if m["bracketed"] else m.group(4)
         return Target(
             text=text,
             kind="numeric",
-            op=op,
+            op=num_op,
             value=float(number),
             cumulative=m["bracketed"] is not None,
         )

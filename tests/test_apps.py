@@ -1,4 +1,4 @@
-"""The app builders (huainan.apps.widgets) without a browser: data selection, tables, redraws, and
+"""The app builders (huainan.apps) without a browser: data selection, tables, redraws, and
 failures shown as a plain Chinese message with the details in the server log."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import logging
 import pandas as pd
 import pytest
 
-from huainan.apps import widgets
+from huainan.apps import base, logs, monitor, prerender, regional, whatif
+from huainan.apps import cache as app_cache
 from huainan.evidence import observed, stats
 from huainan.measures import comparators, scenarios
 
@@ -52,11 +53,11 @@ class _Capture(logging.Handler):
 
 @pytest.fixture
 def server_log():
-    widgets.server_log()
+    logs.server_log()
     cap = _Capture()
-    widgets.LOG.addHandler(cap)
+    logs.LOG.addHandler(cap)
     yield cap
-    widgets.LOG.removeHandler(cap)
+    logs.LOG.removeHandler(cap)
 
 
 # ------------------------------------------------------------------------------------------
@@ -65,14 +66,14 @@ def server_log():
 
 
 def test_a_failing_chart_shows_the_friendly_message_and_logs_the_traceback(server_log):
-    panel = widgets.ChartPanel("测试图")
+    panel = base.ChartPanel("测试图")
 
     def broken():
         raise ZeroDivisionError("boom")
 
     panel.show("k", broken)
     assert panel.widget.children == (panel.error,)
-    assert "测试图：" + widgets.FAILURE_ZH in panel.error.value
+    assert "测试图：" + base.FAILURE_ZH in panel.error.value
     assert "ZeroDivisionError" not in panel.error.value
     assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in server_log.records)
 
@@ -81,15 +82,15 @@ def test_a_failing_screen_is_replaced_by_the_message(server_log):
     def build():
         raise KeyError("no such indicator")
 
-    w = widgets.guard("规划监测", build)
-    assert widgets.FAILURE_ZH in w.value and "KeyError" not in w.value
+    w = base.guard("规划监测", build)
+    assert base.FAILURE_ZH in w.value and "KeyError" not in w.value
     assert server_log.records[-1].levelno == logging.ERROR
 
 
 def test_messages_escape_text():
-    assert "&lt;b&gt;" in widgets.message_html("<b>", "warn")
+    assert "&lt;b&gt;" in base.message_html("<b>", "warn")
     with pytest.raises(ValueError):
-        widgets.message_html("x", "fatal")
+        base.message_html("x", "fatal")
 
 
 # ------------------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ def test_messages_escape_text():
 
 
 def test_unit_values_per_1000_residents(obs):
-    v = widgets.unit_values(obs, "pop_age_60plus", 2020, basis="per_1000", unit="人")
+    v = regional.unit_values(obs, "pop_age_60plus", 2020, basis="per_1000", unit="人")
     row = v.set_index("region_code").loc["340402"]
     # 大通区: 36,441 people aged 60+ / 165,671 residents × 1,000 = 219.96 (2020 census)
     assert row["raw"] == 36441 and row["denominator"] == 165671
@@ -109,7 +110,7 @@ def test_unit_values_per_1000_residents(obs):
 
 def test_unit_values_convert_wan_units_before_dividing(obs):
     o = _monitoring(("340402", 2023, "nursery_places", 0.03, "万个"))
-    v = widgets.unit_values(o, "nursery_places", 2023, basis="per_1000", unit="万个")
+    v = regional.unit_values(o, "nursery_places", 2023, basis="per_1000", unit="万个")
     # 0.03 万个 = 300 places; / 165,671 residents (2020 census) × 1,000 = 1.8108
     assert v.set_index("region_code").loc["340402", "value"] == pytest.approx(1.8108, abs=1e-4)
     assert v["unit"].iloc[0] == "个/千人"
@@ -120,7 +121,7 @@ def test_indicator_choices_offer_census_and_ingested_indicators(obs):
     both = pd.concat(
         [obs, _monitoring(("340421", 2023, "physicians_per_1000", 2.1, "人"))], ignore_index=True
     )
-    c = widgets.indicator_choices(both).set_index("indicator")
+    c = regional.indicator_choices(both).set_index("indicator")
     assert c.loc["share_age_60plus", "years"] == [2020, 2010]
     assert c.loc["share_age_60plus", "national_column"] == "share_age_60plus"
     assert c.loc["physicians_per_1000", "origin"] == "监测报送"
@@ -130,8 +131,8 @@ def test_indicator_choices_offer_census_and_ingested_indicators(obs):
 
 
 def test_percentiles_turn_counts_into_rates_first(obs):
-    c = widgets.indicator_choices(obs).set_index("indicator", drop=False)
-    pr = widgets.percentile_table(c.loc["pop_age_60plus"], 2020, "per_1000")
+    c = regional.indicator_choices(obs).set_index("indicator", drop=False)
+    pr = regional.percentile_table(c.loc["pop_age_60plus"], 2020, "per_1000")
     nat = comparators.comparison_base(stats.national_counties(2020))  # functional zones left out
     rate = nat["pop_age_60plus"] / nat["population"] * 1000
     dt = pr[(pr["region_code"] == "340402") & (pr["scope"] == "china")].iloc[0]
@@ -143,13 +144,13 @@ def test_percentiles_turn_counts_into_rates_first(obs):
         / rate.notna().sum()
     )
     assert dt["percentile"] == pytest.approx(expected)
-    assert widgets.percentile_table(c.loc["pop_age_60plus"], 2010, "raw") is None
+    assert regional.percentile_table(c.loc["pop_age_60plus"], 2010, "raw") is None
 
 
 def test_disparity_rows_say_what_was_left_out(obs):
-    v = widgets.unit_values(obs, "share_age_60plus", 2020, unit="%")
+    v = regional.unit_values(obs, "share_age_60plus", 2020, unit="%")
     v.loc[v["region_code"] == "340422", "value"] = float("nan")
-    rows, note = widgets.disparity_rows(v, stats.census_denominators("population", 2020))
+    rows, note = regional.disparity_rows(v, stats.census_denominators("population", 2020))
     assert rows.set_index("指标").loc["单元数（有数据）", "数值"] == "6 / 7"
     assert "1 个区县无数据" in note
 
@@ -160,7 +161,7 @@ def test_disparity_rows_say_what_was_left_out(obs):
 
 
 def test_monitor_domain_and_stage(obs):
-    app = widgets.MonitorApp(obs)
+    app = monitor.MonitorApp(obs)
     assert bytes(app.chart.image.value).startswith(PNG)
     app.domain.value = "elderly_care"
     assert app.table.value.count("<tr>") == 1 + 4  # header + the four 老有所养 indicators
@@ -181,7 +182,7 @@ def test_monitor_uses_reported_values(obs):
         [obs, _monitoring(("340400", 2023, "nursery_places_per_1000", 2.0, "个"))],
         ignore_index=True,
     )
-    app = widgets.MonitorApp(both)
+    app = monitor.MonitorApp(both)
     app.domain.value = "childcare"
     # 0.9 (2020) → 2.0 (2023), target 4.6: R = 0.79, needs acceleration (progress.assess)
     assert "需加快" in app.table.value and "2023" in app.table.value
@@ -189,10 +190,10 @@ def test_monitor_uses_reported_values(obs):
 
 
 def test_monitor_says_a_published_running_total_is_one_and_compares_it_with_the_linear_path(obs):
-    app = widgets.MonitorApp(obs)
+    app = monitor.MonitorApp(obs)
     app.domain.value = "housing"
     app.indicator.value = "old_residential_renovation"
-    rows, _ = widgets.progress_rows(app.table_for("latest"))
+    rows, _ = monitor.progress_rows(app.table_for("latest"))
     row = rows.set_index("指标").loc["城镇老旧小区改造"]
     # 274 estates renovated in 2021–2022 (a published running total), five-year target [430]:
     # linear path to 2022 = 430 × 2/5 = 172; R = 274 / 172 = 1.593; CSI = 274 / 430 = 64 %
@@ -221,12 +222,12 @@ def test_indicator_detail_lists_the_annual_values_a_running_total_sums(obs):
         ],
         ignore_index=True,
     )
-    app = widgets.MonitorApp(both)
+    app = monitor.MonitorApp(both)
     app.domain.value = "employment"
     app.indicator.value = "subsidised_vocational_training"
     row = app.table_for("latest").set_index("indicator_id").loc["subsidised_vocational_training"]
     assert row["observed"] == 9.0  # 4.0 + 5.0 万人
-    used = widgets.observation_rows(
+    used = monitor.observation_rows(
         app.table_for("latest")
         .set_index("indicator_id", drop=False)
         .loc["subsidised_vocational_training"],
@@ -240,14 +241,14 @@ def test_indicator_detail_lists_the_annual_values_a_running_total_sums(obs):
 
 
 def test_indicator_detail_without_observations_names_the_plan(obs):
-    app = widgets.MonitorApp(obs)
+    app = monitor.MonitorApp(obs)
     app.indicator.value = "life_expectancy"
     assert "2020年以后暂无观测值" in app.detail.value
     assert "《淮南市“十四五”公共服务规划（征求意见稿）》专栏2" in app.detail.value
 
 
 def test_regions_basis_only_for_counts(obs):
-    app = widgets.RegionsApp(obs)
+    app = regional.RegionsApp(obs)
     assert app.indicator.value == "share_age_60plus" and app.basis.disabled
     before = app.bars.image.value
     app.indicator.value = "pop_age_60plus"
@@ -260,7 +261,7 @@ def test_regions_basis_only_for_counts(obs):
 
 
 def test_whatif_sliders(obs):
-    app = widgets.WhatIfApp(obs)
+    app = whatif.WhatIfApp(obs)
     table, chart = app.projections.value, app.chart.image.value
     app.supply.value = 12.0
     assert app.projections.value != table and "按供给年增长 12.0%" in app.projections.value
@@ -273,7 +274,7 @@ def test_whatif_sliders(obs):
 def test_whatif_shows_whole_places_and_growth_only_where_needed(obs):
     import re
 
-    app = widgets.WhatIfApp(obs)
+    app = whatif.WhatIfApp(obs)
     # default population change: the census value −0.96 % a year, on the 0.1 slider as −1.0
     assert app.population.value == -1.0 and round(100 * app.p_census, 2) == -0.96
     intro = app.widget.children[0].value
@@ -283,7 +284,7 @@ def test_whatif_shows_whole_places_and_growth_only_where_needed(obs):
     assert not re.search(r"\d\.\d{3}", app.capacity.value)
     # 城镇老旧小区改造: 274 (2021–2022) + 137 × (1.05 + 1.05² + 1.05³) = 727.5 ≥ 430 — met even
     # with shrinking completions, so no growth rate is asked for
-    rows, _ = widgets.projection_rows(
+    rows, _ = whatif.projection_rows(
         scenarios.project_indicators(app.assumptions(), observations=obs, table=app.table)
     )
     reno = rows.set_index("指标").loc["城镇老旧小区改造"]
@@ -300,7 +301,7 @@ def test_whatif_shows_whole_places_and_growth_only_where_needed(obs):
 
 def test_capacity_chart_values_keep_missing_values():
     v = pd.DataFrame({"region_code": ["340402", "340403"], "value": [12_345.0, float("nan")]})
-    out, unit = widgets.capacity_chart_values(v, "张")
+    out, unit = whatif.capacity_chart_values(v, "张")
     assert unit == "万张" and out["value"].iloc[0] == 1.2 and pd.isna(out["value"].iloc[1])
 
 
@@ -310,8 +311,8 @@ def test_capacity_chart_values_keep_missing_values():
 
 
 def test_disk_cache_answers_without_drawing(tmp_path):
-    cache = widgets.PngCache(tmp_path, fingerprint="f1")
-    first = widgets.ChartPanel("图", cache=cache)
+    cache = app_cache.PngCache(tmp_path, fingerprint="f1")
+    first = base.ChartPanel("图", cache=cache)
     calls = []
 
     def draw():
@@ -324,12 +325,12 @@ def test_disk_cache_answers_without_drawing(tmp_path):
 
     first.show(("k", 1), draw)
     assert len(calls) == 1 and cache.path(("k", 1)).exists()
-    second = widgets.ChartPanel("图", cache=widgets.PngCache(tmp_path, fingerprint="f1"))
+    second = base.ChartPanel("图", cache=app_cache.PngCache(tmp_path, fingerprint="f1"))
     second.show(("k", 1), draw)  # another kernel: read from disk, not drawn again
     assert len(calls) == 1
     assert bytes(second.image.value) == bytes(first.image.value)
     # other data or code: another folder, and prune removes the old one
-    other = widgets.PngCache(tmp_path, fingerprint="f2")
+    other = app_cache.PngCache(tmp_path, fingerprint="f2")
     assert other.get(("k", 1)) is None
     assert other.prune() == 1 and not (tmp_path / "f1").exists()
 
@@ -342,17 +343,17 @@ def test_fingerprint_follows_the_data(tmp_path, monkeypatch):
     copy = tmp_path / "data"
     shutil.copytree(data_dir() / "plan", copy / "plan")
     monkeypatch.setenv("HUAINAN_DATA_DIR", str(copy))
-    before = widgets.inputs_fingerprint()
-    assert widgets.inputs_fingerprint() == before
+    before = app_cache.inputs_fingerprint()
+    assert app_cache.inputs_fingerprint() == before
     (copy / "monitoring").mkdir()
     (copy / "monitoring" / "observations.csv").write_text("region_code\n", encoding="utf-8")
-    assert widgets.inputs_fingerprint() != before
+    assert app_cache.inputs_fingerprint() != before
 
 
 def test_prerender_fills_the_cache_and_stops_at_the_deadline(tmp_path, monkeypatch):
     monkeypatch.setenv("HUAINAN_CACHE_DIR", str(tmp_path))
-    counts = widgets.prerender(deadline=0)  # only the charts each app draws when built
-    cache = widgets.PngCache()
+    counts = prerender.prerender(deadline=0)  # only the charts each app draws when built
+    cache = app_cache.PngCache()
     assert counts["monitor"] == 1 and counts["regions"] == 2 and counts["whatif"] == 1
     assert len(list(cache.folder.glob("*.png"))) == 4
     assert not cache.complete  # stopped early: not marked complete

@@ -1,0 +1,107 @@
+"""How numbers are written for people: one format for briefs, charts, apps and documents.
+
+Support module: any layer may import it. Rules (Chinese official statistics usage):
+
+- whole numbers with thousands separators from 1,000 up (``3,033,528``), never ``9.3e+04``;
+- below 1,000 a fixed number of significant digits (default 4: ``2.55``, ``0.1235``);
+- a true minus sign (U+2212), not a hyphen;
+- a missing value is written :data:`NO_DATA_ZH` (``无数据``), never ``nan`` or an empty cell.
+"""
+
+from __future__ import annotations
+
+import math
+
+#: What a missing value is written as.
+NO_DATA_ZH = "无数据"
+
+MINUS = "\u2212"
+
+
+def is_missing(x: object) -> bool:
+    """True for ``None``, ``pandas.NA``, ``NaT`` and float NaN.
+
+    Examples
+    --------
+    >>> is_missing(None), is_missing(float("nan")), is_missing(0.0), is_missing("")
+    (True, True, False, False)
+    """
+    if x is None:
+        return True
+    if isinstance(x, float):
+        return math.isnan(x)
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(x)) if not isinstance(x, str | bytes) else False
+    except (TypeError, ValueError):  # list-likes are not one missing value
+        return False
+
+
+def number(x: object, digits: int = 4, *, missing: str = NO_DATA_ZH) -> str:
+    """A number for a table cell, a chart label or a sentence.
+
+    Parameters
+    ----------
+    x : float-like
+        The value (``None``/NaN/NA → ``missing``).
+    digits : int
+        Significant digits below 1,000.
+    missing : str
+        Text for a missing value (default ``无数据``; tables of progress use ``—``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> number(3033528.0), number(12056.44), number(-0.0123), number(float("nan")), number(2.55)
+    ('3,033,528', '12,056', '−0.0123', '无数据', '2.55')
+    >>> number(1234.5, 3), number(0.123456), number(None, missing="—")
+    ('1,234', '0.1235', '—')
+    """
+    if is_missing(x):
+        return missing
+    v = float(x)  # type: ignore[arg-type]
+    text = f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.{digits}g}"
+    return text.replace("-", MINUS)
+
+
+def fixed(x: object, decimals: int, *, missing: str = NO_DATA_ZH) -> str:
+    """A number with a fixed number of decimals (one format for a whole table column).
+
+    Examples
+    --------
+    >>> fixed(92.5, 1), fixed(99, 1), fixed(-0.05, 2), fixed(12345.678, 1)
+    ('92.5', '99.0', '−0.05', '12,345.7')
+    """
+    if is_missing(x):
+        return missing
+    return f"{float(x):,.{decimals}f}".replace("-", MINUS)  # type: ignore[arg-type]
+
+
+def whole(x: object, *, missing: str = NO_DATA_ZH) -> str:
+    """A count of whole things (places, beds, people, m²): rounded, with thousands separators.
+
+    Examples
+    --------
+    >>> whole(969.353), whole(13270.33), whole(-0.4), whole(float("nan"))
+    ('969', '13,270', '0', '无数据')
+    """
+    if is_missing(x):
+        return missing
+    return f"{round(float(x)):,d}".replace("-", MINUS)  # type: ignore[arg-type]
+
+
+def percent(x: object, digits: int = 1, *, missing: str = NO_DATA_ZH) -> str:
+    """A fraction as a percentage (``0.0372`` → ``3.7%``).
+
+    Examples
+    --------
+    >>> percent(0.0372), percent(-0.5, 0), percent(None)
+    ('3.7%', '−50%', '无数据')
+    """
+    if is_missing(x):
+        return missing
+    return f"{100 * float(x):.{digits}f}%".replace("-", MINUS)  # type: ignore[arg-type]
