@@ -9,7 +9,7 @@ from huainan import plan
 from huainan.errors import DataValidationError
 from huainan.paths import REPO_ROOT
 from huainan.plan import domains
-from huainan.plan.targets import normalise
+from huainan.text import squeeze as normalise
 
 SOURCE = REPO_ROOT / "data" / "plan" / "huainan_14th_fyp_public_services_plan_draft.zh.txt"
 

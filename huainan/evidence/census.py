@@ -18,7 +18,6 @@ table's census rows (:mod:`huainan.evidence.build`) and the national county tabl
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +26,7 @@ import pandas as pd
 
 from huainan.errors import DataValidationError
 from huainan.evidence.catalog import INDICATORS_BY_ID
+from huainan.text import match_key
 
 # --------------------------------------------------------------------------------------------
 # Sources
@@ -677,9 +677,9 @@ def _norm_header(text: object) -> str:
     return str(text).replace("\n", "").replace("(", "（").replace(")", "）").strip()
 
 
-def _norm_name(text: object) -> str:
-    """Normalise a place name for matching: NFKC, no spaces, no stray full stops."""
-    return unicodedata.normalize("NFKC", str(text)).replace(" ", "").strip().rstrip(".")
+def _place_key(text: object) -> str:
+    """Matching key of a place name (:func:`huainan.text.match_key`, stray full stops dropped)."""
+    return match_key(text).rstrip(".")
 
 
 @dataclass
@@ -714,13 +714,13 @@ def read_yearbook(shared: Path, year: int) -> Yearbook:
     out = pd.DataFrame(
         {
             "code": raw["区划代码"].str.strip(),
-            "name": (raw["区县"] if year == 2020 else raw["地区"]).map(_norm_name),
+            "name": (raw["区县"] if year == 2020 else raw["地区"]).map(_place_key),
             "excel_row": np.arange(len(raw), dtype="int64") + 2,
         }
     )
     if year == 2020:
-        out["province_name"] = raw["省"].map(_norm_name)
-        out["prefecture_name"] = raw["市"].map(_norm_name)
+        out["province_name"] = raw["省"].map(_place_key)
+        out["prefecture_name"] = raw["市"].map(_place_key)
     unreadable = []
     for key, col in names.items():
         values = pd.to_numeric(raw[col], errors="coerce")
@@ -899,7 +899,7 @@ def match_tabulation(tab: pd.DataFrame, yb: Yearbook) -> tuple[pd.Series, list[d
     prov_names = dict(zip(f["code"], f["name"], strict=False))
     by_code = {c: i for i, c in enumerate(f["code"]) if isinstance(c, str)}
     ref_t = SRC_T2020.file.format(file="population.csv")
-    units = list(zip(tab["CODE"], tab["NAME"].map(_norm_name), tab["NAME"], strict=True))
+    units = list(zip(tab["CODE"], tab["NAME"].map(_place_key), tab["NAME"], strict=True))
     issues: list[dict] = []
     matched: dict[str, int] = {}
     # pass 1: same code, same name
@@ -1019,7 +1019,7 @@ def national_counties_2020(tab: pd.DataFrame, yb: Yearbook, match: pd.Series) ->
     rows["code"] = tab["CODE"].to_numpy()
     names_by_code = {c: n for c, n in zip(f["code"], f["name"], strict=False) if isinstance(c, str)}
     out = pd.DataFrame({"code": tab["CODE"].astype(str).to_numpy()})
-    out["name"] = np.where(pos.notna(), rows["name"], tab["NAME"].map(_norm_name))
+    out["name"] = np.where(pos.notna(), rows["name"], tab["NAME"].map(_place_key))
     out["province_code"] = out["code"].str[:2] + "0000"
     out["province_name"] = out["province_code"].map(names_by_code)
     out["prefecture_code"] = out["code"].map(prefecture_code)

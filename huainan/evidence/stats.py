@@ -30,7 +30,6 @@ import difflib
 import io
 import os
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from huainan.evidence.catalog import CONTEXT_DOMAIN
 from huainan.paths import data_dir
 from huainan.plan.domains import DOMAIN_IDS
 from huainan.plan.regions import regions
+from huainan.text import match_key
 
 OBS_COLUMNS = (
     "region_code",
@@ -201,12 +201,6 @@ def indicator_catalog() -> pd.DataFrame:
     return _catalog(_mtime_key(stats_dir() / "indicators.csv")).copy()
 
 
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", str(text)).strip()
-    text = re.sub(r"\s+", "", text)
-    return text.replace("—", "-").replace("–", "-").lower()
-
-
 def _strip_unit(text: str) -> str:
     """Drop a trailing unit in brackets: ``常住人口(人)`` → ``常住人口``."""
     return re.sub(r"\([^()]*\)$", "", text)
@@ -250,13 +244,13 @@ def resolve_indicator(name_or_id: str) -> pd.Series:
     for i, r in enumerate(cat.itertuples(index=False)):
         names = [r.id, r.name_zh, *[a for a in str(r.aliases).split(";") if a]]
         for n in names:
-            for form in (n, _norm(n)):
+            for form in (n, match_key(n)):
                 lookup.setdefault(form, i)
     text = str(name_or_id)
-    for form in (text, _norm(text), _strip_unit(_norm(text))):
+    for form in (text, match_key(text), _strip_unit(match_key(text))):
         if form in lookup:
             return cat.iloc[lookup[form]]
-    close = difflib.get_close_matches(_norm(text), list(lookup), n=5, cutoff=0.5)
+    close = difflib.get_close_matches(match_key(text), list(lookup), n=5, cutoff=0.5)
     raise KeyError(f"unknown indicator {name_or_id!r}; closest: {', '.join(close) or 'none'}")
 
 

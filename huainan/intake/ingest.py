@@ -51,7 +51,6 @@ from huainan.intake.reader import (
     MISSING_REASONS,
     NotATableError,
     RawTable,
-    normalize_text,
     parse_cell,
     read_raw,
     read_table,
@@ -60,6 +59,7 @@ from huainan.intake.reader import (
 )
 from huainan.intake.units import BASES, conversion_factor, convert, parse_unit, split_quantity
 from huainan.plan import regions
+from huainan.text import match_key, normalize_text
 
 __all__ = [
     "BOUNDS",
@@ -253,11 +253,6 @@ FRACTION_BASELINE = 50.0
 # --------------------------------------------------------------------------------------------
 
 
-def _key(text: str) -> str:
-    """Matching key of a name or id: NFKC, no whitespace or quotes, ASCII lower-cased."""
-    return re.sub(r"[\s“”‘’\"']", "", normalize_text(text)).lower()
-
-
 def catalogue() -> pd.DataFrame:
     """Return every indicator a monitoring value may be stored under.
 
@@ -389,9 +384,9 @@ class _IndicatorIndex:
         self.units = {u for units in cat["units"] for u in units}
         for r in cat.itertuples():
             for text in (*r.ids, *r.names):
-                self.table.setdefault(_key(text), set()).add(r.indicator)
+                self.table.setdefault(match_key(text), set()).add(r.indicator)
             for n in r.names:
-                self.names.setdefault(_key(n), (n, r.indicator, r.unit))
+                self.names.setdefault(match_key(n), (n, r.indicator, r.unit))
 
     def _is_unit(self, text: str) -> bool:
         text = text.replace(" ", "")
@@ -407,7 +402,7 @@ class _IndicatorIndex:
         if m and self._is_unit(m["inner"]):
             tries.insert(0, (m["name"], m["inner"].replace(" ", "")))
         for name, unit in tries:
-            hit = self.table.get(_key(name))
+            hit = self.table.get(match_key(name))
             if hit and len(hit) == 1:
                 return next(iter(hit)), unit
             if hit:
@@ -416,7 +411,7 @@ class _IndicatorIndex:
                     "use the id (指标ID) instead",
                     value=text,
                 )
-        close = difflib.get_close_matches(_key(tries[0][0]), list(self.names), n=4, cutoff=0.5)
+        close = difflib.get_close_matches(match_key(tries[0][0]), list(self.names), n=4, cutoff=0.5)
         hint = "; ".join(
             f"{self.names[k][0]} ({self.names[k][1]}, {self.names[k][2]})" for k in close
         )

@@ -53,6 +53,8 @@ from pathlib import Path
 import pandas as pd
 
 from huainan.errors import IngestError
+from huainan.intake.units import BASES, parse_unit, split_quantity
+from huainan.text import normalize_text
 
 
 class NotATableError(IngestError):
@@ -110,14 +112,6 @@ TYPO_HINTS: dict[str, str] = {
     "l": "the letter l, not the digit 1.",
 }
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-# CJK ideographs (incl. extensions A–H and compatibility), kana, CJK punctuation, radicals.
-_CJK = (
-    r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3200-\u9fff"
-    r"\uf900-\ufaff\ufe30-\ufe4f\U00020000-\U0003ffff"
-)
-_SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+")
-_SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(
     r"^(?P<sign>[+\-\u2212])?"
     r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?"
@@ -127,28 +121,6 @@ _NUMBER = re.compile(
 )
 _NOTATION = re.compile(r"^(?:(?:>=|<=|[≥≤≧≦⩾⩽><])\s*[0-9][0-9.,]*\s*%?|\[[^\]]+\]|【[^】]+】)$")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
-
-
-def normalize_text(value: object) -> str:
-    """Return a cell's text NFKC-normalised, without zero-width characters, trimmed.
-
-    Whitespace touching a Chinese character is removed (tables pad names for alignment: ``寿　县``);
-    other whitespace runs become one space.
-
-    Examples
-    --------
-    >>> normalize_text("  ９５．６％ ")
-    '95.6%'
-    >>> normalize_text("地　　区"), normalize_text("每千人口拥有 3 岁以下婴幼儿托位数 (个)")
-    ('地区', '每千人口拥有3岁以下婴幼儿托位数(个)')
-    >>> normalize_text(None)
-    ''
-    """
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFKC", str(value)).translate(_ZERO_WIDTH)
-    text = _SPACE_NEAR_CJK.sub("", text)
-    return _SPACES.sub(" ", text).strip()
 
 
 @dataclass(frozen=True)
@@ -245,8 +217,6 @@ def typo_hint(text: str) -> str:
 
 def _has_unit_suffix(text: str) -> bool:
     """Is ``text`` a number followed by a known unit (``3.6万人``, ``0.61万``, ``512张``)?"""
-    from huainan.intake.units import BASES, parse_unit, split_quantity  # units imports this module
-
     number, unit = split_quantity(text)
     if not unit or number == text:
         return False

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from huainan.errors import UnitError
-from huainan.intake.reader import normalize_text
+from huainan.text import normalize_text
 
 #: Multiplier prefixes (longest first when matching).
 MULTIPLIERS: dict[str, Decimal] = {

@@ -27,10 +27,10 @@ forms (``＞９５``, ``［１８］``) and stray spaces are accepted.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from huainan.errors import TargetParseError
+from huainan.text import squeeze
 
 KINDS = ("numeric", "qualitative", "relative", "missing")
 OPS = (">", ">=", "<", "<=")
@@ -130,20 +130,6 @@ class Target:
         return ">=" if direction == "higher_better" else "<="
 
 
-def normalise(text: str) -> str:
-    """NFKC-normalise ``text`` and remove all whitespace (full-width and ideographic included).
-
-    Examples
-    --------
-    >>> normalise("＞ ９５．６")
-    '>95.6'
-    >>> normalise("［１８］")
-    '[18]'
-    """
-    folded = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", folded)
-
-
 def parse_target(text: str | float | int | None) -> Target:
     """Parse one target or baseline cell of the plan's tables.
 
@@ -193,7 +179,7 @@ def parse_target(text: str | float | int | None) -> Target:
     if not isinstance(text, str):
         raise TargetParseError(f"cannot read target {text!r}: expected text, got {type(text)}")
 
-    norm = normalise(text)
+    norm = squeeze(text)
     if norm in MISSING_TEXTS:
         return Target(text=text, kind="missing")
     if norm in QUALITATIVE_TEXTS:
