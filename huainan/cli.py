@@ -70,6 +70,59 @@ def briefs(
 
 
 @app.command()
+def evaluate(
+    year: Annotated[int, typer.Argument(help="评估年份 / evaluation year (2021 or later).")],
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage",
+            help="final（终期，2025年起）| midterm（中期）| annual（年度）；默认按年份 / default "
+            "from the year: final from 2025, midterm in 2023, annual otherwise.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="写出 UTF-8 CSV / write the table as a UTF-8 CSV file."),
+    ] = None,
+) -> None:
+    """评估表：专栏2每项指标的采用数值、年份、结论、差距和来源 / the evaluation table.
+
+    Columns: indicator_id, name_zh, attribute, unit, target_text, value, value_year, verdict,
+    gap, source_title, source_url, source_quality, note. Honours HUAINAN_DATA_DIR. Exit code 0
+    when written; 2 for a bad year or stage (nothing written).
+    """
+    from huainan.errors import HuainanError
+    from huainan.measures import evaluation
+
+    if stage is not None and stage not in evaluation.STAGES:
+        typer.echo(
+            f"错误 / error: --stage 只能是 {' / '.join(evaluation.STAGES)}，不是 {stage!r}",
+            err=True,
+        )
+        raise typer.Exit(2)
+    try:
+        table = evaluation.evaluate(year, stage=stage)
+    except ValueError as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    except HuainanError as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if out is not None:
+        try:
+            path = evaluation.write_csv(table, out)
+        except OSError as exc:
+            typer.echo(f"错误 / error: 无法写入 {out}: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(f"已写出 / written: {path}（{len(table)} 项指标）")
+    counts = table["verdict_zh"].value_counts()
+    stage_zh = evaluation.STAGE_ZH[str(table["stage"].iloc[0])]
+    typer.echo(f"{stage_zh}（{year}年）：" + "，".join(f"{k} {v} 项" for k, v in counts.items()))
+    if out is None:
+        typer.echo(table[list(evaluation.CSV_COLUMNS[:8])].to_string(index=False))
+
+
+@app.command()
 def template(
     out: Annotated[Path, typer.Argument(help="Output .xlsx file (its folder must exist).")],
     force: Annotated[

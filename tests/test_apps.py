@@ -11,7 +11,7 @@ import pytest
 from huainan.apps import base, logs, monitor, prerender, regional, whatif
 from huainan.apps import cache as app_cache
 from huainan.evidence import observed, stats
-from huainan.measures import comparators, scenarios
+from huainan.measures import comparators, evaluation, scenarios
 
 PNG = b"\x89PNG"
 
@@ -173,8 +173,9 @@ def test_monitor_domain_and_stage(obs):
     }
     # binding (约束性) first
     assert app.indicator.options[0][1] == "nursing_bed_share"
+    assert "使用2025年" in app.status.value  # the final evaluation is shown first
     app.stage.value = "midterm"
-    assert "使用截至2023年的观测值" in app.status.value
+    assert "使用截至2023年的数值" in app.status.value
 
 
 def test_monitor_uses_reported_values(obs):
@@ -184,33 +185,40 @@ def test_monitor_uses_reported_values(obs):
     )
     app = monitor.MonitorApp(both)
     app.domain.value = "childcare"
-    # 0.9 (2020) → 2.0 (2023), target 4.6: R = 0.79, needs acceleration (progress.assess)
-    assert "需加快" in app.table.value and "2023" in app.table.value
+    assert "数据暂缺" in app.table.value  # final evaluation: no 2025 value
+    app.stage.value = "annual"
+    # 0.9 (2020) → 2.0 (2023), target 4.6: R = 0.79 < 0.95, behind schedule (progress.assess)
+    assert "滞后于预期" in app.table.value and "R = 0.79" in app.table.value
     assert app.indicator.value == "nursery_places_per_1000"  # the one with data is shown first
 
 
 def test_monitor_says_a_published_running_total_is_one_and_compares_it_with_the_linear_path(obs):
     app = monitor.MonitorApp(obs)
+    app.stage.value = "annual"
     app.domain.value = "housing"
     app.indicator.value = "old_residential_renovation"
-    rows, _ = monitor.progress_rows(app.table_for("latest"))
+    rows, _ = monitor.evaluation_rows(app.table_for("annual"))
     row = rows.set_index("指标").loc["城镇老旧小区改造"]
     # 274 estates renovated in 2021–2022 (a published running total), five-year target [430]:
-    # linear path to 2022 = 430 × 2/5 = 172; R = 274 / 172 = 1.593; CSI = 274 / 430 = 64 %
-    assert row["观测年份"] == "2021—2022"
-    assert row["进度比R"] == "1.59" and row["完成度"] == "64%"
-    assert row["说明"].startswith("观测值为公布的 2021—2022 年累计数")  # progress.note_zh
-    assert "2022年应累计完成 172" in row["说明"] and "观测值为2022年数据" not in row["说明"]
+    # linear path to 2022 = 430 × 2/5 = 172; R = 274 / 172 = 1.593 ≥ 1.05: ahead of schedule
+    assert row["数值年份"] == "2021—2022" and row["采用数值"] == "274"
+    assert row["差距或进度"] == "R = 1.59" and row["结论"] == "快于预期"
+    assert row["证据"] == "第三方转载或报道"
+    assert "2022年应累计完成 172" in row["说明"]
     detail = app.detail.value
-    assert "430 × 2/5" in detail and "274 ÷ 172 = 1.59" in detail and "274 ÷ 430" in detail
+    assert "430 × 2/5" in detail and "274 ÷ 172 = 1.59" in detail
     # the source: title, address (a link) and the note saying it is a third-party repost
     assert "淮南市政府新闻办发布会" in detail
     assert 'href="http://guoou168.cn/index/huainanshenghuo/28859.html"' in detail
     assert "第三方转载页(淮南生活频道)" in detail and "并非政府网站原文" in detail
+    # the final evaluation: 2023–2025 missing, 274 is only a lower bound of the five-year total
+    app.stage.value = "final"
+    final = app.table_for("final").set_index("indicator_id").loc["old_residential_renovation"]
+    assert final["verdict"] == "no_data" and "缺2023、2024、2025年数据" in final["note"]
 
 
 def test_indicator_detail_lists_the_annual_values_a_running_total_sums(obs):
-    # a five-year total reported year by year (监测报送): the sum is the observed value and
+    # a five-year total reported year by year (监测报送): the sum is the value used and
     # each year's return is named as a source
     both = pd.concat(
         [
@@ -223,27 +231,28 @@ def test_indicator_detail_lists_the_annual_values_a_running_total_sums(obs):
         ignore_index=True,
     )
     app = monitor.MonitorApp(both)
+    app.stage.value = "annual"
     app.domain.value = "employment"
     app.indicator.value = "subsidised_vocational_training"
-    row = app.table_for("latest").set_index("indicator_id").loc["subsidised_vocational_training"]
-    assert row["observed"] == 9.0  # 4.0 + 5.0 万人
-    used = monitor.observation_rows(
-        app.table_for("latest")
+    row = (
+        app.table_for("annual")
         .set_index("indicator_id", drop=False)
-        .loc["subsidised_vocational_training"],
-        both,
+        .loc["subsidised_vocational_training"]
     )
+    assert row["value"] == 9.0 and row["value_year"] == "2021—2022"  # 4.0 + 5.0 万人
+    used = evaluation.evidence_rows(row, both)
     assert used["year"].tolist() == [2021, 2022]
-    # linear path: [23] × 2/5 = 9.2 万人; R = 9 / 9.2 = 0.978
+    # linear path: [23] × 2/5 = 9.2 万人; R = 9 / 9.2 = 0.978: broadly on schedule
+    assert row["verdict"] == "as_expected"
     assert "23 × 2/5" in app.detail.value and "9 ÷ 9.2 = 0.978" in app.detail.value
-    assert "观测值来源（2021、2022年）：测试报表" in app.detail.value
+    assert "数值来源（2021、2022年，部门报送）：测试报表" in app.detail.value
     assert "第三方" not in app.detail.value
 
 
 def test_indicator_detail_without_observations_names_the_plan(obs):
     app = monitor.MonitorApp(obs)
     app.indicator.value = "life_expectancy"
-    assert "2020年以后暂无观测值" in app.detail.value
+    assert "数据暂缺" in app.detail.value and "规划期内尚无可用数值" in app.detail.value
     assert "《淮南市“十四五”公共服务规划（征求意见稿）》专栏2" in app.detail.value
 
 

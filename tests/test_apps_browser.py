@@ -147,7 +147,7 @@ def test_monitor_indicator_and_domain_redraw(chromium, voila):
         assert rows.count() == 4  # 专栏2 has four 老有所养 indicators
         assert "养老服务床位总量" in browser.html_of(page, "hn-progress-table")
         page.click(".hn-stage button:has-text('2023年中期评估')")
-        browser.wait_text(page, "hn-progress-status", "使用截至2023年的观测值")
+        browser.wait_text(page, "hn-progress-status", "使用截至2023年的数值")
         assert_clean(page)
         browser.full_screenshot(page, ARTIFACTS / "monitor-elderly-midterm.png")
     finally:
@@ -158,16 +158,18 @@ def test_monitor_explains_the_running_total_and_its_source(chromium, voila):
     page, _ = load(chromium, voila, "monitor.ipynb")
     try:
         browser.select(page, "hn-domain", "住有所居")
+        page.click(".hn-stage button:has-text('年度监测')")
+        browser.wait_text(page, "hn-progress-status", "使用截至2025年的数值")
         browser.select(page, "hn-indicator", "城镇老旧小区改造（预期性，个）")
         # 274 renovated 2021–2022 against the linear path 430 × 2/5 = 172: R = 1.59
         browser.wait_text(page, "hn-indicator-detail", "274 ÷ 172 = 1.59")
         detail = page.inner_text(".hn-indicator-detail")
-        assert "观测值为公布的 2021—2022 年累计数" in detail
+        assert "2021—2022年合计 274（第三方转载或报道）" in detail
         assert "第三方转载页" in detail
         link = page.locator(".hn-indicator-detail a")
         assert link.get_attribute("href") == "http://guoou168.cn/index/huainanshenghuo/28859.html"
         row = page.locator(".hn-progress-table tr", has_text="城镇老旧小区改造").inner_text()
-        assert "2021—2022" in row and "1.59" in row and "观测值为2022年数据" not in row
+        assert "2021—2022" in row and "R = 1.59" in row and "快于预期" in row
         assert_clean(page)
         browser.full_screenshot(page, ARTIFACTS / "monitor-renovation.png")
     finally:

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from huainan.briefs import briefing, report
-from huainan.measures.progress import progress_table
+from huainan.measures.evaluation import evaluate
 from huainan.plan import domains
 
 
@@ -96,12 +96,13 @@ def test_data_notes_name_the_missing_indicators():
             "note",
         ]
     )
-    table = progress_table(2025, observations=obs)
+    table = evaluate(2025, observations=obs)
     table = table[table["domain"] == "health"]
     notes = briefing.data_notes("health", table, briefing.disparity_summary("health"))
     assert "暂无观测值的指标（4 项）" in notes and "人均预期寿命" in notes
-    html = report.progress_table_styled(table).to_html()
-    assert "数据不足" in html and "约束性" not in html  # health has no binding indicator
+    assert "huainan" not in notes  # no command-line jargon for officials
+    html = report.evaluation_table_styled(table).to_html()
+    assert "数据暂缺" in html and "约束性" not in html  # health has no binding indicator
 
 
 def test_reported_unit_values_and_their_spread():

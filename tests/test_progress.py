@@ -1,11 +1,11 @@
-"""progress.assess / progress_table: every status class against hand-worked numbers (METHODS §2)."""
+"""progress.assess: every status class against hand-worked numbers (METHODS §2). The evaluation
+table built on it is tested in test_evaluation.py."""
 
 import math
 
-import pandas as pd
 import pytest
 
-from huainan.measures.progress import assess, evaluation_table, progress_table
+from huainan.measures.progress import assess
 
 LEVEL = dict(baseline_year=2020, target_year=2025)
 
@@ -217,138 +217,3 @@ def test_bad_arguments():
         )
     with pytest.raises(ValueError):
         assess(baseline=1, observed=2, observed_year=2022, target=3, direction="up", **LEVEL)
-
-
-def _obs(rows):
-    base = dict(area="total", unit="", source="test source", source_ref="test ref", note="")
-    return pd.DataFrame([{**base, **r} for r in rows])
-
-
-def test_progress_table_over_plan_indicators():
-    obs = _obs(
-        [
-            dict(region_code="340400", year=2023, indicator="nursery_places_per_1000", value=2.0),
-            dict(region_code="340400", year=2022, indicator="nursery_places_per_1000", value=1.5),
-            dict(
-                region_code="340400",
-                year=2022,
-                indicator="old_residential_renovation_to_date",
-                value=274.0,
-            ),
-            dict(
-                region_code="340400",
-                year=2023,
-                indicator="senior_secondary_gross_enrolment",
-                value=96.0,
-            ),
-            dict(
-                region_code="340000",
-                year=2023,
-                indicator="senior_secondary_gross_enrolment",
-                value=92.0,
-            ),
-            dict(
-                region_code="340400",
-                year=2021,
-                indicator="subsidised_vocational_training",
-                value=5.0,
-            ),
-            dict(
-                region_code="340400",
-                year=2023,
-                indicator="subsidised_vocational_training",
-                value=5.0,
-            ),
-            dict(
-                region_code="340400",
-                year=2022,
-                indicator="working_age_avg_years_schooling",
-                value=10.6,
-            ),
-        ]
-    )
-    t = progress_table(2023, observations=obs).set_index("indicator_id")
-    assert len(t) == 23
-    assert t.at["nursery_places_per_1000", "observed_year"] == 2023  # the latest, not 2022
-    assert t.at["nursery_places_per_1000", "status"] == "needs_acceleration"
-    assert t.at["old_residential_renovation", "status"] == "on_track"
-    assert t.at["senior_secondary_gross_enrolment", "reference_value"] == 92.0
-    assert t.at["senior_secondary_gross_enrolment", "status"] == "achieved"
-    # Huainan observed in 2022 but no Anhui value for 2022: the reference is what is missing
-    assert t.at["working_age_avg_years_schooling", "status"] == "needs_reference"
-    # nothing observed for Huainan since 2020: that is the gap, whatever Anhui publishes
-    assert t.at["senior_secondary_gross_enrolment", "observed_year"] == 2023
-    assert t.at["compulsory_education_retention", "status"] == "insufficient_data"
-    assert t.at["orphan_support_coverage", "status"] == "qualitative"
-    assert t.at["life_expectancy", "status"] == "insufficient_data"
-    # 2022 is missing: no running total is made up from 2021 + 2023
-    assert t.at["subsidised_vocational_training", "status"] == "insufficient_data"
-    assert "missing for [2022]" in t.at["subsidised_vocational_training", "note"]
-    assert t.at["medical_insurance_coverage", "target_below_baseline"]
-    assert t.at["nursery_places_per_1000", "status_zh"] == "需加快"
-
-
-def test_evaluation_tables_put_binding_first():
-    obs = _obs([dict(region_code="340400", year=2021, indicator="life_expectancy", value=78.0)])
-    mid = evaluation_table("midterm", observations=obs)
-    assert mid["evaluation_year"].unique().tolist() == [2023]
-    n_binding = int((mid["attribute"] == "binding").sum())
-    assert n_binding == 8
-    assert (mid["attribute"].iloc[:n_binding] == "binding").all()
-    final = evaluation_table("final", observations=obs).set_index("indicator_id")
-    # 77.7 → 78.0 (2021): CAGR_obs = 78/77.7 − 1 = 0.003861; CAGR_req = (78.8/77.7)^(1/5) − 1
-    # = 0.002816; R = 1.3712
-    assert final.at["life_expectancy", "ratio"] == pytest.approx(0.0038610 / 0.0028155, rel=1e-3)
-    with pytest.raises(ValueError):
-        evaluation_table("2024")
-
-
-def test_every_note_has_a_chinese_wording():
-    import re
-
-    from huainan.measures.progress import note_zh
-
-    obs = _obs(
-        [
-            dict(
-                region_code="340400",
-                year=2021,
-                indicator="subsidised_vocational_training",
-                value=5.0,
-            ),
-            dict(
-                region_code="340400",
-                year=2023,
-                indicator="subsidised_vocational_training",
-                value=5.0,
-            ),
-            dict(
-                region_code="340400",
-                year=2021,
-                indicator="new_area_elderly_facility_compliance",
-                value=98.0,
-            ),
-            dict(
-                region_code="340400",
-                year=2022,
-                indicator="senior_secondary_gross_enrolment",
-                value=96.0,
-            ),
-            dict(
-                region_code="340000",
-                year=2022,
-                indicator="senior_secondary_gross_enrolment",
-                value=92.0,
-            ),
-            dict(
-                region_code="340400",
-                year=2022,
-                indicator="old_residential_renovation_to_date",
-                value=274.0,
-            ),
-        ]
-    )
-    t = progress_table(2023, observations=obs)
-    for zh in t["note_zh"]:
-        assert not re.search(r"[A-Za-z]{3,}", zh), zh  # nothing left in English
-    assert note_zh("something new") == "something new"  # unknown text kept, never dropped

@@ -232,8 +232,8 @@ def test_a_sheet_that_cannot_be_read_is_named_and_the_others_still_checked(tmp_p
 
 
 def test_the_anhui_row_resolves_a_relative_target(tmp_path):
-    # The documented workflow (template → ingest → progress) can now assess 高于全省平均水平.
-    from huainan.measures.progress import progress_table
+    # The documented workflow (template → ingest → evaluation) can assess 高于全省平均水平.
+    from huainan.measures.evaluation import evaluate
 
     out = write_template(tmp_path / "t.xlsx")
     wb = openpyxl.load_workbook(out)
@@ -248,11 +248,13 @@ def test_the_anhui_row_resolves_a_relative_target(tmp_path):
         ["340400", "senior_secondary_gross_enrolment", 2023, 96.4],
     ]
     row = (
-        progress_table(2023, observations=obs)
+        evaluate(2023, observations=obs)
         .set_index("indicator_id")
         .loc["senior_secondary_gross_enrolment"]
     )
-    assert row["reference_value"] == 95.9 and row["status"] != "needs_reference"
+    # 96.4 above Anhui's 95.9 of the same year: the relative target is already met
+    assert row["reference_value"] == 95.9 and row["reference_year"] == 2023
+    assert row["verdict"] == "achieved"
 
 
 def test_cli_template_messages_for_officials(tmp_path):

@@ -1,15 +1,18 @@
-"""规划监测 (monitor app): the 专栏2 indicators' progress table and one indicator's trajectory."""
+"""规划监测 (monitor app): the evaluation table of the 专栏2 indicators and one indicator's trajectory.
+
+Every verdict, value, year and source shown here is a cell of
+:func:`huainan.measures.evaluation.evaluate` — the same table the briefs, the documents and
+``huainan evaluate`` read; this module only lays it out.
+"""
 
 from __future__ import annotations
 
 import html
-import math
 
 import ipywidgets as W
 import numpy as np
 import pandas as pd
 
-from huainan import plan
 from huainan.apps.base import (
     CSS,
     ChartPanel,
@@ -23,150 +26,77 @@ from huainan.apps.base import (
     status_css,
     tag,
 )
-from huainan.briefs import charts
+from huainan.briefs import charts, report
+from huainan.evidence import observed as ev
 from huainan.formats import NO_DATA_ZH, number, percent
-from huainan.measures import progress, scenarios
-from huainan.plan import domains, regions
+from huainan.measures import evaluation, progress
+from huainan.plan import domains
 
-# ---------------------------------------------------------------------------------------------
-# 规划监测: progress of the 专栏2 indicators
-# ---------------------------------------------------------------------------------------------
-
-#: Choices of the monitor's evaluation selector: key → (label, evaluation year).
-STAGES: dict[str, tuple[str, int]] = {
-    "latest": ("最新数据", scenarios.HORIZON),
-    "midterm": ("2023年中期评估", progress.EVALUATION_YEARS["midterm"]),
-    "final": ("2025年终期评估", progress.EVALUATION_YEARS["final"]),
+#: Choices of the evaluation selector: key → (label, stage, evaluation year). The plan period is
+#: over, so the final evaluation is shown first.
+STAGES: dict[str, tuple[str, str, int]] = {
+    "final": ("2025年终期评估", "final", evaluation.EVALUATION_YEARS["final"]),
+    "midterm": ("2023年中期评估", "midterm", evaluation.EVALUATION_YEARS["midterm"]),
+    "annual": ("年度监测（最新数据）", "annual", evaluation.PLAN_END),
 }
-
-_ATTRIBUTE_ZH = {"binding": "约束性", "expected": "预期性"}
-
 
 PLAN_SOURCE_ZH = "《淮南市“十四五”公共服务规划（征求意见稿）》专栏2"
 
 
-def _observed_years(row) -> str:
-    """The year(s) an observed value covers: ``2023``, or ``2021—2022`` for a running total."""
-    if pd.isna(row.observed_year):
-        return "—"
-    y = int(row.observed_year)
-    return (
-        f"{int(row.baseline_year) + 1}—{y}"
-        if row.cumulative and y > row.baseline_year + 1
-        else str(y)
-    )
+def _gap_or_progress(r) -> str:
+    """The 差距或进度 cell: the gap in the final stage, the progress ratio otherwise."""
+    if r.stage == "final":
+        return r.gap_text or "—"
+    if pd.notna(r.ratio):
+        return f"R = {number(r.ratio, 3)}"
+    return r.gap_text or "—"
 
 
-def _progress_note_zh(row) -> str:
-    """Plain Chinese explanation of one progress-table row: the table's own ``note_zh``
-    (:func:`huainan.measures.progress.note_zh`: what is missing, running totals, references …), the linear
-    path of a five-year total and the source of the observed value."""
-    parts = [row.note_zh] if getattr(row, "note_zh", "") else []
-    if row.cumulative:
-        if pd.notna(row.observed) and pd.notna(row.expected):
-            parts.append(
-                f"五年累计目标，按线性进度{int(row.observed_year)}年应累计完成"
-                f" {number(row.expected)}，进度比R = {number(row.ratio, 3)}"
-            )
-        else:
-            parts.append("五年累计目标，按线性进度评估")
-    if pd.notna(row.observed) and pd.notna(row.observed_source):
-        parts.append(f"来源：{row.observed_source}")
-    return "；".join(p for p in parts if p)
-
-
-def progress_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Display rows (Chinese headers, formatted strings) and cell CSS of a progress table.
+def evaluation_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Display rows (Chinese headers, formatted strings) and cell CSS of an evaluation table.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`huainan.measures.progress.progress_table` / ``evaluation_table`` (possibly filtered).
+        :func:`huainan.measures.evaluation.evaluate` (possibly filtered to one domain).
 
     Returns
     -------
     (rows, css) : tuple of DataFrames
-        ``rows`` columns 属性, 指标, 单位, 2020年基期值, 2025年目标值, 最新观测值, 观测年份 (a
-        range such as 2021—2022 for the running total of a five-year target), 完成度 (``csi``),
-        进度比R (``ratio``), 进度状态, 说明 (:func:`_progress_note_zh`); binding (约束性)
-        indicators first. ``css`` colours the status cell with
-        :data:`huainan.briefs.charts.STATUS_COLOURS`.
+        ``rows`` columns 属性, 指标, 单位, 2020年基期值, 2025年目标值, 采用数值, 数值年份 (a span
+        such as 2021—2025 for a five-year total), 结论, 差距或进度, 证据 (the evidence class),
+        说明; binding (约束性) indicators first. ``css`` colours the verdict cell
+        (:data:`huainan.briefs.charts.STATUS_COLOURS`) and bolds 约束性.
     """
-    t = table.assign(_b=(table["attribute"] != "binding").astype(int), _pos=range(len(table)))
-    t = t.sort_values(["_b", "_pos"]).reset_index(drop=True)
-    base = plan.indicators().set_index("indicator_id")["baseline_text"]
+    t = evaluation.binding_first(table)
     rows = pd.DataFrame(
         {
-            "属性": t["attribute"].map(_ATTRIBUTE_ZH),
+            "属性": t["attribute_zh"],
             "指标": t["name_zh"],
             "单位": t["unit"],
-            "2020年基期值": t["indicator_id"].map(base).fillna("—"),
+            "2020年基期值": t["baseline_text"].fillna("—"),
             "2025年目标值": t["target_text"],
-            "最新观测值": [number(v) for v in t["observed"]],
-            "观测年份": [_observed_years(r) for r in t.itertuples(index=False)],
-            "完成度": [percent(v, 0) if pd.notna(v) else "—" for v in t["csi"]],
-            "进度比R": [number(v, 3) if pd.notna(v) else "—" for v in t["ratio"]],
-            "进度状态": t["status"].map(progress.PROGRESS_ZH).fillna(t["status"]),
-            "说明": [_progress_note_zh(r) for r in t.itertuples(index=False)],
+            "采用数值": [number(v, missing="—") for v in t["value"]],
+            "数值年份": [y or "—" for y in t["value_year"]],
+            "结论": t["verdict_zh"],
+            "差距或进度": [_gap_or_progress(r) for r in t.itertuples(index=False)],
+            "证据": [q or "—" for q in t["source_quality_zh"]],
+            "说明": t["note"],
         }
     )
     css = pd.DataFrame("", index=rows.index, columns=rows.columns)
-    css["进度状态"] = [status_css(s) for s in t["status"]]
+    css["结论"] = [status_css(v) for v in t["verdict"]]
     css.loc[t["attribute"] == "binding", "属性"] = "font-weight: bold"
+    css.loc[t["third_party"].astype(bool), "证据"] = "color: #b35806; font-weight: bold"
     return rows, css
 
 
-def observation_rows(
-    row, observations: pd.DataFrame, *, region_code: str = regions.CITY_CODE
-) -> pd.DataFrame:
-    """The observation(s) behind the observed value of one progress-table row.
-
-    The same selection as :func:`huainan.measures.progress.progress_table`: the latest value of the
-    indicator in ``observed_year``; for a five-year total the published running total
-    (``<id>_to_date``) or else the annual values ``baseline_year + 1 … observed_year`` it summed.
-
-    Parameters
-    ----------
-    row : namedtuple or pandas.Series
-        One row of :func:`huainan.measures.progress.progress_table`.
-    observations : pandas.DataFrame
-        The long table the progress table was computed from.
-    region_code : str
-        The region of the progress table (default 淮南市).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Rows of ``observations`` (``indicator``, ``year``, ``value``, ``source``,
-        ``source_ref``, ``note`` …), oldest first; empty when nothing was observed.
-    """
-    from huainan.evidence.observed import latest
-
-    if pd.isna(row.observed):
-        return observations.iloc[0:0]
-    year = int(row.observed_year)
-    if row.cumulative:
-        total = latest(
-            observations,
-            row.indicator_id + progress.TO_DATE_SUFFIX,
-            region_code,
-            year=year,
-            after=year - 1,
-        )
-        if total is not None and math.isclose(float(total["value"]), float(row.observed)):
-            return total.to_frame().T.reset_index(drop=True)
-        annual = observations[
-            (observations["indicator"] == row.indicator_id)
-            & (observations["region_code"] == region_code)
-            & (observations["area"] == "total")
-            & observations["year"].between(int(row.baseline_year) + 1, year)
-            & observations["value"].notna()
-        ]
-        return (
-            annual.sort_values("year").drop_duplicates("year", keep="last").reset_index(drop=True)
-        )
-    one = latest(observations, row.indicator_id, region_code, year=year, after=year - 1)
-    return observations.iloc[0:0] if one is None else one.to_frame().T.reset_index(drop=True)
+def _link(ref) -> str:
+    """A source reference as HTML: a link when it is a web address, else escaped text."""
+    text = html.escape(str(ref))
+    if str(ref).startswith(("http://", "https://")):
+        return f'<a href="{text}" target="_blank" rel="noopener noreferrer">{text}</a>'
+    return text
 
 
 def observation_note_zh(note) -> str:
@@ -181,7 +111,7 @@ def observation_note_zh(note) -> str:
     """
     import re
 
-    if note is None or note is pd.NA or (isinstance(note, float) and math.isnan(note)):
+    if note is None or pd.isna(note):
         return ""
     parts = []
     for part in str(note).split("; "):
@@ -190,113 +120,92 @@ def observation_note_zh(note) -> str:
     return "；".join(p for p in parts if p)
 
 
-def _link(ref) -> str:
-    """A source reference as HTML: a link when it is a web address, else escaped text."""
-    text = html.escape(str(ref))
-    if str(ref).startswith(("http://", "https://")):
-        return f'<a href="{text}" target="_blank" rel="noopener noreferrer">{text}</a>'
-    return text
+def _arithmetic(row) -> str:
+    """The progress arithmetic of a row, in words (mid-term and annual stages)."""
+    unit = html.escape(row.unit)
+    if row.cumulative and pd.notna(row.expected):
+        years_done = int(row.year_to) - int(row.baseline_year)
+        span = int(row.target_year) - int(row.baseline_year)
+        return (
+            f"进度：五年累计目标 {number(row.target_value)} {unit}，按线性进度到{int(row.year_to)}年"
+            f"应完成 {number(row.expected)} {unit}（{number(row.target_value)} × {years_done}/{span}）；"
+            f"实际累计 {number(row.value)} {unit}，进度比 R = {number(row.value)} ÷ "
+            f"{number(row.expected)} = {number(row.ratio, 3)}。"
+        )
+    if pd.notna(row.ratio):
+        return (
+            f"进度：{int(row.baseline_year)}—{int(row.year_to)}年实际年均增速 "
+            f"{percent(row.cagr_observed)}，达到目标所需年均增速 {percent(row.cagr_required)}，"
+            f"进度比 R = {number(row.ratio, 3)}（R ≥ {progress.FASTER:g} 快于预期，"
+            f"{progress.AS_EXPECTED:g}—{progress.FASTER:g} 基本符合预期，"
+            f"低于 {progress.AS_EXPECTED:g} 滞后于预期）。"
+        )
+    return ""
 
 
 def indicator_detail_html(row, observations: pd.DataFrame) -> str:
-    """What the monitor says under the indicator selector: the observed value and what it
-    covers, the progress measures with their arithmetic, and the source (title, web address and
-    notes) of the observation.
+    """What the monitor says under the indicator selector: the verdict and why, the value used
+    and what it covers, the progress arithmetic, and every source used (title, evidence class,
+    web address, notes).
 
     Parameters
     ----------
     row : namedtuple or pandas.Series
-        One row of :func:`huainan.measures.progress.progress_table`.
+        One row of :func:`huainan.measures.evaluation.evaluate`.
     observations : pandas.DataFrame
-        The long table the progress table was computed from.
+        The long table the evaluation was computed from.
 
     Returns
     -------
     str
-        HTML (all text escaped). A five-year total is compared with the linear path
-        (expected = target × years elapsed / 5, R = observed / expected); a level with its
-        compound growth (R = observed CAGR / required CAGR), as in
-        :func:`huainan.measures.progress.assess`.
+        HTML (all text escaped).
     """
-    unit = row.unit
-    status = progress.PROGRESS_ZH.get(row.status, row.status)
+    unit = html.escape(row.unit)
     lines = [
-        f"<b>{html.escape(row.name_zh)}</b>（{_ATTRIBUTE_ZH[row.attribute]}，"
-        f"{html.escape(unit)}）：2025年目标值 {html.escape(str(row.target_text))}；"
-        f"进度状态：{html.escape(status)}。"
+        f"<b>{html.escape(row.name_zh)}</b>（{html.escape(row.attribute_zh)}，{unit}）："
+        f"2025年目标值 {html.escape(str(row.target_text))}；{html.escape(row.stage_zh)}结论："
+        f"<b>{html.escape(row.verdict_zh)}</b>"
+        + (f"（{html.escape(row.gap_text)}）" if row.gap_text else "")
+        + "。"
     ]
-    note = getattr(row, "note_zh", "")
-    if pd.isna(row.observed):
-        lines.append(f"观测值：{html.escape(note or NO_DATA_ZH)}。")
+    if pd.isna(row.value):
+        lines.append(f"采用数值：{NO_DATA_ZH}。")
     else:
-        when = "" if row.cumulative and note else f"（{_observed_years(row)}年）"
-        lines.append(
-            f"观测值：{number(row.observed)} {html.escape(unit)}{when}"
-            + (f"；{html.escape(note)}" if note else "")
-            + "。"
-        )
-        years_done = int(row.observed_year) - int(row.baseline_year)
-        span = int(row.target_year) - int(row.baseline_year)
-        if row.cumulative and pd.notna(row.expected):
-            lines.append(
-                f"进度：五年累计目标 {number(row.target_value)} {html.escape(unit)}，按线性进度到"
-                f"{int(row.observed_year)}年应完成 {number(row.expected)} {html.escape(unit)}"
-                f"（{number(row.target_value)} × {years_done}/{span}）；实际累计 {number(row.observed)} "
-                f"{html.escape(unit)}，进度比 R = "
-                f"{number(row.observed)} ÷ {number(row.expected)} = {number(row.ratio, 3)}；完成度 "
-                f"{percent(row.csi, 0)}（{number(row.observed)} ÷ {number(row.target_value)}）。"
-            )
-        elif pd.notna(row.ratio):
-            lines.append(
-                f"进度：{int(row.baseline_year)}—{int(row.observed_year)}年实际年均增速 "
-                f"{percent(row.cagr_observed)}，达到目标所需年均增速 {percent(row.cagr_required)}，"
-                f"进度比 R = {number(row.ratio, 3)}；完成度 {percent(row.csi, 0)}。"
-            )
-    used = observation_rows(row, observations)
+        lines.append(f"采用数值：{number(row.value)} {unit}（{html.escape(row.value_year)}年）。")
+    if row.note:
+        lines.append(f"说明：{html.escape(row.note)}。")
+    if row.stage != "final":
+        arithmetic = _arithmetic(row)
+        if arithmetic:
+            lines.append(arithmetic)
+    used = evaluation.evidence_rows(row, observations)
     if used.empty:
-        lines.append(f"资料来源：{PLAN_SOURCE_ZH}（基期值、目标值）；2020年以后尚无观测值。")
+        lines.append(f"资料来源：{PLAN_SOURCE_ZH}（基期值、目标值）；规划期内尚无可用数值。")
     else:
         for src in used.drop_duplicates(["source", "source_ref"]).itertuples(index=False):
             years = "、".join(str(int(y)) for y in used.loc[used["source"] == src.source, "year"])
             text = (
-                f"观测值来源{f'（{years}年）' if len(used) > 1 else ''}："
+                f"数值来源（{years}年，{html.escape(ev.QUALITY_ZH.get(src.quality, ''))}）："
                 f"{html.escape(str(src.source))}"
-                + (f"，网址：{_link(src.source_ref)}" if pd.notna(src.source_ref) else "")
+                + (f"，网址或位置：{_link(src.source_ref)}" if pd.notna(src.source_ref) else "")
             )
             extra = observation_note_zh(getattr(src, "note", None))
             lines.append(text + (f"；来源备注：{html.escape(extra)}" if extra else "") + "。")
         lines.append(f"基期值、目标值来源：{PLAN_SOURCE_ZH}。")
     box = "".join(f"<div>{line}</div>" for line in lines)
     warn = ""
-    notes = " ".join(str(n) for n in used.get("note", pd.Series(dtype=str)).dropna())
-    if "第三方转载" in notes:
+    if bool(row.third_party):
         warn = message_html(
-            "该观测值引自第三方网站对新闻发布会内容的转载，并非政府网站原文；"
-            "正式引用前请核对发布会原文或向主管部门核实。",
+            "该数值引自第三方网站的转载或报道，并非政府网站原文或部门报送；"
+            "正式引用前请核对原始发布或向主管部门核实。",
             "warn",
         )
     return f'{CSS}<div class="hn-msg hn-info" style="line-height:1.7">{box}</div>{warn}'
 
 
-def progress_summary(table: pd.DataFrame) -> str:
-    """One Chinese sentence counting indicators by status, e.g. ``共 23 项：进度正常 2 项 …``."""
-    counts = table["status"].value_counts()
-    order = [
-        "achieved",
-        "on_track",
-        "needs_acceleration",
-        "limited_progress",
-        "deterioration",
-        "needs_reference",
-        "qualitative",
-        "insufficient_data",
-    ]
-    parts = [f"{progress.PROGRESS_ZH[s]} {int(counts[s])} 项" for s in order if s in counts]
-    return f"共 {len(table)} 项指标：" + "，".join(parts) + "。"
-
-
 class MonitorApp:
-    """规划监测: domain → indicator table with status colours → trajectory of one indicator.
+    """规划监测: domain and evaluation stage → evaluation table with verdict colours → one
+    indicator's verdict, sources and trajectory.
 
     Parameters
     ----------
@@ -307,12 +216,12 @@ class MonitorApp:
     Attributes
     ----------
     domain, stage, indicator : ipywidgets controls
-        Domain (全部领域 or one of nine), evaluation (最新数据 / 2023年中期评估 / 2025年终期评估)
-        and the indicator whose trajectory is drawn.
+        Domain (全部领域 or one of nine), evaluation (2025年终期评估 / 2023年中期评估 / 年度监测)
+        and the indicator whose detail and trajectory are shown.
     table : ipywidgets.HTML
-        The progress table (约束性 first, status colours).
+        The evaluation table (约束性 first, verdict colours).
     detail : ipywidgets.HTML
-        The selected indicator's observed value, progress arithmetic and source
+        The selected indicator's verdict, value, arithmetic and sources
         (:func:`indicator_detail_html`).
     chart : ChartPanel
         The trajectory chart (:func:`huainan.briefs.charts.trajectory_chart`).
@@ -332,9 +241,9 @@ class MonitorApp:
         )
         self.stage = W.ToggleButtons(
             options=[(v[0], k) for k, v in STAGES.items()],
-            value="latest",
-            description="评估时点",
-            style={"button_width": "130px"},
+            value="final",
+            description="评估",
+            style={"button_width": "150px"},
         )
         self.indicator = W.Dropdown(description="指标", layout=W.Layout(width="520px"))
         self.status = W.HTML()
@@ -356,41 +265,40 @@ class MonitorApp:
         self.widget = W.VBox(
             [
                 heading(
-                    "规划监测：“十四五”主要指标进展",
-                    "选择领域和评估时点，查看《规划》专栏2各项指标距2025年目标还有多远；"
-                    "约束性指标排在前面。点选指标可查看其2020年以来的走势与达标所需路径。",
+                    "规划监测：“十四五”主要指标完成情况",
+                    "选择领域和评估，查看《规划》专栏2各项指标的结论、采用的数值和来源；"
+                    "约束性指标排在前面。点选指标可查看判断依据、全部来源和2020年以来的走势。",
                 ),
                 W.HBox([self.domain, self.stage], layout=W.Layout(flex_flow="row wrap")),
                 self.status,
                 self.table,
                 heading(
-                    "指标走势",
-                    "圆点为2020年基期值和历年观测值，五角星为2025年目标值，"
-                    "虚线为达到目标所需的路径（五年累计指标按线性进度，"
-                    "其他指标按不变年均增速）。",
+                    "指标详情与走势",
+                    "圆点为2020年基期值和历年数值，五角星为2025年目标值，"
+                    "虚线为达到目标所需的路径（五年累计指标按线性进度，其他指标按不变年均增速）。",
                 ),
                 self.indicator,
                 self.detail,
                 self.chart.widget,
                 note(
                     "资料来源：《淮南市“十四五”公共服务规划（征求意见稿）》专栏2（基期值、目标值）；"
-                    "观测值来自统计公报、普查资料和各部门报送的监测数据（每个观测值的来源见表中说明）。"
-                    "进度评估方法：完成度（现状指数）；进度比R为实际与所需年均增速之比，五年累计指标"
-                    "为累计完成量与线性进度应完成量之比；R≥0.95为进度正常，0.60–0.95为需加快，"
-                    "0–0.60为进展有限，R<0为倒退。"
+                    "数值来自各部门报送的监测数据、官方发布和其他公开来源（每个数值的来源和证据类别见表中"
+                    "“证据”“说明”及指标详情）。终期评估：2025年数值达到目标为“完成”，否则为“未完成”，"
+                    "无2025年数值为“数据暂缺”。中期和年度评估：进度比R为实际与达标所需年均增速之比"
+                    "（五年累计指标为累计完成量与线性进度之比），R≥1.05快于预期，0.95—1.05基本符合"
+                    "预期，低于0.95滞后于预期；已达到目标为“提前实现”。"
                 ),
             ]
         )
 
     # -- data
     def table_for(self, stage: str) -> pd.DataFrame:
-        """The progress table of an evaluation stage (cached)."""
+        """The evaluation table of a choice of :data:`STAGES` (cached)."""
         if stage not in self._tables:
-            if stage == "latest":
-                t = progress.progress_table(STAGES["latest"][1], observations=self.observations)
-            else:
-                t = progress.evaluation_table(stage, observations=self.observations)
-            self._tables[stage] = t
+            _, kind, year = STAGES[stage]
+            self._tables[stage] = evaluation.evaluate(
+                year, stage=kind, observations=self.observations
+            )
         return self._tables[stage]
 
     def _current(self) -> pd.DataFrame:
@@ -401,17 +309,16 @@ class MonitorApp:
 
     # -- callbacks
     def _set_indicator_options(self) -> None:
-        t = self._current()
-        t = t.assign(_b=(t["attribute"] != "binding").astype(int)).sort_values("_b", kind="stable")
+        t = evaluation.binding_first(self._current())
         options = [
-            (f"{r.name_zh}（{_ATTRIBUTE_ZH[r.attribute]}，{r.unit}）", r.indicator_id)
+            (f"{r.name_zh}（{r.attribute_zh}，{r.unit}）", r.indicator_id)
             for r in t.itertuples(index=False)
         ]
         keep = self.indicator.value if self.indicator.value in [v for _, v in options] else None
-        # first shown: an indicator with observations, else one with a number to aim at
+        # first shown: an indicator with a value, else one with a number to aim at
         ranked = t.assign(
             _r=np.where(
-                t["observed"].notna(),
+                t["value"].notna(),
                 0,
                 np.where(t["baseline"].notna() & (t["target_kind"] == "numeric"), 1, 2),
             )
@@ -443,48 +350,52 @@ class MonitorApp:
         def fail(text):
             self.table.value = text
 
-        with reported("指标进展表", fail):
+        with reported("指标评估表", fail):
             t = self._current()
-            rows, css = progress_rows(t)
+            rows, css = evaluation_rows(t)
             self.table.value = html_table(
                 rows,
-                numeric=("最新观测值", "完成度", "进度比R"),
+                numeric=("采用数值",),
                 css=css,
-                nowrap=("属性", "单位", "观测年份", "进度状态"),
+                nowrap=("属性", "单位", "数值年份", "结论", "证据"),
             )
-            year = STAGES[self.stage.value][1]
+            label, kind, year = STAGES[self.stage.value]
             scope = (
-                "最新数据：使用目前已有的全部观测值"
-                if self.stage.value == "latest"
-                else f"{STAGES[self.stage.value][0]}：使用截至{year}年的观测值"
+                f"{label}：使用{year}年（五年累计指标为2021—2025年）的数值"
+                if kind == "final"
+                else f"{label}：使用截至{year}年的数值"
             )
-            msgs = [message_html(f"{scope}。{progress_summary(t)}", "info")]
-            missing = int(t["observed"].isna().sum())
+            msgs = [
+                message_html(
+                    f"{scope}。共 {len(t)} 项指标：{report.verdict_counts_text(t)}。", "info"
+                )
+            ]
+            missing = int(t["value"].isna().sum())
             if missing:
                 msgs.append(
                     message_html(
-                        f"{missing} 项指标在2020年以后暂无观测值（相关部门尚未报送或尚未公开），"
-                        "这些指标显示为“数据不足”。数据管理员导入各部门报送的监测数据后，本页自动更新。",
+                        f"{missing} 项指标没有可用于评估的数值（相关部门尚未报送或尚未公开），"
+                        "结论为“数据暂缺”。数据管理员导入各部门报送的监测数据后，本页自动更新。",
                         "warn",
                     )
                 )
-            if self.stage.value != "latest":
-                late = t["observed_year"].notna() & (t["observed_year"] < year)
-                if late.any():
-                    msgs.append(
-                        message_html(
-                            f"{STAGES[self.stage.value][0]}应使用{year}年数据；{int(late.sum())} 项指标"
-                            f"尚无{year}年数值，表中使用截至{year}年的最新值（见“观测年份”）。",
-                            "warn",
-                        )
+            third = int(t["third_party"].sum())
+            if third:
+                msgs.append(
+                    message_html(
+                        f"{third} 项指标的数值来自第三方网站转载或报道（“证据”列标橙色），"
+                        "正式引用前请核对原始发布。",
+                        "warn",
                     )
+                )
             self.status.value = "".join(msgs)
 
     def _refresh_chart(self) -> None:
         ind = self.indicator.value
         if ind is None:
             return
-        year = None if self.stage.value == "latest" else STAGES[self.stage.value][1]
+        _, kind, year = STAGES[self.stage.value]
+        shown_to = None if kind == "annual" else year
 
         def fail(text):
             self.detail.value = text
@@ -493,8 +404,8 @@ class MonitorApp:
             row = self.table_for(self.stage.value).set_index("indicator_id", drop=False).loc[ind]
             self.detail.value = indicator_detail_html(row, self.observations)
         self.chart.show(
-            ("trajectory", ind, year),
-            lambda: charts.trajectory_chart(ind, self.observations, year=year),
+            ("trajectory", ind, shown_to),
+            lambda: charts.trajectory_chart(ind, self.observations, year=shown_to),
         )
 
 

@@ -22,7 +22,7 @@ from huainan.apps.base import (
 )
 from huainan.briefs import charts
 from huainan.formats import number, percent, whole
-from huainan.measures import progress, scenarios
+from huainan.measures import evaluation, scenarios
 from huainan.plan import regions
 
 # ---------------------------------------------------------------------------------------------
@@ -136,7 +136,9 @@ class WhatIfApp:
 
     def __init__(self, observations: pd.DataFrame | None = None):
         self.observations, cache = app_observations(observations)
-        self.table = progress.progress_table(scenarios.HORIZON, observations=self.observations)
+        self.table = evaluation.evaluate(
+            scenarios.HORIZON, stage="annual", observations=self.observations
+        )
         self.p_census = scenarios.census_population_change()
         default_p = 0.0 if math.isnan(self.p_census) else round(100 * self.p_census, 1)
         self.supply = W.FloatSlider(

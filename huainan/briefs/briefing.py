@@ -399,7 +399,7 @@ def data_notes(
     ----------
     domain : str
     progress : pandas.DataFrame
-        The domain's rows of :func:`huainan.measures.progress.progress_table`.
+        The domain's rows of :func:`huainan.measures.evaluation.evaluate`.
     disparity : pandas.DataFrame
         :func:`disparity_summary` of the domain.
     lang : {"zh", "en"}
@@ -414,10 +414,10 @@ def data_notes(
 
     d = domains.get(domain)
     zh = lang == "zh"
-    sources = sorted({s for s in progress["observed_source"].dropna().astype(str) if s})
-    no_obs = progress.loc[
-        progress["observed"].isna() & (progress["status"] != "qualitative"), "name_zh"
-    ].tolist()
+    sources = sorted(
+        {t for s in progress["source_title"].dropna().astype(str) for t in s.split("；") if t}
+    )
+    no_obs = progress.loc[progress["value"].isna(), "name_zh"].tolist()
     stored = len(monitoring.observations())
     lines = []
     if zh:
@@ -438,8 +438,7 @@ def data_notes(
             lines.append(
                 f"- **暂无观测值的指标（{len(no_obs)} 项）**："
                 + "、".join(no_obs)
-                + "。这些指标的状态为“数据不足”，不作推断；请通过“huainan template / "
-                "huainan ingest”报送年度监测数据。"
+                + "。这些指标的结论为“数据暂缺”，不作推断；需由牵头部门按监测填报表报送年度数据。"
             )
         lines.append(f"- 监测数据库目前存有 {stored} 条报送数据。")
         if not disparity.empty:
@@ -452,7 +451,8 @@ def data_notes(
                 f"- 区域差距：{d.zh}领域暂无覆盖七个县区的公开统计指标，本简报不作区域比较。"
             )
         lines.append(
-            "- 方法：进度评估依据 UN ESCAP / Open SDG 方法（当前状态指数、年均增速比，阈值 0.95/0.60/0）；"
+            "- 方法：终期评估以2025年数值与目标值比较；中期和年度评估比较实际与达标所需年均增速"
+            "（进度比R，依据联合国亚太经社会/Open SDG方法）；"
             "差距指数为变异系数、基尼系数、泰尔指数（T、L）及其组间/组内分解。"
             "凤台县的普查数据含毛集实验区。"
         )

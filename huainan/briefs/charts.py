@@ -23,6 +23,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
 
+from huainan.evidence import observed
 from huainan.formats import number
 from huainan.plan import domains
 
@@ -33,6 +34,9 @@ SOURCE_PLAN = "资料来源：《淮南市“十四五”公共服务规划（�
 STATUS_COLOURS = {
     "met": "#1a9850",
     "achieved": "#1a9850",
+    "faster": "#66bd63",
+    "as_expected": "#a6d96a",
+    "lagging": "#fdae61",
     "on_track": "#66bd63",
     "borderline": "#fdae61",
     "needs_acceleration": "#fdae61",
@@ -284,19 +288,22 @@ def trajectory_chart(
     ]
     cumulative = bool(ind["cumulative"])
     if cumulative:
-        to_date = obs[obs["indicator"] == indicator_id + "_to_date"]
-        annual = obs[obs["indicator"] == indicator_id].sort_values("year")
-        points = to_date[["year", "value"]]
-        if points.empty and not annual.empty:
-            annual = annual.drop_duplicates("year", keep="last")
-            # a running total only over consecutive years from the start of the plan period
-            consecutive = (annual["year"] - (t0 + 1)).to_numpy() == range(len(annual))
-            run = annual[consecutive.cumprod().astype(bool)]
-            points = run.assign(value=run["value"].cumsum())[["year", "value"]]
-        shown = pd.concat([to_date, annual])
+        # the running totals the evaluation uses (huainan.evidence.observed.running_series)
+        points = observed.running_series(
+            observations, indicator_id, region_code, start=t0 + 1, end=last
+        )[["year", "value"]]
+        shown = obs[obs["indicator"].isin([indicator_id, indicator_id + observed.TO_DATE_SUFFIX])]
     else:
+        # per year the value that counts (huainan.evidence.observed.select)
         shown = obs[obs["indicator"] == indicator_id].sort_values("year")
-        points = shown.drop_duplicates("year", keep="last")[["year", "value"]]
+        best = [
+            observed.select(observations, indicator_id, region_code, year_from=y, year_to=y).row
+            for y in sorted(set(shown["year"]))
+        ]
+        points = pd.DataFrame(
+            [(int(b["year"]), float(b["value"])) for b in best if b is not None],
+            columns=["year", "value"],
+        )
 
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     years = list(range(t0, horizon + 1))
@@ -635,52 +642,55 @@ def show(fig) -> None:
     plt.close(fig)
 
 
-def status_by_domain(table: pd.DataFrame, *, year: int, lang: str = "zh"):
-    """Stacked bars: how many of each domain's 专栏2 indicators are in each progress status.
+def verdict_by_domain(table: pd.DataFrame, *, lang: str = "zh"):
+    """Stacked bars: how many of each domain's 专栏2 indicators have each verdict.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`huainan.measures.progress.progress_table` output (columns ``domain``, ``status``).
-    year : int
-        Evaluation year (for the title).
+        :func:`huainan.measures.evaluation.evaluate` output (columns ``domain``, ``verdict``,
+        ``stage``, ``evaluation_year``).
     lang : {"zh", "en"}
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    from huainan.measures.progress import PROGRESS_ZH, STATUS_ORDER
+    from huainan.measures.evaluation import STAGE_ZH
+    from huainan.measures.progress import FINAL_EN, PROGRESS_VERDICT_EN, VERDICT_ORDER, VERDICT_ZH
 
     use_cjk_font()
     zh = lang == "zh"
-    counts = table.groupby(["domain", "status"]).size().unstack(fill_value=0)
+    counts = table.groupby(["domain", "verdict"]).size().unstack(fill_value=0)
     counts = counts.reindex(index=list(domains.DOMAIN_IDS), fill_value=0)
-    statuses = [s for s in STATUS_ORDER if s in counts.columns]
+    verdicts = [v for v in VERDICT_ORDER if v in counts.columns]
     fig, ax = plt.subplots(figsize=(8, 4.6))
     left = pd.Series(0, index=counts.index)
     labels = [domains.get(d).zh if zh else domains.get(d).en for d in counts.index]
-    for s in statuses:
+    en = {**PROGRESS_VERDICT_EN, **FINAL_EN}
+    for v in verdicts:
         ax.barh(
             labels,
-            counts[s],
+            counts[v],
             left=left,
-            color=STATUS_COLOURS[s],
-            label=PROGRESS_ZH[s] if zh else s.replace("_", " "),
+            color=STATUS_COLOURS[v],
+            label=VERDICT_ZH[v] if zh else en[v],
             edgecolor="white",
         )
-        left = left + counts[s]
+        left = left + counts[v]
     ax.invert_yaxis()
     ax.set_xlabel("指标数（项）" if zh else "indicators")
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    stage = str(table["stage"].iloc[0]) if len(table) else "annual"
+    year = int(table["evaluation_year"].iloc[0]) if len(table) else 0
     ax.set_title(
-        f"各领域主要指标进展状态（截至{year}年）"
+        f"各领域主要指标{STAGE_ZH[stage]}结论（{year}年）"
         if zh
-        else f"Status of the main indicators by domain (as of {year})",
+        else f"Verdicts on the main indicators by domain ({stage}, {year})",
         loc="left",
     )
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, frameon=False)
-    finish(fig, SOURCE_PLAN + " 专栏2；观测值见各领域简报")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, frameon=False)
+    finish(fig, SOURCE_PLAN + " 专栏2；采用数值及来源见评估表")
     return fig
 
 

@@ -10,7 +10,13 @@ import pandas as pd
 
 from huainan.briefs.charts import STATUS_COLOURS
 from huainan.formats import number
-from huainan.measures.progress import ATTAINMENT_ZH, PROGRESS_ZH, STATUS_ORDER, note_zh
+from huainan.measures.progress import (
+    ATTAINMENT_ZH,
+    FINAL_EN,
+    PROGRESS_VERDICT_EN,
+    VERDICT_ORDER,
+    VERDICT_ZH,
+)
 
 LANGS = ("zh", "en")
 
@@ -47,6 +53,18 @@ _REVIEW_COLUMNS = {
 def _check_lang(lang: str) -> None:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+
+
+def heading(zh: str, en: str, lang: str = "zh", level: int = 2) -> str:
+    """A Markdown heading in the brief's one language (Chinese-only briefs carry no English).
+
+    Examples
+    --------
+    >>> heading("一、总体评价", "Overall assessment"), heading("一、总体评价", "Overall", "en", 3)
+    ('## 一、总体评价', '### Overall')
+    """
+    _check_lang(lang)
+    return "#" * level + " " + (zh if lang == "zh" else en)
 
 
 def _text_colour(hex_colour: str) -> str:
@@ -187,25 +205,15 @@ def review_13th_notes(lang: str = "zh") -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Progress towards the 2025 targets (domain and city briefs)
+# The evaluation table (domain and city briefs): huainan.measures.evaluation.evaluate
 # ---------------------------------------------------------------------------------------------
 
-_PROGRESS_EN = {
-    "achieved": "achieved",
-    "on_track": "on track",
-    "needs_acceleration": "needs acceleration",
-    "limited_progress": "limited progress",
-    "deterioration": "deterioration",
-    "insufficient_data": "insufficient data",
-    "qualitative": "qualitative target",
-    "needs_reference": "needs Anhui reference value",
-}
 
-
-def status_label(status: str, lang: str = "zh") -> str:
-    """Chinese (or English) label of a progress status."""
+def verdict_label(verdict: str, lang: str = "zh") -> str:
+    """Chinese (or English) label of a verdict (:data:`huainan.measures.progress.VERDICT_ZH`)."""
     _check_lang(lang)
-    return (PROGRESS_ZH if lang == "zh" else _PROGRESS_EN).get(status, status)
+    en = {**PROGRESS_VERDICT_EN, **FINAL_EN}
+    return (VERDICT_ZH if lang == "zh" else en).get(verdict, verdict)
 
 
 def _fmt_value(x, unit: str = "") -> str:
@@ -215,93 +223,102 @@ def _fmt_value(x, unit: str = "") -> str:
     return number(x) + (f" {unit}" if unit else "")
 
 
-def progress_headline(table: pd.DataFrame, lang: str = "zh") -> str:
-    """Markdown headline for a progress table: counts by status, binding indicators named first.
+def verdict_counts_text(table: pd.DataFrame, lang: str = "zh") -> str:
+    """Counts by verdict in one phrase: ``完成 3 项，未完成 1 项，数据暂缺 19 项``."""
+    counts = table["verdict"].value_counts()
+    if lang == "zh":
+        return "，".join(
+            f"{verdict_label(v, lang)} {int(counts[v])} 项" for v in VERDICT_ORDER if v in counts
+        )
+    return ", ".join(
+        f"{int(counts[v])} {verdict_label(v, lang)}" for v in VERDICT_ORDER if v in counts
+    )
+
+
+def evaluation_headline(table: pd.DataFrame, lang: str = "zh") -> str:
+    """Markdown headline of an evaluation table: counts by verdict (binding first), one bullet
+    per binding (约束性) indicator, then the expected indicators missed or behind.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`huainan.measures.progress.progress_table` (possibly filtered to one domain).
+        :func:`huainan.measures.evaluation.evaluate` (possibly one domain's rows).
     lang : {"zh", "en"}
 
     Returns
     -------
     str
-        A bold sentence with the counts, then one bullet per binding (约束性) indicator with its
-        status, then the other indicators that need attention (needs acceleration, limited
-        progress, deterioration).
 
     Examples
     --------
-    >>> import pandas as pd
     >>> t = pd.DataFrame({"name_zh": ["甲", "乙"], "attribute": ["binding", "expected"],
-    ...                   "status": ["on_track", "insufficient_data"], "unit": ["%", "%"],
-    ...                   "observed": [5.0, float("nan")], "observed_year": [2023, pd.NA],
-    ...                   "target_text": ["≥6", "8"]})
-    >>> print(progress_headline(t).splitlines()[0])
-    **2 项指标：进度正常 1 项，数据不足 1 项。**
+    ...     "verdict": ["not_met", "no_data"], "unit": ["%", "%"], "value": [51.89, float("nan")],
+    ...     "value_year": ["2025", ""], "target_text": ["≥55", "8"], "gap_text": ["差 3.11 个百分点", ""],
+    ...     "note": ["", "无2025年数据"]})
+    >>> print(evaluation_headline(t).splitlines()[0])
+    **2 项主要指标：未完成 1 项，数据暂缺 1 项；其中约束性指标 1 项：未完成 1 项。**
+    >>> print(evaluation_headline(t).splitlines()[3])
+    - 甲：未完成（2025年 51.89 %，目标 ≥55，差 3.11 个百分点）
     """
     _check_lang(lang)
-    counts = table["status"].value_counts()
-    parts = [
-        f"{status_label(s, lang)} {int(counts[s])} 项"
-        if lang == "zh"
-        else f"{int(counts[s])} {status_label(s, lang)}"
-        for s in STATUS_ORDER
-        if s in counts
-    ]
-    if lang == "zh":
-        lines = [f"**{len(table)} 项指标：" + "，".join(parts) + "。**"]
-    else:
-        lines = [f"**{len(table)} indicators: " + ", ".join(parts) + ".**"]
+    zh = lang == "zh"
     binding = table[table["attribute"] == "binding"]
+    if zh:
+        head = f"**{len(table)} 项主要指标：{verdict_counts_text(table, lang)}"
+        if len(binding):
+            head += f"；其中约束性指标 {len(binding)} 项：{verdict_counts_text(binding, lang)}"
+        lines = [head + "。**"]
+    else:
+        head = f"**{len(table)} main indicators: {verdict_counts_text(table, lang)}"
+        if len(binding):
+            head += f"; of the {len(binding)} binding ones: {verdict_counts_text(binding, lang)}"
+        lines = [head + ".**"]
     if not binding.empty:
-        lines.append("")
-        lines.append("约束性指标：" if lang == "zh" else "Binding indicators:")
-        for _, r in binding.iterrows():
-            lines.append(_bullet(r, lang))
+        lines += ["", "约束性指标：" if zh else "Binding indicators:"]
+        lines += [_bullet(r, lang) for _, r in binding.iterrows()]
     attention = table[
-        (table["attribute"] != "binding")
-        & table["status"].isin(["needs_acceleration", "limited_progress", "deterioration"])
+        (table["attribute"] != "binding") & table["verdict"].isin(["not_met", "lagging"])
     ]
     if not attention.empty:
-        lines.append("")
-        lines.append(
-            "需要关注的预期性指标：" if lang == "zh" else "Expected indicators needing attention:"
-        )
-        for _, r in attention.iterrows():
-            lines.append(_bullet(r, lang))
+        lines += [
+            "",
+            "未完成或滞后的预期性指标：" if zh else "Expected indicators missed or behind:",
+        ]
+        lines += [_bullet(r, lang) for _, r in attention.iterrows()]
     return "\n".join(lines)
 
 
-def _bullet(r, lang):
-    if pd.isna(r.get("observed")):
-        obs = "暂无观测值" if lang == "zh" else "no observed value"
+def _bullet(r, lang: str) -> str:
+    zh = lang == "zh"
+    if pd.isna(r.get("value")):
+        why = r.get("note") or ""
+        obs = (why.split("；")[0] if why else "暂无数据") if zh else "no data"
     else:
         obs = (
-            f"{int(r['observed_year'])}年 {_fmt_value(r['observed'], r['unit'])}"
-            if lang == "zh"
-            else f"{_fmt_value(r['observed'], r['unit'])} in {int(r['observed_year'])}"
+            f"{r['value_year']}年 {_fmt_value(r['value'], r['unit'])}"
+            if zh
+            else f"{_fmt_value(r['value'], r['unit'])} in {r['value_year']}"
         )
-    tgt = f"目标 {r['target_text']}" if lang == "zh" else f"target {r['target_text']}"
-    return (
-        f"- {r['name_zh']}：{status_label(r['status'], lang)}（{obs}；{tgt}）"
-        if lang == "zh"
-        else f"- {r['name_zh']}: {status_label(r['status'], lang)} ({obs}; {tgt})"
-    )
+    tgt = f"目标 {r['target_text']}" if zh else f"target {r['target_text']}"
+    gap = r.get("gap_text") or ""
+    tail = f"，{gap}" if zh and gap else ""
+    if zh:
+        return f"- {r['name_zh']}：{verdict_label(r['verdict'], lang)}（{obs}，{tgt}{tail}）"
+    return f"- {r['name_zh']}: {verdict_label(r['verdict'], lang)} ({obs}; {tgt})"
 
 
-_PROGRESS_COLUMNS = {
+_EVALUATION_COLUMNS = {
     "zh": {
         "attribute": "属性",
         "name_zh": "指标",
         "unit": "单位",
         "baseline_text": "2020年基期值",
         "target_text": "2025年目标值",
-        "observed": "最新观测值",
-        "observed_year": "观测年份",
-        "ratio": "进度比 R",
-        "status": "状态",
+        "value": "采用数值",
+        "value_year": "数值年份",
+        "verdict": "结论",
+        "gap": "差距或进度",
+        "source": "来源",
         "note": "说明",
     },
     "en": {
@@ -310,39 +327,90 @@ _PROGRESS_COLUMNS = {
         "unit": "Unit",
         "baseline_text": "2020 baseline",
         "target_text": "2025 target",
-        "observed": "Latest",
-        "observed_year": "Year",
-        "ratio": "Progress ratio R",
-        "status": "Status",
+        "value": "Value used",
+        "value_year": "Year",
+        "verdict": "Verdict",
+        "gap": "Gap or progress",
+        "source": "Source",
         "note": "Note",
     },
 }
 
 
-def progress_table_styled(table: pd.DataFrame, lang: str = "zh"):
-    """A progress table as a styled HTML table: binding (约束性) first, status cells coloured.
+def evaluation_method(stage: str, lang: str = "zh") -> str:
+    """One paragraph saying how the verdicts of a stage were reached (for the reader of a brief).
+
+    The wording follows ``huainan/measures/METHODS.md``; the thresholds are the module
+    constants of :mod:`huainan.measures.progress`, never retyped here.
+    """
+    from huainan.measures import progress
+
+    _check_lang(lang)
+    if lang == "zh":
+        if stage == "final":
+            return (
+                "评估方法：以2025年数值与规划目标值比较，达到为“完成”，未达到为“未完成”并给出差距；"
+                "五年累计指标以2021—2025年逐年数值（或部门报送的累计数）之和比较；“高于/达到全省平均"
+                "水平”与同年安徽省平均值比较；“应保尽保”以覆盖率100%为完成；无2025年数值为“数据暂缺”，"
+                "不作推断。同一指标有多个来源时，部门报送优先，其次为官方发布，第三方转载或报道最后。"
+            )
+        return (
+            "评估方法：比较实际年均增速与达到2025年目标所需年均增速（进度比R；五年累计指标比较累计"
+            f"完成量与线性进度）。已达到目标为“提前实现”；R≥{progress.FASTER:g}为“快于预期”，"
+            f"{progress.AS_EXPECTED:g}≤R<{progress.FASTER:g}为“基本符合预期”，"
+            f"R<{progress.AS_EXPECTED:g}为“滞后于预期”；无规划期内数值为“数据暂缺”。"
+        )
+    if stage == "final":
+        return (
+            "Method: the 2025 value against the target (met / not met, with the gap); five-year "
+            "totals as the sum of 2021–2025; relative targets against Anhui's value of the same "
+            "year; no 2025 value = no data. Officials' returns take precedence over official "
+            "publications, and those over third-party reposts."
+        )
+    return (
+        "Method: observed vs required annual growth (progress ratio R; five-year totals against "
+        f"the linear path). Achieved early; R ≥ {progress.FASTER:g} ahead of schedule; "
+        f"{progress.AS_EXPECTED:g}–{progress.FASTER:g} broadly on schedule; below "
+        f"{progress.AS_EXPECTED:g} behind schedule."
+    )
+
+
+def _gap_cell(r) -> str:
+    if r["stage"] == "final":
+        return r["gap_text"] or "—"
+    if pd.notna(r["ratio"]):
+        return f"进度比R {number(r['ratio'], 3)}"
+    return r["gap_text"] or "—"
+
+
+def _source_cell(r, lang: str) -> str:
+    if not r["source_title"]:
+        return "—"
+    quality = r["source_quality_zh"] if lang == "zh" else r["source_quality"]
+    text = f"{r['source_title']}（{quality}）"
+    if r["source_url"]:
+        text += f" {r['source_url']}"
+    return text
+
+
+def evaluation_table_styled(table: pd.DataFrame, lang: str = "zh"):
+    """An evaluation table as a styled HTML table: binding (约束性) first, verdict cells coloured,
+    each value with its source, evidence class and web address.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`huainan.measures.progress.progress_table` (or ``evaluation_table``); needs the
-        plan's ``baseline_text`` — it is added from :func:`huainan.plan.indicators` if absent.
+        :func:`huainan.measures.evaluation.evaluate` (possibly one domain's rows).
     lang : {"zh", "en"}
 
     Returns
     -------
     pandas.io.formats.style.Styler
     """
-    from huainan import plan
+    from huainan.measures.evaluation import binding_first
 
     _check_lang(lang)
-    t = table.copy()
-    if "baseline_text" not in t:
-        t = t.merge(
-            plan.indicators()[["indicator_id", "baseline_text"]], on="indicator_id", how="left"
-        )
-    t["_b"] = (t["attribute"] != "binding").astype(int)
-    t = t.sort_values("_b", kind="stable").reset_index(drop=True)
+    t = binding_first(table)
     attr = (
         {"binding": "约束性", "expected": "预期性"}
         if lang == "zh"
@@ -355,17 +423,18 @@ def progress_table_styled(table: pd.DataFrame, lang: str = "zh"):
             "unit": t["unit"],
             "baseline_text": t["baseline_text"],
             "target_text": t["target_text"],
-            "observed": [_fmt_value(v) for v in t["observed"]],
-            "observed_year": [("—" if pd.isna(y) else str(int(y))) for y in t["observed_year"]],
-            "ratio": [("—" if pd.isna(v) else f"{v:.2f}".replace("-", "−")) for v in t["ratio"]],
-            "status": [status_label(s, lang) for s in t["status"]],
-            "note": [(note_zh(n) if lang == "zh" else n) for n in t["note"].fillna("")],
+            "value": [_fmt_value(v) for v in t["value"]],
+            "value_year": [y or "—" for y in t["value_year"]],
+            "verdict": [verdict_label(v, lang) for v in t["verdict"]],
+            "gap": [_gap_cell(r) for _, r in t.iterrows()],
+            "source": [_source_cell(r, lang) for _, r in t.iterrows()],
+            "note": t["note"] if lang == "zh" else t["note_en"],
         }
     )
-    names = _PROGRESS_COLUMNS[lang]
-    colours = t["status"].map(status_css).tolist()
+    names = _EVALUATION_COLUMNS[lang]
+    colours = t["verdict"].map(status_css).tolist()
     styled = out.rename(columns=names).style.hide(axis="index")
-    styled = styled.apply(lambda col: colours, subset=[names["status"]], axis=0)
+    styled = styled.apply(lambda col: colours, subset=[names["verdict"]], axis=0)
     return _left_header(styled.set_properties(**{"text-align": "left", "font-size": "0.9em"}))
 
 
@@ -574,14 +643,14 @@ def shortfall_styled(table: pd.DataFrame, lang: str = "zh"):
     return plain_table(out)
 
 
-def status_counts_styled(table: pd.DataFrame, lang: str = "zh"):
-    """Counts of indicators by domain × progress status (domains in plan order, totals row)."""
+def verdict_counts_styled(table: pd.DataFrame, lang: str = "zh"):
+    """Counts of indicators by domain × verdict (domains in plan order, a total row)."""
     from huainan.plan import domains
 
     _check_lang(lang)
-    counts = table.groupby(["domain", "status"]).size().unstack(fill_value=0)
+    counts = table.groupby(["domain", "verdict"]).size().unstack(fill_value=0)
     counts = counts.reindex(index=list(domains.DOMAIN_IDS), fill_value=0)
-    cols = [s for s in STATUS_ORDER if s in counts.columns]
+    cols = [v for v in VERDICT_ORDER if v in counts.columns]
     counts = counts[cols]
     counts.loc["total"] = counts.sum()
     counts.index = [
@@ -590,36 +659,43 @@ def status_counts_styled(table: pd.DataFrame, lang: str = "zh"):
         else (domains.get(d).zh if lang == "zh" else domains.get(d).en)
         for d in counts.index
     ]
-    counts.columns = [status_label(c, lang) for c in cols]
+    counts.columns = [verdict_label(c, lang) for c in cols]
     counts.insert(0, "指标数" if lang == "zh" else "Indicators", counts.sum(axis=1))
     return counts.style.set_properties(**{"text-align": "center"})
 
 
 def city_notes(table: pd.DataFrame, lang: str = "zh") -> str:
-    """Data notes for the city overview: counts of indicators with and without observations."""
+    """Data notes for the city overview: what the evaluation rests on and what is missing."""
     _check_lang(lang)
-    with_obs = int(table["observed"].notna().sum())
+    with_value = int(table["value"].notna().sum())
+    third = int(table["third_party"].sum())
     n = len(table)
     if lang == "zh":
-        return "\n".join(
-            [
-                "- 目标与基期值：《淮南市“十四五”公共服务规划（征求意见稿）》专栏1、专栏2。",
-                f"- {n} 项主要指标中，{with_obs} 项有 2021 年以来的观测值；其余为“数据不足”或定性目标，"
-                "不作推断。年度监测数据可用 `huainan template` 生成的表格填报，经 `huainan ingest` 入库后重新运行简报。",
-                "- 相对目标（高于/达到全省平均水平）需同年安徽省平均值；缺少时状态为“待全省参照值”。",
-                "- 县区差距：第六、七次全国人口普查分县资料；凤台县含毛集实验区。",
-                "- 规划文本第八章第三节“完善监测评估”在征求意见稿中无正文；中期（2023）与终期（2025）评估表按规划期设定。",
-            ]
-        )
+        lines = [
+            "- 目标值与基期值：《淮南市“十四五”公共服务规划（征求意见稿）》专栏1、专栏2。",
+            f"- {n} 项主要指标中，{with_value} 项有可用于评估的数值；其余为“数据暂缺”，不作推断，"
+            "需由牵头部门报送年度监测数据后重新评估。",
+            "- 证据优先次序：部门报送数据优先，其次为政府网站和统计年鉴等官方发布，第三方网站转载或"
+            "报道的数值仅在无其他来源时采用，并在表中注明。",
+        ]
+        if third:
+            lines.append(
+                f"- 有 {third} 项指标的数值来自第三方转载或报道，正式引用前请与原始发布核对。"
+            )
+        lines += [
+            "- 相对目标（高于/达到全省平均水平）与同年安徽省平均值比较；缺少同年全省数值时为“数据暂缺”。",
+            "- 县区差距：第六、七次全国人口普查分县资料；凤台县含毛集实验区。",
+        ]
+        return "\n".join(lines)
     return "\n".join(
         [
             "- Targets and baselines: 专栏1 and 专栏2 of the draft plan.",
-            f"- {with_obs} of {n} main indicators have an observation since 2021; the others are "
-            "'insufficient data' or qualitative, and nothing is inferred for them.",
-            "- Relative targets need the Anhui average of the same year.",
+            f"- {with_value} of {n} main indicators have a value to evaluate; the others are "
+            "'no data' and nothing is inferred for them.",
+            "- Evidence precedence: officials' returns, then official publications, then "
+            "third-party reposts (flagged).",
+            "- Relative targets are compared with the Anhui average of the same year.",
             "- Regional gaps: 2010 and 2020 census county tables; Fengtai includes Maoji.",
-            "- The draft's section on monitoring and evaluation (第八章第三节) has no text; the "
-            "mid-term (2023) and final (2025) tables follow the plan period.",
         ]
     )
 

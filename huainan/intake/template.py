@@ -5,7 +5,7 @@ indicator of that domain, each with its id and unit, for the seven county-level 
 city (rows) and the years 2021–2025 (columns), plus 数据来源 and 备注. Indicators whose 2025 target
 is relative to the Anhui average (高于/达到全省平均水平, 专栏2) get one more row, 安徽省（参照值）
 (code 340000), for the province's value of the same year: without it such a target cannot be
-assessed (:func:`huainan.measures.progress.progress_table` looks the value up under 340000). Value cells
+assessed (:func:`huainan.measures.evaluation.evaluate` looks the value up under 340000). Value cells
 accept only numbers within the indicator's bounds (:data:`huainan.intake.ingest.BOUNDS`; Excel data
 validation with Chinese prompts and error messages); label columns are locked; the sheet
 structure is protected against renaming (no password: it prevents accidents, not edits). A first

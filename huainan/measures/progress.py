@@ -441,339 +441,228 @@ def assess(
     return result
 
 
-#: Suffix of indicator ids holding running totals since the start of the plan period
-#: (e.g. ``old_residential_renovation_to_date`` = estates renovated 2021..year).
-TO_DATE_SUFFIX = "_to_date"
+# ---------------------------------------------------------------------------------------------
+# verdicts: the words a plan evaluation uses
+# ---------------------------------------------------------------------------------------------
 
-#: Chinese wording of every note :func:`assess` and :func:`progress_table` write.
-_NOTE_PATTERNS = [
-    (r"no observed value after (\d+)", "{0}年以后暂无观测值"),
-    (r"no observed value", "暂无观测值"),
-    (r"qualitative target (.+): not scored", "定性目标“{0}”，不作数值评估"),
-    (
-        r"relative target: no Anhui value for the observed year",
-        "相对目标：缺少观测年份的全省平均值",
-    ),
-    (
-        r"relative target: no Huainan value to compare with the Anhui average",
-        "相对目标：暂无本市观测值可与全省平均值比较",
-    ),
-    (
-        r"reference: Anhui (\d+) = (.+), assumed unchanged to the target year",
-        "参照值：安徽省{0}年为 {1}（假定至目标年不变）",
-    ),
-    (r"annual values missing for \[(.+)\]: no running total", "缺少 {0} 年的年度值，无法累计"),
-    (r"running total = sum of annual values (\d+)–(\d+)", "累计值为 {0}—{1} 年年度值之和"),
-    (r"published running total (\d+)–(\d+)", "观测值为公布的 {0}—{1} 年累计数"),
-    (r"target is below the 2020 baseline \(plan text\)", "规划目标低于2020年基期值（原文如此）"),
-    (r"no baseline value", "无基期值，无法计算增速"),
-    (r"the plan period has not started \(t = t0\)", "规划期尚未开始"),
-    (r"observed in the base year: no growth to measure yet", "仅有基期年数值，尚无增速可算"),
-    (r"growth rates need positive values \(zero or sign change\)", "数值为零或变号，无法计算增速"),
-    (r"target equals the baseline and is not met", "目标值等于基期值，当前未达到"),
-]
+#: Final-stage verdicts (终期评估: the target year has been reached).
+FINAL_VERDICTS = ("met", "not_met", "no_data")
+FINAL_ZH = {"met": "完成", "not_met": "未完成", "no_data": "数据暂缺"}
+FINAL_EN = {"met": "met", "not_met": "not met", "no_data": "no data"}
+
+#: Mid-term / annual verdicts, in the words of the national 十四五 mid-term evaluation (国家发展
+#: 改革委《纲要》实施中期评估报告, 2023-12-26: "4项指标提前实现 … 5项指标快于预期 … 7项指标基本
+#: 符合预期", the others "滞后"; reported by 新华社 and 财新,
+#: https://finance.caixin.com/m/2023-12-28/102150686.html).
+PROGRESS_VERDICTS = ("achieved", "faster", "as_expected", "lagging", "no_data")
+PROGRESS_VERDICT_ZH = {
+    "achieved": "提前实现",
+    "faster": "快于预期",
+    "as_expected": "基本符合预期",
+    "lagging": "滞后于预期",
+    "no_data": "数据暂缺",
+}
+PROGRESS_VERDICT_EN = {
+    "achieved": "achieved early",
+    "faster": "ahead of schedule",
+    "as_expected": "broadly on schedule",
+    "lagging": "behind schedule",
+    "no_data": "no data",
+}
+#: Progress-ratio edges of the verdicts (the project's choice, documented in
+#: ``huainan/measures/METHODS.md``): R ≥ 1.05 faster than the required path, 0.95 ≤ R < 1.05
+#: broadly on it (Open SDG's "on track" edge 0.95), R < 0.95 behind it.
+FASTER, AS_EXPECTED = 1.05, ON_TRACK
+
+#: Every verdict key with its Chinese label (final and progress stages share ``no_data``).
+VERDICT_ZH = {**PROGRESS_VERDICT_ZH, **FINAL_ZH}
+
+#: Order of verdicts in tables and counts: best first, then what cannot be judged.
+VERDICT_ORDER = ("met", "achieved", "faster", "as_expected", "lagging", "not_met", "no_data")
 
 
-def note_zh(note: str) -> str:
-    """Translate a ``; ``-separated note of :func:`progress_table` into Chinese.
+def progress_verdict(progress_class: str, ratio: float) -> str:
+    """The mid-term / annual verdict of an Open SDG progress class and its progress ratio ``R``.
 
-    Parts that match none of the known forms are kept as they are (never dropped).
+    ``achieved`` → 提前实现; otherwise R ≥ :data:`FASTER` → 快于预期, R ≥ :data:`AS_EXPECTED` →
+    基本符合预期, any other R → 滞后于预期 (deterioration included: its note says so); no R and
+    not achieved → 数据暂缺.
 
     Examples
     --------
-    >>> note_zh("no observed value after 2020; target is below the 2020 baseline (plan text)")
-    '2020年以后暂无观测值；规划目标低于2020年基期值（原文如此）'
-    >>> note_zh("annual values missing for [2022]: no running total")
-    '缺少 2022 年的年度值，无法累计'
+    >>> [progress_verdict(c, r) for c, r in [("achieved", 0.8), ("on_track", 1.05),
+    ...     ("on_track", 1.0499), ("on_track", 0.95), ("needs_acceleration", 0.9499),
+    ...     ("deterioration", -0.2), ("insufficient_data", float("nan"))]]
+    ['achieved', 'faster', 'as_expected', 'as_expected', 'lagging', 'lagging', 'no_data']
     """
-    import re
-
-    out = []
-    for part in str(note).split("; ") if note else []:
-        for pattern, zh in _NOTE_PATTERNS:
-            m = re.fullmatch(pattern, part)
-            if m:
-                out.append(zh.format(*m.groups()))
-                break
-        else:
-            out.append(part)
-    return "；".join(out)
+    if progress_class == "achieved":
+        return "achieved"
+    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
+        return "no_data"
+    if ratio >= FASTER:
+        return "faster"
+    if ratio >= AS_EXPECTED:
+        return "as_expected"
+    return "lagging"
 
 
-_TABLE_COLUMNS = [
-    "indicator_id",
-    "domain",
-    "domain_zh",
-    "name_zh",
-    "unit",
-    "attribute",
-    "direction",
-    "baseline_year",
-    "baseline",
-    "target_year",
-    "target_text",
-    "target_op",
-    "target_value",
-    "target_kind",
-    "cumulative",
-    "observed_year",
-    "observed",
-    "observed_source",
-    "observed_source_ref",
-    "reference_value",
-    "status",
-    "status_zh",
-    "csi",
-    "cagr_observed",
-    "cagr_required",
-    "ratio",
-    "expected",
-    "target_below_baseline",
-    "note",
-]
+def unit_of_gap(unit: str) -> str:
+    """The unit a difference is said in: percentage points for ``%`` (个百分点), else the unit.
+
+    Examples
+    --------
+    >>> unit_of_gap("%"), unit_of_gap("个"), unit_of_gap("万张")
+    ('个百分点', '个', '万张')
+    """
+    return "个百分点" if unit.strip() in ("%", "％") else unit
 
 
-def _cumulative_to_date(obs, ind_id, region, year, t0):
-    """Running total of a five-year target over t0+1..year: a *_to_date row or the annual sum."""
-    from huainan.evidence.observed import latest
+@dataclass(frozen=True)
+class Verdict:
+    """A final-stage verdict.
 
-    row = latest(obs, ind_id + TO_DATE_SUFFIX, region, year=year, after=t0)
-    if row is not None:
-        return (
-            float(row["value"]),
-            int(row["year"]),
-            row,
-            f"published running total {t0 + 1}–{int(row['year'])}",
+    Attributes
+    ----------
+    verdict : str
+        One of :data:`FINAL_VERDICTS`.
+    gap : float
+        ``d·(value − target)`` in the indicator's unit (``d`` = +1 higher-is-better, −1
+        lower-is-better): ≥ 0 when met (the margin beyond the bound), < 0 when not met (the
+        shortfall); 0 for a value equal to a strict bound; NaN without data.
+    gap_zh : str
+        The gap in words: ``超出目标 3.5 个百分点`` / ``恰好达到目标`` / ``差 1.17 个``.
+    note_zh, note_en : str
+        Why, with the numbers (strict bounds and plan quirks said).
+    """
+
+    verdict: str
+    gap: float
+    gap_zh: str
+    note_zh: str
+    note_en: str
+
+
+def final_verdict(
+    value: float | None,
+    target: Target,
+    direction: str,
+    *,
+    unit: str,
+    reference: float | None = None,
+    fmt=None,
+) -> Verdict:
+    """Decide 完成 / 未完成 / 数据暂缺 for a target whose year has been reached.
+
+    Parameters
+    ----------
+    value : float or None
+        The value of the target year in the indicator's unit (for a five-year total, the total
+        2021–2025). None/NaN → ``no_data``.
+    target : Target
+        The parsed target (:func:`huainan.plan.targets.parse_target`).
+    direction : {"higher_better", "lower_better"}
+    unit : str
+        The indicator's unit (the gap is said in it; ``%`` as 个百分点).
+    reference : float, optional
+        For a relative target (高于/达到全省平均水平): Anhui's value of the same year. Without
+        it the verdict is ``no_data`` (never an assumed or older reference).
+    fmt : callable, optional
+        Number format for the text (default :func:`huainan.formats.number`).
+
+    Returns
+    -------
+    Verdict
+
+    Notes
+    -----
+    - A plain number is "at least" for higher-is-better and "at most" for lower-is-better
+      indicators (METHODS §1); ``≥``/``≤`` are met at equality; a strict bound (``>95``) needs a
+      strictly better value: 95 against ``>95`` is ``not_met`` with gap 0, and the note says so.
+    - 应保尽保-type full-coverage targets: ``met`` when the reported coverage is 100 (%),
+      ``not_met`` below 100, ``no_data`` without a value.
+    - Missing target value (a ``—`` cell): ``no_data``.
+
+    Examples
+    --------
+    >>> from huainan.plan.targets import parse_target as p
+    >>> v = final_verdict(51.89, p("≥55"), "higher_better", unit="%")
+    >>> v.verdict, round(v.gap, 2), v.gap_zh
+    ('not_met', -3.11, '差 3.11 个百分点')
+    >>> final_verdict(95.0, p(">95"), "higher_better", unit="%").verdict
+    'not_met'
+    >>> final_verdict(99.0, p("99"), "higher_better", unit="%").gap_zh
+    '恰好达到目标'
+    >>> final_verdict(100.0, p("应保尽保"), "higher_better", unit="%").verdict
+    'met'
+    >>> final_verdict(93.0, p("高于全省平均水平"), "higher_better", unit="%").verdict
+    'no_data'
+    >>> final_verdict(93.0, p("高于全省平均水平"), "higher_better", unit="%", reference=92.0).gap_zh
+    '超出目标 1 个百分点'
+    """
+    from huainan.formats import number
+
+    show = fmt or number
+    gap_unit = unit_of_gap(unit)
+    nan = math.nan
+    if direction not in ("higher_better", "lower_better"):
+        raise ValueError(f"direction must be higher_better or lower_better, not {direction!r}")
+    if target.kind == "missing":
+        return Verdict("no_data", nan, "", "规划未给出目标值", "no target value in the plan")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return Verdict("no_data", nan, "", "无目标年份数据", "no value for the target year")
+    value = float(value)
+    if target.kind == "qualitative":
+        # 应保尽保 / 应护尽护: full coverage of everyone eligible
+        gap = value - 100.0
+        if value >= 100.0:
+            return Verdict(
+                "met",
+                gap,
+                "恰好达到目标",
+                f"目标“{target.text}”即覆盖率100%，实际 {show(value)}%",
+                f"target {target.text!r} means 100 % coverage; actual {value:g} %",
+            )
+        return Verdict(
+            "not_met",
+            gap,
+            f"差 {show(-gap)} 个百分点",
+            f"目标“{target.text}”即覆盖率100%，实际 {show(value)}%",
+            f"target {target.text!r} means 100 % coverage; actual {value:g} %",
         )
-    annual = obs[
-        (obs["indicator"] == ind_id)
-        & (obs["region_code"] == region)
-        & (obs["area"] == "total")
-        & obs["year"].between(t0 + 1, year)
-        & obs["value"].notna()
-    ]
-    if annual.empty:
-        return None, None, None, "no observed value"
-    years = sorted(set(annual["year"]))
-    last = years[-1]
-    missing = [y for y in range(t0 + 1, last + 1) if y not in years]
-    if missing:
-        return None, None, None, f"annual values missing for {missing}: no running total"
-    by_year = annual.sort_values("year").drop_duplicates("year", keep="last")
-    return (
-        float(by_year["value"].sum()),
-        last,
-        by_year.iloc[-1],
-        f"running total = sum of annual values {t0 + 1}–{last}",
+    if target.kind == "relative":
+        if reference is None or (isinstance(reference, float) and math.isnan(reference)):
+            return Verdict(
+                "no_data",
+                nan,
+                "",
+                f"相对目标“{target.text}”需要同年全省平均值，暂缺",
+                f"relative target {target.text!r}: no Anhui value of the same year",
+            )
+        goal = float(reference)
+        op = target.op or (">=" if direction == "higher_better" else "<=")
+        what = f"同年全省平均值 {show(goal)}"
+    else:
+        assert target.value is not None  # numeric targets carry a value (parse_target)
+        goal = float(target.value)
+        op = target.bound(direction) or ">="
+        what = f"目标值 {target.text}"
+    d = 1.0 if direction == "higher_better" else -1.0
+    gap = d * (value - goal)
+    holds = {">": value > goal, ">=": value >= goal, "<": value < goal, "<=": value <= goal}[op]
+    implied = (
+        "" if target.op or target.kind == "relative" else (f"（未标注限定词，按{_OP_ZH[op]}理解）")
     )
-
-
-def progress_table(
-    year: int, *, region_code: str = "340400", observations: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Progress of every 专栏2 indicator towards its 2025 target, as of ``year``.
-
-    Parameters
-    ----------
-    year : int
-        Evaluation year: the latest observation up to this year is used (2023 = mid-term, 2025 =
-        final evaluation).
-    region_code : str, default ``"340400"`` (淮南市)
-        Whose values to assess (the plan's targets are city-wide).
-    observations : pandas.DataFrame, optional
-        Long table (``region_code, year, area, indicator, unit, value, source, source_ref``,
-        optionally ``origin``); default :func:`huainan.evidence.observed.all_observations` (published
-        statistics + monitoring returns). Indicator ids are the plan's ``indicator_id``; for
-        five-year totals either annual values (summed, every year needed) or a running total under
-        ``<indicator_id>_to_date``. Relative targets look up the Anhui (``340000``) value of the
-        same indicator and year.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per indicator (plan order) with the plan columns (``indicator_id``, ``domain``,
-        ``domain_zh``, ``name_zh``, ``unit``, ``attribute``, ``direction``, ``baseline_year``,
-        ``baseline``, ``target_year``, ``target_text``, ``target_op``, ``target_value``,
-        ``target_kind``, ``cumulative``), the observation used (``observed_year`` Int64,
-        ``observed`` float64, ``observed_source``, ``observed_source_ref``), ``reference_value``
-        (Anhui average for relative targets, float64), the :func:`assess` measures (``csi``,
-        ``cagr_observed``, ``cagr_required``, ``ratio``, ``expected`` float64),
-        ``target_below_baseline`` (bool), ``status`` — one of :data:`PROGRESS_CLASSES` or
-        ``qualitative`` (应保尽保-type targets, not scored) or ``needs_reference`` (a relative target
-        without an Anhui value) — ``status_zh``, ``note`` (plain words on what is missing) and
-        ``note_zh`` (the same in Chinese, :func:`note_zh`).
-
-    Raises
-    ------
-    DataValidationError
-        If a data store fails validation on load.
-    """
-    from huainan.evidence.observed import all_observations, latest
-
-    obs = all_observations() if observations is None else observations
-    if "origin" not in obs:
-        obs = obs.assign(origin="stats")
-    rows = []
-    for ind in plan.indicators().itertuples(index=False):
-        rec = {c: getattr(ind, c) for c in _TABLE_COLUMNS[:15]}
-        rec.update(
-            observed_year=pd.NA,
-            observed=math.nan,
-            observed_source=pd.NA,
-            observed_source_ref=pd.NA,
-            reference_value=math.nan,
-            csi=math.nan,
-            cagr_observed=math.nan,
-            cagr_required=math.nan,
-            ratio=math.nan,
-            expected=math.nan,
-            target_below_baseline=bool(ind.target_below_baseline),
-            note="",
+    base_zh = f"实际 {show(value)}，{what}{implied}"
+    base_en = f"actual {value:g} vs {op} {goal:g}"
+    if holds:
+        words = "恰好达到目标" if gap == 0 else f"超出目标 {show(gap)} {gap_unit}"
+        return Verdict("met", gap, words, base_zh, base_en)
+    if gap == 0:  # equal to a strict bound
+        return Verdict(
+            "not_met",
+            0.0,
+            f"恰等于界限值，未达到“{_OP_ZH[op]}”的要求",
+            base_zh + f"；目标为严格界限（{_OP_ZH[op]} {show(goal)}），恰等于界限值按未完成计",
+            base_en + "; equals a strict bound, so not met",
         )
-        t0, horizon = int(ind.baseline_year), int(ind.target_year)
-        op = None if pd.isna(ind.target_op) else ind.target_op
-        notes = []
-        if ind.cumulative:
-            value, obs_year, row, how = _cumulative_to_date(
-                obs, ind.indicator_id, region_code, min(year, horizon), t0
-            )
-            notes.append(how)
-        else:
-            row = latest(obs, ind.indicator_id, region_code, year=min(year, horizon), after=t0)
-            value, obs_year = (
-                (None, None) if row is None else (float(row["value"]), int(row["year"]))
-            )
-            if row is None:
-                notes.append(f"no observed value after {t0}")
-        if row is not None:
-            rec.update(
-                observed_year=obs_year,
-                observed=value,
-                observed_source=row["source"],
-                observed_source_ref=row["source_ref"],
-            )
-        if ind.target_kind == "qualitative":
-            rec["status"] = "qualitative"
-            notes.append(f"qualitative target {ind.target_text}: not scored")
-        elif ind.target_kind == "relative":
-            ref = (
-                None
-                if obs_year is None
-                else latest(obs, ind.indicator_id, "340000", year=obs_year, after=obs_year - 1)
-            )
-            if obs_year is None:
-                rec["status"] = "insufficient_data"
-                notes.append("relative target: no Huainan value to compare with the Anhui average")
-            elif ref is None:
-                rec["status"] = "needs_reference"
-                notes.append("relative target: no Anhui value for the observed year")
-            else:
-                rec["reference_value"] = float(ref["value"])
-                res = assess(
-                    baseline=ind.baseline,
-                    baseline_year=t0,
-                    observed=value,
-                    observed_year=obs_year,
-                    target=float(ref["value"]),
-                    target_year=horizon,
-                    direction=ind.direction,
-                    op=op,
-                )
-                rec.update(
-                    {
-                        k: res[k]
-                        for k in (
-                            "csi",
-                            "cagr_observed",
-                            "cagr_required",
-                            "ratio",
-                            "expected",
-                            "status",
-                        )
-                    }
-                )
-                notes.append(
-                    f"reference: Anhui {obs_year} = {float(ref['value']):g}, assumed "
-                    "unchanged to the target year"
-                )
-        else:
-            res = assess(
-                baseline=ind.baseline,
-                baseline_year=t0,
-                observed=value,
-                observed_year=obs_year,
-                target=float(ind.target_value),
-                target_year=horizon,
-                direction=ind.direction,
-                op=op,
-                cumulative=bool(ind.cumulative),
-            )
-            rec.update(
-                {
-                    k: res[k]
-                    for k in (
-                        "csi",
-                        "cagr_observed",
-                        "cagr_required",
-                        "ratio",
-                        "expected",
-                        "status",
-                    )
-                }
-            )
-            if res["note"] and row is not None:
-                notes.append(res["note"])
-        if ind.target_below_baseline:
-            notes.append("target is below the 2020 baseline (plan text)")
-        rec["note"] = "; ".join(n for n in notes if n)
-        rows.append(rec)
-    out = pd.DataFrame(rows, columns=_TABLE_COLUMNS)
-    out["status_zh"] = out["status"].map(PROGRESS_ZH)
-    out["note_zh"] = out["note"].map(note_zh)
-    out["observed_year"] = out["observed_year"].astype("Int64")
-    for col in (
-        "observed",
-        "reference_value",
-        "csi",
-        "cagr_observed",
-        "cagr_required",
-        "ratio",
-        "expected",
-    ):
-        out[col] = out[col].astype("float64")
-    return out
-
-
-EVALUATION_YEARS = {"midterm": 2023, "final": 2025}
-
-
-def evaluation_table(stage: str, *, observations: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The plan's mid-term (2023) or final (2025) evaluation: :func:`progress_table` for that year,
-    binding (约束性) indicators first, then by domain in plan order.
-
-    Parameters
-    ----------
-    stage : {"midterm", "final"}
-    observations : pandas.DataFrame, optional
-        As in :func:`progress_table`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Same columns as :func:`progress_table` plus ``stage`` and ``evaluation_year``.
-
-    Raises
-    ------
-    ValueError
-        If ``stage`` is not ``midterm`` or ``final``.
-    """
-    if stage not in EVALUATION_YEARS:
-        raise ValueError(f"stage must be one of {sorted(EVALUATION_YEARS)}, not {stage!r}")
-    year = EVALUATION_YEARS[stage]
-    table = progress_table(year, observations=observations)
-    table["_binding"] = (table["attribute"] != "binding").astype(int)
-    table["_pos"] = range(len(table))
-    table = table.sort_values(["_binding", "_pos"]).drop(columns=["_binding", "_pos"])
-    table.insert(0, "evaluation_year", year)
-    table.insert(0, "stage", stage)
-    return table.reset_index(drop=True)
+    return Verdict("not_met", gap, f"差 {show(-gap)} {gap_unit}", base_zh, base_en)

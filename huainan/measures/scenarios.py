@@ -421,14 +421,14 @@ def project_indicators(
     assumptions : Assumptions
         Annual supply growth and population change.
     observations : pandas.DataFrame, optional
-        Long table as for :func:`huainan.measures.progress.progress_table` (default
+        Long table as for :func:`huainan.measures.evaluation.evaluate` (default
         :func:`huainan.evidence.observed.all_observations`).
     region_code : str, default 淮南市
         Whose values (the plan's targets are city-wide).
     year : int, optional
         Latest year of data to start from (default the target year: every value reported).
     table : pandas.DataFrame, optional
-        A :func:`huainan.measures.progress.progress_table` already computed for ``year`` from the same
+        A :func:`huainan.measures.evaluation.evaluate` (stage ``annual``) already computed for ``year`` from the same
         observations (the apps pass it to avoid recomputing on every slider move).
 
     Returns
@@ -445,7 +445,7 @@ def project_indicators(
         :data:`OUTCOME_ZH`) and ``outcome_zh``; ``margin`` (float64, ``d·(projected − target)``:
         positive = better than the target); ``required_growth`` (float64, annual supply growth
         that just reaches the target, a fraction); ``progress_status`` / ``progress_status_zh``
-        (the current status of :func:`huainan.measures.progress.progress_table`, shown for indicators
+        (the current verdict of :func:`huainan.measures.evaluation.evaluate`, shown for indicators
         that are not projected); ``note`` (str, Chinese: where the start value comes from and
         what could not be done).
 
@@ -458,8 +458,13 @@ def project_indicators(
     horizon = a.horizon
     start_year = horizon if year is None else int(year)
     if table is None:
-        table = progress.progress_table(
-            start_year, region_code=region_code, observations=observations
+        from huainan.measures import evaluation
+
+        table = evaluation.evaluate(
+            min(start_year, evaluation.PLAN_END),
+            stage="annual",
+            region_code=region_code,
+            observations=observations,
         )
     obs = observations
     rows = []
@@ -493,17 +498,17 @@ def project_indicators(
             required_growth=math.nan,
         )
         notes = []
-        if pd.notna(r.observed):
+        if pd.notna(r.value):
             rec.update(
                 start_kind="observed",
-                start_year=int(r.observed_year),
-                start_value=float(r.observed),
-                start_source=r.observed_source,
+                start_year=int(r.year_to),
+                start_value=float(r.value),
+                start_source=r.source_title,
             )
             notes.append(
-                f"起点：{int(r.baseline_year) + 1}—{int(r.observed_year)}年累计完成量"
-                if basis == "cumulative" and r.observed_year > r.baseline_year + 1
-                else f"起点：{int(r.observed_year)}年观测值"
+                f"起点：{int(r.baseline_year) + 1}—{int(r.year_to)}年累计完成量"
+                if basis == "cumulative" and r.year_to > r.baseline_year + 1
+                else f"起点：{int(r.year_to)}年观测值"
             )
         elif pd.notna(r.baseline) and basis != "cumulative":
             rec.update(
@@ -578,12 +583,12 @@ def project_indicators(
         if bool(r.target_below_baseline):
             notes.append("规划目标低于2020年基期值")
         rec["outcome"] = outcome
-        rec["progress_status"] = r.status
+        rec["progress_status"] = r.verdict
         rec["note"] = "；".join(notes)
         rows.append(rec)
     out = pd.DataFrame(rows, columns=_PROJECTION_COLUMNS)
     out["outcome_zh"] = out["outcome"].map(OUTCOME_ZH)
-    out["progress_status_zh"] = out["progress_status"].map(progress.PROGRESS_ZH)
+    out["progress_status_zh"] = out["progress_status"].map(progress.VERDICT_ZH)
     out["start_year"] = out["start_year"].astype("Int64")
     for col in (
         "start_value",
