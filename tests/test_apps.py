@@ -366,3 +366,24 @@ def test_prerender_fills_the_cache_and_stops_at_the_deadline(tmp_path, monkeypat
     assert counts["monitor"] == 1 and counts["regions"] == 2 and counts["whatif"] == 1
     assert len(list(cache.folder.glob("*.png"))) == 4
     assert not cache.complete  # stopped early: not marked complete
+
+
+def test_monitor_rows_and_brief_table_show_the_same_cells(obs):
+    """The monitor's rows and the brief's styled table are two layouts of one evaluation."""
+    from huainan.briefs import report
+
+    both = pd.concat(
+        [obs, _monitoring(("340400", 2025, "nursing_bed_share", 51.89, "%"))], ignore_index=True
+    )
+    table = evaluation.evaluate(2025, observations=both)
+    rows, _ = monitor.evaluation_rows(table)
+    brief = report.evaluation_table_styled(table).data
+    assert rows["指标"].tolist() == brief["指标"].tolist()  # binding first in both
+    assert rows["结论"].tolist() == brief["结论"].tolist()
+    assert rows["数值年份"].tolist() == brief["数值年份"].tolist()
+    row = rows.set_index("指标").loc["养老机构护理型床位占比"]
+    assert (row["采用数值"], row["结论"], row["差距或进度"]) == (
+        "51.89",
+        "未完成",
+        "差 3.11 个百分点",
+    )

@@ -48,3 +48,34 @@ def test_unchanged_rerun_reuses_every_brief(annual):
     assert second.ok
     assert {b["status"] for b in second.briefs} == {"reused"}
     assert [b["key"] for b in second.briefs] == [b["key"] for b in first.briefs]
+
+
+def test_the_city_brief_the_monitor_app_and_the_csv_agree(annual, tmp_path):
+    """Issue 9/10: every screen shows the same value, year and verdict for every indicator."""
+    import csv
+    import html as html_lib
+    import re
+
+    from huainan.apps.monitor import MonitorApp, evaluation_rows
+    from huainan.measures import evaluation
+
+    _, result = annual
+    city = (result.run_dir / "city.html").read_text(encoding="utf-8")
+    rows = [
+        re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", tr)))
+        for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", city, flags=re.S)
+    ]
+    table = evaluation.evaluate(2025)
+    out = tmp_path / "e.csv"
+    evaluation.write_csv(table, out)
+    with out.open(encoding="utf-8") as f:
+        by_csv = {r["indicator_id"]: r for r in csv.DictReader(f)}
+    shown = evaluation_rows(MonitorApp().table_for("final"))[0].set_index("指标")
+    for r in table.itertuples(index=False):
+        brief_row = next(x for x in rows if f" {r.name_zh} " in f" {x} " and r.target_text in x)
+        app_row = shown.loc[r.name_zh]
+        assert app_row["结论"] == r.verdict_zh and r.verdict_zh in brief_row
+        assert by_csv[r.indicator_id]["verdict"] == r.verdict
+        assert app_row["数值年份"] == (r.value_year or "—")
+        if r.value_year:
+            assert r.value_year in brief_row and app_row["采用数值"] in brief_row

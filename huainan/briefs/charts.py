@@ -432,7 +432,7 @@ def trajectory_chart(
     ax.set_xticks(range(first, horizon + 1), [str(y) for y in range(first, horizon + 1)])
     ax.set_xlim(first - 0.4, horizon + 0.4)
     set_unit_label(ax, f"五年累计（{ind['unit']}）" if cumulative and zh else ind["unit"])
-    attr = {"binding": "约束性", "expected": "预期性"}[ind["attribute"]] if zh else ind["attribute"]
+    attr = plan.ATTRIBUTE_ZH[ind["attribute"]] if zh else ind["attribute"]
     ax.set_title(f"{ind['name_zh']}（{attr}）", loc="left")
     if ax.get_legend_handles_labels()[0]:  # under the axes: never covers a data point
         ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, frameon=False)

@@ -411,14 +411,9 @@ def evaluation_table_styled(table: pd.DataFrame, lang: str = "zh"):
 
     _check_lang(lang)
     t = binding_first(table)
-    attr = (
-        {"binding": "约束性", "expected": "预期性"}
-        if lang == "zh"
-        else {"binding": "binding", "expected": "expected"}
-    )
     out = pd.DataFrame(
         {
-            "attribute": t["attribute"].map(attr),
+            "attribute": t["attribute_zh"] if lang == "zh" else t["attribute"],
             "name_zh": t["name_zh"],
             "unit": t["unit"],
             "baseline_text": t["baseline_text"],

@@ -816,19 +816,6 @@ def evaluate(recipe: Recipe, frame: pd.DataFrame) -> pd.Series:
 
 _MUNICIPALITIES = ("11", "12", "31", "50")
 
-#: Identity columns of the national county tables (before the measure columns).
-ID_COLUMNS = (
-    "code",
-    "name",
-    "province_code",
-    "province_name",
-    "prefecture_code",
-    "prefecture_name",
-    "unit_kind",
-    "province_administered",
-    "yearbook_row",
-)
-
 
 def prefecture_code(code: str) -> str:
     """Return the prefecture-level code a county-level ``code`` is grouped under.

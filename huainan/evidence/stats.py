@@ -369,13 +369,6 @@ def parse_observations(
     return df
 
 
-def read_observations(path: str | os.PathLike) -> pd.DataFrame:
-    """Read and validate a long-table CSV file (see :func:`parse_observations`)."""
-    text = read_csv_text(path)
-    cat = _catalog(_mtime_key(Path(path).with_name("indicators.csv")))
-    return parse_observations(text, cat, path=path)
-
-
 @lru_cache(maxsize=4)
 def _observations(key: tuple[str, int], cat_key: tuple[str, int]) -> pd.DataFrame:
     text = read_csv_text(key[0])

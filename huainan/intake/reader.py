@@ -229,10 +229,6 @@ def _has_unit_suffix(text: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def _is_private_use(ch: str) -> bool:
-    return unicodedata.category(ch) == "Co"
-
-
 def _implausible(text: str) -> str:
     """Return why ``text`` is unlikely to be what the file's author typed ('' if plausible)."""
     for lineno, line in enumerate(text.splitlines(), start=1):

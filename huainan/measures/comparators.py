@@ -27,9 +27,6 @@ from huainan.paths import data_dir
 from huainan.plan.regions import PROVINCE_CODE, UNIT_CODES
 from huainan.plan.targets import parse_target
 
-#: Scopes of :func:`percentile_ranks`: the comparison sets.
-SCOPES: dict[str, str] = {"anhui": "安徽省县级单位", "china": "全国县级单位"}
-
 PEER_PLANS: dict[str, str] = {
     "national_14fyp_public_services": "国家“十四五”公共服务规划",
     "anhui_13fyp_basic_public_services": "安徽省“十三五”推进基本公共服务均等化规划",

@@ -40,7 +40,7 @@ EVALUATION_YEARS = {"midterm": 2023, "final": 2025}
 #: First and last year of the plan period.
 PLAN_START, PLAN_END = 2021, 2025
 
-ATTRIBUTE_ZH = {"binding": "约束性", "expected": "预期性"}
+ATTRIBUTE_ZH = plan.ATTRIBUTE_ZH
 
 #: The columns of :func:`evaluate`, in order (the first 13 are the CLI's contract).
 COLUMNS = (
@@ -236,164 +236,210 @@ def _reference(obs, ind, year: int) -> tuple[float, int | None, pd.Series | None
     return float(sel.row["value"]), year, sel.row
 
 
-def _progress(ind, e: _Evidence, target: float, op) -> dict:
-    res = progress.assess(
-        baseline=None if pd.isna(ind.baseline) else float(ind.baseline),
-        baseline_year=int(ind.baseline_year),
-        observed=e.value,
-        observed_year=e.year_to,
-        target=target,
-        target_year=int(ind.target_year),
-        direction=ind.direction,
-        op=op,
-        cumulative=bool(ind.cumulative),
-    )
-    return res
+class _Evaluation:
+    """The evaluation of one indicator, in named steps (:meth:`run` calls them in order)."""
 
+    def __init__(self, ind, stage: str, year: int, obs: pd.DataFrame, region: str):
+        self.ind, self.stage, self.year, self.obs, self.region = ind, stage, year, obs, region
+        self.target = parse_target(ind.target_text)
+        self.final = stage == "final"
+        self.t0, self.horizon = int(ind.baseline_year), int(ind.target_year)
+        self.end = self.horizon if self.final else min(year, self.horizon)
+        self.goal = float(ind.target_value) if self.target.kind == "numeric" else math.nan
+        self.reference = math.nan
+        self.total: ev.RunningTotal | None = None
+        self.e = _Evidence()
+        self.verdict, self.note_zh, self.note_en = "no_data", "", ""
+        self.rec: dict = {
+            "reference_value": math.nan,
+            "reference_year": pd.NA,
+            "progress_class": "insufficient_data",
+            "csi": math.nan,
+            "ratio": math.nan,
+            "cagr_observed": math.nan,
+            "cagr_required": math.nan,
+            "expected": math.nan,
+            "gap": math.nan,
+            "gap_text": "",
+        }
 
-def _row(ind, stage: str, year: int, obs: pd.DataFrame, region: str) -> dict:
-    target = parse_target(ind.target_text)
-    final = stage == "final"
-    t0, horizon = int(ind.baseline_year), int(ind.target_year)
-    end = horizon if final else min(year, horizon)
-    op = None if pd.isna(ind.target_op) else ind.target_op
-    rec: dict = {
-        "reference_value": math.nan,
-        "reference_year": pd.NA,
-        "progress_class": "insufficient_data",
-        "csi": math.nan,
-        "ratio": math.nan,
-        "cagr_observed": math.nan,
-        "cagr_required": math.nan,
-        "expected": math.nan,
-        "gap": math.nan,
-        "gap_text": "",
-    }
-    # -- the evidence
-    total: ev.RunningTotal | None = None
-    if ind.cumulative:
-        e, total = _cumulative_evidence(obs, ind, region, end, final=final)
-    else:
-        e = _level_evidence(obs, ind, region, horizon if final else t0 + 1, end)
-        if final and e.rows is None:
-            earlier = _level_evidence(obs, ind, region, t0 + 1, horizon - 1)
+    def run(self) -> dict:
+        self.gather()
+        self.compare_with_anhui()
+        if self.final:
+            self.final_verdict()
+        self.progress_measures()
+        if not self.final:
+            self.progress_verdict()
+        self.plan_notes()
+        return self.record()
+
+    # -- steps
+    def gather(self) -> None:
+        """The value used: a five-year total, or the best value of the years in scope."""
+        ind, obs, region = self.ind, self.obs, self.region
+        if ind.cumulative:
+            self.e, self.total = _cumulative_evidence(obs, ind, region, self.end, final=self.final)
+            return
+        first = self.horizon if self.final else self.t0 + 1
+        self.e = _level_evidence(obs, ind, region, first, self.end)
+        if self.final and self.e.rows is None:
+            earlier = _level_evidence(obs, ind, region, self.t0 + 1, self.horizon - 1)
             if earlier.rows is not None:
-                e.add(
+                self.e.add(
                     f"仅有{earlier.year_to}年数值 {number(earlier.value)}"
-                    f"（{ev.QUALITY_ZH[earlier.quality or '']}），缺{horizon}年数据，不作判断",
-                    f"only a {earlier.year_to} value ({earlier.value:g}); no {horizon} value",
+                    f"（{ev.QUALITY_ZH[earlier.quality or '']}），缺{self.horizon}年数据，不作判断",
+                    f"only a {earlier.year_to} value ({earlier.value:g}); no {self.horizon} value",
                 )
-    # -- the comparison
-    goal = float(ind.target_value) if target.kind == "numeric" else math.nan
-    reference = math.nan
-    if target.kind == "relative" and e.year_to is not None:
-        reference, ref_year, ref_row = _reference(obs, ind, int(e.year_to))
-        if ref_row is not None:
-            rec["reference_value"], rec["reference_year"] = reference, ref_year
-            goal = reference
-            e.add(
-                f"全省平均值：{ref_year}年 {number(reference)}（{ref_row['source']}，"
-                f"{ev.QUALITY_ZH[str(ref_row['quality'])]}）",
-                f"Anhui {ref_year} = {reference:g}",
+
+    def compare_with_anhui(self) -> None:
+        """Relative targets: Anhui's value of the same year becomes the goal (never another year)."""
+        if self.target.kind != "relative" or self.e.year_to is None:
+            return
+        reference, ref_year, ref_row = _reference(self.obs, self.ind, int(self.e.year_to))
+        if ref_row is None:
+            self.e.add(
+                f"缺少{self.e.year_to}年全省平均值，无法比较",
+                f"no Anhui value for {self.e.year_to}",
             )
-    if final:
-        value = e.value
-        if ind.cumulative and total is not None and total.missing:
-            value = math.nan
-        v = progress.final_verdict(
-            value, target, ind.direction, unit=ind.unit, reference=reference, fmt=number
+            return
+        self.reference = self.goal = reference
+        self.rec["reference_value"], self.rec["reference_year"] = reference, ref_year
+        self.e.add(
+            f"全省平均值：{ref_year}年 {number(reference)}（{ref_row['source']}，"
+            f"{ev.QUALITY_ZH[str(ref_row['quality'])]}）",
+            f"Anhui {ref_year} = {reference:g}",
         )
-        verdict, note_zh, note_en = v.verdict, v.note_zh, v.note_en
-        rec["gap"], rec["gap_text"] = v.gap, v.gap_zh
-        if ind.cumulative and total is not None and total.missing and not total.parts.empty:
-            verdict, note_zh, note_en = _partial_total(total, target, ind)
-            if verdict == "met":
-                rec["gap"] = total.value - goal
-                rec["gap_text"] = f"已知部分即超出目标 {number(total.value - goal)} {ind.unit}"
-        if e.rows is None and target.kind != "missing" and not ind.cumulative:
-            note_zh, note_en = f"无{horizon}年数据", f"no {horizon} value"
-    else:
-        verdict, note_zh, note_en = "no_data", "", ""
-    # -- progress measures (all stages: the researchers' view)
-    if e.rows is not None and target.kind in ("numeric", "relative") and not math.isnan(goal):
-        res = _progress(ind, e, goal, op if target.kind == "numeric" else target.op)
-        rec.update({k: res[k] for k in ("csi", "cagr_observed", "cagr_required", "ratio")})
-        rec["expected"] = res["expected"]
-        rec["progress_class"] = res["status"]
-        if res["note"] and not final:
-            note_en = res["note"]
-            note_zh = _NOTE_ZH.get(res["note"], res["note"])
-        if target.kind == "relative" and not final:
+
+    def final_verdict(self) -> None:
+        """完成 / 未完成 / 数据暂缺 (:func:`huainan.measures.progress.final_verdict`)."""
+        ind, total = self.ind, self.total
+        incomplete = bool(ind.cumulative and total is not None and total.missing)
+        v = progress.final_verdict(
+            math.nan if incomplete else self.e.value,
+            self.target,
+            ind.direction,
+            unit=ind.unit,
+            reference=self.reference,
+            fmt=number,
+        )
+        self.verdict, self.note_zh, self.note_en = v.verdict, v.note_zh, v.note_en
+        self.rec["gap"], self.rec["gap_text"] = v.gap, v.gap_zh
+        if incomplete and total is not None and not total.parts.empty:
+            self.verdict, self.note_zh, self.note_en = _partial_total(total, self.target, ind)
+            if self.verdict == "met":
+                self.rec["gap"] = total.value - self.goal
+                self.rec["gap_text"] = (
+                    f"已知部分即超出目标 {number(total.value - self.goal)} {ind.unit}"
+                )
+        elif self.e.rows is None and self.target.kind != "missing" and not ind.cumulative:
+            self.note_zh, self.note_en = f"无{self.horizon}年数据", f"no {self.horizon} value"
+
+    def progress_measures(self) -> None:
+        """CSI, CAGRs, R and the Open SDG class (all stages: the researchers' view)."""
+        e, ind, kind = self.e, self.ind, self.target.kind
+        if e.rows is None:
+            return
+        if kind == "qualitative":
+            self.rec["progress_class"] = "achieved" if e.value >= 100 else "limited_progress"
+            return
+        if kind not in ("numeric", "relative") or math.isnan(self.goal):
+            return
+        op = (
+            self.target.op
+            if kind == "relative"
+            else (None if pd.isna(ind.target_op) else ind.target_op)
+        )
+        res = progress.assess(
+            baseline=None if pd.isna(ind.baseline) else float(ind.baseline),
+            baseline_year=self.t0,
+            observed=e.value,
+            observed_year=e.year_to,
+            target=self.goal,
+            target_year=self.horizon,
+            direction=ind.direction,
+            op=op,
+            cumulative=bool(ind.cumulative),
+        )
+        for k in ("csi", "cagr_observed", "cagr_required", "ratio", "expected"):
+            self.rec[k] = res[k]
+        self.rec["progress_class"] = res["status"]
+        if res["note"] and not self.final:
+            self.note_en, self.note_zh = res["note"], _NOTE_ZH.get(res["note"], res["note"])
+
+    def progress_verdict(self) -> None:
+        """提前实现 / 快于预期 / 基本符合预期 / 滞后于预期 / 数据暂缺 and their notes."""
+        e, rec = self.e, self.rec
+        self.verdict = progress.progress_verdict(rec["progress_class"], rec["ratio"])
+        if self.target.kind == "qualitative" and e.rows is not None:
+            self.verdict = "achieved" if e.value >= 100 else "lagging"
+            self.note_zh = (
+                f"目标“{self.target.text}”即覆盖率100%，{e.year_to}年为 {number(e.value)}%"
+            )
+        if self.target.kind == "relative" and not math.isnan(self.reference):
             e.add(
                 "以观测当年全省平均值为参照，假定至2025年不变（仅用于进度判断）",
                 "reference assumed unchanged to 2025 (progress only)",
             )
-    elif e.rows is not None and target.kind == "qualitative":
-        rec["progress_class"] = "achieved" if e.value >= 100 else "limited_progress"
-    if target.kind == "relative" and e.rows is not None and math.isnan(reference):
-        e.add(
-            f"缺少{e.year_to}年全省平均值，无法比较",
-            f"no Anhui value for {e.year_to}",
-        )
-        rec["progress_class"] = "insufficient_data"
-    if not final:
-        verdict = progress.progress_verdict(rec["progress_class"], rec["ratio"])
-        if target.kind == "qualitative" and e.rows is not None:
-            verdict = "achieved" if e.value >= 100 else "lagging"
-            note_zh = f"目标“{target.text}”即覆盖率100%，{e.year_to}年为 {number(e.value)}%"
         if rec["progress_class"] == "deterioration":
-            note_zh = "；".join(x for x in (note_zh, "与目标方向相反变化（逆向变化）") if x)
+            self.note_zh = "；".join(
+                x for x in (self.note_zh, "与目标方向相反变化（逆向变化）") if x
+            )
         if e.rows is None:
-            note_zh = note_zh or f"{t0}年以后暂无观测值"
-            note_en = note_en or f"no observed value after {t0}"
-    if ind.cumulative and e.rows is not None and not final and not math.isnan(rec["expected"]):
-        e.add(
-            f"按线性进度{e.year_to}年应累计完成 {number(rec['expected'])}，进度比R = "
-            f"{number(rec['ratio'], 3)}",
-            "cumulative target: compared with the linear path",
-        )
-    if ind.target_below_baseline:
-        e.add(
-            "规划目标值低于2020年基期值（原文如此），按原文目标评估",
-            "the plan's target is below its 2020 baseline (as printed); evaluated as printed",
-        )
-    notes_zh = [n for n in [note_zh, *(e.notes or [])] if n]
-    notes_en = [n for n in [note_en, *(e.notes_en or [])] if n]
-    d = domains.get(ind.domain)
-    rec.update(
-        indicator_id=ind.indicator_id,
-        name_zh=ind.name_zh,
-        attribute=ind.attribute,
-        attribute_zh=ATTRIBUTE_ZH[ind.attribute],
-        unit=ind.unit,
-        target_text=ind.target_text,
-        value=e.value,
-        value_year=_span(e.year_from, e.year_to),
-        verdict=verdict,
-        verdict_zh=progress.VERDICT_ZH[verdict],
-        domain=ind.domain,
-        domain_zh=d.zh,
-        direction=ind.direction,
-        baseline=ind.baseline,
-        baseline_text=ind.baseline_text,
-        baseline_year=t0,
-        target_year=horizon,
-        target_kind=ind.target_kind,
-        target_op=ind.target_op,
-        target_value=ind.target_value,
-        cumulative=bool(ind.cumulative),
-        target_below_baseline=bool(ind.target_below_baseline),
-        stage=stage,
-        stage_zh=STAGE_ZH[stage],
-        evaluation_year=year,
-        year_from=e.year_from,
-        year_to=e.year_to,
-        progress_class_zh=progress.PROGRESS_ZH.get(rec["progress_class"], ""),
-        note="；".join(notes_zh),
-        note_en="; ".join(notes_en),
-        **_sources(e),
-    )
-    return rec
+            self.note_zh = self.note_zh or f"{self.t0}年以后暂无观测值"
+            self.note_en = self.note_en or f"no observed value after {self.t0}"
+        if self.ind.cumulative and e.rows is not None and not math.isnan(rec["expected"]):
+            e.add(
+                f"按线性进度{e.year_to}年应累计完成 {number(rec['expected'])}，进度比R = "
+                f"{number(rec['ratio'], 3)}",
+                "cumulative target: compared with the linear path",
+            )
+
+    def plan_notes(self) -> None:
+        if self.ind.target_below_baseline:
+            self.e.add(
+                "规划目标值低于2020年基期值（原文如此），按原文目标评估",
+                "the plan's target is below its 2020 baseline (as printed); evaluated as printed",
+            )
+
+    def record(self) -> dict:
+        ind, e = self.ind, self.e
+        notes_zh = [n for n in [self.note_zh, *(e.notes or [])] if n]
+        notes_en = [n for n in [self.note_en, *(e.notes_en or [])] if n]
+        return {
+            **self.rec,
+            "indicator_id": ind.indicator_id,
+            "name_zh": ind.name_zh,
+            "attribute": ind.attribute,
+            "attribute_zh": ATTRIBUTE_ZH[ind.attribute],
+            "unit": ind.unit,
+            "target_text": ind.target_text,
+            "value": e.value,
+            "value_year": _span(e.year_from, e.year_to),
+            "verdict": self.verdict,
+            "verdict_zh": progress.VERDICT_ZH[self.verdict],
+            "domain": ind.domain,
+            "domain_zh": domains.get(ind.domain).zh,
+            "direction": ind.direction,
+            "baseline": ind.baseline,
+            "baseline_text": ind.baseline_text,
+            "baseline_year": self.t0,
+            "target_year": self.horizon,
+            "target_kind": ind.target_kind,
+            "target_op": ind.target_op,
+            "target_value": ind.target_value,
+            "cumulative": bool(ind.cumulative),
+            "target_below_baseline": bool(ind.target_below_baseline),
+            "stage": self.stage,
+            "stage_zh": STAGE_ZH[self.stage],
+            "evaluation_year": self.year,
+            "year_from": e.year_from,
+            "year_to": e.year_to,
+            "progress_class_zh": progress.PROGRESS_ZH.get(self.rec["progress_class"], ""),
+            "note": "；".join(notes_zh),
+            "note_en": "; ".join(notes_en),
+            **_sources(e),
+        }
 
 
 def _partial_total(total: ev.RunningTotal, target, ind) -> tuple[str, str, str]:
@@ -493,7 +539,10 @@ def evaluate(
     if stage == "final" and year < PLAN_END:
         raise ValueError(f"the final evaluation needs year ≥ {PLAN_END} (the target year)")
     obs = ev.all_observations() if observations is None else ev.with_quality(observations)
-    rows = [_row(ind, stage, year, obs, region_code) for ind in plan.indicators().itertuples()]
+    rows = [
+        _Evaluation(ind, stage, year, obs, region_code).run()
+        for ind in plan.indicators().itertuples()
+    ]
     out = binding_first(pd.DataFrame(rows, columns=list(COLUMNS)))
     for col in ("value", "gap", "reference_value", "csi", "ratio", "cagr_observed"):
         out[col] = out[col].astype("float64")

@@ -83,35 +83,6 @@ MEASURES: tuple[str, ...] = (
 #: Every output field of :func:`disparity`, in order (``note`` last).
 FIELDS: tuple[str, ...] = COUNTS + LEVELS + MEASURES + ("note",)
 
-#: Chinese labels for users.
-LABELS_ZH: dict[str, str] = {
-    "n": "单元数",
-    "n_missing": "缺失单元数",
-    "n_zero": "零值单元数",
-    "n_groups": "分组数",
-    "min": "最小值",
-    "max": "最大值",
-    "mean": "均值",
-    "mean_weighted": "人口加权均值",
-    "range": "极差",
-    "max_min_ratio": "极值比（最大/最小）",
-    "cv": "变异系数",
-    "cv_weighted": "人口加权变异系数",
-    "gini": "基尼系数",
-    "gini_weighted": "人口加权基尼系数",
-    "theil_t": "泰尔指数T",
-    "theil_t_between": "泰尔指数T·组间",
-    "theil_t_within": "泰尔指数T·组内",
-    "theil_t_between_share": "泰尔指数T·组间贡献率",
-    "theil_t_within_share": "泰尔指数T·组内贡献率",
-    "theil_l": "泰尔指数L（平均对数偏差）",
-    "theil_l_between": "泰尔指数L·组间",
-    "theil_l_within": "泰尔指数L·组内",
-    "theil_l_between_share": "泰尔指数L·组间贡献率",
-    "theil_l_within_share": "泰尔指数L·组内贡献率",
-    "note": "说明",
-}
-
 # Measures that divide by the mean (undefined when every value is 0).
 _RELATIVE = tuple(m for m in MEASURES if m != "range")
 _DECOMPOSITION = (

@@ -390,21 +390,29 @@ def assess(
     if not t0 <= t <= horizon:
         raise ValueError(f"observed_year {t} must lie within {t0}–{horizon}")
     xt, goal = _num(observed), float(target)
-
     if cumulative:
-        if t == t0:
-            result["note"] = "the plan period has not started (t = t0)"
-            return result
-        expected = goal * (t - t0) / (horizon - t0)
-        result["expected"] = expected
-        result["csi"] = min(1.0, xt / goal) if goal else nan
-        result["ratio"] = xt / expected if expected else nan
-        if _meets(xt, goal, bound):
-            result["status"] = "achieved"
-        elif not math.isnan(result["ratio"]):
-            result["status"] = _classify(result["ratio"])
-        return result
+        return _assess_cumulative(result, xt, goal, t0, t, horizon, bound)
+    return _assess_level(result, baseline, xt, goal, t0, t, horizon, bound, d)
 
+
+def _assess_cumulative(result, xt, goal, t0, t, horizon, bound) -> dict:
+    """A running total against the linear path ``X*·(t − t0)/(T − t0)`` (METHODS.md §2)."""
+    if t == t0:
+        result["note"] = "the plan period has not started (t = t0)"
+        return result
+    expected = goal * (t - t0) / (horizon - t0)
+    result["expected"] = expected
+    result["csi"] = min(1.0, xt / goal) if goal else math.nan
+    result["ratio"] = xt / expected if expected else math.nan
+    if _meets(xt, goal, bound):
+        result["status"] = "achieved"
+    elif not math.isnan(result["ratio"]):
+        result["status"] = _classify(result["ratio"])
+    return result
+
+
+def _assess_level(result, baseline, xt, goal, t0, t, horizon, bound, d) -> dict:
+    """A level: CSI, observed vs required CAGR and ``R`` (METHODS.md §2)."""
     if _meets(xt, goal, bound):
         result["status"] = "achieved"
     if _is_missing(baseline):
@@ -425,7 +433,7 @@ def assess(
     result["cagr_observed"], result["cagr_required"] = cagr_obs, cagr_req
     result["expected"] = x0 * (1 + cagr_req) ** (t - t0)
     if result["status"] == "achieved":
-        result["ratio"] = d * cagr_obs / abs(cagr_req) if cagr_req else nan
+        result["ratio"] = d * cagr_obs / abs(cagr_req) if cagr_req else math.nan
         return result
     if cagr_req == 0:
         # The target asks to hold the baseline level, which is not met now (e.g. 95 against

@@ -10,6 +10,7 @@ as the plan itself. This layer imports nothing from the layers above it.
 """
 
 from huainan.plan.tables import (
+    ATTRIBUTE_ZH,
     ATTRIBUTES,
     DIRECTIONS,
     OPS,
@@ -22,6 +23,7 @@ from huainan.plan.tables import (
 )
 
 __all__ = [
+    "ATTRIBUTE_ZH",
     "ATTRIBUTES",
     "DIRECTIONS",
     "OPS",

@@ -30,6 +30,8 @@ from huainan.plan import domains
 from huainan.plan.targets import parse_target
 
 ATTRIBUTES = {"约束性": "binding", "预期性": "expected"}
+#: The attribute of an indicator in Chinese (the one label table for 约束性/预期性).
+ATTRIBUTE_ZH = {v: k for k, v in ATTRIBUTES.items()}
 DIRECTIONS = ("higher_better", "lower_better")
 OPS = (">", ">=", "<", "<=")
 PERIODS = ("level", "cumulative", "annual", "standard")
