@@ -30,7 +30,9 @@ def briefs(
     ] = "annual",
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: number of cores)."),
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes of the local Dask cluster (default: cores)."
+        ),
     ] = None,
     output_dir: Annotated[
         Path | None,
@@ -44,6 +46,14 @@ def briefs(
         float | None,
         typer.Option("--timeout", min=1, help="Deadline per brief in seconds (default: 600)."),
     ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Run on an existing Dask cluster: its scheduler address, e.g. tcp://HOST:8786 "
+            "(workers need the package, the kernel and HUAINAN_DATA_DIR; see README).",
+        ),
+    ] = None,
 ) -> None:
     """Run a batch of briefs: executed notebooks, code-free HTML, index.html, manifest.json.
 
@@ -56,7 +66,14 @@ def briefs(
     from huainan.errors import BatchError, BatchInterrupted, ParameterError
 
     try:
-        result = run_batch(batch, jobs=jobs, output_dir=output_dir, force=force, timeout=timeout)
+        result = run_batch(
+            batch,
+            jobs=jobs,
+            output_dir=output_dir,
+            force=force,
+            timeout=timeout,
+            scheduler=scheduler,
+        )
     except (ParameterError, BatchError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
