@@ -62,8 +62,15 @@ def briefs(
     number (143 for SIGTERM, 130 for Ctrl-C) if a signal stopped it: workers and kernels are
     stopped, unfinished briefs are marked interrupted, outputs/latest is left unchanged.
     """
+    from huainan.errors import BatchError, BatchInterrupted, DataDirError, ParameterError
+    from huainan.paths import check_data_dir
+
+    try:
+        check_data_dir()
+    except DataDirError as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     from huainan.briefs.batch import run_batch
-    from huainan.errors import BatchError, BatchInterrupted, ParameterError
 
     try:
         result = run_batch(
@@ -74,8 +81,11 @@ def briefs(
             timeout=timeout,
             scheduler=scheduler,
         )
-    except (ParameterError, BatchError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+    except ParameterError as exc:
+        typer.echo(f"错误：参数文件有误，未运行任何简报 / error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    except (BatchError, DataDirError) as exc:
+        typer.echo(f"错误：批次无法开始 / error: {exc}", err=True)
         raise typer.Exit(2) from exc
     except BatchInterrupted as exc:
         if exc.result is not None:

@@ -64,7 +64,7 @@ from huainan.briefs.fingerprints import (
 )
 from huainan.briefs.parameters import Batch, BriefRun, load_batch
 from huainan.errors import BatchError, BatchInterrupted
-from huainan.paths import KERNEL_NAME, data_dir
+from huainan.paths import KERNEL_NAME, check_data_dir, data_dir
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -231,6 +231,8 @@ def run_batch(
     BatchError
         If the kernel is not registered, the output folder cannot be created or the Dask
         cluster cannot be started or reached.
+    DataDirError
+        If the data folder (``data/`` or ``$HUAINAN_DATA_DIR``) is missing or incomplete.
     BatchInterrupted
         If SIGTERM or SIGINT stopped the batch; ``.result`` is the partial run (or None if the
         signal came before the run folder was made), ``.signum`` the signal.
@@ -241,6 +243,7 @@ def run_batch(
     timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
     if not timeout > 0:
         raise BatchError(f"timeout must be positive, got {timeout}")
+    check_data_dir()
     spec = load_batch(batch, parameters_dir)
     _check_kernel(kernel_name)
 

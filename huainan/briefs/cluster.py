@@ -114,6 +114,9 @@ def _dask_config() -> dict[str, Any]:
         # A worker that dies while running a brief fails that brief (it is not retried on
         # another worker, where it would likely kill that one too).
         "distributed.scheduler.allowed-failures": 0,
+        # One brief per worker thread at a time; the others wait on the scheduler (so a worker
+        # that dies takes no queued brief down with it, and a free worker takes the next one).
+        "distributed.scheduler.worker-saturation": 1.0,
         # Worker processes may start kernels (subprocesses) — not daemonic.
         "distributed.worker.daemon": False,
         "distributed.admin.tick.limit": "1h",  # a brief holds its thread; that is normal
