@@ -31,7 +31,10 @@ def briefs(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes of the local Dask cluster (default: cores)."
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes of the local Dask cluster (default: cores).",
         ),
     ] = None,
     output_dir: Annotated[
@@ -292,6 +295,10 @@ def build_stats(
     written = write_files(files)
     for path in sorted(files):
         typer.echo(f"{'wrote    ' if path in written else 'unchanged'} {path}")
+    from huainan.evidence import boundaries
+
+    topojson = (shared or DEFAULT_SHARED) / "boundaries" / "china_counties_2021_aea.topojson.gz"
+    typer.echo(f"wrote     {boundaries.write_counties(topojson)}")
 
 
 @app.command()

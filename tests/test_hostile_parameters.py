@@ -92,7 +92,9 @@ def test_deep_nesting_and_a_huge_file_are_refused(briefs_project):
     ["!!python/object/apply:os.system ['echo pwned']", "!!python/name:os.system", "!!binary aGk="],
 )
 def test_python_and_other_tags_are_refused_with_a_message(briefs_project, tag):
-    result = run_cli(briefs_project, f"briefs:\n  - brief: note\n    parameters:\n      note: {tag}\n")
+    result = run_cli(
+        briefs_project, f"briefs:\n  - brief: note\n    parameters:\n      note: {tag}\n"
+    )
     assert result.exit_code == 2, result.output
     assert "is not allowed (only plain text, numbers" in result.stderr
     assert "hostile.yaml line 4" in result.stderr

@@ -378,11 +378,10 @@ def _run_tasks(
                 bar.set_postfix_str(f"{result['name']}: {result['status']}")
                 bar.update(1)
 
-            futures = cluster.submit(c, tasks)
-            left = cluster.collect(futures, stop, on_result)
+            left = cluster.run(c, tasks, stop, on_result)
             if stop.signum:
                 bar.set_postfix_str(f"stopping ({signal_name(stop.signum)})")
-                cluster.stop(c, tasks[0]["run_id"], left, futures, on_result)
+                cluster.stop(c, tasks[0]["run_id"], left, on_result)
             return c.workers
 
 

@@ -4,7 +4,7 @@ By default a batch starts its own ``LocalCluster``: ``jobs`` worker **processes*
 each (papermill changes the working folder, so briefs must not share a process), bound to
 127.0.0.1, no dashboard. ``huainan briefs BATCH --scheduler tcp://HOST:8786`` sends the same
 tasks to an existing cluster instead. Either way each brief is one task,
-:func:`huainan.briefs.execute.produce_brief`, submitted with the batch's order as priority; its
+:func:`huainan.briefs.execute.produce_brief`, handed out in the batch's order, one per worker thread; its
 products come back as bytes, so workers need no shared file system.
 
 What a cluster worker needs (also in ``README.md``):
@@ -193,42 +193,39 @@ def _close(cluster: Cluster) -> None:
             pass
 
 
-def submit(cluster: Cluster, tasks: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
-    """Submit one :func:`~huainan.briefs.execute.produce_brief` task per brief, first brief first.
-
-    Returns future → task.
-    """
-    futures = {}
-    for i, task in enumerate(tasks):
-        future = cluster.client.submit(
-            execute.produce_brief,
-            task,
-            key=f"brief-{task['run_id']}-{i}",
-            pure=False,
-            priority=len(tasks) - i,
-            retries=0,
-        )
-        futures[future] = task
-    return futures
-
-
-def collect(
-    futures: dict[Any, dict[str, Any]],
+def run(
+    cluster: Cluster,
+    tasks: list[dict[str, Any]],
     stop: StopSignals,
     on_result: Callable[[dict[str, Any]], None],
 ) -> list[Any]:
-    """Wait for the briefs, handing each result to ``on_result`` as it comes.
+    """Run one :func:`~huainan.briefs.execute.produce_brief` task per brief, in batch order.
 
-    Returns the futures not finished when ``stop`` noted a signal (empty when all finished).
-    A task that raised (a worker died under it: ``KilledWorker``; the package missing on a
-    worker) gives a ``failed`` result naming the problem.
+    At most one brief per worker thread is handed to Dask at a time (the next when one
+    finishes): a worker that dies then takes only its own brief down, and briefs start in the
+    order of the batch. Each result goes to ``on_result`` as it comes; a task that raised (a
+    worker died under it: ``KilledWorker``; the package missing on a worker) gives a ``failed``
+    result naming the problem.
+
+    Returns the futures still running when ``stop`` noted a signal (empty when all finished);
+    briefs not handed out by then are never started.
     """
-    left = set(futures)
-    while left and not stop.signum:
-        for future in _wait_some(left, POLL):
-            left.discard(future)
-            on_result(_result(future, futures[future]))
-    return list(left)
+    pending = list(tasks)
+    running: dict[Any, dict[str, Any]] = {}
+    while (pending or running) and not stop.signum:
+        while pending and len(running) < max(1, cluster.workers):
+            task = pending.pop(0)
+            future = cluster.client.submit(
+                execute.produce_brief,
+                task,
+                key=f"brief-{task['run_id']}-{task['name']}",
+                pure=False,
+                retries=0,
+            )
+            running[future] = task
+        for future in _wait_some(set(running), POLL):
+            on_result(_result(future, running.pop(future)))
+    return list(running)
 
 
 def _wait_some(futures: set[Any], timeout: float) -> list[Any]:
@@ -277,7 +274,6 @@ def stop(
     cluster: Cluster,
     run_id: str,
     left: list[Any],
-    futures: dict[Any, dict[str, Any]],
     on_result: Callable[[dict[str, Any]], None],
 ) -> None:
     """Stop the run's briefs (see the module docstring); results that still come in within

@@ -671,7 +671,9 @@ def fill_template(template: str, values: dict[str, Any]) -> str:
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise ValueError(f"malformed template {template!r} ({exc}); write fields as {{name}}")
+        raise ValueError(
+            f"malformed template {template!r} ({exc}); write fields as {{name}}"
+        ) from None
     for literal, field_name, spec, conversion in parts:
         out.append(literal)
         if field_name is None:
@@ -776,8 +778,13 @@ def _node_problems(root_node: yaml.Node) -> list[tuple[yaml.Node, str]]:
             children = [x for pair in node.value for x in pair]
         if not done:
             if node.tag not in ALLOWED_TAGS:
-                bad.append((node, f"YAML tag {node.tag.replace(_TAG, '!!')!r} is not allowed "
-                           "(only plain text, numbers, true/false, null, lists and mappings)"))
+                bad.append(
+                    (
+                        node,
+                        f"YAML tag {node.tag.replace(_TAG, '!!')!r} is not allowed "
+                        "(only plain text, numbers, true/false, null, lists and mappings)",
+                    )
+                )
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in size)
             continue
