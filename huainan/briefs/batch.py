@@ -319,9 +319,9 @@ def run_batch(
             interrupted_by=signal_name(signum) if signum else None,
             scheduler=scheduler or "local",
         )
+        manifest["ranking"] = _write_ranking(run_dir, manifest)
         write_text(run_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         write_text(run_dir / INDEX, publish.index_html(manifest))
-        _write_ranking(spec, run_dir, manifest)
         if signum is None:
             _point_latest(out, run_id)
     result = RunResult(run_id=run_id, run_dir=run_dir, manifest=manifest)
@@ -408,11 +408,12 @@ def _store(rec: dict[str, Any], result: dict[str, Any], run_dir: Path) -> None:
     )
 
 
-def _write_ranking(spec: Batch, run_dir: Path, manifest: dict[str, Any]) -> None:
-    """A batch of prefecture briefs also gets ``ranking.html`` (:mod:`huainan.briefs.ranking`)."""
+def _write_ranking(run_dir: Path, manifest: dict[str, Any]) -> str | None:
+    """A batch of prefecture briefs also gets ``ranking.html`` (:mod:`huainan.briefs.ranking`);
+    return its name, or None."""
     from huainan.briefs import ranking
 
-    ranking.write_for_run(run_dir, manifest)
+    return ranking.write_for_run(run_dir, manifest)
 
 
 def _record(run: BriefRun, spec: Batch, shared: dict[str, str], kernel_name: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ a number, a leading-zero or sexagesimal integer is refused instead of being read
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import itertools
 import json
@@ -51,6 +52,11 @@ DOMAIN_PARAMETERS = frozenset({"domain", "domains"})
 #: Parameter names whose values must be region codes (str or list of str; None where the default
 #: is). Their values are read as text whatever the default: ``[340421]`` gives ``["340421"]``.
 REGION_PARAMETERS = frozenset({"region", "regions"})
+
+#: Parameter names whose values are a prefecture-level city: a 6-digit GB/T 2260 code of a
+#: prefecture with two or more county-level units in the 2020 census county tables
+#: (:func:`huainan.measures.prefectures.prefectures`); read as text (``340400`` → ``"340400"``).
+CITY_PARAMETERS = frozenset({"city"})
 
 #: Parameter names whose values are a *comparison* of county-level units: a list of at least two
 #: distinct codes of :data:`huainan.plan.regions.UNIT_CODES` (or None where the default is) — what
@@ -575,6 +581,8 @@ def _names(values: dict[str, Any]) -> dict[str, str]:
         if name in DOMAIN_PARAMETERS and value in domains.DOMAIN_IDS:
             d = domains.get(value)
             out[f"{name}_zh"], out[f"{name}_en"] = d.zh, d.en
+        elif name in CITY_PARAMETERS and isinstance(value, str):
+            out[f"{name}_zh"] = _city_names().get(value, value)
         elif name in REGION_PARAMETERS and isinstance(value, str):
             from huainan.plan import regions
 
@@ -907,7 +915,7 @@ def _value(node: yaml.Node, param: NotebookParameter, notebook: Path, root: Path
             if isinstance(node, yaml.ScalarNode)
             else f"expected a list of region codes {expected}, got a mapping"
         )
-    if param.name in DOMAIN_PARAMETERS | REGION_PARAMETERS:
+    if param.name in DOMAIN_PARAMETERS | REGION_PARAMETERS | CITY_PARAMETERS:
         # ids and codes are text even where the default (None) gives no type: 340421 → "340421"
         if isinstance(node, yaml.SequenceNode):
             kind, item_kind = kind or list, str
@@ -1037,9 +1045,40 @@ def _not_allowed(param: NotebookParameter, value: Any) -> list[str]:
                 messages.append(
                     f"unknown domain id {v!r}{hint}; valid ids: {', '.join(domains.DOMAIN_IDS)}"
                 )
+    if param.name in CITY_PARAMETERS:
+        cities = _city_names()
+        messages += [
+            f"{v!r} is not the code of a prefecture-level city with two or more county-level "
+            "units (GB/T 2260, e.g. 340400 淮南市; 333 such cities in the 2020 census tables)"
+            for v in given
+            if v not in cities
+        ]
     if param.name in REGION_PARAMETERS:
         messages += _region_problems(param.name, given, isinstance(value, list))
     return messages
+
+
+def _city_names() -> dict[str, str]:
+    """Prefecture code → name, for the prefectures a prefecture brief can take (computed once
+    per version of the national county table: a batch of 333 cities asks 333 times)."""
+    from huainan.evidence import stats
+
+    return _city_names_of(stats.stats_dir() / "counties_2020.parquet", _mtime(stats.stats_dir()))
+
+
+def _mtime(folder: Path) -> int:
+    try:
+        return (folder / "counties_2020.parquet").stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@functools.lru_cache(maxsize=2)
+def _city_names_of(path: Path, mtime: int) -> dict[str, str]:
+    from huainan.measures import prefectures
+
+    p = prefectures.prefectures()
+    return dict(zip(p["prefecture_code"], p["prefecture_name"], strict=True))
 
 
 def _region_problems(name: str, codes: list, is_list: bool) -> list[str]:

@@ -186,7 +186,12 @@ def unit_map(city: str, indicator: str = MAP_INDICATOR):
         lo, hi = float(have[indicator].min()), float(have[indicator].max())
         norm = mpl.colors.Normalize(vmin=lo, vmax=hi if hi > lo else lo + 1)
         cmap = mpl.colormaps["YlOrBr"]
-        have.plot(ax=ax, color=[cmap(norm(v)) for v in have[indicator]], edgecolor="#333333", linewidth=0.7)
+        have.plot(
+            ax=ax,
+            color=[cmap(norm(v)) for v in have[indicator]],
+            edgecolor="#333333",
+            linewidth=0.7,
+        )
         bar = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02)
         bar.set_label(unit)
     missing = gdf[gdf[indicator].isna()]
@@ -241,7 +246,9 @@ def rank_chart(city: str):
     ax.invert_yaxis()
     ax.set_xlim(0, 118)
     ax.set_xlabel("在全国地级单位中的百分位（100 = 区县差距最大；按变异系数）")
-    ax.set_title(f"{pf.check_city(city)['prefecture_name']}区县差距在全国地级单位中的位置", loc="left")
+    ax.set_title(
+        f"{pf.check_city(city)['prefecture_name']}区县差距在全国地级单位中的位置", loc="left"
+    )
     charts.finish(fig, pf.SOURCE_ZH + "；比较范围：含两个及以上县级单位的地级单位")
     return fig
 
@@ -265,13 +272,14 @@ def yearbook_trajectory(city: str) -> pd.DataFrame | None:
     if not path.exists():
         return None
     df = pd.read_csv(path, dtype={"city_code": str, "province_code": str, "edition": str})
-    df = df[
-        (df["city_code"] == str(city)) & df["data_year"].between(*YEARBOOK_YEARS)
-    ]
+    df = df[(df["city_code"] == str(city)) & df["data_year"].between(*YEARBOOK_YEARS)]
     if df.empty:
         return pd.DataFrame(columns=["指标", "范围", "单位"])
     wide = df.pivot_table(
-        index=["indicator_zh", "scope", "unit"], columns="data_year", values="value", aggfunc="first"
+        index=["indicator_zh", "scope", "unit"],
+        columns="data_year",
+        values="value",
+        aggfunc="first",
     )
     years = list(range(YEARBOOK_YEARS[0], YEARBOOK_YEARS[1] + 1))
     wide = wide.reindex(columns=years)
@@ -333,4 +341,3 @@ def _plain(df: pd.DataFrame):
     from huainan.briefs import report
 
     return report.plain_table(df)
-

@@ -52,6 +52,7 @@ PARAMETER_NAMES_ZH = {
     "regions": "参与比较的县区",
     "comparison": "百分位比较范围",
     "lang": "文字语言",
+    "city": "地级市",
 }
 #: Chinese names of coded values, per parameter (from the same comments: ``comparison``
 #: "安徽省各县区 / 全国各县区", ``lang`` "中文 / English"); domain ids and region codes are named
@@ -273,6 +274,10 @@ def _value_zh(name: str, value: Any) -> str:
             from huainan.plan import regions
 
             return regions.name(value)
+        if name == "city":
+            from huainan.measures import prefectures
+
+            return f"{prefectures.check_city(value)['prefecture_name']}（{value}）"
     except (KeyError, ValueError, TypeError):
         pass  # not a known id/code: shown as it is
     return str(value)
@@ -405,6 +410,10 @@ def index_html(manifest: dict[str, Any]) -> str:
         ("代码指纹（sha256）", f"<code>{e(h.get('package', '')[:16])}</code>"),
         ("完整记录", '<a href="manifest.json">manifest.json</a>（参数、指纹、用时、错误）'),
     ]
+    if manifest.get("ranking"):
+        meta.insert(0, ("城市排序", f'<a href="{e(manifest["ranking"])}">各地级市区县差距排序</a>'))
+    if manifest.get("scheduler") and manifest["scheduler"] != "local":
+        meta.insert(6, ("Dask 调度器", f"<code>{e(manifest['scheduler'])}</code>"))
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
