@@ -197,25 +197,68 @@ def unit_map(city: str, indicator: str = MAP_INDICATOR):
     missing = gdf[gdf[indicator].isna()]
     if len(missing):
         missing.plot(ax=ax, color="white", edgecolor="#333333", linewidth=0.7, hatch="///")
-    box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75)
+    box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8)
+    # Units smaller than 4 % of the city's extent get call-outs in a column on the right, so
+    # that the labels of small urban districts never overlap.
+    extent = (x1 - x0) * (y1 - y0)
+    small = gdf[gdf.geometry.area < 0.04 * extent]
+    small = small.assign(_y=small.geometry.representative_point().y).sort_values(
+        "_y", ascending=False
+    )
+    label_x = x1 + (x1 - x0) * 0.06
+    step = (y1 - y0) / max(len(small) + 1, 6)
+    slot = {code: y1 - (i + 0.5) * step for i, code in enumerate(small["code"])}
     for r in gdf.itertuples():
         p = r.geometry.representative_point()
         value = getattr(r, indicator)
-        ax.annotate(
-            f"{r.name}\n{'无数据' if pd.isna(value) else number(value)}",
-            (p.x, p.y),
-            ha="center",
-            va="center",
-            fontsize=7,
-            bbox=box,
-        )
-    ax.set_xlim(x0 - pad, x1 + pad)
+        text = f"{r.name}\n{'无数据' if pd.isna(value) else number(value)}"
+        if r.code in slot:
+            ax.annotate(
+                text,
+                (p.x, p.y),
+                xytext=(label_x, slot[r.code]),
+                ha="left",
+                va="center",
+                fontsize=7,
+                bbox=dict(box, ec="#999999", lw=0.5),
+                arrowprops=dict(arrowstyle="-", color="#555555", lw=0.6),
+            )
+        else:
+            ax.annotate(text, (p.x, p.y), ha="center", va="center", fontsize=7, bbox=box)
+    right = x1 + pad + ((x1 - x0) * 0.3 if slot else 0)
+    ax.set_xlim(x0 - pad, right)
     ax.set_ylim(y0 - pad, y1 + pad)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.set_title(f"{pf.check_city(city)['prefecture_name']}各县级单位{name}（2020年）", loc="left")
-    charts.finish(fig, pf.SOURCE_ZH + "；边界：CTAmap 2021（tudigong 整理），已简化")
+    fig.text(
+        0.02,
+        0.96,
+        f"{pf.check_city(city)['prefecture_name']}各县级单位{name}（2020年）",
+        fontsize=13,
+        va="top",
+    )
+    # fixed layout (no tight_layout pass): the map has no tick labels to make room for
+    charts.add_source(fig, pf.SOURCE_ZH + "；边界：CTAmap 2021（tudigong 整理），已简化")
     return fig
+
+
+def _polygons(ax: Any, geoms: Any, facecolor: Any, **kwargs: Any) -> None:
+    """Draw shapely (Multi)Polygons as one matplotlib collection (holes kept): one draw for
+    all, instead of geopandas' plot, which redraws the whole figure after each call."""
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    patches = []
+    for geom in geoms:
+        parts = getattr(geom, "geoms", [geom])
+        rings = [r for poly in parts for r in (poly.exterior, *poly.interiors)]
+        patches.append(
+            PathPatch(
+                MplPath.make_compound_path(*[MplPath(list(r.coords), closed=True) for r in rings])
+            )
+        )
+    ax.add_collection(PatchCollection(patches, facecolor=facecolor, **kwargs))
 
 
 def rank_chart(city: str):
@@ -235,7 +278,7 @@ def rank_chart(city: str):
     g = pf.city_gaps(city)
     labels = [names[i][0] for i in g["indicator"]]
     values = g["percentile"].to_numpy()
-    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(g) + 1.4))
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(g) + 1.6))
     colours = ["#c44e52" if v >= 75 else "#4c72b0" if v <= 25 else "#8c8c8c" for v in values]
     ax.barh(range(len(g)), pd.Series(values).fillna(0), color=colours)
     for i, (v, r, n) in enumerate(zip(values, g["rank"], g["n_cities"], strict=True)):

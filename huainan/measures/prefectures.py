@@ -72,6 +72,16 @@ SOURCE_ZH = (
 )
 
 
+def _table_key() -> tuple[str, int]:
+    """The national table's path and modification time: results computed from the shipped
+    table are cached under it (a warm kernel running many briefs computes them once; new data
+    give a new key)."""
+    from huainan.evidence import stats
+
+    path = stats.stats_dir() / "counties_2020.parquet"
+    return str(path), path.stat().st_mtime_ns
+
+
 def units(counties: pd.DataFrame | None = None) -> pd.DataFrame:
     """The county-level units of every prefecture, with their group and the need indicators.
 
@@ -89,6 +99,17 @@ def units(counties: pd.DataFrame | None = None) -> pd.DataFrame:
         ``population`` (float64, 2020 residents) and one float64 column per indicator of
         :data:`NEED_INDICATORS` (NaN where not published).
     """
+    if counties is None:
+        return _units_cached(_table_key()).copy()
+    return _units(counties)
+
+
+@lru_cache(maxsize=2)
+def _units_cached(key: tuple[str, int]) -> pd.DataFrame:
+    return _units(None)
+
+
+def _units(counties: pd.DataFrame | None) -> pd.DataFrame:
     base = comparators.comparison_base(counties).copy()
     base["group"] = np.where(base["unit_kind"] == "district", "district", "county")
     keep = [
@@ -125,6 +146,17 @@ def prefectures(counties: pd.DataFrame | None = None) -> pd.DataFrame:
     >>> len(p), int(p.loc[p.prefecture_code == "340400", "n_units"].iloc[0])
     (333, 7)
     """
+    if counties is None:
+        return _prefectures_cached(_table_key()).copy()
+    return _prefectures(counties)
+
+
+@lru_cache(maxsize=2)
+def _prefectures_cached(key: tuple[str, int]) -> pd.DataFrame:
+    return _prefectures(None)
+
+
+def _prefectures(counties: pd.DataFrame | None) -> pd.DataFrame:
     u = units(counties)
     g = u.groupby("prefecture_code", sort=True)
     out = pd.DataFrame(
@@ -133,8 +165,8 @@ def prefectures(counties: pd.DataFrame | None = None) -> pd.DataFrame:
             "province_code": g["province_code"].first(),
             "province_name": g["province_name"].first(),
             "n_units": g.size().astype("int64"),
-            "n_districts": g["group"].apply(lambda s: int((s == "district").sum())),
-            "n_counties": g["group"].apply(lambda s: int((s == "county").sum())),
+            "n_districts": (u["group"] == "district").groupby(u["prefecture_code"]).sum(),
+            "n_counties": (u["group"] == "county").groupby(u["prefecture_code"]).sum(),
             "population": g["population"].sum(min_count=1),
         }
     ).reset_index()
@@ -154,12 +186,12 @@ def disparity(counties: pd.DataFrame | None = None) -> pd.DataFrame:
         district/county). Computed by :func:`huainan.measures.gaps.disparity_table`.
     """
     if counties is None:
-        return _disparity_cached().copy()
+        return _disparity_cached(_table_key()).copy()
     return _disparity(counties)
 
 
-@lru_cache(maxsize=1)
-def _disparity_cached() -> pd.DataFrame:
+@lru_cache(maxsize=2)
+def _disparity_cached(key: tuple[str, int]) -> pd.DataFrame:
     return _disparity(None)
 
 
@@ -266,6 +298,17 @@ def city_gaps(city: str, counties: pd.DataFrame | None = None) -> pd.DataFrame:
         (float64, median CV over the prefectures).
     """
     city = str(check_city(city, counties)["prefecture_code"])
+    if counties is None:
+        return _city_gaps_cached(_table_key(), city).copy()
+    return _city_gaps(city, counties)
+
+
+@lru_cache(maxsize=8)
+def _city_gaps_cached(key: tuple[str, int], city: str) -> pd.DataFrame:
+    return _city_gaps(city, None)
+
+
+def _city_gaps(city: str, counties: pd.DataFrame | None) -> pd.DataFrame:
     table = disparity(counties)
     r = ranks(table)
     mine = table[table["prefecture_code"] == city].drop(columns="prefecture_code")
