@@ -57,6 +57,13 @@ def briefs(
             "(workers need the package, the kernel and HUAINAN_DATA_DIR; see README).",
         ),
     ] = None,
+    fresh_kernels: Annotated[
+        bool,
+        typer.Option(
+            "--fresh-kernels",
+            help="Start a new kernel for every brief (slower; default: one warm kernel per worker).",
+        ),
+    ] = False,
 ) -> None:
     """Run a batch of briefs: executed notebooks, code-free HTML, index.html, manifest.json.
 
@@ -83,6 +90,7 @@ def briefs(
             force=force,
             timeout=timeout,
             scheduler=scheduler,
+            warm_kernels=not fresh_kernels,
         )
     except ParameterError as exc:
         typer.echo(f"错误：参数文件有误，未运行任何简报 / error: {exc}", err=True)

@@ -186,6 +186,7 @@ def run_batch(
     kernel_name: str = KERNEL_NAME,
     progress: bool = True,
     scheduler: str | None = None,
+    warm_kernels: bool = True,
 ) -> RunResult:
     """Run a batch of briefs; return what happened (a failed brief does not raise).
 
@@ -219,6 +220,10 @@ def run_batch(
     scheduler : str, optional
         Address of a running Dask scheduler (``tcp://10.0.0.5:8786``); default: an embedded
         ``LocalCluster``. See :mod:`huainan.briefs.cluster` for what its workers need.
+    warm_kernels : bool
+        Each worker keeps one kernel, with the briefs' modules imported, for all its briefs
+        (reset between briefs, see :mod:`huainan.briefs.execute`). False: a new kernel for every
+        brief (slower; for full isolation or to measure the difference).
 
     Returns
     -------
@@ -278,6 +283,7 @@ def run_batch(
                     "kernel_name": kernel_name,
                     "timeout": timeout,
                     "data_sha256": shared["data"],
+                    "warm": warm_kernels,
                 }
             )
         by_name = {rec["name"]: rec for rec in records}
@@ -318,6 +324,7 @@ def run_batch(
             shared,
             interrupted_by=signal_name(signum) if signum else None,
             scheduler=scheduler or "local",
+            warm_kernels=warm_kernels,
         )
         manifest["ranking"] = _write_ranking(run_dir, manifest)
         write_text(run_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
@@ -366,7 +373,9 @@ def _run_tasks(
         if not tasks or stop.signum:
             return 0
         n_jobs = min(jobs or default_jobs(), len(tasks))
-        with cluster.open_cluster(scheduler, n_jobs, tasks[0]["kernel_name"]) as c:
+        with cluster.open_cluster(
+            scheduler, n_jobs, tasks[0]["kernel_name"], warm=tasks[0]["warm"]
+        ) as c:
 
             def on_result(result: dict[str, Any]) -> None:
                 rec = by_name[result["name"]]
@@ -575,6 +584,7 @@ def _manifest(
     shared: dict[str, str],
     interrupted_by: str | None = None,
     scheduler: str = "local",
+    warm_kernels: bool = True,
 ) -> dict[str, Any]:
     counts = {s: sum(r["status"] == s for r in records) for s in STATUSES}
     status = (
@@ -597,6 +607,7 @@ def _manifest(
         "seconds": round(seconds, 3),
         "jobs": jobs,
         "scheduler": scheduler,
+        "warm_kernels": warm_kernels,
         "timeout_seconds": timeout,
         "kernel": kernel_name,
         "force": force,

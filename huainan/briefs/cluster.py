@@ -128,7 +128,9 @@ def _dask_config() -> dict[str, Any]:
 
 
 @contextmanager
-def open_cluster(scheduler: str | None, jobs: int, kernel_name: str) -> Iterator[Cluster]:
+def open_cluster(
+    scheduler: str | None, jobs: int, kernel_name: str, *, warm: bool = True
+) -> Iterator[Cluster]:
     """Start a LocalCluster of ``jobs`` processes, or connect to ``scheduler``; close on exit.
 
     Raises
@@ -173,7 +175,7 @@ def open_cluster(scheduler: str | None, jobs: int, kernel_name: str) -> Iterator
             own_signals = False
         try:
             client.register_plugin(
-                execute.BriefWorkerPlugin(kernel_name, own_signals=own_signals),
+                execute.BriefWorkerPlugin(kernel_name, own_signals=own_signals, warm=warm),
                 name=execute.BriefWorkerPlugin.name,
             )
             yield cluster

@@ -122,7 +122,10 @@ def _reset_kernel_state(cwd: str) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             matplotlib.rcParams.update(base["rc"])
-        warnings.filters[:] = base["warnings"]
+        warnings.resetwarnings()
+        for entry in reversed(base["warnings"]):  # filters are kept newest first
+            warnings.filters.insert(0, entry)  # type: ignore[attr-defined]
+        getattr(warnings, "_filters_mutated", lambda: None)()
         os.environ.clear()
         os.environ.update(base["environ"])
     with warnings.catch_warnings():
@@ -163,8 +166,8 @@ class WarmKernel:
         self.start_seconds = 0.0
         self.attempts = 0
 
-    def start(self, deadline: float | None = None) -> None:
-        """Start the kernel, retrying a failed start; preload :data:`PRELOAD`.
+    def start(self, deadline: float | None = None, *, preload: bool = True) -> None:
+        """Start the kernel, retrying a failed start; preload :data:`PRELOAD` (if ``preload``).
 
         Raises
         ------
@@ -203,7 +206,9 @@ class WarmKernel:
                 time.sleep(0.5 * attempt)
                 continue
             self.km, self.kc, self.control = km, kc, control
-            self._run(_WARM_UP.format(modules=PRELOAD), timeout=KERNEL_START_TIMEOUT)
+            self._run(
+                _WARM_UP.format(modules=PRELOAD if preload else ()), timeout=KERNEL_START_TIMEOUT
+            )
             self.start_seconds = time.monotonic() - t0
             return
         raise KernelStartError(
@@ -288,16 +293,21 @@ def _work_dir() -> Path:
     return _WORK_DIR[0]
 
 
-def _kernel(kernel_name: str, deadline: float | None) -> tuple[WarmKernel, bool]:
-    """This worker's warm kernel (started if needed); True if it was started now."""
+def _kernel(
+    kernel_name: str, deadline: float | None, *, warm: bool = True
+) -> tuple[WarmKernel, bool]:
+    """This worker's warm kernel (started if needed); True if it was started now.
+
+    ``warm=False``: always a new kernel, without preloaded modules (each brief pays for its
+    kernel start and imports, as before warm kernels; for comparisons and full isolation)."""
     with _LOCK:
         k = _KERNELS.get(kernel_name)
-    if k is not None and k.alive():
+    if warm and k is not None and k.alive():
         return k, False
     if k is not None:
-        k.kill()
+        _discard(k)
     k = WarmKernel(kernel_name, _work_dir() / f"kernel-{os.getpid()}.log")
-    k.start(deadline)
+    k.start(deadline, preload=warm)
     with _LOCK:
         _KERNELS[kernel_name] = k
     return k, True
@@ -359,15 +369,17 @@ class BriefWorkerPlugin(WorkerPlugin):
 
     name = "huainan-briefs"
 
-    def __init__(self, kernel_name: str, own_signals: bool = False) -> None:
+    def __init__(self, kernel_name: str, own_signals: bool = False, warm: bool = True) -> None:
         self.kernel_name = kernel_name
         self.own_signals = own_signals
+        self.warm = warm
 
     def setup(self, worker: Any = None) -> None:
         if self.own_signals and threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(signum, _ignore)
-        warm_up(self.kernel_name)
+        if self.warm:
+            warm_up(self.kernel_name)
 
     def teardown(self, worker: Any = None) -> None:
         shutdown_kernels()
@@ -416,7 +428,7 @@ def _now() -> str:
 def _produce(task: dict[str, Any]) -> dict[str, Any]:
     os.environ["PYTHONUTF8"] = "1"  # kernels inherit it: UTF-8 whatever the locale
     run_id, name = task["run_id"], task["name"]
-    worker = {"host": socket.gethostname(), "pid": os.getpid()}
+    worker: dict[str, Any] = {"host": socket.gethostname(), "pid": os.getpid()}
     with _LOCK:
         stopped = run_id in _STOPPED
     if stopped:
@@ -444,8 +456,9 @@ def _produce(task: dict[str, Any]) -> dict[str, Any]:
         try:
             _check_data(task)
             t = time.monotonic()
-            k, fresh = _kernel(task["kernel_name"], deadline)
+            k, fresh = _kernel(task["kernel_name"], deadline, warm=task.get("warm", True))
             timings["kernel_start"] = round(time.monotonic() - t, 3) if fresh else 0.0
+            worker["kernel_attempts"] = k.attempts
             if fresh and k.attempts > 1:
                 log.info("kernel started at attempt %d", k.attempts)
             with _LOCK:
@@ -475,7 +488,9 @@ def _produce(task: dict[str, Any]) -> dict[str, Any]:
             with _LOCK:
                 _RUNNING.pop(run_id, None)
                 stopped = run_id in _STOPPED
-            if k is not None and (stopped or not keep_kernel or not k.alive()):
+            if k is not None and (
+                stopped or not keep_kernel or not k.alive() or not task.get("warm", True)
+            ):
                 _discard(k)
             elif k is not None:
                 k.briefs += 1

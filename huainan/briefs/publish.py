@@ -127,7 +127,8 @@ def notebook_title(nb: NotebookNode) -> str | None:
 def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> NotebookNode:
     """Return a copy of an executed notebook fit for officials (the input is not changed).
 
-    Drops papermill's error banners and ``stderr`` streams, replaces every error output by
+    Drops papermill's error banners and ``stderr`` streams, gives papermill's injected-parameters
+    cell a fixed id (papermill's is random: equal runs make equal HTML), replaces every error output by
     :data:`ERROR_NOTE`, and, if ``error`` is given (the brief failed), puts
     :func:`failure_banner` first. Inputs stay in the copy; the exporter hides them.
     """
@@ -138,6 +139,9 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
     for cell in nb.cells:
         if PAPERMILL_ERROR_TAG in cell.get("metadata", {}).get("tags", []):
             continue
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            # papermill gives the cell a random id; a fixed one keeps the HTML of equal runs equal
+            cell["id"] = "injected-parameters"
         if cell.cell_type == "code":
             outputs = []
             for out in cell.outputs:
@@ -166,6 +170,7 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
                 )
             ]
         )
+        banner["id"] = "failure-banner"  # a fixed id: equal runs make equal HTML
         cells.insert(0, banner)
     nb.cells = cells
     return nb
