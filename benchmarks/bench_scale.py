@@ -173,7 +173,7 @@ def main() -> None:
         one = batch_file(tmp_path, cities[:1])
         many = batch_file(tmp_path, cities)
         t1, _ = run(one, tmp_path / "one", jobs=1)
-        print(f"one brief alone (jobs 1): {t1:.1f} s")
+        print(f"one brief alone (jobs 1): {t1:.1f} s", flush=True)
         rows = []
         for label, kw in (
             ("local, 1 worker", {"jobs": 1}),
@@ -182,6 +182,7 @@ def main() -> None:
         ):
             seconds, result = run(many, tmp_path / label.replace(" ", "_"), **kw)
             rows.append((label, seconds, result))
+            print(f"  ({label}: {seconds:.1f} s)", flush=True)
         (tmp_path / "logs").mkdir()
         seconds, result = on_cluster(many, tmp_path / "cluster", tmp_path / "logs")
         rows.append(("scheduler + 2 workers (TCP)", seconds, result))
