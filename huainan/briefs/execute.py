@@ -41,7 +41,6 @@ import socket
 import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -87,13 +86,14 @@ def __huainan_warm_up(modules):
             importlib.import_module(name)
         except Exception:
             pass
-    try:
-        from huainan.briefs import charts
-        charts._font_family()
-    except Exception:
-        pass
-    import huainan.briefs.execute as execute
-    execute._KERNEL_BASELINE.update(
+    if modules:  # a warm kernel also registers the CJK font once
+        try:
+            from huainan.briefs import charts
+            charts._font_family()
+        except Exception:
+            pass
+    import huainan.briefs.kernel_state as kernel_state
+    kernel_state.BASELINE.update(
         rc=copy.deepcopy(dict(matplotlib.rcParams)),
         warnings=list(warnings.filters),
         environ=dict(os.environ),
@@ -103,36 +103,7 @@ del __huainan_warm_up
 """
 
 #: Code run before each brief (the working folder is filled in).
-_RESET = "__import__('huainan.briefs.execute', fromlist=['x'])._reset_kernel_state({cwd!r})"
-
-#: In a kernel: the state after warm-up (matplotlib rcParams, warnings filters, environment).
-_KERNEL_BASELINE: dict[str, Any] = {}
-
-
-def _reset_kernel_state(cwd: str) -> None:
-    """Put a warm kernel back into the state a fresh one has (runs inside the kernel)."""
-    import matplotlib
-    import matplotlib.pyplot as plt
-    import pandas as pd
-    from IPython import get_ipython
-
-    plt.close("all")
-    base = _KERNEL_BASELINE
-    if base:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            matplotlib.rcParams.update(base["rc"])
-        warnings.resetwarnings()
-        for entry in reversed(base["warnings"]):  # filters are kept newest first
-            warnings.filters.insert(0, entry)  # type: ignore[attr-defined]
-        getattr(warnings, "_filters_mutated", lambda: None)()
-        os.environ.clear()
-        os.environ.update(base["environ"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pd.reset_option("all")
-    os.chdir(cwd)
-    get_ipython().reset(new_session=True)  # namespace cleared, execution count back to 1
+_RESET = "__import__('huainan.briefs.kernel_state', fromlist=['x']).reset({cwd!r})"
 
 
 class KernelStartError(RuntimeError):

@@ -69,20 +69,19 @@ def overview(city: str) -> str:
 
 
 def units_table(city: str):
-    """The units' values on every need indicator (districts first), as a styled table."""
+    """The units' values on every need indicator, as a styled table: one row per indicator,
+    one column per unit (districts first, then counties and county-level cities)."""
     names = indicator_names()
     units = pf.city_units(city)
-    table = pd.DataFrame(
-        {
-            "县级单位": units["name"],
-            "类型": units["group"].map(_GROUP_ZH),
-            "常住人口（人）": units["population"].map(number),
-        }
-    )
+    columns = [
+        f"{n}（{'区' if g == 'district' else '县'}）"
+        for n, g in zip(units["name"], units["group"], strict=True)
+    ]
+    rows = [["常住人口", "人", *units["population"].map(number)]]
     for ind in pf.NEED_INDICATORS:
         name, unit = names[ind]
-        table[f"{name}（{unit}）"] = units[ind].map(number)
-    return _plain(table)
+        rows.append([name, unit, *units[ind].map(lambda v: "无数据" if pd.isna(v) else number(v))])
+    return _plain(pd.DataFrame(rows, columns=["指标", "单位", *columns]))
 
 
 def gaps_table(city: str):

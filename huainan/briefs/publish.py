@@ -399,6 +399,12 @@ def index_html(manifest: dict[str, Any]) -> str:
         )
     else:
         banner = f'<p class="banner ok">本次运行的 {len(briefs)} 份简报全部生成。</p>'
+    ranking = (
+        f'<p>本批次各城市的区县差距排序（可按列排序）：<a href="{e(manifest["ranking"])}">'
+        "各地级市区县差距排序</a></p>"
+        if manifest.get("ranking")
+        else ""
+    )
     h = manifest.get("hashes", {})
     batch_title = manifest["batch"]["title"] or manifest["batch"]["name"]
     meta = [
@@ -430,7 +436,7 @@ def index_html(manifest: dict[str, Any]) -> str:
 <body>
 <h1>淮南市“十四五”公共服务规划 · 简报目录</h1>
 <p class="sub">{e(batch_title)} · 生成于 {beijing_time(manifest.get("finished"))}</p>
-{banner}
+{banner}{ranking}
 <table>
 <thead><tr><th>#</th><th>简报</th><th>状态</th><th>参数</th><th>用时（秒）</th><th>说明</th>
 <th>笔记本（含代码）</th></tr></thead>
