@@ -127,7 +127,8 @@ def notebook_title(nb: NotebookNode) -> str | None:
 def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> NotebookNode:
     """Return a copy of an executed notebook fit for officials (the input is not changed).
 
-    Drops papermill's error banners and ``stderr`` streams, gives papermill's injected-parameters
+    Drops papermill's error banners and ``stderr`` streams, numbers pandas Styler table ids in
+    order (:func:`_stable_ids`; pandas draws them at random), gives papermill's injected-parameters
     cell a fixed id (papermill's is random: equal runs make equal HTML), replaces every error output by
     :data:`ERROR_NOTE`, and, if ``error`` is given (the brief failed), puts
     :func:`failure_banner` first. Inputs stay in the copy; the exporter hides them.
@@ -136,6 +137,7 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
 
     nb = nbformat.from_dict(nb)  # deep copy
     cells = []
+    styler_ids: dict[str, str] = {}
     for cell in nb.cells:
         if PAPERMILL_ERROR_TAG in cell.get("metadata", {}).get("tags", []):
             continue
@@ -158,6 +160,8 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
                 elif out.output_type == "stream" and out.name == "stderr":
                     continue
                 else:
+                    if "text/html" in out.get("data", {}):
+                        out.data["text/html"] = _stable_ids(out.data["text/html"], styler_ids)
                     outputs.append(out)
             cell.outputs = outputs
         cells.append(cell)
@@ -174,6 +178,29 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
         cells.insert(0, banner)
     nb.cells = cells
     return nb
+
+
+#: The ids pandas' Styler gives its tables (``T_`` + 5 random hex digits, ``uuid4().hex[:5]``).
+_STYLER_ID = re.compile(r"(?<![\w-])T_([0-9a-f]{5})(?![0-9a-z])")
+
+
+def _stable_ids(text: str, seen: dict[str, str]) -> str:
+    """Replace pandas Styler's random table ids by ids numbered in order of appearance in the
+    notebook (``T_s1``, ``T_s2`` …), so that equal briefs give byte-equal HTML.
+
+    Examples
+    --------
+    >>> seen = {}
+    >>> _stable_ids('<style>#T_4f2a1_row0_col0 {}</style><table id="T_4f2a1">', seen)
+    '<style>#T_s1_row0_col0 {}</style><table id="T_s1">'
+    >>> _stable_ids('<table id="T_09bcd"> T_4f2a1', seen)
+    '<table id="T_s2"> T_s1'
+    """
+
+    def replace(m: re.Match[str]) -> str:
+        return seen.setdefault(m.group(1), f"T_s{len(seen) + 1}")
+
+    return _STYLER_ID.sub(replace, text)
 
 
 #: nbconvert templates of the package: ``brief`` = JupyterLab's ``lab`` template without any
