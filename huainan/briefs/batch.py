@@ -432,7 +432,7 @@ def run_batch(
         write_text(run_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         write_text(run_dir / INDEX, publish.index_html(manifest))
         if signum is None:
-            _point_latest(out, run_id)
+            _point_latest(out, run_id, spec.name)
     result = RunResult(run_id=run_id, run_dir=run_dir, manifest=manifest)
     if signum is not None:
         raise BatchInterrupted(
@@ -939,6 +939,18 @@ def produce_brief(task: dict[str, Any]) -> dict[str, Any]:
                             "ename": type(exc).__name__,
                             "evalue": str(exc),
                         }
+            if nb_path.exists() and error is None:
+                try:
+                    publish.brief_documents(nb_path, run_dir / name, title=title or name)
+                except Exception as exc:  # noqa: BLE001
+                    logging.getLogger("papermill").exception("documents for %s failed", name)
+                    error = {
+                        "cell_index": None,
+                        "execution_count": None,
+                        "stage": "documents",
+                        "ename": type(exc).__name__,
+                        "evalue": str(exc),
+                    }
     finally:
         _RUNNING.clear()
     return {
@@ -1046,7 +1058,13 @@ def _log_to(path: Path) -> Iterator[None]:
 
 
 def _existing_products(run_dir: Path, name: str) -> dict[str, str]:
-    candidates = {"html": f"{name}.html", "notebook": f"{name}.ipynb", "log": f"logs/{name}.log"}
+    candidates = {
+        "html": f"{name}.html",
+        "docx": f"{name}.docx",
+        "pdf": f"{name}.pdf",
+        "notebook": f"{name}.ipynb",
+        "log": f"logs/{name}.log",
+    }
     return {k: v for k, v in candidates.items() if (run_dir / v).exists()}
 
 
@@ -1088,7 +1106,13 @@ def _reuse(rec: dict, previous: tuple[Path, dict], run_dir: Path) -> bool:
     new_products = {}
     try:
         for kind, rel in products.items():
-            suffix = {"html": ".html", "notebook": ".ipynb", "log": ".log"}[kind]
+            suffix = {
+                "html": ".html",
+                "docx": ".docx",
+                "pdf": ".pdf",
+                "notebook": ".ipynb",
+                "log": ".log",
+            }[kind]
             new_rel = f"logs/{rec['name']}{suffix}" if kind == "log" else f"{rec['name']}{suffix}"
             shutil.copy2(old_dir / rel, run_dir / new_rel)
             new_products[kind] = new_rel
@@ -1158,17 +1182,36 @@ def _manifest(
     }
 
 
-def _point_latest(out: Path, run_id: str) -> None:
-    """Point ``out/latest`` at the run: a relative symlink, else a text file ``latest.txt``."""
-    link, tmp = out / LATEST, out / f".{LATEST}-{os.getpid()}"
-    try:
-        if tmp.is_symlink() or tmp.exists():
-            tmp.unlink()
-        os.symlink(run_id, tmp, target_is_directory=True)
-        os.replace(tmp, link)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        write_text(out / f"{LATEST}.txt", run_id + "\n")
+#: The batch whose runs ``outputs/latest`` names (what ``make briefs`` runs).
+DEFAULT_BATCH = "annual"
+
+
+def latest_name(batch_name: str) -> str:
+    """The link naming a batch's latest complete run: ``latest-<batch>``; the default batch
+    (``annual``) also keeps ``latest``. A bookmark never changes meaning between batches.
+
+    Examples
+    --------
+    >>> latest_name("final-2025"), latest_name("annual")
+    ('latest-final-2025', 'latest-annual')
+    """
+    return f"{LATEST}-{batch_name}"
+
+
+def _point_latest(out: Path, run_id: str, batch_name: str) -> None:
+    """Point ``out/latest-<batch>`` (and ``out/latest`` for the default batch) at the run: a
+    relative symlink, else a text file ``<name>.txt``."""
+    names = [latest_name(batch_name)] + ([LATEST] if batch_name == DEFAULT_BATCH else [])
+    for name in names:
+        link, tmp = out / name, out / f".{name}-{os.getpid()}"
+        try:
+            if tmp.is_symlink() or tmp.exists():
+                tmp.unlink()
+            os.symlink(run_id, tmp, target_is_directory=True)
+            os.replace(tmp, link)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            write_text(out / f"{name}.txt", run_id + "\n")
 
 
 def _now() -> str:
