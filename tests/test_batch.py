@@ -187,7 +187,7 @@ def small_run(tmp_path_factory, make_briefs_project):
                 "2",
             ],
         )
-    runs = [d for d in out.iterdir() if d.name != "latest"]
+    runs = [d for d in out.iterdir() if not d.name.startswith("latest")]
     assert len(runs) == 1, result.output
     manifest = json.loads((runs[0] / "manifest.json").read_text(encoding="utf-8"))
     return {"root": root, "out": out, "run_dir": runs[0], "result": result, "manifest": manifest}
@@ -267,7 +267,10 @@ def test_html_briefs_are_code_free_and_without_tracebacks(small_run):
 def test_index_manifest_and_latest_in_a_non_ascii_folder(small_run):
     out, run_dir, m = small_run["out"], small_run["run_dir"], small_run["manifest"]
     assert out.name == "输出"
-    assert (out / "latest").resolve() == run_dir.resolve()
+    # a batch other than the default one names its run latest-<batch>; latest stays the
+    # default batch's (a bookmark never changes meaning)
+    assert (out / "latest-small").resolve() == run_dir.resolve()
+    assert not (out / "latest").exists()
     assert m["run_id"] == run_dir.name
     stamp, digest = m["run_id"].split("-")
     assert len(stamp) == len("20250414T083012Z") and len(digest) == 8
@@ -320,7 +323,7 @@ def test_unchanged_briefs_are_reused_changed_ones_rerun(briefs_project, monkeypa
         assert (second.run_dir / f"{name}.html").read_bytes() == (
             first.run_dir / f"{name}.html"
         ).read_bytes()
-    assert (out / "latest").resolve() == second.run_dir.resolve()
+    assert (out / "latest-two").resolve() == second.run_dir.resolve()
 
     # change one brief's parameter: only that brief runs again
     (pdir / "batches" / "two.yaml").write_text(
@@ -361,7 +364,7 @@ def test_unchanged_briefs_are_reused_changed_ones_rerun(briefs_project, monkeypa
     monkeypatch.setattr(batch, "package_sha256", lambda: "package-v2")
     sixth, b6 = run()
     assert [b["status"] for b in b6.values()] == ["succeeded", "succeeded"]
-    assert len({d.name for d in out.iterdir()}) == 7  # six runs + latest
+    assert len({d.name for d in out.iterdir()}) == 7  # six runs + latest-two
 
 
 @pytest.mark.slow
@@ -487,7 +490,7 @@ def test_a_signal_stops_workers_and_kernels_and_keeps_what_finished(
     out = briefs_project / "outputs"
     complete = out / "20250101T000000Z-00000000"  # stands for the last complete run
     complete.mkdir(parents=True)
-    os.symlink(complete.name, out / "latest")
+    os.symlink(complete.name, out / "latest-stoppable")
     batch_file = briefs_project / "parameters" / "batches" / "stoppable.yaml"
     batch_file.write_text(STOPPABLE, encoding="utf-8")
     tmp = briefs_project / "tmp"  # the workers' temporary folders go here
@@ -536,7 +539,7 @@ def test_a_signal_stops_workers_and_kernels_and_keeps_what_finished(
             os.kill(pid, signal.SIGKILL)
         proc.wait(timeout=10)
     assert proc.returncode == exit_code, stderr
-    assert (out / "latest").resolve() == complete.resolve()  # still the last complete run
+    assert (out / "latest-stoppable").resolve() == complete.resolve()  # the last complete run
     (this_run,) = [d for d in out.iterdir() if d.name.startswith("2") and d != complete]
     if signum == signal.SIGKILL:
         assert not (this_run / "manifest.json").exists()  # nothing could write it

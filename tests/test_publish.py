@@ -153,7 +153,12 @@ def test_index_lists_every_brief_with_status_link_and_escapes_text():
     assert '<a href="domain-health.html">病有所医</a>' in html
     assert '<a href="city.ipynb">city.ipynb</a>' in html
     assert "成功" in html and "沿用（输入未变）" in html and "失败" in html
-    assert "沿用运行 20250401T000000Z-00000000 的结果" in html
+    assert "输入未变，沿用上次运行的结果" in html
+    assert "（沿用 20250401T000000Z-00000000）" in html  # the run id: technical information only
+    # officials see the briefs; the run block and notebooks are in a collapsed part
+    officials, tech = html.split("<details")
+    assert "manifest.json" not in officials and ".ipynb" not in officials
+    assert "<summary>技术信息" in tech and "数据指纹" in tech
     assert "出错：cell 7 (In [6]): KeyError: &#x27;x&#x27;" in html
     assert "共 3 份简报，其中 1 份运行失败" in html
     assert "年度&lt;简报&gt;" in html and "年度<简报>" not in html

@@ -95,6 +95,8 @@ MANIFEST_SCHEMA = 3
 STATUSES = ("succeeded", "reused", "failed", "interrupted")
 
 _REUSABLE = ("succeeded", "reused")
+#: A brief's products, in the order the manifest lists them.
+_PRODUCT_ORDER = ("html", "docx", "pdf", "notebook", "log")
 
 
 @dataclass(frozen=True)
@@ -330,7 +332,7 @@ def run_batch(
         write_text(run_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         write_text(run_dir / INDEX, publish.index_html(manifest))
         if signum is None:
-            _point_latest(out, run_id)
+            _point_latest(out, run_id, spec.name)
     result = RunResult(run_id=run_id, run_dir=run_dir, manifest=manifest)
     if signum is not None:
         raise BatchInterrupted(
@@ -397,11 +399,11 @@ def _run_tasks(
 def _store(rec: dict[str, Any], result: dict[str, Any], run_dir: Path) -> None:
     """Write a brief's products (bytes from the worker) into the run folder; fill its record."""
     products = {}
-    kinds = {".html": "html", ".ipynb": "notebook", ".log": "log"}
+    kinds = {".html": "html", ".docx": "docx", ".pdf": "pdf", ".ipynb": "notebook", ".log": "log"}
     for rel, data in result.get("files", {}).items():
         kind = kinds.get(Path(rel).suffix)
         if kind is None or Path(rel).name != f"{rec['name']}{Path(rel).suffix}":
-            continue  # only the brief's own three products, under their own names
+            continue  # only the brief's own products, under their own names
         write_bytes(run_dir / rel, data)
         products[kind] = rel
     rec.update(
@@ -410,7 +412,7 @@ def _store(rec: dict[str, Any], result: dict[str, Any], run_dir: Path) -> None:
         started=result.get("started"),
         finished=result.get("finished"),
         seconds=result.get("seconds"),
-        products={k: products[k] for k in ("html", "notebook", "log") if k in products},
+        products={k: products[k] for k in _PRODUCT_ORDER if k in products},
         error=result.get("error"),
         worker=result.get("worker"),
         timings=result.get("timings"),
@@ -505,7 +507,13 @@ def _mark_interrupted(rec: dict, run_dir: Path) -> None:
 
 
 def _existing_products(run_dir: Path, name: str) -> dict[str, str]:
-    candidates = {"html": f"{name}.html", "notebook": f"{name}.ipynb", "log": f"logs/{name}.log"}
+    candidates = {
+        "html": f"{name}.html",
+        "docx": f"{name}.docx",
+        "pdf": f"{name}.pdf",
+        "notebook": f"{name}.ipynb",
+        "log": f"logs/{name}.log",
+    }
     return {k: v for k, v in candidates.items() if (run_dir / v).exists()}
 
 
@@ -547,7 +555,13 @@ def _reuse(rec: dict, previous: tuple[Path, dict], run_dir: Path) -> bool:
     new_products = {}
     try:
         for kind, rel in products.items():
-            suffix = {"html": ".html", "notebook": ".ipynb", "log": ".log"}[kind]
+            suffix = {
+                "html": ".html",
+                "docx": ".docx",
+                "pdf": ".pdf",
+                "notebook": ".ipynb",
+                "log": ".log",
+            }[kind]
             new_rel = f"logs/{rec['name']}{suffix}" if kind == "log" else f"{rec['name']}{suffix}"
             shutil.copy2(old_dir / rel, run_dir / new_rel)
             new_products[kind] = new_rel
@@ -622,17 +636,36 @@ def _manifest(
     }
 
 
-def _point_latest(out: Path, run_id: str) -> None:
-    """Point ``out/latest`` at the run: a relative symlink, else a text file ``latest.txt``."""
-    link, tmp = out / LATEST, out / f".{LATEST}-{os.getpid()}"
-    try:
-        if tmp.is_symlink() or tmp.exists():
-            tmp.unlink()
-        os.symlink(run_id, tmp, target_is_directory=True)
-        os.replace(tmp, link)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        write_text(out / f"{LATEST}.txt", run_id + "\n")
+#: The batch whose runs ``outputs/latest`` names (what ``make briefs`` runs).
+DEFAULT_BATCH = "annual"
+
+
+def latest_name(batch_name: str) -> str:
+    """The link naming a batch's latest complete run: ``latest-<batch>``; the default batch
+    (``annual``) also keeps ``latest``. A bookmark never changes meaning between batches.
+
+    Examples
+    --------
+    >>> latest_name("final-2025"), latest_name("annual")
+    ('latest-final-2025', 'latest-annual')
+    """
+    return f"{LATEST}-{batch_name}"
+
+
+def _point_latest(out: Path, run_id: str, batch_name: str) -> None:
+    """Point ``out/latest-<batch>`` (and ``out/latest`` for the default batch) at the run: a
+    relative symlink, else a text file ``<name>.txt``."""
+    names = [latest_name(batch_name)] + ([LATEST] if batch_name == DEFAULT_BATCH else [])
+    for name in names:
+        link, tmp = out / name, out / f".{name}-{os.getpid()}"
+        try:
+            if tmp.is_symlink() or tmp.exists():
+                tmp.unlink()
+            os.symlink(run_id, tmp, target_is_directory=True)
+            os.replace(tmp, link)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            write_text(out / f"{name}.txt", run_id + "\n")
 
 
 def _now() -> str:

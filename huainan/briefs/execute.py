@@ -16,8 +16,9 @@ brief. It runs on a worker process with one thread (``--nthreads 1``) and:
    (the data caches are keyed on file modification times, so new data are read);
 3. runs the notebook with papermill on that kernel, with the brief's deadline counted from the
    moment the worker took it up (nbclient asks for the time left before each cell);
-4. writes the code-free HTML (:mod:`huainan.briefs.publish`) and returns every product as
-   bytes — workers need no shared file system; the batch process writes the run folder.
+4. writes the code-free HTML and the Word and PDF forms (:mod:`huainan.briefs.publish`) and
+   returns every product as bytes — workers need no shared file system; the batch process
+   writes the run folder.
 
 A kernel that timed out, died or was stopped is discarded (killed with its process group) and
 the next brief starts a new one; a kernel whose brief raised an exception in a cell is reset and
@@ -413,7 +414,7 @@ def _produce(task: dict[str, Any]) -> dict[str, Any]:
     started, t0 = _now(), time.monotonic()
     deadline = t0 + task["timeout"]
     folder = Path(tempfile.mkdtemp(prefix=f"{name[:40]}-", dir=_work_dir()))
-    nb_in, nb_out = folder / "template.ipynb", folder / f"{name}.ipynb"
+    nb_in, nb_out = folder / ".template.ipynb", folder / f"{name}.ipynb"
     html_out, log_path = folder / f"{name}.html", folder / f"{name}.log"
     nb_in.write_text(task["notebook_json"], encoding="utf-8")
     template_dir = Path(task["notebook"]).parent
@@ -482,10 +483,25 @@ def _produce(task: dict[str, Any]) -> dict[str, Any]:
                         "evalue": str(exc),
                     }
             timings["html"] = round(time.monotonic() - t, 3)
+            if error is None:
+                t = time.monotonic()
+                try:
+                    publish.brief_documents(nb_out, folder / name, title=title or name)
+                except Exception as exc:  # noqa: BLE001
+                    log.exception("documents for %s failed", name)
+                    error = {
+                        "cell_index": None,
+                        "execution_count": None,
+                        "stage": "documents",
+                        "ename": type(exc).__name__,
+                        "evalue": str(exc),
+                    }
+                timings["documents"] = round(time.monotonic() - t, 3)
     files = {}
-    for path, rel in ((nb_out, f"{name}.ipynb"), (html_out, f"{name}.html")):
-        if path.exists() and not (stopped and rel.endswith(".html")):
-            files[rel] = path.read_bytes()
+    for suffix in (".ipynb", ".html", ".docx", ".pdf"):
+        path = folder / f"{name}{suffix}"
+        if path.exists() and not (stopped and suffix != ".ipynb"):
+            files[f"{name}{suffix}"] = path.read_bytes()
     files[f"logs/{name}.log"] = log_path.read_bytes()
     _remove(folder)
     return {

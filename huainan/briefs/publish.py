@@ -253,6 +253,46 @@ def brief_html(
     return title
 
 
+def brief_documents(
+    notebook: str | os.PathLike, stem: str | os.PathLike, *, title: str
+) -> list[Path]:
+    """Write the Word (.docx) and PDF forms of an executed brief next to its HTML.
+
+    The content is the blocks the notebook displayed (:func:`huainan.briefs.document.
+    blocks_from_notebook`: the report's own blocks, Markdown text, tables and charts) — the same
+    content as the HTML. Wide tables (8 columns or more) are set on landscape pages.
+
+    Parameters
+    ----------
+    notebook : str or os.PathLike
+        The executed ``.ipynb``.
+    stem : str or os.PathLike
+        Output path without suffix (``<run>/domain-health`` → ``domain-health.docx`` / ``.pdf``).
+    title : str
+        Document title (properties of both files).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    RuntimeError
+        If the PDF engine fails (the Word file is still written).
+    """
+    import nbformat
+
+    from huainan.briefs import document, docx_writer, pdf_writer
+
+    nb = code_free_copy(nbformat.read(notebook, as_version=4))
+    blocks = document.landscape_wide_tables(document.blocks_from_notebook(nb))
+    stem = Path(stem)
+    written = [docx_writer.write(blocks, stem.with_suffix(".docx"), title=title)]
+    written.append(pdf_writer.write(blocks, stem.with_suffix(".pdf"), title=title))
+    return written
+
+
 def beijing_time(iso: str | None) -> str:
     """Return an ISO 8601 time (as in the manifest, UTC) as Beijing time for officials.
 
@@ -366,6 +406,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.3em 1.2em; }
 dt { color: #555; } dd { margin: 0; } code { font-size: 0.92em; }
 small { color: #666; }
+details.tech { margin-top: 2em; color: #444; } details.tech summary { cursor: pointer; }
 """
 
 
@@ -381,35 +422,45 @@ def index_html(manifest: dict[str, Any]) -> str:
     briefs = manifest["briefs"]
     n_failed = sum(b["status"] == "failed" for b in briefs)
     n_stopped = sum(b["status"] == "interrupted" for b in briefs)
-    rows = []
+    rows, tech_rows = [], []
     for i, b in enumerate(briefs, 1):
         products = b.get("products", {})
         title = e(b.get("title") or b["name"])
         link = f'<a href="{e(products["html"])}">{title}</a>' if products.get("html") else title
-        nb_link = (
-            f'<a href="{e(products["notebook"])}">{e(products["notebook"])}</a>'
-            if products.get("notebook")
-            else "—"
+        downloads = "　".join(
+            f'<a href="{e(products[k])}">{label}</a>'
+            for k, label in (("docx", "Word"), ("pdf", "PDF"))
+            if products.get(k)
         )
         note = ""
         if b["status"] == "failed":
             note = "出错：" + e(error_text(b.get("error")))
         elif b["status"] == "reused":
-            note = f"笔记本、参数与数据均未变化，沿用运行 {e(b.get('reused_from', ''))} 的结果"
+            note = "输入未变，沿用上次运行的结果"
         elif b["status"] == "interrupted":
             note = "运行被中止，简报未生成"
             if products.get("notebook"):
                 note += "；笔记本只执行了一部分"
             elif not b.get("started"):
                 note += "（尚未开始）"
+        rows.append(
+            f"<tr><td class=num>{i}</td><td>{link}</td><td>{downloads or '—'}</td>"
+            f'<td class="status {e(b["status"])}">{e(STATUS_ZH.get(b["status"], b["status"]))}</td>'
+            f"<td>{note}</td></tr>"
+        )
         seconds = b.get("seconds")
         parameters = b.get("parameters", {})
-        rows.append(
-            f"<tr><td class=num>{i}</td><td>{link}<br><small>{e(b['name'])}</small></td>"
-            f'<td class="status {e(b["status"])}">{e(STATUS_ZH.get(b["status"], b["status"]))}</td>'
+        nb_link = (
+            f'<a href="{e(products["notebook"])}">{e(products["notebook"])}</a>'
+            if products.get("notebook")
+            else "—"
+        )
+        reused = f"（沿用 {e(b.get('reused_from', ''))}）" if b["status"] == "reused" else ""
+        tech_rows.append(
+            f"<tr><td class=num>{i}</td><td><code>{e(b['name'])}</code>{reused}</td>"
             f'<td title="{e(_params_raw(parameters))}">{e(_params(parameters))}</td>'
             f"<td class=num>{'' if seconds is None else f'{seconds:.1f}'}</td>"
-            f"<td>{note}</td><td>{nb_link}</td></tr>"
+            f"<td>{nb_link}</td></tr>"
         )
     if n_stopped:
         why = e(manifest.get("interrupted_by") or "")
@@ -465,16 +516,22 @@ def index_html(manifest: dict[str, Any]) -> str:
 <p class="sub">{e(batch_title)} · 生成于 {beijing_time(manifest.get("finished"))}</p>
 {banner}{ranking}
 <table>
-<thead><tr><th>#</th><th>简报</th><th>状态</th><th>参数</th><th>用时（秒）</th><th>说明</th>
-<th>笔记本（含代码）</th></tr></thead>
+<thead><tr><th>#</th><th>简报</th><th>下载</th><th>状态</th><th>说明</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
 </table>
-<h2>运行信息</h2>
+<details class="tech"><summary>技术信息（供数据管理员和研究人员使用）</summary>
+<table>
+<thead><tr><th>#</th><th>名称</th><th>参数</th><th>用时（秒）</th><th>笔记本（含代码）</th></tr></thead>
+<tbody>
+{chr(10).join(tech_rows)}
+</tbody>
+</table>
 <dl>
 {chr(10).join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in meta)}
 </dl>
+</details>
 </body>
 </html>
 """

@@ -430,6 +430,8 @@ def evaluation_table_styled(table: pd.DataFrame, lang: str = "zh"):
     colours = t["verdict"].map(status_css).tolist()
     styled = out.rename(columns=names).style.hide(axis="index")
     styled = styled.apply(lambda col: colours, subset=[names["verdict"]], axis=0)
+    short = [names[k] for k in ("attribute", "unit", "value", "value_year", "verdict")]
+    styled = styled.set_properties(subset=short, **{"white-space": "nowrap"})
     return _left_header(styled.set_properties(**{"text-align": "left", "font-size": "0.9em"}))
 
 

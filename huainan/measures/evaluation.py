@@ -31,7 +31,7 @@ from huainan.evidence import observed as ev
 from huainan.formats import number
 from huainan.measures import progress
 from huainan.plan import domains, regions
-from huainan.plan.targets import parse_target
+from huainan.plan.targets import Target, parse_target
 
 STAGES = ("final", "midterm", "annual")
 STAGE_ZH = {"final": "终期评估", "midterm": "中期评估", "annual": "年度监测"}
@@ -607,3 +607,181 @@ def _formula_safe(x: object) -> object:
     if isinstance(x, str) and x[:1] in ("=", "+", "-", "@"):
         return "'" + x
     return x
+
+
+# ---------------------------------------------------------------------------------------------
+# the dated quantitative targets of the key projects (专栏4–13 and the chapter text)
+# ---------------------------------------------------------------------------------------------
+
+PROJECT_COLUMNS = (
+    "project_id",
+    "metric_id",
+    "domain",
+    "domain_zh",
+    "section",
+    "metric_zh",
+    "unit",
+    "target_text",
+    "target_year",
+    "period",
+    "value",
+    "value_year",
+    "verdict",
+    "verdict_zh",
+    "gap",
+    "gap_text",
+    "source_title",
+    "source_url",
+    "source_quality",
+    "third_party",
+    "note",
+)
+
+
+def _project_target(p) -> Target:
+    op = None if pd.isna(p.target_op) else str(p.target_op)
+    return Target(text=str(p.target_text), kind="numeric", op=op, value=float(p.target_value))
+
+
+def _project_annual(obs, p, region, target) -> tuple[_Evidence, str, str]:
+    """每年不少于 N: every year of the period must reach it."""
+    start, end = int(p.period_start), int(p.target_year)
+    years = range(start, end + 1)
+    found = {y: ev.select(obs, p.metric_id, region, year_from=y, year_to=y).row for y in years}
+    have = {y: r for y, r in found.items() if r is not None}
+    e = _Evidence()
+    if have:
+        rows = pd.DataFrame(list(have.values())).sort_values("year")
+        e.rows, e.value = rows.reset_index(drop=True), float(rows["value"].min())
+        e.year_from, e.year_to = int(rows["year"].min()), int(rows["year"].max())
+        ranks = [ev.QUALITY_RANK[str(q)] for q in rows["quality"]]
+        e.quality = ev.QUALITIES[max(ranks)]
+    goal = float(target.value or 0)
+    short = [y for y, r in have.items() if float(r["value"]) < goal]
+    missing = [y for y in years if y not in have]
+    if short:
+        return e, "not_met", f"{'、'.join(map(str, short))}年低于每年 {number(goal)} 的要求"
+    if missing:
+        return e, "no_data", f"缺{'、'.join(map(str, missing))}年数据"
+    return e, "met", f"{start}—{end}年每年均达到 {number(goal)}"
+
+
+#: Project targets that apply to each county-level unit rather than to the city as a whole
+#: (``scope`` printed as 各县区 / 寿县、凤台县各).
+_PER_UNIT_SCOPES = {"各县区": regions.UNIT_CODES, "寿县、凤台县各": ("340422", "340421")}
+
+
+def _project_row(p, obs: pd.DataFrame, region: str) -> dict:
+    units = _PER_UNIT_SCOPES.get(str(p.scope))
+    if units is None:
+        return _project_row_for(p, obs, region)
+    parts = [_project_row_for(p, obs, code) for code in units]
+    verdicts = [r["verdict"] for r in parts]
+    verdict = "not_met" if "not_met" in verdicts else "no_data" if "no_data" in verdicts else "met"
+    by_unit = "；".join(
+        f"{regions.name(code)}：{progress.FINAL_ZH[r['verdict']]}"
+        + (f"（{number(r['value'])}）" if not math.isnan(r["value"]) else "")
+        for code, r in zip(units, parts, strict=True)
+    )
+    rec = dict(parts[0])
+    rec.update(
+        value=math.nan,
+        value_year="",
+        verdict=verdict,
+        verdict_zh=progress.FINAL_ZH[verdict],
+        gap=math.nan,
+        gap_text="",
+        note=f"按县区分别判断：{by_unit}",
+        source_title="；".join(
+            dict.fromkeys(r["source_title"] for r in parts if r["source_title"])
+        ),
+        source_url="；".join(dict.fromkeys(r["source_url"] for r in parts if r["source_url"])),
+        third_party=any(r["third_party"] for r in parts),
+    )
+    return rec
+
+
+def _project_row_for(p, obs: pd.DataFrame, region: str) -> dict:
+    target = _project_target(p)
+    rec: dict = {c: getattr(p, c) for c in PROJECT_COLUMNS[:10]}
+    gap, gap_text, note = math.nan, "", ""
+    if p.period == "standard":
+        e, verdict = _Evidence(), "no_data"
+        note = "配置标准（按小区或机构逐一执行），需主管部门提供达标情况，不作总量判断"
+    elif p.period == "annual":
+        e, verdict, note = _project_annual(obs, p, region, target)
+    elif p.period == "cumulative":
+        start = int(p.period_start) if pd.notna(p.period_start) else PLAN_START
+        t = ev.running_total(obs, p.metric_id, region, start=start, end=int(p.target_year))
+        e = _Evidence()
+        if not t.parts.empty:
+            e.value, e.year_from, e.year_to = t.value, t.start, t.end
+            e.rows, e.quality = t.parts, t.quality
+        if t.missing and not t.parts.empty:
+            verdict, note, _ = _partial_total(t, target, p)
+        else:
+            v = progress.final_verdict(e.value, target, "higher_better", unit=p.unit, fmt=number)
+            verdict, gap, gap_text, note = v.verdict, v.gap, v.gap_zh, v.note_zh
+            if t.parts.empty:
+                note = f"{start}—{int(p.target_year)}年无数据"
+    else:  # a level in the target year
+        y = int(p.target_year)
+        e = _level_evidence(obs, _MetricRow(p.metric_id), region, y, y)
+        v = progress.final_verdict(e.value, target, "higher_better", unit=p.unit, fmt=number)
+        verdict, gap, gap_text, note = v.verdict, v.gap, v.gap_zh, v.note_zh
+        if e.rows is None:
+            note = f"无{y}年数据"
+    rec.update(
+        value=e.value,
+        value_year=_span(e.year_from, e.year_to),
+        verdict=verdict,
+        verdict_zh=progress.FINAL_ZH[verdict],
+        gap=gap,
+        gap_text=gap_text,
+        note=note,
+        **{
+            k: v
+            for k, v in _sources(e).items()
+            if k in ("source_title", "source_url", "source_quality", "third_party")
+        },
+    )
+    return rec
+
+
+@dataclass(frozen=True)
+class _MetricRow:
+    indicator_id: str
+
+
+def evaluate_projects(
+    *, region_code: str = regions.CITY_CODE, observations: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The final verdict of every dated quantitative target of the key projects.
+
+    Each target is judged in its own target year (2022, 2023 or 2025), with the rules of
+    :func:`evaluate`: a level on that year's value; a cumulative target on the total over its
+    period (:func:`huainan.evidence.observed.running_total`; a partial total is a lower bound);
+    "每年不少于 N" on every year of the period; per-population or per-household construction
+    standards (``period`` = ``standard``) are not totals and are left to the departments.
+
+    Parameters
+    ----------
+    region_code : str, default 淮南市
+    observations : pandas.DataFrame, optional
+        Long table (default :func:`huainan.evidence.observed.all_observations`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per project target (plan order), columns :data:`PROJECT_COLUMNS`: ids, domain,
+        section (专栏), ``metric_zh``, ``unit``, ``target_text`` (quoting the plan),
+        ``target_year``, ``period``; ``value`` (float64), ``value_year`` (str), ``verdict``
+        (met/not_met/no_data), ``verdict_zh``, ``gap`` (float64), ``gap_text``, the source
+        columns and ``note``.
+    """
+    obs = ev.all_observations() if observations is None else ev.with_quality(observations)
+    rows = [_project_row(p, obs, region_code) for p in plan.projects().itertuples(index=False)]
+    out = pd.DataFrame(rows, columns=list(PROJECT_COLUMNS))
+    out["value"] = out["value"].astype("float64")
+    out["gap"] = out["gap"].astype("float64")
+    return out

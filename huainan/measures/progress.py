@@ -617,7 +617,8 @@ def final_verdict(
     if target.kind == "missing":
         return Verdict("no_data", nan, "", "规划未给出目标值", "no target value in the plan")
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return Verdict("no_data", nan, "", "无目标年份数据", "no value for the target year")
+        period = "2021—2025年无数据" if target.cumulative else "无目标年份数据"
+        return Verdict("no_data", nan, "", period, "no value for the target year")
     value = float(value)
     if target.kind == "qualitative":
         # 应保尽保 / 应护尽护: full coverage of everyone eligible

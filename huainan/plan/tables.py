@@ -591,3 +591,55 @@ def indicator(indicator_id: str) -> pd.Series:
     if indicator_id not in ind.index:
         raise KeyError(f"unknown indicator {indicator_id!r}; valid: {', '.join(ind.index)}")
     return ind.loc[indicator_id]
+
+
+_DEPARTMENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "indicator_id": _text(unique=True),
+        "name_zh": _text(),
+        "lead_department": _text(),
+        "supporting": _opt_text(),
+        "needs": _text(),
+    },
+    strict=True,
+    ordered=True,
+)
+
+
+def lead_departments() -> pd.DataFrame:
+    """Return who would report each 专栏2 indicator (``data/plan/lead_departments.csv``).
+
+    The plan assigns no department to its indicators: this table is **the workbook's
+    assumption** (the usual division of work of municipal departments), kept in a CSV the city
+    edits. The final evaluation report groups its list of missing data by it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per 专栏2 indicator, in the plan's order: ``indicator_id``, ``name_zh``,
+        ``lead_department``, ``supporting`` (str or NA), ``needs`` (what would be reported).
+
+    Raises
+    ------
+    DataValidationError
+        If the file is malformed, names an indicator 专栏2 does not have, or leaves one out.
+    """
+
+    def build():
+        df, path = _read("lead_departments.csv", _DEPARTMENTS_SCHEMA)
+        ids = indicators()["indicator_id"].tolist()
+        unknown = df.loc[~df["indicator_id"].isin(ids)]
+        if len(unknown):
+            raise DataValidationError(
+                "not an indicator of 专栏2",
+                path=path,
+                row=_line(unknown.index[0]),
+                column="indicator_id",
+                value=unknown["indicator_id"].iloc[0],
+            )
+        missing = [i for i in ids if i not in set(df["indicator_id"])]
+        if missing:
+            raise DataValidationError(f"indicators without a department: {missing}", path=path)
+        return df.set_index("indicator_id").loc[ids].reset_index()
+
+    return _cached("lead_departments.csv", build)

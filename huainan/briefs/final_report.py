@@ -1,0 +1,565 @@
+"""终期评估报告: the document the city submits, built from the evaluation table.
+
+The skeleton follows Chinese plan-evaluation reports (national 十四五 mid-term evaluation 2023;
+provincial and municipal 中期/终期评估报告): 评估工作开展情况 → 总体评价 → 主要指标完成情况 →
+任务与重点工程落实情况 → 区域与城乡差距 → 存在问题 → 建议 → 附表. Every sentence is generated
+from a number or a source in :func:`huainan.measures.evaluation.evaluate` /
+:func:`~huainan.measures.evaluation.evaluate_projects` and the plan's tables; a figure taken from a
+publication carries its source as a footnote (title and web address). Nothing is claimed without
+evidence: indicators without data are listed as such, grouped by the department that would report
+them (:func:`huainan.plan.lead_departments`, the workbook's assumption).
+
+:func:`build` returns :mod:`huainan.briefs.document` blocks; the notebook
+``notebooks/briefs/final_report.ipynb`` shows them, and the batch writes the same blocks as HTML,
+Word (.docx) and PDF.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from huainan import plan
+from huainan.briefs import document as D
+from huainan.briefs.report import evaluation_method
+from huainan.evidence import monitoring
+from huainan.evidence import observed as ev
+from huainan.formats import number, whole
+from huainan.measures import evaluation, progress, scenarios
+from huainan.plan import domains, regions
+
+TITLE = "淮南市“十四五”公共服务规划\n实施情况终期评估报告"
+PLAN = "《淮南市“十四五”公共服务规划》"
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _with_unit(value: float, unit: str) -> str:
+    """``51.89%``, ``4.1个``, ``3.62万张`` — a value with its unit, as Chinese reports write it."""
+    return f"{number(value)}{unit}"
+
+
+def _source_note(row) -> str | None:
+    """The footnote of a value: source title(s), evidence class, web address or file reference."""
+    if not row.source_title:
+        return None
+    where = row.source_url or row.source_ref
+    note = f"{row.source_title}（{row.source_quality_zh}）"
+    return note + (f"，{where}" if where else "")
+
+
+def _cutoff(obs: pd.DataFrame) -> tuple[str, str]:
+    """(the date the data run to, one sentence on the monitoring store)."""
+    store = monitoring.observations(provenance=True)
+    published = obs[obs["origin"] == "stats"]
+    latest_pub = int(published["year"].max()) if len(published) else None
+    if store.empty:
+        when = datetime.now(UTC).astimezone().strftime("%Y年%-m月%-d日")
+        return when, (
+            "监测数据库尚无部门报送数据；"
+            + (f"公开统计数据收录至{latest_pub}年。" if latest_pub else "")
+        )
+    last = pd.to_datetime(store["ingested_at"]).max()
+    when = last.tz_convert("Asia/Shanghai").strftime("%Y年%-m月%-d日")
+    head = monitoring.head() or ""
+    return when, (
+        f"部门监测报送数据{len(store)}条，最近一次导入为{when}（数据库校验值 {head[:12]}）；"
+        + (f"公开统计数据收录至{latest_pub}年。" if latest_pub else "")
+    )
+
+
+def _counts(table: pd.DataFrame) -> str:
+    """``完成3项、未完成1项、数据暂缺19项`` — or ``均为数据暂缺`` when one verdict covers all.
+
+    Examples
+    --------
+    >>> _counts(pd.DataFrame({"verdict": ["met", "no_data", "no_data"]}))
+    '完成1项、数据暂缺2项'
+    >>> _counts(pd.DataFrame({"verdict": ["no_data", "no_data"]}))
+    '均为数据暂缺'
+    """
+    counts = table["verdict"].value_counts()
+    order = [v for v in progress.FINAL_VERDICTS if counts.get(v, 0)]
+    if len(order) == 1 and len(table) > 1:
+        return f"均为{progress.FINAL_ZH[order[0]]}"
+    return "、".join(f"{progress.FINAL_ZH[v]}{int(counts[v])}项" for v in order)
+
+
+def _lead(counts: str) -> str:
+    """``中，完成3项…`` or ``均为…`` after a noun phrase."""
+    return counts if counts.startswith("均") else f"中，{counts}"
+
+
+# ---------------------------------------------------------------------------------------------
+# 一、评估工作开展情况
+# ---------------------------------------------------------------------------------------------
+
+
+def work_and_data(table: pd.DataFrame, projects: pd.DataFrame, obs: pd.DataFrame) -> list:
+    n_binding = int((table["attribute"] == "binding").sum())
+    services = plan.services()
+    cutoff, store_text = _cutoff(obs)
+    quality = table["source_quality"].value_counts()
+    parts = [f"{ev.QUALITY_ZH[q]}{int(quality[q])}项" for q in ev.QUALITIES if quality.get(q, 0)]
+    none = int((table["source_quality"] == "").sum())
+    blocks = [
+        D.heading("一、评估工作开展情况", 2),
+        D.paragraph(
+            f"根据{PLAN}（以下简称《规划》）关于开展中期评估和总结评估的要求，对《规划》"
+            "实施情况开展终期评估。评估范围包括《规划》专栏2确定的"
+            f"{len(table)}项主要指标（约束性指标{n_binding}项、预期性指标"
+            f"{len(table) - n_binding}项）、专栏3所列{services['domain'].nunique()}个领域"
+            f"{len(services)}项基本公共服务项目，以及专栏4至专栏13和正文中"
+            f"{len(projects)}项带有完成时限的重点工程量化目标。评估期为2021—2025年，"
+            "以2025年为目标年。"
+        ),
+        D.heading("（一）数据来源与截止时间", 3),
+        D.paragraph(
+            f"评估数据截至{cutoff}。{store_text}同一指标有多个来源时，按部门监测报送、"
+            "政府网站和统计年鉴等官方发布、第三方网站转载或报道的顺序采用。主要指标评估所用数值中，"
+            + ("、".join(parts) if parts else "无任何来源")
+            + (f"，另有{none}项指标无可用数值" if none else "")
+            + "。第三方来源的数值在附表中逐项注明，正式引用前应与原始发布核对。"
+        ),
+        D.heading("（二）评估方法", 3),
+        D.paragraph(evaluation_method("final")),
+    ]
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# 二、总体评价
+# ---------------------------------------------------------------------------------------------
+
+
+def overall(table: pd.DataFrame, projects: pd.DataFrame) -> list:
+    binding = table[table["attribute"] == "binding"]
+    missing = int((table["verdict"] == "no_data").sum())
+    not_met = table[table["verdict"] == "not_met"]
+    text = (
+        f"从主要指标看，{len(table)}项主要指标{_lead(_counts(table))}；其中约束性指标"
+        f"{len(binding)}项，{_counts(binding)}。"
+    )
+    if missing == 0:
+        share = (len(table) - len(not_met)) / len(table)
+        text += (
+            "《规划》主要目标基本实现。"
+            if share >= 0.9
+            else f"《规划》主要目标部分实现，{len(not_met)}项指标未完成。"
+        )
+    else:
+        text += (
+            f"由于{missing}项指标尚缺2025年数据，本报告对这些指标不作判断，对《规划》目标的"
+            "总体完成情况暂不作结论，待各牵头部门报送数据（见附表2）后更新。"
+        )
+    blocks = [D.heading("二、总体评价", 2), D.paragraph(text)]
+    blocks.append(
+        D.paragraph(
+            f"从重点工程看，{len(projects)}项带完成时限的量化目标{_lead(_counts(projects))}。"
+        )
+    )
+    if len(not_met[not_met["attribute"] == "binding"]):
+        names = "、".join(not_met.loc[not_met["attribute"] == "binding", "name_zh"])
+        blocks.append(
+            D.paragraph(f"需要重点说明的是，约束性指标{names}未完成，原因分析和整改措施见下文。")
+        )
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# 三、主要指标完成情况
+# ---------------------------------------------------------------------------------------------
+
+
+def _sentence(r, departments: pd.DataFrame) -> list:
+    """One sentence on one indicator, with its source as a footnote."""
+    note = _source_note(r)
+    years = r.value_year or "2025"
+    cumulative = bool(r.cumulative)
+    if r.verdict == "no_data":
+        lead = departments.at[r.indicator_id, "lead_department"]
+        parts = str(r.note).split("；") if r.note else ["无2025年数据"]
+        why = "尚无2025年数据" if parts[0] == "无2025年数据" else parts[0]
+        if cumulative and len(parts) > 1 and parts[1].startswith("五年累计值"):
+            why += f"（已知{parts[1].removeprefix('五年累计值 = ')}）"
+        return [D.run(f"{r.name_zh}：", bold=True), f"{why}，待{lead}报送后判断。"]
+    what = f"{years}年累计" if cumulative else f"{years}年为"
+    value = D.run(f"{what}{_with_unit(r.value, r.unit)}", note=note)
+    if r.verdict == "met":
+        tail = f"，达到“{r.target_text}”的目标（{r.gap_text}），完成。"
+    else:
+        tail = f"，未达到“{r.target_text}”的目标，{r.gap_text}，未完成。"
+    if pd.notna(r.reference_value):
+        tail = tail.replace(
+            "的目标", f"的目标（同年全省平均值为{_with_unit(r.reference_value, r.unit)}）", 1
+        )
+    return [D.run(f"{r.name_zh}：", bold=True), value, tail]
+
+
+def main_indicators(table: pd.DataFrame) -> list:
+    departments = plan.lead_departments().set_index("indicator_id")
+    blocks = [D.heading("三、主要指标完成情况", 2)]
+    for attr, title in (("binding", "（一）约束性指标"), ("expected", "（二）预期性指标")):
+        part = table[table["attribute"] == attr]
+        blocks.append(D.heading(title, 3))
+        blocks.append(
+            D.paragraph(f"{len(part)}项{plan.ATTRIBUTE_ZH[attr]}指标{_lead(_counts(part))}。")
+        )
+        for r in part[part["verdict"] != "no_data"].itertuples(index=False):
+            blocks.append(D.paragraph(*_sentence(r, departments)))
+        missing = part[part["verdict"] == "no_data"]
+        if len(missing):
+            blocks.append(D.bullets([_sentence(r, departments) for r in missing.itertuples()]))
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# 四、九大领域任务落实情况
+# ---------------------------------------------------------------------------------------------
+
+
+def tasks(table: pd.DataFrame, projects: pd.DataFrame) -> list:
+    services = plan.services()
+    rows = []
+    for d in domains.DOMAINS:
+        ind = table[table["domain"] == d.id]
+        pro = projects[projects["domain"] == d.id]
+        rows.append(
+            [
+                d.zh,
+                str(len(ind)),
+                str(int((ind["verdict"] == "met").sum())),
+                str(int((ind["verdict"] == "not_met").sum())),
+                str(int((ind["verdict"] == "no_data").sum())),
+                str(int((services["domain"] == d.id).sum())),
+                str(len(pro)),
+                str(int((pro["verdict"] == "met").sum())),
+            ]
+        )
+    blocks = [
+        D.heading("四、九大领域任务落实情况", 2),
+        D.table(
+            [
+                "领域",
+                "主要指标",
+                "完成",
+                "未完成",
+                "数据暂缺",
+                "基本公共服务项目",
+                "重点工程目标",
+                "其中完成",
+            ],
+            rows,
+            caption="表1  各领域主要指标、基本公共服务项目和重点工程目标",
+            widths=[2.2, 1.1, 0.9, 1.1, 1.2, 1.6, 1.6, 1.2],
+        ),
+        D.heading("（一）基本公共服务项目", 3),
+        D.paragraph(
+            f"《规划》专栏3所列{len(services)}项基本公共服务项目为持续提供的服务，清单未设年度"
+            "量化目标。本次评估未获得逐项落实情况报告，建议各牵头部门对照清单报送服务对象覆盖"
+            "和服务标准落实情况，作为评估的补充。"
+        ),
+        D.heading("（二）重点工程", 3),
+    ]
+    done = projects[projects["verdict"] == "met"]
+    short = projects[projects["verdict"] == "not_met"]
+    missing = projects[projects["verdict"] == "no_data"]
+    blocks.append(
+        D.paragraph(
+            f"{len(projects)}项重点工程量化目标{_lead(_counts(projects))}（逐项情况见附表3）。"
+            + (f"未完成的有：{'、'.join(short['metric_zh'])}。" if len(short) else "")
+            + (f"已完成的有：{'、'.join(done['metric_zh'])}。" if len(done) else "")
+            + (f"{len(missing)}项缺少完成情况数据，需相关部门报送。" if len(missing) else "")
+        )
+    )
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# 五、区域与城乡差距变化
+# ---------------------------------------------------------------------------------------------
+
+
+def regional(table: pd.DataFrame, obs: pd.DataFrame) -> list:
+    units = obs[obs["region_code"].isin(regions.UNIT_CODES) & obs["year"].between(2021, 2025)]
+    plan_ids = set(table["indicator_id"])
+    county = units[units["indicator"].isin(plan_ids) & (units["area"] == "total")]
+    urban_rural = obs[
+        obs["indicator"].isin(plan_ids)
+        & obs["area"].isin(["urban", "rural"])
+        & obs["year"].between(2021, 2025)
+    ]
+    blocks = [D.heading("五、区域与城乡差距变化", 2)]
+    if county.empty:
+        blocks.append(
+            D.paragraph(
+                "各县区尚未报送《规划》主要指标的分县数据，无法评价2021—2025年县区之间差距的变化。"
+            )
+        )
+    else:
+        names = "、".join(
+            table.set_index("indicator_id").loc[sorted(set(county["indicator"])), "name_zh"]
+        )
+        years = f"{int(county['year'].min())}—{int(county['year'].max())}"
+        blocks.append(
+            D.paragraph(f"各县区报送了{names}的分县数据（{years}年），县区差距见各领域简报。")
+        )
+    if urban_rural.empty:
+        blocks.append(
+            D.paragraph(
+                "《规划》主要指标的城镇、乡村分项数据均未报送，城乡差距的变化暂无法评价。建议将学前"
+                "教育、义务教育巩固、每千人口执业（助理）医师和注册护士等指标的城乡分项纳入年度监测。"
+            )
+        )
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# 六、存在问题；七、“十五五”时期建议
+# ---------------------------------------------------------------------------------------------
+
+
+def problems(table: pd.DataFrame) -> list:
+    items: list = []
+    binding_missed = table[(table["attribute"] == "binding") & (table["verdict"] == "not_met")]
+    for r in binding_missed.itertuples(index=False):
+        items.append(
+            f"约束性指标{r.name_zh}未完成：{r.value_year}年为{_with_unit(r.value, r.unit)}，"
+            f"目标{r.target_text}，{r.gap_text}。"
+        )
+    expected_missed = table[(table["attribute"] != "binding") & (table["verdict"] == "not_met")]
+    if len(expected_missed):
+        items.append(
+            "预期性指标未完成："
+            + "；".join(f"{r.name_zh}（{r.gap_text}）" for r in expected_missed.itertuples())
+            + "。"
+        )
+    missing = table[table["verdict"] == "no_data"]
+    if len(missing):
+        nb = int((missing["attribute"] == "binding").sum())
+        items.append(
+            f"监测数据不完整：{len(table)}项主要指标中{len(missing)}项缺少可用于终期评估的数据"
+            + (f"，其中约束性指标{nb}项" if nb else "")
+            + "，难以对《规划》目标完成情况作出全面判断。"
+        )
+    third = int(table["third_party"].sum())
+    if third:
+        items.append(f"{third}项指标的数值仅见于第三方网站转载或报道，缺少官方原始发布。")
+    return [D.heading("六、存在问题", 2), D.bullets(items or ["未发现需要说明的问题。"])]
+
+
+def _requirement_text(standard: str) -> str | None:
+    """One sentence on what a per-population standard requires in the city and each county."""
+    std = scenarios.capacity_needed(
+        scenarios.Assumptions(0.0, 0.0), standard, denominators=scenarios.census_denominators()
+    )
+    total = std[std["region_code"] == regions.CITY_CODE].iloc[0]
+    units = std[std["region_code"] != regions.CITY_CODE]
+    name = {
+        "nursery_places": "托位",
+        "elderly_care_beds": "养老床位",
+        "community_service_space": "社区综合服务设施面积",
+    }.get(standard, standard)
+    from huainan.measures import gaps
+
+    spec = gaps.need_standards().set_index("standard_id").loc[standard]
+    base = {
+        "population": "常住人口",
+        "pop_age_60plus": "60岁及以上人口",
+        "households_family": "家庭户",
+    }[total["denominator"]]
+    level = f"{spec['name_zh']}{number(total['rate'])}{total['unit']}"
+    rule = (
+        f"按“十三五”末已达到的{level}的水平"
+        if int(spec["target_year"]) < evaluation.PLAN_START
+        else f"按《规划》{level}的标准"
+    )
+    text = (
+        f"{rule}，以2020年第七次全国人口普查{base}计，全市需{name}约"
+        f"{whole(total['requirement'])}{total['unit']}"
+    )
+    if units["supply"].notna().any():
+        gap = units.dropna(subset=["shortfall"]).sort_values("shortfall", ascending=False)
+        worst = gap.head(3)
+        text += "；已报送供给的县区中缺口最大的是" + "、".join(
+            f"{r.name_zh}（缺{whole(r.shortfall)}{r.unit}）" for r in worst.itertuples()
+        )
+        no = units.loc[units["supply"].isna(), "name_zh"].tolist()
+        if no:
+            text += f"，{('、'.join(no))}未报送供给"
+    else:
+        text += (
+            "，其中"
+            + "、".join(
+                f"{r.name_zh}{whole(r.requirement)}{r.unit}" for r in units.head(3).itertuples()
+            )
+            + "居前；各县区均未报送现有供给，缺口待测算"
+        )
+    return text + "。"
+
+
+def suggestions(table: pd.DataFrame) -> list:
+    items: list = []
+    missed = table[table["verdict"] == "not_met"]
+    if len(missed):
+        items.append(
+            "对未完成的指标（"
+            + "、".join(missed["name_zh"])
+            + "）分析原因，在“十五五”规划中继续设定目标并明确年度推进安排。"
+        )
+    for standard in ("nursery_places", "elderly_care_beds"):
+        text = _requirement_text(standard)
+        if text:
+            items.append(text)
+    missing = table[table["verdict"] == "no_data"]
+    if len(missing):
+        depts = plan.lead_departments().set_index("indicator_id")
+        by_dept = depts.loc[missing["indicator_id"], "lead_department"].value_counts()
+        items.append(
+            "健全规划监测制度：由"
+            + "、".join(f"{d}（{n}项）" for d, n in by_dept.items())
+            + "按年度报送主要指标数据，县区和城乡分项一并报送，为“十五五”规划中期和终期评估"
+            "打好数据基础。"
+        )
+    return [D.heading("七、“十五五”时期建议", 2), D.bullets(items)]
+
+
+# ---------------------------------------------------------------------------------------------
+# 附表
+# ---------------------------------------------------------------------------------------------
+
+
+def annex_indicators(table: pd.DataFrame) -> list:
+    rows = []
+    for i, r in enumerate(table.itertuples(index=False), start=1):
+        value = "—" if math.isnan(r.value) else number(r.value)
+        note = _source_note(r)
+        rows.append(
+            [
+                str(i),
+                r.name_zh,
+                r.attribute_zh,
+                r.unit,
+                r.baseline_text if isinstance(r.baseline_text, str) else "—",
+                r.target_text,
+                D.run(value, note=note) if note else value,
+                r.value_year or "—",
+                r.verdict_zh,
+                r.gap_text or "—",
+            ]
+        )
+    return [
+        D.section("landscape"),
+        D.heading("附表1  主要指标完成情况", 2),
+        D.table(
+            [
+                "序号",
+                "指标",
+                "属性",
+                "单位",
+                "2020年基期值",
+                "2025年目标值",
+                "采用数值",
+                "年份",
+                "结论",
+                "差距",
+            ],
+            rows,
+            widths=[0.7, 4.2, 1.2, 1.0, 1.3, 1.6, 1.3, 1.3, 1.2, 2.2],
+            note="注：[]内为五年累计数。约束性指标在前。数值来源见脚注；第三方来源已注明。",
+        ),
+    ]
+
+
+def annex_missing(table: pd.DataFrame) -> list:
+    depts = plan.lead_departments().set_index("indicator_id")
+    missing = table[table["verdict"] == "no_data"]
+    rows = []
+    for dept, grp in missing.groupby(
+        missing["indicator_id"].map(depts["lead_department"]), sort=False
+    ):
+        for r in grp.itertuples(index=False):
+            support = depts.at[r.indicator_id, "supporting"]
+            rows.append(
+                [
+                    str(dept),
+                    r.name_zh,
+                    str(depts.at[r.indicator_id, "needs"]),
+                    support if isinstance(support, str) else "—",
+                ]
+            )
+    blocks = [D.heading("附表2  缺数清单（按牵头部门）", 2)]
+    if not rows:
+        return blocks + [D.paragraph("主要指标均有可用于评估的数据。")]
+    blocks.append(
+        D.table(
+            ["牵头部门", "指标", "需报送内容", "配合部门"],
+            rows,
+            widths=[2.4, 4.6, 4.6, 2.6],
+            note="注：牵头部门为按常规职责分工所作的假设，以市政府确定的分工为准，"
+            "可由市发展改革委修改后重新生成本报告。",
+        )
+    )
+    return blocks
+
+
+def annex_projects(projects: pd.DataFrame) -> list:
+    rows = []
+    for i, r in enumerate(projects.itertuples(index=False), start=1):
+        rows.append(
+            [
+                str(i),
+                str(r.section).split(" ")[0],
+                r.target_text,
+                str(r.target_year),
+                r.verdict_zh,
+                r.note or "—",
+            ]
+        )
+    return [
+        D.heading("附表3  重点工程量化目标完成情况", 2),
+        D.table(
+            ["序号", "出处", "目标（《规划》原文）", "目标年份", "结论", "说明"],
+            rows,
+            widths=[0.7, 1.6, 6.0, 1.3, 1.2, 4.0],
+        ),
+    ]
+
+
+def build(year: int = evaluation.PLAN_END, *, observations: pd.DataFrame | None = None) -> list:
+    """The 终期评估报告 as document blocks.
+
+    Parameters
+    ----------
+    year : int, default 2025
+        Evaluation year (≥ 2025: the final evaluation).
+    observations : pandas.DataFrame, optional
+        Long table (default :func:`huainan.evidence.observed.all_observations`).
+
+    Returns
+    -------
+    list of dict
+        :mod:`huainan.briefs.document` blocks: title, seven sections, three annexed tables.
+
+    Raises
+    ------
+    ValueError
+        If ``year`` is before the target year.
+    """
+    obs = ev.all_observations() if observations is None else ev.with_quality(observations)
+    table = evaluation.evaluate(year, stage="final", observations=obs)
+    projects = evaluation.evaluate_projects(observations=obs)
+    return [
+        D.heading(TITLE, 1),
+        *work_and_data(table, projects, obs),
+        *overall(table, projects),
+        *main_indicators(table),
+        *tasks(table, projects),
+        *regional(table, obs),
+        *problems(table),
+        *suggestions(table),
+        *annex_indicators(table),
+        *annex_missing(table),
+        *annex_projects(projects),
+    ]
