@@ -13,7 +13,7 @@ folder, and prints:
    whether every HTML brief is byte-identical to the local 2-worker run's (sha256);
 4. the **per-brief split** (means over the batch, from the manifest's ``timings`` and papermill's
    per-cell durations): kernel start, reset, imports + title cell, the map cell, the tables, the
-   rank chart, HTML export — for warm kernels (the default) and for ``--fresh-kernels`` (a new
+   rank chart, HTML export, Word + PDF — for warm kernels (the default) and for ``--fresh-kernels`` (a new
    kernel per brief, as before warm kernels).
 
 The scheduler and worker processes are started here on free loopback ports and stopped by the
@@ -68,12 +68,13 @@ def run(path: Path, out: Path, **kw) -> tuple[float, batch.RunResult]:
 def split(result: batch.RunResult) -> dict[str, float]:
     """Mean seconds per brief of each step."""
     n = len(result.briefs)
-    out = {k: 0.0 for k in ("kernel_start", "reset", *CELLS[1:], "html", "total")}
+    out = {k: 0.0 for k in ("kernel_start", "reset", *CELLS[1:], "html", "documents", "total")}
     for b in result.briefs:
         t = b["timings"]
         out["kernel_start"] += t.get("kernel_start", 0.0) / n
         out["reset"] += t.get("reset", 0.0) / n
         out["html"] += t.get("html", 0.0) / n
+        out["documents"] += t.get("documents", 0.0) / n
         out["total"] += b["seconds"] / n
         nb = json.loads((result.run_dir / b["products"]["notebook"]).read_text(encoding="utf-8"))
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
