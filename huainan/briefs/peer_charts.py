@@ -128,7 +128,7 @@ def anhui_map(
     gdf = boundaries.anhui_prefectures().merge(
         values[["city_code", "value"]], left_on="code", right_on="city_code", how="left"
     )
-    fig, ax = plt.subplots(figsize=(6.2, 7.2))
+    fig, ax = plt.subplots(figsize=(6.4, 6.4))
     have = gdf[gdf["value"].notna()]
     cmap = mpl.colormaps["YlGnBu" + ("_r" if direction == -1 else "")]
     if not have.empty:
@@ -340,3 +340,100 @@ def peer_trend(
     ax.legend(fontsize=8, loc="best")
     finish(fig, source)
     return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# One call per chart for the notebooks (titles and sources said once, here)
+# ---------------------------------------------------------------------------------------------
+
+
+def _latest_year(measure: str) -> int:
+    from huainan.briefs import briefing
+
+    s = briefing.peer_evidence()["summary"]
+    return int(s.loc[s["measure"] == measure, "data_year"].max())
+
+
+def _title(measure: str, year: int, lang: str) -> tuple[str, str, object]:
+    from huainan.briefs import briefing
+    from huainan.measures.peers import MEASURES_BY_ID
+
+    m = MEASURES_BY_ID[measure]
+    values = briefing.peer_city_values(measure, year)
+    base = values.attrs.get("base_zh", "")
+    from huainan.measures.peers import BASES_ZH, POPULATION_BASES
+
+    population = {BASES_ZH[b] for b in POPULATION_BASES}
+    note = f"，{base}口径" if base in population else ""
+    title = f"{m.name_zh}（{year}年{note}）" if lang == "zh" else f"{m.id} ({year})"
+    return title, m.unit + _per(m), values
+
+
+def _per(m) -> str:
+    return {
+        1000.0: "/千人" if "60" not in m.id else "/千名老人",
+        1e6: "/百万人",
+    }.get(m.per, "")
+
+
+def source_line(lang: str = "zh") -> str:
+    """The source line of every peer chart."""
+    from huainan.briefs.peer_report import YEARBOOK_SOURCE_ZH
+
+    return (
+        "资料来源：" + YEARBOOK_SOURCE_ZH
+        if lang == "zh"
+        else "Source: China City Statistical Yearbook 2019–2024 (data 2018–2023)"
+    )
+
+
+def measure_bars(measure: str, year: int | None = None, *, lang: str = "zh"):
+    """:func:`peer_bars` of one measure (default its latest year) with title, unit and source."""
+    from huainan.measures.peers import MEASURES_BY_ID
+
+    year = _latest_year(measure) if year is None else int(year)
+    title, unit, values = _title(measure, year, lang)
+    m = MEASURES_BY_ID[measure]
+    return peer_bars(
+        values,
+        title=title,
+        unit=unit,
+        source=source_line(lang),
+        decimals=m.decimals,
+        direction=m.direction,
+        lang=lang,
+    )
+
+
+def measure_map(measure: str, year: int | None = None, *, lang: str = "zh"):
+    """:func:`anhui_map` of one measure (default its latest year) with title, unit and source."""
+    from huainan.measures.peers import MEASURES_BY_ID
+
+    year = _latest_year(measure) if year is None else int(year)
+    title, unit, values = _title(measure, year, lang)
+    m = MEASURES_BY_ID[measure]
+    return anhui_map(
+        values,
+        title=title,
+        unit=unit,
+        source=source_line(lang),
+        decimals=m.decimals,
+        direction=m.direction,
+        lang=lang,
+    )
+
+
+def measure_trend(measure: str, *, lang: str = "zh"):
+    """:func:`peer_trend` of one measure, 2018–2023, with title, unit and source."""
+    from huainan.briefs import briefing
+    from huainan.measures.peers import MEASURES_BY_ID
+
+    m = MEASURES_BY_ID[measure]
+    return peer_trend(
+        briefing.peer_evidence()["pc"],
+        measure,
+        title=(f"{m.name_zh}：淮南市与全省16市" if lang == "zh" else m.id),
+        unit=m.unit + _per(m),
+        source=source_line(lang),
+        lang=lang,
+    )

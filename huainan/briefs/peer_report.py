@@ -183,7 +183,10 @@ def peer_table_styled(summary: pd.DataFrame, change: pd.DataFrame, lang: str = "
     )
     out = pd.DataFrame(rows, columns=cols)
     judged = latest["direction"].to_numpy() != 0
-    styled = out.style.hide(axis="index")
+    styled = out.style.hide(axis="index").set_properties(
+        subset=[cols[0], cols[3], cols[9]], **{"text-align": "left"}
+    )
+    styled = styled.set_properties(subset=cols[1:3] + cols[4:9], **{"text-align": "right"})
     pct_cols = [cols[5], cols[8]]
     if judged.any():
         styled = styled.background_gradient(
@@ -260,50 +263,53 @@ def peer_headline(summary: pd.DataFrame, change: pd.DataFrame, lang: str = "zh")
     return "\n".join(lines)
 
 
+def _proxy_number(x) -> str:
+    from huainan.formats import fixed, whole
+
+    return whole(x) if abs(float(x)) >= 100 else fixed(x, 2)
+
+
 def proxy_styled(proxy: pd.DataFrame, lang: str = "zh"):
     """参考指标: yearbook measures next to the plan figure they resemble, with the difference of
-    basis and no verdict (:func:`huainan.measures.peers.proxy_progress`)."""
-    _check_lang(lang)
-    from huainan.formats import number
+    basis and no verdict (:func:`huainan.measures.peers.proxy_progress`).
 
+    Every row is a reference (``label`` 参考指标, ``verdict`` 不作达标判断): the caption says so
+    once rather than in a column.
+    """
+    _check_lang(lang)
     rows = []
     for _, r in proxy.iterrows():
-        first = (
-            f"{int(r['proxy_first_year'])}年 {number(r['proxy_first'], 4)}"
-            if pd.notna(r["proxy_first_year"])
-            else "—"
-        )
-        latest = (
-            f"{int(r['proxy_latest_year'])}年 {number(r['proxy_latest'], 4)}"
-            if pd.notna(r["proxy_latest_year"])
-            else "—"
-        )
+        seen = []
+        for y, v in (
+            (r["proxy_first_year"], r["proxy_first"]),
+            (r["proxy_latest_year"], r["proxy_latest"]),
+        ):
+            if pd.notna(y) and f"{int(y)}年" not in "".join(seen):
+                seen.append(f"{int(y)}年 {_proxy_number(v)}")
         target = "—" if pd.isna(r["plan_target"]) else number(r["plan_target"])
+        plan_values = f"2020年 {number(r['plan_baseline'])}" + (
+            f"；2025年目标 {target}" if target != "—" else ""
+        )
         rows.append(
             [
-                r["label"],
-                f"{r['proxy_name']}（{r['proxy_unit']}）",
-                first,
-                latest,
-                f"{r['plan_name']}（{r['plan_source']}）",
-                f"2020年 {number(r['plan_baseline'])}；2025年目标 {target}",
+                f"{r['proxy_name']}（年鉴，{r['proxy_unit']}）",
+                "；".join(seen) or "—",
+                f"{r['plan_source']}：{r['plan_name']}",
+                plan_values,
                 r["basis_difference"],
-                r["verdict"],
             ]
         )
-    cols = ["类别", "年鉴指标", "起始", "最新", "对应的规划数字", "规划数值", "口径差异", "判断"]
+    cols = ["年鉴指标", "年鉴数值", "对应的规划数字", "规划数值", "口径差异"]
     if lang == "en":
-        cols = [
-            "Kind",
-            "Yearbook measure",
-            "First",
-            "Latest",
-            "Plan figure",
-            "Plan values",
-            "Basis difference",
-            "Verdict",
-        ]
-    return plain_table(pd.DataFrame(rows, columns=cols))
+        cols = ["Yearbook measure", "Yearbook values", "Plan figure", "Plan values", "Basis"]
+    from huainan.measures.peers import PROXY_LABEL
+
+    caption = (
+        f"以下均为{PROXY_LABEL}：年鉴口径与规划口径不同，不据此判断规划指标是否达标。"
+        if lang == "zh"
+        else "References only: the yearbook's basis differs from the plan's; no verdict."
+    )
+    return plain_table(pd.DataFrame(rows, columns=cols)).set_caption(caption)
 
 
 def budget_styled(budget: pd.DataFrame, lang: str = "zh"):
@@ -450,3 +456,15 @@ def peer_evidence_paragraph(year: int = 2023) -> str:
         f"文化旅游体育与传媒支出{bv('budget_expenditure_culture_sports_media')}亿元（执行数为快报数，非决算数）。"
     )
     return text
+
+
+def no_peer_text(domain: str, lang: str = "zh") -> str:
+    """One line for a domain without yearbook measures (the brief says so, nothing more)."""
+    from huainan.plan import domains
+
+    d = domains.get(domain)
+    if lang == "zh":
+        return f"《中国城市统计年鉴》没有可按人均比较的{d.zh}领域指标，本节不作全省16市比较。"
+    return (
+        f"The city yearbook has no per-capita measure of {d.en}: no comparison of Anhui's cities."
+    )

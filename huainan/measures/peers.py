@@ -709,7 +709,7 @@ def proxy_progress(pc: pd.DataFrame | None = None, *, city: str = CITY_CODE) -> 
             float(ind.at["physicians_per_1000", "target_value"]),
             ind.at["physicians_per_1000", "name_zh"],
             "人",
-            "每千人口执业(助理)医师数（年鉴）",
+            "每千人口执业(助理)医师数",
             "人",
             series("physicians_per_1000"),
             "年鉴取“医院、床位和医生数”表中的执业(助理)医师，人口为年鉴常住人口（2020、2023年）；"
@@ -720,12 +720,12 @@ def proxy_progress(pc: pd.DataFrame | None = None, *, city: str = CITY_CODE) -> 
         ),
         (
             "elderly_care_beds_total",
-            "第一章（专栏2另有养老服务床位总量）",
+            "规划第一章",
             beds_2020,
             np.nan,
-            "养老机构床位（规划第一章，2020年底）",
+            "养老机构床位（2020年底）",
             "张",
-            "养老机构床位数（年鉴）",
+            "养老机构床位数",
             "张",
             series(count="elderly_institution_beds"),
             f"年鉴只含养老机构床位；规划第一章“{quote}”与之同口径（2020年），而专栏2的"
@@ -734,12 +734,12 @@ def proxy_progress(pc: pd.DataFrame | None = None, *, city: str = CITY_CODE) -> 
         ),
         (
             "hospital_beds_per_1000",
-            "专栏1（十三五）",
+            "专栏1（“十三五”完成情况）",
             float(out13.at["hospital_beds_per_1000", "actual_value"]),
             np.nan,
             out13.at["hospital_beds_per_1000", "name_zh"],
             "张",
-            "每千人口医院床位数（年鉴）",
+            "每千人口医院床位数",
             "张",
             series("hospital_beds_per_1000"),
             "规划为医疗卫生机构床位（含基层医疗卫生机构等），年鉴只含医院床位，"
