@@ -363,8 +363,9 @@ def test_prerender_fills_the_cache_and_stops_at_the_deadline(tmp_path, monkeypat
     monkeypatch.setenv("HUAINAN_CACHE_DIR", str(tmp_path))
     counts = prerender.prerender(deadline=0)  # only the charts each app draws when built
     cache = app_cache.PngCache()
-    assert counts["monitor"] == 1 and counts["regions"] == 2 and counts["whatif"] == 1
-    assert len(list(cache.folder.glob("*.png"))) == 4
+    # regions: the map and bars of the seven units, and of the 16-city peer view
+    assert counts["monitor"] == 1 and counts["regions"] == 4 and counts["whatif"] == 1
+    assert len(list(cache.folder.glob("*.png"))) == 6
     assert not cache.complete  # stopped early: not marked complete
 
 

@@ -583,10 +583,23 @@ def _yearbook_key() -> tuple[str, int]:
 
 
 @lru_cache(maxsize=2)
+def _peer_pc(key: tuple[str, int]) -> pd.DataFrame:
+    from huainan.measures import peers
+
+    return peers.per_capita()
+
+
+def peer_per_capita() -> pd.DataFrame:
+    """:func:`huainan.measures.peers.per_capita` of the committed table (全市), computed once per
+    data file (a copy)."""
+    return _peer_pc(_yearbook_key()).copy()
+
+
+@lru_cache(maxsize=2)
 def _peer_all(key: tuple[str, int]) -> PeerEvidence:
     from huainan.measures import peers
 
-    pc = peers.per_capita()
+    pc = _peer_pc(key)
     return PeerEvidence(
         pc=pc,
         summary=peers.peer_summary(pc),
@@ -642,7 +655,7 @@ def peer_city_values(measure: str, year: int, *, province: str = regions.PROVINC
         ``highlight`` (bool: 淮南市), sorted by code; ``attrs["median"]`` the province median,
         ``attrs["base_zh"]`` the population base of the year.
     """
-    pc = _peer_all(_yearbook_key())["pc"]
+    pc = _peer_pc(_yearbook_key())
     sel = pc[
         (pc["measure"] == measure)
         & (pc["data_year"] == int(year))

@@ -86,7 +86,8 @@ def peer_bars(
             linewidth=1.1,
             label=("全省中位数 " if zh else "Anhui median ") + _label(median, decimals),
         )
-        ax.legend(fontsize=8, loc="lower right")
+        # the longest bars are at the top (or at the bottom when lower is better)
+        ax.legend(fontsize=8, loc="upper right" if direction == -1 else "lower right")
     ax.set_xlim(0, span * 1.15)
     ax.set_xlabel(unit)
     ax.set_title(title, loc="left")
@@ -364,7 +365,10 @@ def _title(measure: str, year: int, lang: str) -> tuple[str, str, object]:
     from huainan.measures.peers import BASES_ZH, POPULATION_BASES
 
     population = {BASES_ZH[b] for b in POPULATION_BASES}
-    note = f"，{base}口径" if base in population else ""
+    short = "户籍人口" if base.startswith("户籍") else "常住人口"  # the 60+ estimate is in the note
+    note = f"，{short}口径" if base in population else ""
+    if m.direction == -1:
+        note += "，越低越好"
     title = f"{m.name_zh}（{year}年{note}）" if lang == "zh" else f"{m.id} ({year})"
     return title, m.unit + _per(m), values
 
