@@ -581,7 +581,8 @@ def budget_2025() -> pd.DataFrame:
     Examples
     --------
     >>> b = budget_2025().set_index("indicator")
-    >>> b.at["livelihood_expenditure", "value"], b.at["livelihood_expenditure_share", "value"]
+    >>> float(b.at["livelihood_expenditure", "value"]), float(
+    ...     b.at["livelihood_expenditure_share", "value"])
     (288.4, 83.5)
     """
     from huainan.evidence.stats import read_csv_text

@@ -103,7 +103,7 @@ def _spike(values: np.ndarray) -> np.ndarray:
     :data:`OUTLIER_MIN` (small counts such as 1 → 5 museums are left alone).
 
     >>> _spike(np.array([1444.0, 8215.0, 1201.0, np.nan])).round(2).tolist()
-    [nan, 6.2, nan, nan]
+    [nan, 6.24, nan, nan]
     """
     out = np.full(len(values), np.nan)
     have = np.flatnonzero(~np.isnan(values))

@@ -42,13 +42,20 @@ from huainan.text import normalize_text, squeeze
 
 #: Placeholders read as missing values (the note says which was printed).
 _PLACEHOLDERS = {"—", "-", "--", "…", "...", "—-", "－"}
+#: Texts in brackets that are units (a header's unit is taken off its label and compared with the
+#: spec's; a unit not listed here would stay in the label and the column would not be found).
 _UNITS = (
     "万人",
     "人",
+    "千人",
+    "万张",
     "张",
+    "万个",
     "个",
+    "万所",
     "所",
     "万册",
+    "册",
     "万元",
     "亿元",
     "元",
@@ -197,9 +204,13 @@ def read_header(ws, start: int) -> list[Column]:
 
 
 def map_columns(
-    columns: list[Column], edition: int, *, path: str = ""
+    columns: list[Column], edition: int, *, path: str = "", specs=SPECS
 ) -> dict[tuple[str, str], Column]:
     """Find the column of every (spec, scope) printed in ``edition``.
+
+    A column matches a spec when its own header (unit taken off) is one of the spec's
+    ``labels`` and its table title or parent header contains the spec's ``table`` word; it must
+    then be the only such column of its scope. ``specs`` defaults to every spec.
 
     Raises
     ------
@@ -208,7 +219,7 @@ def map_columns(
         message lists the candidates' header texts).
     """
     found: dict[tuple[str, str], Column] = {}
-    for spec in SPECS:
+    for spec in specs:
         if edition not in spec.editions:
             continue
         hits = [

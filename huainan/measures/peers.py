@@ -205,13 +205,14 @@ def _base_values(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def census_share_60plus(counties: pd.DataFrame | None = None) -> pd.Series:
-    """Share (0–1) of residents aged 60+ by prefecture code, 2020 census.
+    """Share (0–1) of residents aged 60+ by prefecture code, 2020 census (636,472 / 3,033,528 for
+    淮南市).
 
     Sum of ``pop_age_60plus`` / sum of ``population`` over the prefecture's county-level units
     (:func:`huainan.evidence.stats.national_counties`, functional zones included).
 
     >>> round(float(census_share_60plus()["340400"]), 4)  # 淮南市
-    0.2116
+    0.2098
     """
     if counties is None:
         from huainan.evidence import stats
@@ -265,7 +266,7 @@ def per_capita(
     >>> pc = per_capita()
     >>> r = pc[(pc.city_code == "340400") & (pc.data_year == 2023)
     ...        & (pc.measure == "hospital_beds_per_1000")].iloc[0]
-    >>> round(r["value"], 3), r["base_zh"]  # 17,291 beds / 3,020,000 residents × 1000
+    >>> round(float(r["value"]), 3), r["base_zh"]  # 17,291 beds / 3,020,000 residents × 1000
     (5.725, '常住人口')
     """
     from huainan.evidence.yearbook import SCOPES
@@ -560,8 +561,8 @@ def plan_period_change(
     Examples
     --------
     >>> ch = plan_period_change().set_index("measure")
-    >>> ch.at["hospital_beds_per_1000", "start_year"], bool(ch.at["hospital_beds_per_1000",
-    ...     "comparable"])
+    >>> int(ch.at["hospital_beds_per_1000", "start_year"]), bool(
+    ...     ch.at["hospital_beds_per_1000", "comparable"])
     (2020, True)
     """
     if pc is None:
