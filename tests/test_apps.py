@@ -275,7 +275,7 @@ def test_regions_peer_view_16_cities(obs):
     assert pv.widget in app.widget.children
     assert (pv.measure.value, pv.year.value) == ("physicians_per_1000", 2023)
     # 2023: 9,480 / 302 万 = 3.14 per 1,000, rank 13 of 16 (see tests/test_peers.py)
-    assert "<td class=\"num\">3.14</td>" in pv.ranks.value and "13/16" in pv.ranks.value
+    assert '<td class="num">3.14</td>' in pv.ranks.value and "13/16" in pv.ranks.value
     assert bytes(pv.map.image.value).startswith(PNG) and bytes(pv.bars.image.value).startswith(PNG)
     assert "户籍人口" not in pv.info.value  # 2023 is a resident-population year
     bars = pv.bars.image.value

@@ -294,7 +294,9 @@ def peer_trend(
                 st["75%"],
                 color="#cccccc",
                 alpha=0.5,
-                label=("全省16市中间一半" if zh else "Anhui middle half") if first else None,
+                label=("全省16市中间一半" if zh else "Anhui middle half")
+                if first
+                else "_nolegend_",
             )
         else:
             ax.vlines(
@@ -304,7 +306,9 @@ def peer_trend(
                 color="#bbbbbb",
                 linewidth=8,
                 alpha=0.6,
-                label=("全省16市中间一半" if zh else "Anhui middle half") if first else None,
+                label=("全省16市中间一半" if zh else "Anhui middle half")
+                if first
+                else "_nolegend_",
             )
         ax.plot(
             run,
@@ -312,7 +316,7 @@ def peer_trend(
             color=MEDIAN_COLOUR,
             linestyle="--",
             marker=".",
-            label=("全省中位数" if zh else "Anhui median") if first else None,
+            label=("全省中位数" if zh else "Anhui median") if first else "_nolegend_",
         )
     years = list(mine.index)
     registered = mine["base"].astype(str).str.startswith("registered")

@@ -279,7 +279,7 @@ def proxy_styled(proxy: pd.DataFrame, lang: str = "zh"):
     _check_lang(lang)
     rows = []
     for _, r in proxy.iterrows():
-        seen = []
+        seen: list[str] = []
         for y, v in (
             (r["proxy_first_year"], r["proxy_first"]),
             (r["proxy_latest_year"], r["proxy_latest"]),

@@ -173,7 +173,7 @@ def read_header(ws, start: int) -> list[Column]:
         number = m.group(1) if m else ""
         t_label, t_unit, t_scope = split_unit(title[len(number) :])
         col.title, col.table_no = t_label, number
-        texts = []
+        texts: list[str] = []
         for r in range(title_row + 1, start):
             raw = normalize_text(grid.get((r, c)))
             if not raw:
