@@ -234,9 +234,17 @@ def rank_grid(summary: pd.DataFrame, *, source: str, lang: str = "zh"):
         loc="left",
         pad=24,
     )
+    neutral = bool((summary["direction"] == 0).any())
+    registered = bool(summary["base"].astype(str).str.startswith("registered").any())
     note = (
-        "颜色：红 = 靠后，绿 = 靠前（灰色指标无优劣之分）；“户”= 该年以户籍人口计算（年鉴仅2020、"
-        "2023年有常住人口），不同口径年份的排名不宜直接比较。"
+        "颜色：红 = 靠后，绿 = 靠前"
+        + ("（灰色指标无优劣之分）" if neutral else "")
+        + "。"
+        + (
+            "“户”= 该年以户籍人口计算（年鉴仅2020、2023年有常住人口），不同口径年份的排名不宜直接比较。"
+            if registered
+            else ""
+        )
         if zh
         else "Red = near the bottom, green = near the top; 户 = computed on registered population."
     )

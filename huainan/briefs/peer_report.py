@@ -192,10 +192,15 @@ def peer_table_styled(summary: pd.DataFrame, change: pd.DataFrame, lang: str = "
         styled = styled.background_gradient(
             cmap="RdYlGn", vmin=0, vmax=100, subset=pd.IndexSlice[out.index[judged], pct_cols]
         )
+    extra = []
+    if (latest["direction"] == -1).any():
+        extra.append("生师比越低越好")
+    if (latest["direction"] == 0).any():
+        extra.append("教育支出比重无优劣之分，只表示位置，不着色")
     caption = (
         "百分位：比淮南市差的城市所占比例（并列记一半），100 = 最好；排名 1 = 最好"
-        "（生师比越低越好；教育支出比重无优劣之分，只表示位置，不着色）。"
-        "全国为年鉴所列全部地级以上城市。"
+        + (f"（{'；'.join(extra)}）" if extra else "")
+        + "。全国为年鉴所列全部地级以上城市。"
         if zh
         else "Percentile: share of cities doing worse (ties count half), 100 = best; rank 1 = "
         "best. China = every city of the yearbook."
@@ -349,34 +354,79 @@ def budget_styled(budget: pd.DataFrame, lang: str = "zh"):
     return plain_table(pd.DataFrame(rows, columns=cols)).set_caption(caption)
 
 
-def peer_notes(lang: str = "zh") -> str:
-    """Data notes of the 全省16市比较 section (sources, bases, known problems)."""
+def peer_notes(lang: str = "zh", measures: list[str] | None = None) -> str:
+    """Data notes of the 全省16市比较 section: sources, bases and the known problems of the
+    measures shown (all measures when ``measures`` is None). Huainan's populations and the
+    rounding of its pupil counts are read from the data, not typed in."""
     _check_lang(lang)
-    if lang == "zh":
+    from huainan.briefs import briefing
+    from huainan.evidence.yearbook import city_yearbook
+    from huainan.measures.peers import MEASURES
+
+    shown = [m for m in MEASURES if measures is None or m.id in measures]
+    domains_shown = {m.domain for m in shown}
+    if lang != "zh":
         return "\n".join(
             [
-                f"- 资料来源：{YEARBOOK_SOURCE_ZH}，读自第三方整理的地级市截面表（马克数据网整理，"
-                "镜像 chenfei2008c/china-local-debt-atlas），逐值记有版次、表号和单元格"
-                "（`data/stats/city_yearbook.csv`）。淮南市数值已与人工摘录逐格核对一致。",
-                "- 人口口径：年鉴仅2020、2023年给出常住人口，2018、2019、2021、2022年只有户籍人口；"
-                "各年人均值按当年所给人口计算并注明口径，同一年内各市口径一致，不同口径的年份之间不比较人均值的变化。"
-                "淮南市户籍人口（约390万）明显多于常住人口（约302万），户籍口径年份的人均值因此偏低。",
-                "- 60岁及以上人口按当年人口×2020年普查该市60岁及以上人口占比估算；医院床位不含基层医疗卫生机构床位；"
-                "执业(助理)医师数2019→2020年安徽多数城市跳升，疑有统计口径变化；在校学生数按万人取整，生师比误差约±2%—4%。",
-                "- 2019、2020年版“在校学生数”表头单位印为“人”而数值为万人，已按万人读取；"
-                "个别城市的明显异常值（如西安市2020年图书藏量）原样保留并在 `discrepancies.csv` 中列出。",
-                "- 年鉴指标与规划指标口径不同，只作“参考指标”，不据此判断规划指标是否达标。",
+                "- Source: China City Statistical Yearbook, editions 2019–2024 (data 2018–2023), "
+                "whole-city scope; every value cites edition, table and cell.",
+                "- Resident population only for 2020 and 2023; other years use registered "
+                "population and say so; changes are compared only between years on one base.",
+                "- Yearbook measures are references, never the plan indicator's verdict.",
             ]
         )
-    return "\n".join(
-        [
-            "- Source: China City Statistical Yearbook, editions 2019–2024 (data 2018–2023), "
-            "whole-city scope; every value cites edition, table and cell.",
-            "- Resident population only for 2020 and 2023; other years use registered "
-            "population and say so; changes are compared only between years on one base.",
-            "- Yearbook measures are references, never the plan indicator's verdict.",
-        ]
-    )
+    t = city_yearbook()
+    hn = t[(t.city_code == "340400") & (t.scope == "全市") & t.value.notna()]
+
+    def latest(indicator: str) -> tuple[int, float]:
+        r = hn[hn.indicator == indicator].sort_values("data_year").iloc[-1]
+        return int(r["data_year"]), float(r["value"])
+
+    (yr, reg), (ys, res) = latest("population_registered"), latest("population_resident")
+    lines = [
+        f"- 资料来源：{YEARBOOK_SOURCE_ZH}，读自第三方整理的地级市截面表（马克数据网整理，"
+        "镜像 chenfei2008c/china-local-debt-atlas），逐值记有版次、表号和单元格"
+        "（`data/stats/city_yearbook.csv`）；淮南市数值已与人工摘录逐格核对。",
+        "- 人口口径：年鉴仅2020、2023年给出常住人口，2018、2019、2021、2022年只有户籍人口；"
+        "各年人均值按当年所给人口计算并注明口径，同一年内各市口径一致，不同口径的年份之间不比较人均值的变化。"
+        f"淮南市户籍人口（{yr}年{number(reg)}万人）多于常住人口（{ys}年{number(res)}万人），"
+        "户籍口径年份的人均值因此偏低。",
+    ]
+    if "elderly_care" in domains_shown:
+        lines.append(
+            "- 60岁及以上人口按当年人口×2020年普查该市60岁及以上人口占比估算；"
+            "养老机构床位不含社区和居家养老床位，年鉴自2022年版（2021年数据）起公布。"
+        )
+    if "health" in domains_shown:
+        j = _physicians_jump()
+        lines.append(
+            "- 医院床位不含基层医疗卫生机构等床位；执业(助理)医师数取自“医院、床位和医生数”表，"
+            f"2019→2020年安徽16市增长中位数{j['anhui_median']:.0f}%（全国各市中位数"
+            f"{j['china_median']:.0f}%），疑有统计口径变化。"
+        )
+    if "education" in domains_shown:
+        pc = briefing.peer_per_capita()
+        mine = pc[(pc.city_code == "340400") & pc.measure.str.startswith(("pupils_", "education_"))]
+        rounding = mine.loc[mine.measure != "education_share_of_budget", "rounding"].dropna()
+        rounding = rounding[rounding > 0.01]
+        lines.append(
+            "- 在校学生数按万人取整印出，淮南市生师比和生均教育支出因此有约"
+            f"±{rounding.min() * 100:.0f}%—{rounding.max() * 100:.0f}%的误差；"
+            "2019、2020年版“在校学生数”表头单位印为“人”而数值为万人，已按万人读取；"
+            "2024年版不再公布专任教师数。"
+        )
+    lines += [
+        "- 个别城市的明显异常值（如西安市2020年图书藏量）原样保留，并在 `discrepancies.csv` 中列出。",
+        "- 年鉴指标与规划指标口径不同，只作“参考指标”，不据此判断规划指标是否达标。",
+    ]
+    return "\n".join(lines)
+
+
+def _physicians_jump() -> dict[str, float]:
+    from huainan.briefs import briefing
+    from huainan.measures.peers import physicians_jump
+
+    return physicians_jump(briefing.peer_per_capita())
 
 
 def peer_evidence_paragraph(year: int = 2023) -> str:
