@@ -518,3 +518,26 @@ def no_peer_text(domain: str, lang: str = "zh") -> str:
     return (
         f"The city yearbook has no per-capita measure of {d.en}: no comparison of Anhui's cities."
     )
+
+
+def peer_intro(lang: str = "zh", *, domain: str | None = None) -> str:
+    """The paragraph under the 全省16市比较 heading (city brief, or a domain brief)."""
+    _check_lang(lang)
+    if lang != "zh":
+        return (
+            "Per-capita measures of the China City Statistical Yearbook (editions 2019–2024, data "
+            "2018–2023): Huainan among Anhui's 16 prefecture-level cities and all cities, and its "
+            "change 2020–2023 against the Anhui median. The population base of each year is "
+            "stated; yearbook measures are references, not the plan indicators' verdicts."
+        )
+    what = (
+        "本领域可按人均比较的指标中，淮南市在安徽省16个地级市中的位置"
+        if domain
+        else "可按人均比较的卫生、养老、教育、文化指标：淮南市在安徽省16个地级市和全国地级以上城市中的位置，"
+        "以及“十四五”前三年（2020—2023年）的变化与全省中位水平的比较"
+    )
+    return (
+        f"《中国城市统计年鉴》2019—2024年版（2018—2023年数据）{what}。"
+        "年鉴仅2020、2023年给出常住人口，其余年份以户籍人口计算并逐项注明；"
+        "年鉴指标与规划指标口径不同，只作参考，不作达标判断。"
+    )
