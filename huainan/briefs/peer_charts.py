@@ -141,7 +141,7 @@ def anhui_map(
             ax=ax, color=[cmap(norm(v)) for v in have["value"]], edgecolor="#555555", linewidth=0.6
         )
         bar = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.5, pad=0.02)
-        bar.set_label(unit)
+        bar.ax.set_title(unit, fontsize=9, loc="left")  # CJK units are not rotated
         bar.ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: _label(x, decimals)))
     missing = gdf[gdf["value"].isna()]
     if not missing.empty:

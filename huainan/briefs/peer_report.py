@@ -243,7 +243,7 @@ def peer_headline(summary: pd.DataFrame, change: pd.DataFrame, lang: str = "zh")
                         _measure(m).denominator == "pupils"
                     )
                     if r["direction"] and pupils and abs(gap) <= c["uncertainty"]:
-                        text += "，差别在在校生按万人取整的误差之内"
+                        text += "，差别小于在校生按万人取整带来的误差"
                     elif r["direction"] and abs(gap) <= 0.1 * abs(c["anhui_median_change"]):
                         text += "，与全省中位水平相当"
                     elif r["direction"]:
