@@ -300,3 +300,15 @@ def test_peer_charts_draw(tmp_path):
     texts = {t.get_text() for t in grid.axes[0].texts}
     assert "7/16" in texts and "12/16 户" in texts  # 2023 beds; 2021 beds on registered pop.
     charts.to_png(grid)
+
+
+def test_final_report_block_carries_each_source_as_a_footnote():
+    from huainan.briefs import document, peer_report
+
+    block = peer_report.peer_evidence_block()
+    notes = [r["note"] for r in block["runs"]]
+    assert notes[0].startswith("《中国城市统计年鉴2024》")
+    assert "《中国城市统计年鉴2021》" in notes[1]  # the 2020 values of the change
+    assert notes[2].endswith(".pdf") and "淮南市财政局" in notes[2]
+    assert "".join(r["text"] for r in block["runs"]) == peer_report.peer_evidence_paragraph()
+    assert document.to_html([block]).count('class="hn-fn"') == 3

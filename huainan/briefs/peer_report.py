@@ -429,31 +429,20 @@ def _physicians_jump() -> dict[str, float]:
     return physicians_jump(briefing.peer_per_capita())
 
 
-def peer_evidence_paragraph(year: int = 2023) -> str:
-    """A short Chinese evidence paragraph for the final report: Huainan among Anhui's 16 cities
-    (yearbook, latest year) and the 2025 budget-execution context, each figure with its source.
+def peer_evidence_sentences(year: int = 2023) -> list[tuple[str, str]]:
+    """The sentences of the final report's evidence on Huainan among Anhui's cities, each with
+    the source of its figures: ``[(sentence, source), …]``.
 
-    Parameters
-    ----------
-    year : int
-        The yearbook data year named (default 2023, the latest; must have resident population
-        for the sentence to say 常住人口口径 — other years say 户籍人口口径).
-
-    Returns
-    -------
-    str
-        Two or three sentences of plain Chinese text (no Markdown), e.g. “据《中国城市统计年鉴
-        2024》（2023年数据，常住人口口径），淮南市每千人口医院床位数5.73张，居安徽省16个地级市第7位
-        ……”. Figures come from :func:`huainan.briefs.briefing.peer_evidence` and
-        :func:`huainan.briefs.briefing.budget_context`; nothing is typed in by hand.
-
-    Examples
-    --------
-    >>> text = peer_evidence_paragraph()
-    >>> "288.4亿元" in text and "83.5%" in text and "第7位" in text
-    True
+    Sentences: the headline measures of ``year`` (value, rank among the 16 cities, Anhui median;
+    :data:`HEADLINE_MEASURES`), the 2020→2023 change of hospital beds and physicians against the
+    Anhui median (same base only), and the 2025 budget execution. Sources: the printed yearbook
+    edition(s) (values computed from its cells in ``data/stats/city_yearbook.csv``) and the
+    finance bureau's report with its address (``data/stats/budget_2025.csv``). Figures come from
+    :func:`huainan.briefs.briefing.peer_evidence` and :func:`~huainan.briefs.briefing.budget_context`;
+    nothing is typed in by hand.
     """
     from huainan.briefs import briefing
+    from huainan.evidence.yearbook import source_title
 
     ev = briefing.peer_evidence()
     s = ev["summary"]
@@ -473,10 +462,14 @@ def peer_evidence_paragraph(year: int = 2023) -> str:
     if not parts:
         raise ValueError(f"no yearbook values for {year}")
     edition = int(year) + 1
-    text = (
-        f"据《中国城市统计年鉴{edition}》（{year}年数据，{base or '常住人口'}口径；60岁及以上人口按"
-        f"2020年普查占比估算），在安徽省16个地级市中，淮南市" + "；".join(parts) + "。"
-    )
+    computed = "；人均值、排名和中位数由本工作簿按年鉴各市数值计算（data/stats/city_yearbook.csv）"
+    out = [
+        (
+            f"据《中国城市统计年鉴{edition}》（{year}年数据，{base or '常住人口'}口径；60岁及以上人口按"
+            f"2020年普查占比估算），在安徽省16个地级市中，淮南市" + "；".join(parts) + "。",
+            source_title(edition) + computed,
+        )
+    ]
     moves = []
     for mid in ("hospital_beds_per_1000", "physicians_per_1000"):
         if mid in ch.index and ch.at[mid, "comparable"]:
@@ -487,25 +480,77 @@ def peer_evidence_paragraph(year: int = 2023) -> str:
             )
     if moves:
         c0 = ch.loc["hospital_beds_per_1000"]
-        text += (
-            f"{int(c0['start_year'])}—{int(c0['end_year'])}年（常住人口口径），"
-            + "，".join(moves)
-            + "。以上为年鉴口径的参考指标，与规划指标口径不同，不作达标判断。"
+        y0, y1 = int(c0["start_year"]), int(c0["end_year"])
+        out.append(
+            (
+                f"{y0}—{y1}年（常住人口口径），"
+                + "，".join(moves)
+                + "。以上为年鉴口径的参考指标，与规划指标口径不同，不作达标判断。",
+                f"{source_title(y0 + 1)}；{source_title(y1 + 1)}" + computed,
+            )
         )
-    b = briefing.budget_context().set_index("indicator")["value"]
+    budget = briefing.budget_context()
+    b = budget.set_index("indicator")["value"]
 
     def bv(key: str) -> str:
         return number(b[key])
 
-    text += (
-        f"另据{BUDGET_SOURCE_ZH}，2025年全市一般公共预算支出{bv('budget_expenditure_general')}亿元，"
-        f"其中十三大类民生支出{bv('livelihood_expenditure')}亿元，占{bv('livelihood_expenditure_share')}%；"
-        f"教育支出{bv('budget_expenditure_education')}亿元，社会保障和就业支出"
-        f"{bv('budget_expenditure_social_security_employment')}亿元，卫生健康支出"
-        f"{bv('budget_expenditure_health')}亿元，住房保障支出{bv('budget_expenditure_housing')}亿元，"
-        f"文化旅游体育与传媒支出{bv('budget_expenditure_culture_sports_media')}亿元（执行数为快报数，非决算数）。"
+    url = budget["source_url"].iloc[0]
+    out.append(
+        (
+            f"另据{BUDGET_SOURCE_ZH}，2025年全市一般公共预算支出{bv('budget_expenditure_general')}亿元，"
+            f"其中十三大类民生支出{bv('livelihood_expenditure')}亿元，"
+            f"占{bv('livelihood_expenditure_share')}%；教育支出{bv('budget_expenditure_education')}亿元，"
+            f"社会保障和就业支出{bv('budget_expenditure_social_security_employment')}亿元，"
+            f"卫生健康支出{bv('budget_expenditure_health')}亿元，"
+            f"住房保障支出{bv('budget_expenditure_housing')}亿元，"
+            f"文化旅游体育与传媒支出{bv('budget_expenditure_culture_sports_media')}亿元"
+            "（执行数为快报数，非决算数）。",
+            f"{BUDGET_SOURCE_ZH}，{url}",
+        )
     )
-    return text
+    return out
+
+
+def peer_evidence_paragraph(year: int = 2023) -> str:
+    """A short Chinese evidence paragraph for the final report: Huainan among Anhui's 16 cities
+    (yearbook, latest year) and the 2025 budget-execution context, each figure with its source
+    named in the text (:func:`peer_evidence_sentences` joined).
+
+    Parameters
+    ----------
+    year : int
+        The yearbook data year named (default 2023, the latest; a year with only registered
+        population says 户籍人口口径).
+
+    Returns
+    -------
+    str
+        Plain Chinese text (no Markdown), e.g. “据《中国城市统计年鉴2024》（2023年数据，常住人口
+        口径……），在安徽省16个地级市中，淮南市每千人口医院床位数5.73张，居第7位……”.
+
+    Examples
+    --------
+    >>> text = peer_evidence_paragraph()
+    >>> "288.4亿元" in text and "83.5%" in text and "第7位" in text
+    True
+    """
+    return "".join(sentence for sentence, _ in peer_evidence_sentences(year))
+
+
+def peer_evidence_block(year: int = 2023) -> dict:
+    """The same paragraph as a :mod:`huainan.briefs.document` block for the final report (HTML,
+    Word, PDF): one run per sentence, its source as a footnote.
+
+    >>> block = peer_evidence_block()
+    >>> block["kind"], len(block["runs"]), block["runs"][-1]["note"].startswith("淮南市财政局")
+    ('paragraph', 3, True)
+    """
+    from huainan.briefs import document
+
+    return document.paragraph(
+        *[document.run(text, note=src) for text, src in peer_evidence_sentences(year)]
+    )
 
 
 def no_peer_text(domain: str, lang: str = "zh") -> str:
