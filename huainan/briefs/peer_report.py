@@ -385,8 +385,8 @@ def peer_notes(lang: str = "zh", measures: list[str] | None = None) -> str:
     (yr, reg), (ys, res) = latest("population_registered"), latest("population_resident")
     lines = [
         f"- 资料来源：{YEARBOOK_SOURCE_ZH}，读自第三方整理的地级市截面表（马克数据网整理，"
-        "镜像 chenfei2008c/china-local-debt-atlas），逐值记有版次、表号和单元格"
-        "（`data/stats/city_yearbook.csv`）；淮南市数值已与人工摘录逐格核对。",
+        "镜像 https://github.com/chenfei2008c/china-local-debt-atlas ），逐值记有版次、表号和"
+        "单元格；淮南市数值已与人工摘录逐格核对。",
         "- 人口口径：年鉴仅2020、2023年给出常住人口，2018、2019、2021、2022年只有户籍人口；"
         "各年人均值按当年所给人口计算并注明口径，同一年内各市口径一致，不同口径的年份之间不比较人均值的变化。"
         f"淮南市户籍人口（{yr}年{number(reg)}万人）多于常住人口（{ys}年{number(res)}万人），"
@@ -462,7 +462,7 @@ def peer_evidence_sentences(year: int = 2023) -> list[tuple[str, str]]:
     if not parts:
         raise ValueError(f"no yearbook values for {year}")
     edition = int(year) + 1
-    computed = "；人均值、排名和中位数由本工作簿按年鉴各市数值计算（data/stats/city_yearbook.csv）"
+    computed = "；人均值、排名和中位数由本工作簿按年鉴各市数值计算"
     out = [
         (
             f"据《中国城市统计年鉴{edition}》（{year}年数据，{base or '常住人口'}口径；60岁及以上人口按"
