@@ -269,6 +269,24 @@ def test_regions_basis_only_for_counts(obs):
     assert "在全国" in app.percentiles.value
 
 
+def test_regions_peer_view_16_cities(obs):
+    app = regional.RegionsApp(obs)
+    pv = app.peers
+    assert pv.widget in app.widget.children
+    assert (pv.measure.value, pv.year.value) == ("physicians_per_1000", 2023)
+    # 2023: 9,480 / 302 万 = 3.14 per 1,000, rank 13 of 16 (see tests/test_peers.py)
+    assert '<td class="num">3.14</td>' in pv.ranks.value and "13/16" in pv.ranks.value
+    assert bytes(pv.map.image.value).startswith(PNG) and bytes(pv.bars.image.value).startswith(PNG)
+    assert "户籍人口" not in pv.info.value  # 2023 is a resident-population year
+    bars = pv.bars.image.value
+    pv.measure.value = "elderly_beds_per_1000_60plus"
+    assert [y for _, y in pv.year.options] == [2023, 2022, 2021]
+    pv.year.value = 2021
+    assert pv.bars.image.value != bars
+    assert "2021年年鉴只有户籍人口" in pv.info.value and "60岁及以上" in pv.info.value
+    assert "户籍人口×2020年普查60岁及以上占比" in pv.ranks.value
+
+
 def test_whatif_sliders(obs):
     app = whatif.WhatIfApp(obs)
     table, chart = app.projections.value, app.chart.image.value
@@ -363,8 +381,9 @@ def test_prerender_fills_the_cache_and_stops_at_the_deadline(tmp_path, monkeypat
     monkeypatch.setenv("HUAINAN_CACHE_DIR", str(tmp_path))
     counts = prerender.prerender(deadline=0)  # only the charts each app draws when built
     cache = app_cache.PngCache()
-    assert counts["monitor"] == 1 and counts["regions"] == 2 and counts["whatif"] == 1
-    assert len(list(cache.folder.glob("*.png"))) == 4
+    # regions: the map and bars of the seven units, and of the 16-city peer view
+    assert counts["monitor"] == 1 and counts["regions"] == 4 and counts["whatif"] == 1
+    assert len(list(cache.folder.glob("*.png"))) == 6
     assert not cache.complete  # stopped early: not marked complete
 
 

@@ -90,3 +90,33 @@ def test_cut_rejects_a_file_without_the_units():
     with pytest.raises(DataValidationError, match="340403") as err:
         boundaries.cut(other)
     assert err.value.column == "CODE"
+
+
+# ------------------------------------------------------------------------------------------
+# Anhui's 16 prefecture-level cities (data/boundaries/anhui_prefectures.geojson)
+# ------------------------------------------------------------------------------------------
+
+
+def test_anhui_prefectures_are_the_16_cities_dissolved_from_their_counties(units):
+    p = boundaries.anhui_prefectures()
+    assert len(p) == 16 and p["code"].str.match(r"34\d{2}00").all()
+    assert p.is_valid.all() and p.crs.is_projected
+    hn = p.set_index("code").loc["340400"]
+    assert hn["name_zh"] == "淮南市" and hn["counties"] == 7
+    # the same source areas: 淮南市 = the seven units' area attribute summed
+    assert hn["area_km2"] == pytest.approx(units["area_km2"].sum(), abs=0.2)
+    # simplified at 500 m: the outline is within 1 % of the seven units' union
+    assert hn.geometry.area == pytest.approx(units.area.sum(), rel=0.01)
+    for a, b in itertools.combinations(p.geometry, 2):
+        assert a.intersection(b).area < 5e6  # simplification slivers < 5 km²
+    # 合肥市 is the largest city in population but not in area; 六安市 is among the largest
+    assert p.set_index("code")["area_km2"].idxmax() in {"341500", "341100", "340800"}
+
+
+@pytest.mark.skipif(not TOPOJSON.exists(), reason=f"shared boundary file absent: {TOPOJSON}")
+def test_prefectures_file_is_what_the_build_makes_and_light():
+    from huainan.evidence import stats
+
+    _, data = boundaries.extract_all(TOPOJSON, stats.national_counties())
+    assert data == (REPO_ROOT / "data" / "boundaries" / boundaries.PREFECTURES_FILE).read_bytes()
+    assert len(data) < 100_000

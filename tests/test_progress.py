@@ -217,3 +217,38 @@ def test_bad_arguments():
         )
     with pytest.raises(ValueError):
         assess(baseline=1, observed=2, observed_year=2022, target=3, direction="up", **LEVEL)
+
+
+def test_rules_mutation_testing_found_unchecked():
+    from huainan.measures.progress import attainment
+    from huainan.plan.targets import parse_target
+
+    # "at most 6" is met by 6 (十三五 review, lower-is-better)
+    assert attainment(6.0, parse_target("≤6"), "lower_better").status == "met"
+    # a target below its baseline is flagged; equal is not; five-year totals are never flagged
+    kw = dict(observed=97, observed_year=2023, direction="higher_better", **LEVEL)
+    assert assess(baseline=99, target=95, **kw)["target_below_baseline"]
+    assert not assess(baseline=99, target=99, **kw)["target_below_baseline"]
+    assert not assess(baseline=25.4, target=23, cumulative=True, **kw)["target_below_baseline"]
+    # a running total beyond the five-year target: completion capped at 100 %
+    r = assess(
+        baseline=None,
+        observed=500,
+        observed_year=2025,
+        target=430,
+        direction="higher_better",
+        cumulative=True,
+        **LEVEL,
+    )
+    assert r["csi"] == 1.0 and r["status"] == "achieved"
+    # growth rates need positive values: an observed 0 or a target of 0 gives no ratio
+    for observed, target in ((0.0, 4.6), (1.0, 0.0)):
+        r = assess(
+            baseline=2.0,
+            observed=observed,
+            observed_year=2023,
+            target=target,
+            direction="higher_better",
+            **LEVEL,
+        )
+        assert math.isnan(r["ratio"]) and "positive" in r["note"]

@@ -26,7 +26,7 @@ def prerender(*, force: bool = False, deadline: float | None = None) -> dict[str
     """Draw every chart the three apps can show into the disk cache (:class:`PngCache`).
 
     Monitor: every indicator × evaluation stage; regions: every indicator × year × per-capita
-    basis; what-if: every population step of the slider (−3.0 … 3.0 %) × standard, nearest to the
+    basis, and every yearbook measure × year of the 16-city peer view; what-if: every population step of the slider (−3.0 … 3.0 %) × standard, nearest to the
     default first. Already cached charts are skipped; when the cache of the current data and code
     is complete (a marker file) nothing is done unless ``force``. Caches of older data or code
     are deleted. ``huainan serve`` runs this in a background process at low priority.
@@ -78,7 +78,16 @@ def prerender(*, force: bool = False, deadline: float | None = None) -> dict[str
             regional.year.value = year
             for basis in bases:
                 regional.basis.value = basis
-    counts["regions"] = drawn(regional.choropleth, regional.bars)
+    peers = regional.peers  # 全省16市比较: every yearbook measure × year
+    for measure in peers.choices["measure"]:
+        if late():
+            break
+        peers.measure.value = measure
+        for year in list(peers.choices.loc[measure, "years"]):
+            if late():
+                break
+            peers.year.value = year
+    counts["regions"] = drawn(regional.choropleth, regional.bars, peers.map, peers.bars)
     whatif = WhatIfApp()
     steps = _around([round(x / 10, 1) for x in range(-30, 31)], whatif.population.value)
     for std in _CAPACITY_LABELS:

@@ -1,5 +1,6 @@
 """区域差距 (regions app): one indicator across the seven units — map, bars, disparity indices,
-percentiles among Anhui's and China's counties."""
+percentiles among Anhui's and China's counties — and the peer view (:class:`PeerView`): Huainan
+among Anhui's 16 cities in the China City Statistical Yearbook."""
 
 from __future__ import annotations
 
@@ -349,6 +350,7 @@ class RegionsApp:
             tag(control, name)
         self._sync_controls()
         self._refresh()
+        self.peers = PeerView(cache)
         self.indicator.observe(self._on_indicator, names="value")
         self.year.observe(self._on_option, names="value")
         self.basis.observe(self._on_option, names="value")
@@ -379,6 +381,7 @@ class RegionsApp:
                     "对“越高越好/越低越好”的指标已换算为“越大越好”。",
                 ),
                 self.percentiles,
+                self.peers.widget,
             ]
         )
 
@@ -529,6 +532,180 @@ class RegionsApp:
         self.percentiles.value = (
             html_table(out, numeric=tuple(out.columns[1:]))
             + f'<div class="hn-note">{html.escape(direction)}。资料来源：第七次全国人口普查分县资料。</div>'
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# 全省16市比较: Huainan among Anhui's 16 cities (《中国城市统计年鉴》)
+# ---------------------------------------------------------------------------------------------
+
+
+def peer_choices() -> pd.DataFrame:
+    """The yearbook measures the peer view offers: ``measure``, ``label`` (领域 · 名称（单位）),
+    ``years`` (list of int, newest first) — :data:`huainan.measures.peers.MEASURES` order."""
+    from huainan.briefs import briefing
+    from huainan.measures.peers import MEASURES
+
+    pc = briefing.peer_per_capita()
+    rows = []
+    for m in MEASURES:
+        years = sorted(pc.loc[(pc["measure"] == m.id) & pc["value"].notna(), "data_year"].unique())
+        if years:
+            rows.append(
+                {
+                    "measure": m.id,
+                    "label": f"{domains.get(m.domain).zh} · {m.name_zh}（{m.unit}）",
+                    "years": [int(y) for y in reversed(years)],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def peer_rank_rows(measure: str) -> pd.DataFrame:
+    """Huainan's value, base, rank and percentile among Anhui's 16 cities and all cities, every
+    year of one measure, as display strings (newest year first)."""
+    from huainan.briefs import briefing
+    from huainan.formats import fixed
+    from huainan.measures import peers
+
+    m = peers.MEASURES_BY_ID[measure]
+    s = peers.peer_summary(briefing.peer_per_capita(), measures=[measure])
+    rows = []
+    for _, r in s.sort_values("data_year", ascending=False).iterrows():
+        rows.append(
+            {
+                "年份": str(int(r["data_year"])),
+                "淮南市": fixed(r["value"], m.decimals),
+                "分母口径": r["base_zh"],
+                "全省排名": f"{int(r['anhui_rank'])}/{int(r['anhui_n'])}",
+                "全省百分位": fixed(r["anhui_percentile"], 0),
+                "全省中位数": fixed(r["anhui_median"], m.decimals),
+                "全国排名": f"{int(r['china_rank'])}/{int(r['china_n'])}",
+                "全国百分位": fixed(r["china_percentile"], 0),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+class PeerView:
+    """全省16市比较: one yearbook measure across Anhui's 16 cities — a city map of Anhui, bars
+    with the median, and Huainan's rank and percentile every year 2018–2023.
+
+    Attributes
+    ----------
+    measure, year : ipywidgets.Dropdown
+    map, bars : ChartPanel
+    info, ranks : ipywidgets.HTML
+    widget : ipywidgets.VBox
+    """
+
+    def __init__(self, cache=None):
+        self._quiet = False
+        self.choices = peer_choices().set_index("measure", drop=False)
+        self.measure = W.Dropdown(
+            options=list(zip(self.choices["label"], self.choices["measure"], strict=True)),
+            value="physicians_per_1000",
+            description="指标",
+            layout=W.Layout(width="560px"),
+        )
+        self.year = W.Dropdown(description="年份", layout=W.Layout(width="160px"))
+        self.info = W.HTML()
+        self.map = ChartPanel(
+            "全省16市分布图", width="49%", max_width="640px", css_class="hn-peer-map", cache=cache
+        )
+        self.bars = ChartPanel(
+            "全省16市对比图", width="49%", max_width="640px", css_class="hn-peer-bars", cache=cache
+        )
+        self.ranks = W.HTML()
+        for control, name in (
+            (self.measure, "hn-peer-measure"),
+            (self.year, "hn-peer-year"),
+            (self.ranks, "hn-peer-ranks"),
+        ):
+            tag(control, name)
+        self._sync_years()
+        self._refresh()
+        self.measure.observe(self._on_measure, names="value")
+        self.year.observe(self._on_year, names="value")
+        self.widget = W.VBox(
+            [
+                heading(
+                    "全省16市比较：淮南市在安徽省的位置",
+                    "《中国城市统计年鉴》2019—2024年版（2018—2023年数据）中可按人均比较的指标。"
+                    "年鉴只有2020、2023年给出常住人口，其余年份按户籍人口计算并注明；"
+                    "年鉴指标与规划指标口径不同，只作参考，不作达标判断。",
+                ),
+                W.HBox([self.measure, self.year], layout=W.Layout(flex_flow="row wrap")),
+                self.info,
+                W.HBox(
+                    [self.map.widget, self.bars.widget],
+                    layout=W.Layout(flex_flow="row wrap", justify_content="space-between"),
+                ),
+                heading(
+                    "淮南市历年排名",
+                    "排名1为最好（生师比越低越好）；百分位为比淮南市差的城市所占比例（并列记一半），"
+                    "100为最好；“全国”为年鉴所列全部地级以上城市。",
+                ),
+                self.ranks,
+            ]
+        )
+
+    def _sync_years(self) -> None:
+        years = list(self.choices.loc[self.measure.value, "years"])
+        self._quiet = True
+        try:
+            self.year.options = [(str(y), y) for y in years]
+            self.year.value = years[0]
+        finally:
+            self._quiet = False
+
+    def _on_measure(self, _change) -> None:
+        self._sync_years()
+        self._refresh()
+
+    def _on_year(self, _change) -> None:
+        if not self._quiet:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        def fail(text):
+            self.info.value = text
+
+        with reported("全省16市比较数据", fail):
+            self._draw()
+
+    def _draw(self) -> None:
+        from huainan.briefs import briefing, peer_charts
+        from huainan.measures.peers import MEASURES_BY_ID
+
+        measure, year = self.measure.value, int(self.year.value)
+        m = MEASURES_BY_ID[measure]
+        values = briefing.peer_city_values(measure, year)
+        msgs = []
+        base = values.attrs.get("base_zh", "")
+        if base.startswith("户籍人口"):
+            msgs.append(
+                message_html(
+                    f"{year}年年鉴只有户籍人口：人均值按户籍人口计算，与2020、2023年（常住人口）"
+                    "不宜直接比较；同一年内16市口径一致，排名可比。",
+                    "warn",
+                )
+            )
+        if m.note_zh:
+            msgs.append(message_html(m.note_zh + "。", "info"))
+        missing = values.loc[values["value"].isna(), "city_name"].tolist()
+        if missing:
+            msgs.append(
+                message_html(f"{'、'.join(missing)} {year}年无数据（{NO_DATA_ZH}）。", "warn")
+            )
+        msgs.append(message_html(peer_charts.source_line() + "。", "info"))
+        self.info.value = "".join(msgs)
+        key = ("peer", measure, year)
+        self.map.show(("map",) + key, lambda: peer_charts.measure_map(measure, year))
+        self.bars.show(("bars",) + key, lambda: peer_charts.measure_bars(measure, year))
+        rows = peer_rank_rows(measure)
+        self.ranks.value = html_table(
+            rows, numeric=tuple(rows.columns[1:2]) + tuple(rows.columns[3:])
         )
 
 

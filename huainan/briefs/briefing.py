@@ -10,6 +10,7 @@ with no such indicator (优军服务保障, 文体服务保障) say so rather th
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -557,3 +558,136 @@ def reported_unit_values(
         ind["year"] = latest_year
         out.append((ind, values))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# 全省16市比较: Huainan among Anhui's cities (《中国城市统计年鉴》, huainan.measures.peers)
+# ---------------------------------------------------------------------------------------------
+
+#: Domains whose briefs show the comparison (others have no yearbook measure).
+PEER_DOMAINS = ("health", "education", "elderly_care", "culture_sports")
+
+
+class PeerEvidence(dict):
+    """What :func:`peer_evidence` returns: ``pc`` (:func:`huainan.measures.peers.per_capita`),
+    ``summary`` (:func:`~huainan.measures.peers.peer_summary`), ``change``
+    (:func:`~huainan.measures.peers.plan_period_change`) and ``proxy``
+    (:func:`~huainan.measures.peers.proxy_progress`), filtered to a domain when one is asked."""
+
+
+def _yearbook_key() -> tuple[str, int]:
+    from huainan.evidence.yearbook import stats_dir
+
+    path = stats_dir() / "city_yearbook.csv"
+    return str(path), path.stat().st_mtime_ns
+
+
+@lru_cache(maxsize=2)
+def _peer_pc(key: tuple[str, int]) -> pd.DataFrame:
+    from huainan.measures import peers
+
+    return peers.per_capita()
+
+
+def peer_per_capita() -> pd.DataFrame:
+    """:func:`huainan.measures.peers.per_capita` of the committed table (全市), computed once per
+    data file (a copy)."""
+    return _peer_pc(_yearbook_key()).copy()
+
+
+@lru_cache(maxsize=2)
+def _peer_all(key: tuple[str, int]) -> PeerEvidence:
+    from huainan.measures import peers
+
+    pc = _peer_pc(key)
+    return PeerEvidence(
+        pc=pc,
+        summary=peers.peer_summary(pc),
+        change=peers.plan_period_change(pc),
+        proxy=peers.proxy_progress(pc),
+    )
+
+
+def peer_evidence(domain: str | None = None) -> PeerEvidence:
+    """Huainan among Anhui's 16 cities and all cities, 2018–2023, for the city or one domain.
+
+    Parameters
+    ----------
+    domain : str, optional
+        A plan domain id; the measures of :data:`huainan.measures.peers.MEASURES` of that domain
+        (none for the domains outside :data:`PEER_DOMAINS`: the frames are then empty).
+
+    Returns
+    -------
+    PeerEvidence
+        A dict of DataFrames (copies; computed once per data file): ``pc``, ``summary``,
+        ``change``, ``proxy`` (see :class:`PeerEvidence`). The proxy rows of a domain are those
+        whose plan indicator belongs to it.
+    """
+    from huainan.measures import peers
+
+    full = _peer_all(_yearbook_key())
+    if domain is None:
+        return PeerEvidence({k: v.copy() for k, v in full.items()})
+    domain = _check_domain(domain)
+    ids = [m.id for m in peers.MEASURES if m.domain == domain]
+    plan_domain = {
+        "physicians_per_1000": "health",
+        "hospital_beds_per_1000": "health",
+        "elderly_care_beds_total": "elderly_care",
+    }
+    proxy = full["proxy"]
+    return PeerEvidence(
+        pc=full["pc"][full["pc"]["measure"].isin(ids)].copy(),
+        summary=full["summary"][full["summary"]["measure"].isin(ids)].copy(),
+        change=full["change"][full["change"]["measure"].isin(ids)].copy(),
+        proxy=proxy[proxy["plan_indicator"].map(plan_domain) == domain].copy(),
+    )
+
+
+def peer_city_values(measure: str, year: int, *, province: str = regions.PROVINCE_CODE):
+    """One measure for the cities of a province in one year (bars and maps of the 16 cities).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``city_code``, ``city_name``, ``value`` (float64, NaN = 无数据), ``base_zh``,
+        ``highlight`` (bool: 淮南市), sorted by code; ``attrs["median"]`` the province median,
+        ``attrs["base_zh"]`` the population base of the year.
+    """
+    pc = _peer_pc(_yearbook_key())
+    sel = pc[
+        (pc["measure"] == measure)
+        & (pc["data_year"] == int(year))
+        & (pc["province_code"] == province)
+    ]
+    out = sel[["city_code", "city_name", "value", "base_zh"]].sort_values("city_code")
+    out = out.assign(highlight=out["city_code"] == regions.CITY_CODE).reset_index(drop=True)
+    out.attrs["median"] = float(out["value"].median())
+    out.attrs["base_zh"] = out["base_zh"].iloc[0] if len(out) else ""
+    return out
+
+
+def budget_context() -> pd.DataFrame:
+    """淮南市's 2025 budget execution (:func:`huainan.evidence.yearbook.budget_2025`), in the
+    order a reader wants it: total, 民生 (amount and share), by function, five-year totals."""
+    from huainan.evidence.yearbook import budget_2025
+
+    order = [
+        "budget_expenditure_general",
+        "livelihood_expenditure",
+        "livelihood_expenditure_share",
+        "budget_expenditure_education",
+        "budget_expenditure_social_security_employment",
+        "budget_expenditure_health",
+        "budget_expenditure_housing",
+        "budget_expenditure_culture_sports_media",
+        "childcare_subsidy_paid",
+        "urban_new_jobs",
+        "budget_expenditure_general_cum_2021_2025",
+        "livelihood_expenditure_cum_2021_2025",
+        "livelihood_expenditure_share_min_2021_2025",
+    ]
+    b = budget_2025()
+    b = b.assign(_o=b["indicator"].map({k: i for i, k in enumerate(order)}).fillna(len(order)))
+    return b.sort_values(["_o", "indicator"]).drop(columns="_o").reset_index(drop=True)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from huainan import plan
 from huainan.briefs import document as D
+from huainan.briefs.peer_report import peer_evidence_block
 from huainan.briefs.report import evaluation_method
 from huainan.evidence import monitoring
 from huainan.evidence import observed as ev
@@ -159,6 +160,8 @@ def overall(table: pd.DataFrame, projects: pd.DataFrame) -> list:
             f"从重点工程看，{len(projects)}项带完成时限的量化目标{_lead(_counts(projects))}。"
         )
     )
+    blocks.append(D.paragraph("从全省比较看（参考）："))
+    blocks.append(peer_evidence_block())
     if len(not_met[not_met["attribute"] == "binding"]):
         names = "、".join(not_met.loc[not_met["attribute"] == "binding", "name_zh"])
         blocks.append(

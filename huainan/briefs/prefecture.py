@@ -4,8 +4,8 @@ For a prefecture-level city (parameter ``city``, a GB/T 2260 code such as ``3404
 shows its county-level units on a map, their values on the census indicators that describe
 public-service need (:data:`huainan.measures.prefectures.NEED_INDICATORS`), the disparity of each
 indicator with the district/county decomposition, the city's rank among all prefectures with two
-or more units, and — where the China City Statistical Yearbook table
-``data/stats/city_yearbook.csv`` is present — the city's yearbook trajectory 2018–2023. The
+or more units, and the city's trajectory 2018–2023 in the China City Statistical Yearbook table
+``data/stats/city_yearbook.csv`` (a note says so where that table is absent or has no row). The
 numbers come from :mod:`huainan.measures.prefectures`; this module only lays them out (tables,
 sentences, two charts) so that the notebook stays thin.
 
@@ -26,7 +26,7 @@ from huainan.paths import data_dir
 
 #: Years of the yearbook trajectory (data years).
 YEARBOOK_YEARS = (2018, 2023)
-#: File of the yearbook table (built on the ``yearbook`` branch; absent until it lands).
+#: File of the yearbook table (``huainan.evidence.yearbook``, built by ``huainan build-stats``).
 YEARBOOK_FILE = "city_yearbook.csv"
 #: Indicator coloured on the map.
 MAP_INDICATOR = "share_age_60plus"
@@ -325,6 +325,7 @@ def yearbook_trajectory(city: str) -> pd.DataFrame | None:
     )
     years = list(range(YEARBOOK_YEARS[0], YEARBOOK_YEARS[1] + 1))
     wide = wide.reindex(columns=years)
+    wide.columns.name = None
     wide.index = wide.index.set_names(["指标", "范围", "单位"])
     return wide.reset_index()
 
@@ -341,11 +342,23 @@ def yearbook_section(city: str) -> Any:
         )
     if t.empty:
         return Markdown("《中国城市统计年鉴》整理表中没有本市 2018—2023 年的数据。")
-    shown = t.copy()
-    for col in shown.columns[3:]:
+    from IPython.display import display
+
+    display(
+        Markdown(
+            "下表为《中国城市统计年鉴》2019—2024 年版刊载的本市全市口径（含所辖县）数值，"
+            "按数据年份（版次的前一年）排列；“—”表示该年版未刊载或未能识别，不作推算。"
+            "资料来源：国家统计局城市社会经济调查司《中国城市统计年鉴》；各数值的表名与单元格见 "
+            "`data/stats/city_yearbook.csv`。"
+        )
+    )
+    shown = t[t["范围"] == "全市"].drop(columns="范围").reset_index(drop=True)
+    if shown.empty:
+        shown = t.copy()
+    years = [c for c in shown.columns if isinstance(c, int)]
+    for col in years:
         shown[col] = shown[col].map(lambda v: "—" if pd.isna(v) else number(v))
-    shown.columns = [*shown.columns[:3], *[f"{c}年" for c in shown.columns[3:]]]
-    return _plain(shown)
+    return _plain(shown.rename(columns={c: f"{c}年" for c in years}))
 
 
 def notes(city: str) -> str:

@@ -39,6 +39,11 @@ SOURCE = (
     "src/boundaries/, MIT; CTAmap 2021 boundaries)"
 )
 
+#: Anhui's prefecture-level cities, dissolved from the county polygons (the peer map).
+PREFECTURES_FILE = "anhui_prefectures.geojson"
+ANHUI_CODE = "340000"
+#: Prefecture outlines are simplified after the dissolve (metres of tolerance).
+PREFECTURE_TOLERANCE_M = 500.0
 #: Neighbours are simplified further (metres of tolerance) to keep the file light.
 NEIGHBOUR_TOLERANCE_M = 400.0
 #: Coordinates are snapped to this grid (metres).
@@ -73,6 +78,123 @@ def extract(topojson: str | Path) -> bytes:
     """
     src = gpd.read_file(f"/vsigzip/{Path(topojson)}", layer="county")
     return cut(src, source=str(topojson))
+
+
+def extract_all(topojson: str | Path, census: pd.DataFrame) -> tuple[bytes, bytes]:
+    """Read the national TopoJSON once and return (:func:`cut`, :func:`dissolve_prefectures`).
+
+    ``census`` is the 2020 national county table (``code``, ``prefecture_code``,
+    ``prefecture_name``, ``province_code``) that assigns counties to prefectures.
+    """
+    src = gpd.read_file(f"/vsigzip/{Path(topojson)}", layer="county")
+    return cut(src, source=str(topojson)), dissolve_prefectures(src, census, source=str(topojson))
+
+
+def dissolve_prefectures(
+    counties: gpd.GeoDataFrame, census: pd.DataFrame, *, source: str = "counties"
+) -> bytes:
+    """Anhui's 16 prefecture-level cities as the union of their county-level units.
+
+    Parameters
+    ----------
+    counties : geopandas.GeoDataFrame
+        The source's counties (``CODE``, ``PROV_CODE``, ``area`` m², polygons in :data:`AEA_CRS`).
+    census : pandas.DataFrame
+        2020 national county table: ``code`` → ``prefecture_code``/``prefecture_name`` (functional
+        zones go to their parent city, as in the census).
+
+    Returns
+    -------
+    bytes
+        GeoJSON FeatureCollection (UTF-8), one feature per city sorted by code: properties
+        ``code``, ``name_zh``, ``counties`` (number of county-level units dissolved),
+        ``area_km2`` (sum of the source's ``area`` / 10⁶); outlines simplified at
+        :data:`PREFECTURE_TOLERANCE_M`. Deterministic.
+
+    Raises
+    ------
+    DataValidationError
+        If an Anhui county has no prefecture in ``census`` or the cities are not 16.
+    """
+    src = counties.copy()
+    src["code"] = src["CODE"].astype("int64").astype(str).str.zfill(6)
+    anhui = src[src["PROV_CODE"].astype("int64").astype(str) == ANHUI_CODE].copy()
+    pref = census.set_index("code")["prefecture_code"]
+    names = census.drop_duplicates("prefecture_code").set_index("prefecture_code")[
+        "prefecture_name"
+    ]
+    anhui["prefecture"] = anhui["code"].map(pref)
+    if anhui["prefecture"].isna().any():
+        bad = anhui.loc[anhui["prefecture"].isna(), "code"].tolist()
+        raise DataValidationError(
+            f"Anhui counties without a prefecture in the census table: {bad}",
+            path=source,
+            column="CODE",
+        )
+    if anhui["prefecture"].nunique() != 16:
+        raise DataValidationError(
+            f"expected 16 prefecture-level cities in Anhui, found {anhui['prefecture'].nunique()}",
+            path=source,
+            column="CODE",
+        )
+    features = []
+    for code, grp in anhui.groupby("prefecture", sort=True):
+        geom = shapely.union_all(grp.geometry.to_numpy())
+        geom = geom.simplify(PREFECTURE_TOLERANCE_M, preserve_topology=True)
+        geom = shapely.set_precision(geom, GRID_M)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": code,
+                    "name_zh": names[code],
+                    "counties": len(grp),
+                    "area_km2": round(float(grp["area"].sum()) / 1e6, 1),
+                },
+                "geometry": json.loads(shapely.to_geojson(geom)),
+            }
+        )
+    doc = {
+        "type": "FeatureCollection",
+        "name": "anhui_prefectures",
+        "metadata": {
+            "source": SOURCE + "; dissolved by prefecture (2020 census county table codes)",
+            "crs_proj4": AEA_CRS,
+            "note": "coordinates in metres (Albers equal-area), not lon/lat; union of the "
+            f"county polygons of each city, simplified at {PREFECTURE_TOLERANCE_M:g} m",
+        },
+        "features": features,
+    }
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def anhui_prefectures(crs: str | None = None) -> gpd.GeoDataFrame:
+    """Return the outlines of Anhui's 16 prefecture-level cities (``anhui_prefectures.geojson``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``code`` (str, GB/T 2260), ``name_zh``, ``counties`` (int), ``area_km2``
+        (float), ``geometry``; sorted by code; CRS :data:`AEA_CRS` unless ``crs`` is given.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file has not been built (``huainan build-stats``).
+
+    Examples
+    --------
+    >>> p = anhui_prefectures()
+    >>> len(p), p.loc[p.code == "340400", "counties"].item()
+    (16, 7)
+    """
+    file = data_dir() / "boundaries" / PREFECTURES_FILE
+    if not file.exists():
+        raise FileNotFoundError(f"{file} is missing: run `huainan build-stats`")
+    gdf = gpd.read_file(file).set_crs(AEA_CRS, allow_override=True)
+    gdf["code"] = gdf["code"].astype(str)
+    gdf = gdf.sort_values("code").reset_index(drop=True)
+    return gdf.to_crs(crs) if crs else gdf
 
 
 def cut(counties: gpd.GeoDataFrame, *, source: str = "counties") -> bytes:

@@ -27,6 +27,9 @@ Inputs and what is taken from them
 ``raw/*.csv``
     Figures transcribed from bulletins and press reports. Each row is mapped to a catalogue
     indicator (:data:`RAW_MAP`) or skipped with a reason (``data/stats/raw_skipped.csv``).
+``city_yearbook/*.xlsx`` and ``raw/city_yearbook_budget_2019_2025.csv``
+    《中国城市统计年鉴》 editions 2019–2024, every prefecture-level city, and 淮南's hand-read
+    cells and 2025 budget-execution figures: :mod:`huainan.evidence.yearbook_build`.
 
 Outputs (``data/stats/``)
 -------------------------
@@ -37,7 +40,10 @@ Outputs (``data/stats/``)
 ``crosschecks.csv``   every comparison of two sources for the same value (agree or not).
 ``discrepancies.csv`` the disagreements and data errors found, each with its reason and action.
 ``raw_skipped.csv``   raw rows not imported, with the reason.
+``city_yearbook.csv``, ``city_yearbook_sources.csv``, ``city_yearbook_checks.csv``,
+``budget_2025.csv``   the yearbook table, its editions, its cross-checks; 2025 budget execution.
 ``../boundaries/huainan_units.geojson``  polygons of the seven units and their neighbours.
+``../boundaries/anhui_prefectures.geojson``  Anhui's 16 cities, dissolved from the counties.
 """
 
 from __future__ import annotations
@@ -1153,7 +1159,8 @@ def build(
         If an input breaks an assumption (unknown raw indicator, duplicate key, a difference
         between sources that no known cause explains …).
     """
-    from huainan.evidence import boundaries, stats
+    from huainan.evidence import boundaries, stats, yearbook
+    from huainan.evidence.yearbook_build import build_yearbook
 
     shared = Path(shared)
     out = data_dir() if out is None else Path(out)
@@ -1191,10 +1198,13 @@ def build(
 
     rows = census_rows(yb20, yb10, tab, city)
     raw, skipped = raw_rows(shared)
+    log(f"reading the city statistical yearbook ({shared / 'city_yearbook'})")
+    yb_frames, yb_issues, yb_skipped = build_yearbook(shared, nat20)
+    skipped += yb_skipped
     obs, checks, value_issues = finalize(rows + _dedupe_raw(raw))
     city_checks, city_issues = check_city_table(city, yb20, yb10)
     checks += city_checks
-    discrepancies += value_issues + city_issues + list(OTHER_DISCREPANCIES)
+    discrepancies += value_issues + city_issues + list(OTHER_DISCREPANCIES) + yb_issues
     obs = order_observations(obs)
 
     # validate what will be written, read back exactly as huainan.evidence.stats reads it
@@ -1205,6 +1215,16 @@ def build(
     stats.parse_observations(stats.read_csv_text(obs_bytes), catalog_text, path="observations.csv")
     for year, nat in ((2020, nat20), (2010, nat10)):
         stats.validate_national(nat, year, path=f"counties_{year}.parquet")
+    yb_bytes = {name: csv_bytes(frame) for name, frame in yb_frames.items()}
+    yearbook.validate_table(
+        stats.read_csv_text(yb_bytes["city_yearbook.csv"]), path="city_yearbook.csv"
+    )
+    log(
+        f"city yearbook: {len(yb_frames['city_yearbook.csv'])} rows, "
+        f"{yb_frames['city_yearbook_checks.csv']['status'].eq('differ').sum()} of "
+        f"{len(yb_frames['city_yearbook_checks.csv'])} cross-checks differ, "
+        f"{len(yb_issues)} discrepancies"
+    )
     log(
         f"observations: {len(obs)} rows ({int(obs['primary'].sum())} primary); "
         f"{len(skipped)} raw rows skipped; {len(checks)} cross-checks, "
@@ -1215,6 +1235,9 @@ def build(
         if bad:
             log(f"  tabulation vs yearbook, {col}: {bad} of {n} units differ")
 
+    unit_polygons, prefecture_polygons = boundaries.extract_all(
+        shared / "boundaries" / "china_counties_2021_aea.topojson.gz", nat20
+    )
     stats_dir = out / "stats"
     files = {
         stats_dir / "observations.csv": obs_bytes,
@@ -1230,10 +1253,10 @@ def build(
         stats_dir / "raw_skipped.csv": csv_bytes(
             pd.DataFrame(skipped, columns=list(SKIPPED_COLUMNS))
         ),
-        out / "boundaries" / boundaries.FILE_NAME: boundaries.extract(
-            shared / "boundaries" / "china_counties_2021_aea.topojson.gz"
-        ),
+        out / "boundaries" / boundaries.FILE_NAME: unit_polygons,
+        out / "boundaries" / boundaries.PREFECTURES_FILE: prefecture_polygons,
     }
+    files.update({stats_dir / name: data for name, data in yb_bytes.items()})
     return files
 
 

@@ -5,6 +5,11 @@ values are stored, the plan domain it informs (one of the nine ids of :mod:`huai
 :data:`CONTEXT_DOMAIN` for the denominators), a direction, a definition that states the base
 population, and the source. Ids shared with the plan (专栏2 and the project metrics) keep the
 plan's id and unit, so observed values line up with targets.
+
+The China City Statistical Yearbook (prefecture cross-sections of every city, 2018–2023) is a
+separate source with its own indicator list, :data:`huainan.evidence.yearbook.SPECS`: its values
+describe whole cities for peer comparisons (:mod:`huainan.measures.peers`) and are never plan
+observations here (their basis differs from the plan's; they are shown as 参考指标).
 """
 
 from __future__ import annotations
