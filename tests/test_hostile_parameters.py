@@ -144,3 +144,40 @@ def test_a_mistyped_data_dir_is_a_message_not_a_traceback(briefs_project, tmp_pa
     assert result.exit_code == 2, result.output
     assert str(folder) in result.stderr and "HUAINAN_DATA_DIR" in result.stderr
     assert ("数据目录不存在" if kind == "missing" else "数据目录不完整") in result.stderr
+
+
+def test_a_new_title_is_not_hidden_by_reuse(tmp_path):
+    # issue 15: a brief reused from an earlier run kept its old title on index.html. The title
+    # is written into the HTML, so a new title makes a new key (the brief is rerun) ...
+    from pathlib import Path
+
+    from huainan.briefs import batch
+    from huainan.briefs.parameters import Batch, BriefRun
+
+    nb = Path(__file__).parent / "assets" / "briefs_project" / "notebooks" / "note.ipynb"
+    spec = Batch(name="b", path=nb, root=nb.parent.parent, runs=())
+    shared = {"data": "d", "package": "p"}
+    old = batch._record(
+        BriefRun("n", "note", nb, {"domain": "health"}, "旧标题"), spec, shared, "k"
+    )
+    new = batch._record(
+        BriefRun("n", "note", nb, {"domain": "health"}, "新标题"), spec, shared, "k"
+    )
+    assert old["key"] != new["key"]
+    # ... and a reused record takes the batch's current title, not the old run's
+    run_dir = tmp_path / "old"
+    run_dir.mkdir()
+    (run_dir / "n.html").write_text("<p>x</p>", encoding="utf-8")
+    (run_dir / "n.ipynb").write_text("{}", encoding="utf-8")
+    earlier = {
+        "status": "succeeded",
+        "title": "旧标题",
+        "products": {"html": "n.html", "notebook": "n.ipynb"},
+        "product_sha256": {
+            "html": batch.file_sha256(run_dir / "n.html"),
+            "notebook": batch.file_sha256(run_dir / "n.ipynb"),
+        },
+    }
+    (tmp_path / "new").mkdir()
+    assert batch._reuse(new, (run_dir, earlier), tmp_path / "new")
+    assert new["status"] == "reused" and new["title"] == "新标题"
