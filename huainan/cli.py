@@ -30,7 +30,12 @@ def briefs(
     ] = "annual",
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: number of cores)."),
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes of the local Dask cluster (default: cores).",
+        ),
     ] = None,
     output_dir: Annotated[
         Path | None,
@@ -44,6 +49,21 @@ def briefs(
         float | None,
         typer.Option("--timeout", min=1, help="Deadline per brief in seconds (default: 600)."),
     ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Run on an existing Dask cluster: its scheduler address, e.g. tcp://HOST:8786 "
+            "(workers need the package, the kernel and HUAINAN_DATA_DIR; see README).",
+        ),
+    ] = None,
+    fresh_kernels: Annotated[
+        bool,
+        typer.Option(
+            "--fresh-kernels",
+            help="Start a new kernel for every brief (slower; default: one warm kernel per worker).",
+        ),
+    ] = False,
 ) -> None:
     """Run a batch of briefs: executed notebooks, code-free HTML, index.html, manifest.json.
 
@@ -52,13 +72,31 @@ def briefs(
     number (143 for SIGTERM, 130 for Ctrl-C) if a signal stopped it: workers and kernels are
     stopped, unfinished briefs are marked interrupted, outputs/latest is left unchanged.
     """
-    from huainan.briefs.batch import run_batch
-    from huainan.errors import BatchError, BatchInterrupted, ParameterError
+    from huainan.errors import BatchError, BatchInterrupted, DataDirError, ParameterError
+    from huainan.paths import check_data_dir
 
     try:
-        result = run_batch(batch, jobs=jobs, output_dir=output_dir, force=force, timeout=timeout)
-    except (ParameterError, BatchError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        check_data_dir()
+    except DataDirError as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    from huainan.briefs.batch import run_batch
+
+    try:
+        result = run_batch(
+            batch,
+            jobs=jobs,
+            output_dir=output_dir,
+            force=force,
+            timeout=timeout,
+            scheduler=scheduler,
+            warm_kernels=not fresh_kernels,
+        )
+    except ParameterError as exc:
+        typer.echo(f"错误：参数文件有误，未运行任何简报 / error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    except (BatchError, DataDirError) as exc:
+        typer.echo(f"错误：批次无法开始 / error: {exc}", err=True)
         raise typer.Exit(2) from exc
     except BatchInterrupted as exc:
         if exc.result is not None:
@@ -265,6 +303,10 @@ def build_stats(
     written = write_files(files)
     for path in sorted(files):
         typer.echo(f"{'wrote    ' if path in written else 'unchanged'} {path}")
+    from huainan.evidence import boundaries
+
+    topojson = (shared or DEFAULT_SHARED) / "boundaries" / "china_counties_2021_aea.topojson.gz"
+    typer.echo(f"wrote     {boundaries.write_counties(topojson)}")
 
 
 @app.command()

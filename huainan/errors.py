@@ -95,6 +95,10 @@ class ParameterError(HuainanError, ValueError):
     """Notebook parameters do not match the notebook's ``parameters`` cell."""
 
 
+class DataDirError(HuainanError):
+    """The data folder (``data/`` or ``$HUAINAN_DATA_DIR``) is missing or incomplete."""
+
+
 class BatchError(HuainanError):
     """A batch of briefs cannot start (kernel not registered, output folder unusable)."""
 

@@ -20,6 +20,39 @@ def data_dir() -> Path:
     return Path(env).expanduser().resolve() if env else REPO_ROOT / "data"
 
 
+#: What every data folder has (a folder without them is not the workbook's data).
+DATA_DIR_MARKERS = ("regions.csv",)
+
+
+def check_data_dir() -> Path:
+    """Return :func:`data_dir` after checking that it is a data folder of the workbook.
+
+    Raises
+    ------
+    huainan.errors.DataDirError
+        In Chinese and English, naming the folder, where its path came from
+        (``HUAINAN_DATA_DIR`` or the repository) and what is missing.
+    """
+    from huainan.errors import DataDirError
+
+    folder = data_dir()
+    env = os.environ.get("HUAINAN_DATA_DIR")
+    origin = f"HUAINAN_DATA_DIR={env}" if env else "the repository's data/"
+    hint_zh = "请检查环境变量 HUAINAN_DATA_DIR，或取消设置以使用仓库自带的 data/" if env else ""
+    if not folder.is_dir():
+        raise DataDirError(
+            f"数据目录不存在：{folder}。{hint_zh} / the data folder {folder} ({origin}) does "
+            "not exist" + ("; check HUAINAN_DATA_DIR, or unset it to use data/" if env else "")
+        )
+    missing = [m for m in DATA_DIR_MARKERS if not (folder / m).exists()]
+    if missing:
+        raise DataDirError(
+            f"数据目录不完整：{folder} 缺少 {'、'.join(missing)}。{hint_zh} / the data folder "
+            f"{folder} ({origin}) lacks {', '.join(missing)}: it is not a copy of data/"
+        )
+    return folder
+
+
 def plan_dir() -> Path:
     """Return ``<data>/plan``: the plan's tables transcribed from the source text."""
     return data_dir() / "plan"

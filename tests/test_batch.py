@@ -1,4 +1,4 @@
-"""The batch runner end to end: real papermill runs on the kernel ``huainan``, in worker processes.
+"""The batch runner end to end: real papermill runs on the kernel ``huainan``, on Dask workers.
 
 The tiny project in ``tests/assets/briefs_project`` has a brief ``note`` (a grid over two domains)
 and a brief ``broken`` that raises in its fourth cell. Reuse is checked through the manifest's
@@ -413,7 +413,7 @@ def test_a_worker_that_dies_fails_its_brief_only_and_is_replaced(briefs_project)
     briefs = by_name(result.manifest)
     assert briefs["fatal"]["status"] == "failed"
     assert briefs["fatal"]["error"]["ename"] == "WorkerDied"
-    assert "exit code -9" in briefs["fatal"]["error"]["evalue"]
+    assert "ended unexpectedly" in briefs["fatal"]["error"]["evalue"]
     assert briefs["note-health"]["status"] == "succeeded"  # run by a fresh worker
     assert result.manifest["status"] == "failed" and not result.ok
 
@@ -493,6 +493,8 @@ def test_a_signal_stops_workers_and_kernels_and_keeps_what_finished(
     os.symlink(complete.name, out / "latest-stoppable")
     batch_file = briefs_project / "parameters" / "batches" / "stoppable.yaml"
     batch_file.write_text(STOPPABLE, encoding="utf-8")
+    tmp = briefs_project / "tmp"  # the workers' temporary folders go here
+    tmp.mkdir()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -505,6 +507,7 @@ def test_a_signal_stops_workers_and_kernels_and_keeps_what_finished(
             "--jobs",
             "2",
         ],
+        env={**os.environ, "TMPDIR": str(tmp)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -514,26 +517,22 @@ def test_a_signal_stops_workers_and_kernels_and_keeps_what_finished(
     tree: dict[int, int] = {}
     try:
 
-        def run_dir():
-            return next(
-                (d for d in out.iterdir() if d.name.startswith("2") and d != complete), None
-            )
+        def both_sleepy_briefs_running():
+            # note-health is done and both workers run a sleepy brief (papermill has written
+            # their notebooks in the workers' temporary folders)
+            d = next((d for d in out.iterdir() if d.name.startswith("2") and d != complete), None)
+            started = {p.stem for p in tmp.glob("huainan-worker-*/sleepy-*/sleepy-*.ipynb")}
+            return d is not None and (d / "note-health.html").exists() and len(started) == 2
 
-        def two_sleepy_kernels():
-            # note-health is done and both workers run a sleepy brief: 2 kernels, grandchildren
-            d = run_dir()
-            kernels = [p for p, depth in descendants(proc.pid).items() if depth == 2]
-            return d is not None and (d / "note-health.html").exists() and len(kernels) == 2
-
-        wait_until(two_sleepy_kernels, 120, "two kernels running sleepy briefs")
+        wait_until(both_sleepy_briefs_running, 120, "two workers running sleepy briefs")
         time.sleep(0.5)
-        tree = descendants(proc.pid)  # resource tracker, 2 workers, 2 kernels
-        assert sorted(tree.values()) == [1, 1, 1, 2, 2], tree
+        tree = descendants(proc.pid)  # 2 worker processes (+ helpers), 2 kernels below them
+        assert sorted(tree.values()).count(2) == 2, tree
         if whole_group:
             os.killpg(proc.pid, signum)  # the group this test made, nothing else
         else:
             os.kill(proc.pid, signum)
-        stdout, stderr = proc.communicate(timeout=batch.STOP_GRACE + 10)
+        stdout, stderr = proc.communicate(timeout=batch.STOP_GRACE + 25)
         wait_until(lambda: not running(tree), 5, f"processes {running(tree)} to end")
     finally:
         for pid in running([proc.pid, *tree]):  # only if the test failed: clean up by PID

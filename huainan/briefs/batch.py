@@ -1,31 +1,34 @@
-"""Run a batch of briefs with papermill: worker processes, manifest, index, incremental reuse.
+"""Run a batch of briefs: Dask distributed, papermill, manifest, index, incremental reuse.
 
 ``huainan briefs annual`` (see :func:`run_batch`) does, in order:
 
 1. read and validate the batch (:func:`huainan.briefs.parameters.load_batch`) — a bad parameter stops
    everything before any notebook runs;
-2. fingerprint the inputs of every brief: sha256 of the template notebook, of its parameters
-   (canonical JSON), of the input data (the whole ``data/`` tree, or ``$HUAINAN_DATA_DIR``) and of
-   the ``huainan`` package source; together they make the brief's ``key``;
+2. fingerprint the inputs of every brief (:mod:`huainan.briefs.fingerprints`): sha256 of the
+   template notebook, of its parameters (canonical JSON), of the input data (the whole ``data/``
+   tree, or ``$HUAINAN_DATA_DIR``) and of the ``huainan`` package source; together they make the
+   brief's ``key``;
 3. reuse: a brief whose key equals that of a brief that succeeded in an earlier run in the same
    output folder is not run again; its products are copied into the new run (status ``reused``).
    ``force=True`` runs everything;
-4. run the others with papermill in separate worker **processes** (papermill changes the working
-   directory, so threads would clash), each on the Jupyter kernel ``huainan``, with a deadline per
-   brief, under one tqdm progress bar; a failing brief never stops the others and its executed
-   notebook is kept;
-5. write ``outputs/<run-id>/``: ``<name>.ipynb`` (executed), ``<name>.html`` (code-free, see
-   :mod:`huainan.briefs.publish`), ``logs/<name>.log`` (kernel and papermill messages), ``index.html`` and
-   ``manifest.json``; then point ``outputs/latest`` at the run.
+4. run the others on Dask (:mod:`huainan.briefs.cluster`): by default an embedded
+   ``LocalCluster`` of ``jobs`` worker processes with one thread each, or an existing cluster
+   (``scheduler="tcp://HOST:8786"``). Each brief is one task
+   (:func:`huainan.briefs.execute.produce_brief`): papermill on the worker's warm Jupyter kernel
+   ``huainan``, with a deadline per brief, under one tqdm progress bar; a failing brief never
+   stops the others and its executed notebook is kept; a worker that dies fails only its brief;
+5. write ``outputs/<run-id>/`` (the products come back from the workers as bytes):
+   ``<name>.ipynb`` (executed), ``<name>.html`` (code-free, see :mod:`huainan.briefs.publish`),
+   ``logs/<name>.log`` (papermill and kernel messages), ``index.html``, ``manifest.json`` and,
+   for a batch of prefecture briefs, ``ranking.html``; then point ``outputs/latest`` at the run.
 
-The batch owns its processes and stops them itself. Workers are ``spawn`` processes it starts
-and joins (not a ``ProcessPoolExecutor``, whose workers cannot be stopped mid-task); each worker
-kills its brief's kernel (by the kernel manager's process handle) before it exits. SIGTERM
-(``systemctl stop``, ``timeout``) or SIGINT (Ctrl-C) stops the workers and their kernels within
-:data:`STOP_GRACE` seconds, writes ``manifest.json``/``index.html`` with status ``interrupted`` for
-the unfinished briefs, leaves ``latest`` on the last complete run and raises
-:class:`~huainan.errors.BatchInterrupted` (the command line exits with 128 + the signal number:
-143, 130). On Linux a worker also stops if the batch process is killed outright.
+SIGTERM (``systemctl stop``, ``timeout``) or SIGINT (Ctrl-C) stops the run in order: briefs not
+started are cancelled, the kernels of running ones are killed (:func:`huainan.briefs.cluster.stop`),
+``manifest.json``/``index.html`` are written with status ``interrupted`` for the unfinished briefs,
+``latest`` stays on the last complete run and :class:`~huainan.errors.BatchInterrupted` is raised
+(the command line exits with 128 + the signal number: 143, 130). The worker processes of the
+embedded cluster ignore those signals (the batch process stops them) and end with the batch
+process even if it is killed outright; their kernels then exit by themselves.
 
 The run id is ``<UTC time>-<8 hex digits>``, e.g. ``20250414T083012Z-3f2a9c1d``: it sorts by time,
 and the suffix (from the keys of all briefs) is equal for runs on equal inputs.
@@ -33,195 +36,67 @@ and the suffix (from the keys of all briefs) is equal for runs on equal inputs.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import logging
-import math
-import multiprocessing
 import os
-import pickle
 import platform
 import shutil
-import signal
-import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
-from multiprocessing.connection import wait
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from huainan import __version__
-from huainan.atomic import write_text
-from huainan.briefs import publish
+from huainan.atomic import write_bytes, write_text
+from huainan.briefs import cluster, publish
+from huainan.briefs.cluster import STOP_GRACE, StopSignals, signal_name
+from huainan.briefs.fingerprints import (
+    brief_key,
+    data_sha256,
+    file_sha256,
+    is_junk,
+    package_sha256,
+    parameters_sha256,
+    tree_sha256,
+)
 from huainan.briefs.parameters import Batch, BriefRun, load_batch
 from huainan.errors import BatchError, BatchInterrupted
-from huainan.paths import KERNEL_NAME, data_dir
+from huainan.paths import KERNEL_NAME, check_data_dir, data_dir
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "STOP_GRACE",
+    "RunResult",
+    "brief_key",
+    "data_sha256",
+    "default_jobs",
+    "file_sha256",
+    "is_junk",
+    "package_sha256",
+    "parameters_sha256",
+    "run_batch",
+    "tree_sha256",
+]
 
 #: Default deadline for one brief, in seconds, counted from the moment a worker takes it up
-#: (kernel start-up included; the kernel must also start within KERNEL_START_TIMEOUT).
+#: (kernel start-up included, when the worker has no warm kernel).
 DEFAULT_TIMEOUT = 600.0
-#: Seconds allowed for a kernel to start.
-KERNEL_START_TIMEOUT = 60
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 LATEST = "latest"
 #: Version of the manifest layout; bump when fields change meaning. 2: status ``interrupted``
-#: (run and brief), ``interrupted_by`` and ``counts["interrupted"]``.
-MANIFEST_SCHEMA = 2
+#: (run and brief), ``interrupted_by`` and ``counts["interrupted"]``. 3: ``scheduler``, and per
+#: brief ``worker`` (host, pid) and ``timings`` (kernel start, reset, execution, HTML).
+MANIFEST_SCHEMA = 3
 #: Statuses of a brief in the manifest, in the order ``counts`` lists them.
 STATUSES = ("succeeded", "reused", "failed", "interrupted")
 
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _REUSABLE = ("succeeded", "reused")
-
-
-# --------------------------------------------------------------------------------------------
-# Fingerprints
-# --------------------------------------------------------------------------------------------
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    """Return the hex sha256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-#: File names that are never content: editor backups, swap and lock files (``x.py~``, ``#x.py#``,
-#: ``.x.py.swp``, ``.#x.py``, ``flycheck_x.py``), patch leftovers and compiled Python.
-_JUNK_SUFFIXES = ("~", ".swp", ".swo", ".bak", ".orig", ".rej", ".pyc", ".pyo")
-_JUNK_PREFIXES = (".", "#", "flycheck_")
-#: The nbconvert template of the briefs' HTML, part of the package fingerprint.
-_BRIEF_TEMPLATE = ("briefs", "templates", "brief")
-
-
-def is_junk(name: str) -> bool:
-    """Say if a file name is an editor/tool leftover that no fingerprint should see.
-
-    Examples
-    --------
-    >>> [is_junk(n) for n in ("batch.py", "batch.py~", "#batch.py#", ".batch.py.swp",
-    ...                       "batch.pyc", "flycheck_batch.py", "regions.csv")]
-    [False, True, True, True, True, True, False]
-    """
-    return name.startswith(_JUNK_PREFIXES) or name.endswith(_JUNK_SUFFIXES)
-
-
-def tree_sha256(
-    root: str | os.PathLike,
-    suffixes: tuple[str, ...] | None = None,
-    *,
-    include: Callable[[PurePosixPath], bool] | None = None,
-) -> str:
-    """Return one sha256 for a folder tree: every file's relative path and content.
-
-    Hidden files and folders (``.name``), ``__pycache__`` folders and editor/tool leftovers
-    (:func:`is_junk`) are skipped. Renaming, adding, removing or editing any other file changes
-    the result; timestamps do not.
-
-    Parameters
-    ----------
-    root : str or os.PathLike
-        The folder (a missing folder hashes like an empty one).
-    suffixes : tuple of str, optional
-        Only files ending so (``(".py",)``); default all files.
-    include : callable, optional
-        Only files for which ``include(relative path)`` is true (a ``PurePosixPath``).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "a.csv").write_text("x")
-    >>> before = tree_sha256(d)
-    >>> _ = (d / "a.csv~").write_text("an editor's backup")
-    >>> before == tree_sha256(d)
-    True
-    >>> _ = (d / "a.csv").write_text("y")
-    >>> before == tree_sha256(d)
-    False
-    """
-    root = Path(root)
-    h = hashlib.sha256()
-    files = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        for name in filenames:
-            if is_junk(name) or (suffixes and not name.endswith(suffixes)):
-                continue
-            rel = PurePosixPath((Path(dirpath) / name).relative_to(root).as_posix())
-            if include is None or include(rel):
-                files.append(rel)
-    for rel in sorted(files, key=str):
-        h.update(str(rel).encode("utf-8") + b"\0")
-        h.update(file_sha256(root / rel).encode("ascii") + b"\n")
-    return h.hexdigest()
-
-
-def data_sha256() -> str:
-    """Return the fingerprint of the input data: :func:`tree_sha256` of the data folder.
-
-    The folder is :func:`huainan.paths.data_dir` (``data/`` or ``$HUAINAN_DATA_DIR``).
-    """
-    return tree_sha256(data_dir())
-
-
-def _is_package_source(rel: PurePosixPath) -> bool:
-    """A module Python can import (``batch.py``, not ``batch copy.py``) or a file of the briefs'
-    HTML template."""
-    if rel.parts[:3] == _BRIEF_TEMPLATE:
-        return True
-    return rel.suffix == ".py" and all(
-        part.isidentifier() for part in (*rel.parent.parts, rel.stem)
-    )
-
-
-def package_sha256(root: str | os.PathLike | None = None) -> str:
-    """Return the fingerprint of the ``huainan`` package source.
-
-    It covers every importable module (``*.py`` whose name is a Python identifier, in
-    sub-packages too) and the nbconvert template that shapes the briefs' HTML
-    (``briefs/templates/brief/``) — never ``__pycache__``, ``*.pyc`` or editor leftovers
-    (:func:`is_junk`): a brief is rerun when code that makes it changed, not when a cache did.
-
-    Parameters
-    ----------
-    root : str or os.PathLike, optional
-        The package folder; default the installed ``huainan`` package.
-    """
-    return tree_sha256(_PACKAGE_DIR if root is None else root, include=_is_package_source)
-
-
-def parameters_sha256(parameters: dict[str, Any]) -> str:
-    """Return the sha256 of parameters as canonical JSON (sorted keys, UTF-8).
-
-    Examples
-    --------
-    >>> parameters_sha256({"b": 1, "a": "淮南"}) == parameters_sha256({"a": "淮南", "b": 1})
-    True
-    """
-    text = json.dumps(parameters, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def brief_key(hashes: dict[str, str], kernel_name: str) -> str:
-    """Return the reuse key of a brief: sha256 over its input hashes and the kernel name."""
-    text = json.dumps({**hashes, "kernel": kernel_name}, sort_keys=True)
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
-
-
-# --------------------------------------------------------------------------------------------
-# The result
-# --------------------------------------------------------------------------------------------
+#: A brief's products, in the order the manifest lists them.
+_PRODUCT_ORDER = ("html", "docx", "pdf", "notebook", "log")
 
 
 @dataclass(frozen=True)
@@ -312,12 +187,14 @@ def run_batch(
     parameters_dir: str | os.PathLike | None = None,
     kernel_name: str = KERNEL_NAME,
     progress: bool = True,
+    scheduler: str | None = None,
+    warm_kernels: bool = True,
 ) -> RunResult:
     """Run a batch of briefs; return what happened (a failed brief does not raise).
 
     While it runs (called from the main thread), SIGTERM and SIGINT (Ctrl-C) stop the batch in
-    order instead of killing it: the worker processes stop their kernels and exit (a worker
-    that does not within :data:`STOP_GRACE` seconds is killed), briefs not finished get the
+    order instead of killing it: briefs not started are cancelled, running ones have their
+    kernels killed (they get :data:`STOP_GRACE` seconds to report), briefs not finished get the
     status ``interrupted``, ``manifest.json`` and ``index.html`` are written for what finished,
     ``latest`` is left pointing at the last complete run, and :class:`BatchInterrupted` is
     raised. A signal that arrives once every brief has finished changes nothing.
@@ -327,7 +204,8 @@ def run_batch(
     batch : str or os.PathLike
         Batch name in ``parameters/batches/`` (``"annual"``) or path of a batch file.
     jobs : int, optional
-        Worker processes; default :func:`default_jobs` (never more than briefs to run).
+        Worker processes of the embedded Dask ``LocalCluster``; default :func:`default_jobs`
+        (never more than briefs to run). Ignored with ``scheduler`` (the cluster has its workers).
     output_dir : str or os.PathLike, optional
         Where run folders go; default ``<project root>/outputs``. Any UTF-8 path (``输出/``).
     force : bool
@@ -341,6 +219,13 @@ def run_batch(
         Jupyter kernel every notebook runs on (default ``huainan``).
     progress : bool
         Show the tqdm progress bar (on stderr).
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://10.0.0.5:8786``); default: an embedded
+        ``LocalCluster``. See :mod:`huainan.briefs.cluster` for what its workers need.
+    warm_kernels : bool
+        Each worker keeps one kernel, with the briefs' modules imported, for all its briefs
+        (reset between briefs, see :mod:`huainan.briefs.execute`). False: a new kernel for every
+        brief (slower; for full isolation or to measure the difference).
 
     Returns
     -------
@@ -351,7 +236,10 @@ def run_batch(
     ParameterError
         If the batch or any parameter is invalid (nothing has run, no folder was made).
     BatchError
-        If the kernel is not registered or the output folder cannot be created.
+        If the kernel is not registered, the output folder cannot be created or the Dask
+        cluster cannot be started or reached.
+    DataDirError
+        If the data folder (``data/`` or ``$HUAINAN_DATA_DIR``) is missing or incomplete.
     BatchInterrupted
         If SIGTERM or SIGINT stopped the batch; ``.result`` is the partial run (or None if the
         signal came before the run folder was made), ``.signum`` the signal.
@@ -362,6 +250,7 @@ def run_batch(
     timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
     if not timeout > 0:
         raise BatchError(f"timeout must be positive, got {timeout}")
+    check_data_dir()
     spec = load_batch(batch, parameters_dir)
     _check_kernel(kernel_name)
 
@@ -369,7 +258,8 @@ def run_batch(
     records = [_record(run, spec, shared, kernel_name) for run in spec.runs]
 
     out = Path(output_dir) if output_dir is not None else spec.root / "outputs"
-    with _StopSignals() as stop:
+    n_jobs = 0
+    with StopSignals() as stop:
         try:
             out.mkdir(parents=True, exist_ok=True)
             previous = {} if force else _previous_products(out)
@@ -386,23 +276,30 @@ def run_batch(
                 continue
             tasks.append(
                 {
+                    "run_id": run_id,
                     "name": rec["name"],
                     "notebook": str(run.notebook),
+                    "notebook_json": run.notebook.read_text(encoding="utf-8"),
                     "parameters": run.parameters,
                     "title": run.title,
-                    "run_dir": str(run_dir),
                     "kernel_name": kernel_name,
                     "timeout": timeout,
+                    "data_sha256": shared["data"],
+                    "warm": warm_kernels,
                 }
             )
-        n_jobs = min(jobs or default_jobs(), len(tasks))  # 0 when every brief is reused
-        results = _execute(
-            tasks, n_jobs, total=len(records), label=spec.name, progress=progress, stop=stop
+        by_name = {rec["name"]: rec for rec in records}
+        n_jobs = _run_tasks(
+            tasks,
+            by_name,
+            run_dir,
+            scheduler=scheduler,
+            jobs=jobs,
+            stop=stop,
+            total=len(records),
+            label=spec.name,
+            progress=progress,
         )
-        by_name = {r["name"]: r for r in results}
-        for rec in records:
-            if rec["name"] in by_name:
-                rec.update(by_name[rec["name"]])
         # Every brief is finished (or reused) unless a signal stopped the run first.
         unfinished = [rec for rec in records if rec["status"] in (None, "interrupted")]
         signum = stop.signum if unfinished else None
@@ -427,8 +324,11 @@ def run_batch(
             kernel_name,
             force,
             shared,
-            interrupted_by=_signal_name(signum) if signum else None,
+            interrupted_by=signal_name(signum) if signum else None,
+            scheduler=scheduler or "local",
+            warm_kernels=warm_kernels,
         )
+        manifest["ranking"] = _write_ranking(run_dir, manifest)
         write_text(run_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         write_text(run_dir / INDEX, publish.index_html(manifest))
         if signum is None:
@@ -436,7 +336,7 @@ def run_batch(
     result = RunResult(run_id=run_id, run_dir=run_dir, manifest=manifest)
     if signum is not None:
         raise BatchInterrupted(
-            f"batch {spec.name} stopped by {_signal_name(signum)}: "
+            f"batch {spec.name} stopped by {signal_name(signum)}: "
             f"{len(result.interrupted)} of {len(records)} briefs not finished; "
             f"{LATEST} left unchanged",
             signum=signum,
@@ -445,10 +345,94 @@ def run_batch(
     return result
 
 
+def _run_tasks(
+    tasks: list[dict[str, Any]],
+    by_name: dict[str, dict[str, Any]],
+    run_dir: Path,
+    *,
+    scheduler: str | None,
+    jobs: int | None,
+    stop: StopSignals,
+    total: int,
+    label: str,
+    progress: bool,
+) -> int:
+    """Run the tasks on Dask under one progress bar; fill the records; return the workers used.
+
+    Without tasks (every brief reused) no cluster is started or reached.
+    """
+    from tqdm.auto import tqdm
+
+    with tqdm(
+        total=total,
+        initial=total - len(tasks),
+        desc=f"briefs {label}",
+        unit="brief",
+        disable=not progress,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    ) as bar:
+        if not tasks or stop.signum:
+            return 0
+        n_jobs = min(jobs or default_jobs(), len(tasks))
+        with cluster.open_cluster(
+            scheduler, n_jobs, tasks[0]["kernel_name"], warm=tasks[0]["warm"]
+        ) as c:
+
+            def on_result(result: dict[str, Any]) -> None:
+                rec = by_name[result["name"]]
+                if rec["status"] is not None:
+                    return
+                if stop.signum and result["status"] == "failed":
+                    result = {**result, "status": "interrupted", "error": None}
+                _store(rec, result, run_dir)
+                bar.set_postfix_str(f"{result['name']}: {result['status']}")
+                bar.update(1)
+
+            left = cluster.run(c, tasks, stop, on_result)
+            if stop.signum:
+                bar.set_postfix_str(f"stopping ({signal_name(stop.signum)})")
+                cluster.stop(c, tasks[0]["run_id"], left, on_result)
+            return c.workers
+
+
+def _store(rec: dict[str, Any], result: dict[str, Any], run_dir: Path) -> None:
+    """Write a brief's products (bytes from the worker) into the run folder; fill its record."""
+    products = {}
+    kinds = {".html": "html", ".docx": "docx", ".pdf": "pdf", ".ipynb": "notebook", ".log": "log"}
+    for rel, data in result.get("files", {}).items():
+        kind = kinds.get(Path(rel).suffix)
+        if kind is None or Path(rel).name != f"{rec['name']}{Path(rel).suffix}":
+            continue  # only the brief's own products, under their own names
+        write_bytes(run_dir / rel, data)
+        products[kind] = rel
+    rec.update(
+        status=result["status"],
+        title=result.get("title") or rec["title"] or rec["name"],
+        started=result.get("started"),
+        finished=result.get("finished"),
+        seconds=result.get("seconds"),
+        products={k: products[k] for k in _PRODUCT_ORDER if k in products},
+        error=result.get("error"),
+        worker=result.get("worker"),
+        timings=result.get("timings"),
+    )
+
+
+def _write_ranking(run_dir: Path, manifest: dict[str, Any]) -> str | None:
+    """A batch of prefecture briefs also gets ``ranking.html`` (:mod:`huainan.briefs.ranking`);
+    return its name, or None."""
+    from huainan.briefs import ranking
+
+    return ranking.write_for_run(run_dir, manifest)
+
+
 def _record(run: BriefRun, spec: Batch, shared: dict[str, str], kernel_name: str) -> dict[str, Any]:
     hashes = {
         "notebook": file_sha256(run.notebook),
         "parameters": parameters_sha256(run.parameters),
+        # the title is written into the HTML: a new title makes a new brief, not a reused one
+        "title": parameters_sha256({"title": run.title}),
         **shared,
     }
     return {
@@ -468,6 +452,8 @@ def _record(run: BriefRun, spec: Batch, shared: dict[str, str], kernel_name: str
         "product_sha256": {},
         "reused_from": None,
         "error": None,
+        "worker": None,
+        "timings": None,
     }
 
 
@@ -518,543 +504,6 @@ def _mark_interrupted(rec: dict, run_dir: Path) -> None:
         products=products,
         product_sha256={k: file_sha256(run_dir / p) for k, p in products.items()},
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Worker processes, and stopping them on SIGTERM / SIGINT
-# --------------------------------------------------------------------------------------------
-
-#: Seconds worker processes get to stop their kernels and exit after SIGTERM; then SIGKILL.
-STOP_GRACE = 5.0
-#: How often (seconds) the batch process looks for a stop request while it waits for workers.
-_POLL = 0.2
-
-
-class _StopSignals:
-    """While a batch runs, SIGTERM and SIGINT only note that the batch must stop.
-
-    The run loop looks at :attr:`signum` and stops in order (workers, kernels, manifest). Handlers
-    are installed from the main thread only (elsewhere Python cannot; the signals keep their
-    usual effect) and the previous ones are put back on exit.
-    """
-
-    SIGNALS = (signal.SIGTERM, signal.SIGINT)
-
-    def __init__(self) -> None:
-        self.signum: int | None = None
-        self._saved: dict[int, Any] = {}
-
-    def request(self, signum: int) -> None:
-        """Note that the batch must stop because of ``signum`` (the first signal counts)."""
-        if self.signum is None:
-            self.signum = signum
-
-    def _note(self, signum: int, frame: Any) -> None:
-        self.request(signum)
-
-    def __enter__(self) -> _StopSignals:
-        if threading.current_thread() is threading.main_thread():
-            for signum in self.SIGNALS:
-                self._saved[signum] = signal.signal(signum, self._note)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for signum, handler in self._saved.items():
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
-
-
-@dataclass
-class _Worker:
-    """A worker process of this batch and the brief it is running (None when idle)."""
-
-    process: Any  # multiprocessing.context.SpawnProcess
-    conn: Any  # multiprocessing.connection.Connection
-    task: dict | None = None
-    since: str | None = None
-
-
-def _start_worker(context: Any) -> _Worker:
-    ours, theirs = context.Pipe()
-    process = context.Process(
-        target=_worker_main, args=(theirs, os.getpid()), daemon=True, name="huainan-brief-worker"
-    )
-    process.start()
-    theirs.close()  # so that our end reads EOF when the worker dies
-    return _Worker(process, ours)
-
-
-def _execute(
-    tasks: list[dict], jobs: int, *, total: int, label: str, progress: bool, stop: _StopSignals
-) -> list[dict]:
-    """Run tasks in ``jobs`` worker processes under one progress bar.
-
-    Returns the result of every task that finished: all of them, unless ``stop`` noted a signal.
-    Then the workers were stopped, a task that was running gives only ``name``, ``status``
-    (``interrupted``) and ``started``, and a task still waiting gives nothing. A worker that
-    dies mid-brief yields a ``failed`` result and is replaced.
-    """
-    from tqdm.auto import tqdm
-
-    results: list[dict] = []
-    with tqdm(
-        total=total,
-        initial=total - len(tasks),
-        desc=f"briefs {label}",
-        unit="brief",
-        disable=not progress,
-        file=sys.stderr,
-        dynamic_ncols=True,
-    ) as bar:
-        if not tasks:
-            return results
-        # spawn: a clean interpreter per worker (no inherited threads, state or working dir).
-        context = multiprocessing.get_context("spawn")
-        pending = list(reversed(tasks))
-        workers: list[_Worker] = []
-
-        def finish(worker: _Worker, result: dict) -> None:
-            worker.task = worker.since = None
-            results.append(result)
-            bar.set_postfix_str(f"{result['name']}: {result['status']}")
-            bar.update(1)
-
-        broken = True  # until the loop below ends normally
-        try:
-            while not stop.signum:
-                for worker in workers:
-                    if worker.task is None and pending:
-                        _give(worker, pending.pop())
-                while pending and len(workers) < jobs:
-                    workers.append(_start_worker(context))
-                    _give(workers[-1], pending.pop())
-                busy = [w for w in workers if w.task is not None]
-                if not busy:
-                    break
-                ready = wait([w.conn for w in busy], timeout=_POLL)
-                for worker in busy:
-                    if worker.conn not in ready:
-                        continue
-                    try:
-                        result = worker.conn.recv()
-                    except (EOFError, OSError, pickle.UnpicklingError):  # the worker died
-                        _reap(worker)
-                        workers.remove(worker)
-                        assert worker.task is not None  # only busy workers are polled
-                        signum = _stop_signal(worker.process.exitcode)
-                        if signum is None:
-                            finish(worker, _crashed(worker.task, worker.process.exitcode))
-                            continue
-                        # SIGTERM reached the worker from outside (systemd signals the whole
-                        # control group; an operator): the batch is being stopped, so stop.
-                        stop.request(signum)
-                        results.append(
-                            {
-                                "name": worker.task["name"],
-                                "status": "interrupted",
-                                "started": worker.since,
-                            }
-                        )
-                        continue
-                    finish(worker, result)
-            if stop.signum:
-                bar.set_postfix_str(f"stopping ({_signal_name(stop.signum)})")
-                for worker in workers:
-                    if worker.task is None:
-                        continue
-                    try:  # a brief that finished just before the signal counts
-                        if worker.conn.poll():
-                            finish(worker, worker.conn.recv())
-                            continue
-                    except (EOFError, OSError, pickle.UnpicklingError):
-                        pass
-                    results.append(
-                        {
-                            "name": worker.task["name"],
-                            "status": "interrupted",
-                            "started": worker.since,
-                        }
-                    )
-            broken = False
-        finally:
-            _stop_workers(workers, now=broken or bool(stop.signum))
-    return results
-
-
-def _reap(worker: _Worker) -> None:
-    """Wait for a worker whose connection broke; kill it if it does not end by itself."""
-    worker.process.join(timeout=STOP_GRACE)
-    if worker.process.exitcode is None:
-        worker.process.kill()
-        worker.process.join(timeout=STOP_GRACE)
-    worker.conn.close()
-
-
-def _give(worker: _Worker, task: dict) -> None:
-    worker.task, worker.since = task, _now()
-    try:
-        worker.conn.send(task)
-    except OSError:  # died while idle: the next wait() sees EOF and records the brief as failed
-        pass
-
-
-def _stop_workers(workers: list[_Worker], *, now: bool) -> None:
-    """Stop the batch's worker processes (by their handles) and wait for them.
-
-    ``now=False`` (all briefs done): ask each idle worker to leave. ``now=True`` (a signal, or an
-    error in the batch process): SIGTERM each worker — it kills its kernel's process group and
-    exits — then SIGKILL whichever is still alive after :data:`STOP_GRACE` seconds (a kernel
-    left behind by a killed worker notices its parent is gone and exits within a second:
-    ipykernel's parent poller, armed by ``JPY_PARENT_PID``).
-    """
-    alive = [w for w in workers if w.process.exitcode is None]
-    for worker in alive:
-        if now:
-            worker.process.terminate()
-        else:
-            try:
-                worker.conn.send(None)
-            except OSError:
-                pass
-    deadline = time.monotonic() + STOP_GRACE
-    while alive and (left := deadline - time.monotonic()) > 0:
-        wait([w.process.sentinel for w in alive], timeout=left)
-        alive = [w for w in alive if w.process.exitcode is None]
-    for worker in alive:
-        worker.process.kill()
-    for worker in workers:
-        worker.process.join(timeout=STOP_GRACE)
-        worker.conn.close()
-
-
-def _crashed(task: dict, exitcode: int | None) -> dict:
-    return {
-        "name": task["name"],
-        "status": "failed",
-        "started": None,
-        "finished": _now(),
-        "seconds": None,
-        "products": _existing_products(Path(task["run_dir"]), task["name"]),
-        "error": {
-            "cell_index": None,
-            "execution_count": None,
-            "ename": "WorkerDied",
-            "evalue": f"the worker process running this brief ended unexpectedly "
-            f"(exit code {exitcode})",
-        },
-    }
-
-
-def _stop_signal(exitcode: int | None) -> int | None:
-    """The signal that stopped a worker in order (exit code 143 from its SIGTERM handler, or
-    killed by SIGTERM/SIGINT before the handler was set), else None.
-
-    Examples
-    --------
-    >>> _stop_signal(143), _stop_signal(-15), _stop_signal(-9), _stop_signal(1)
-    (15, 15, None, None)
-    """
-    if exitcode is None:
-        return None
-    signum = exitcode - 128 if exitcode > 128 else -exitcode
-    return signum if signum in _StopSignals.SIGNALS else None
-
-
-def _signal_name(signum: int) -> str:
-    try:
-        return signal.Signals(signum).name
-    except ValueError:
-        return f"signal {signum}"
-
-
-# --------------------------------------------------------------------------------------------
-# In the worker process
-# --------------------------------------------------------------------------------------------
-
-#: Linux ``prctl`` option: the signal a process gets when its parent dies.
-_PR_SET_PDEATHSIG = 1
-#: The kernel managers of the brief this worker is running (worker processes only).
-_KERNELS: list[Any] = []
-_RUNNING: list[str] = []  # name of the brief this worker is running, if any
-_STOPPING = False
-
-
-class _Stopped(BaseException):
-    """Raised in a worker by SIGTERM (after its kernel was killed) to leave whatever it does;
-    a BaseException so that ``except Exception`` on the way (papermill, ours) lets it pass."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _worker_main(conn: Any, parent_pid: int) -> None:
-    """Body of a worker process: run the briefs the batch process sends, one at a time.
-
-    ``None`` (or the batch process gone) ends it. SIGTERM kills the running brief's kernel and
-    ends it with exit code 143; SIGINT is ignored (Ctrl-C reaches the whole process group, and
-    the batch process decides what to stop). Linux also sends SIGTERM if the batch process
-    dies without stopping its workers (``PR_SET_PDEATHSIG``), even by SIGKILL.
-    """
-    signal.signal(signal.SIGINT, _ignore)
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    _die_with_parent(parent_pid)
-    try:
-        while True:
-            try:
-                task = conn.recv()
-            except EOFError:
-                return
-            if task is None:
-                return
-            result = produce_brief(task)
-            # SIGTERM waits until the result is sent whole (the batch process reads it).
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-            try:
-                conn.send(result)
-            finally:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-    except _Stopped as stop:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # No interpreter teardown: papermill's event loop has tasks the signal cut short.
-        os._exit(128 + stop.signum)
-
-
-def _ignore(signum: int, frame: Any) -> None:
-    """A Python-level no-op handler (unlike SIG_IGN, kernels started later do not inherit it)."""
-
-
-def _on_sigterm(signum: int, frame: Any) -> None:
-    global _STOPPING
-    if _STOPPING:
-        return
-    _STOPPING = True
-    _kill_kernels()
-    if _RUNNING:  # fd 2 is the brief's log while it runs
-        os.write(2, f"\n{_now()} brief {_RUNNING[0]} stopped by {_signal_name(signum)}\n".encode())
-    raise _Stopped(signum)
-
-
-def _kill_kernels() -> None:
-    """Kill the kernels this worker started for the running brief, by their process handles.
-
-    jupyter_client starts each kernel in a new session, so the kernel leads its own process
-    group: killing that group (as ``KernelManager.shutdown_kernel(now=True)`` does) also ends
-    whatever the kernel started. The kernel's connection file is removed.
-    """
-    for km in _KERNELS:
-        provisioner = getattr(km, "provisioner", None)
-        process = getattr(provisioner, "process", None)
-        if process is not None and process.poll() is None:
-            pgid = getattr(provisioner, "pgid", None)
-            try:
-                if pgid and pgid == process.pid and pgid != os.getpgid(0):
-                    os.killpg(pgid, signal.SIGKILL)
-                else:
-                    process.kill()
-                process.wait(timeout=STOP_GRACE)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
-        try:
-            km.cleanup_connection_file()
-        except Exception:  # noqa: BLE001 - best effort: the file is in a temp folder
-            pass
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    """Ask Linux to send this process SIGTERM when its parent (the batch process) dies."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent_pid:  # the parent died before the request took effect
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
-@functools.cache
-def _tracked_kernel_manager() -> type:
-    """nbclient's default kernel manager class, remembering each instance in :data:`_KERNELS`
-    so that SIGTERM can kill the kernel this worker started (papermill passes the class on to
-    nbclient's ``kernel_manager_class``)."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class TrackedKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            _KERNELS.append(self)
-
-    return TrackedKernelManager
-
-
-def produce_brief(task: dict[str, Any]) -> dict[str, Any]:
-    """Execute one brief and write its HTML (runs in a worker process; a failure never raises,
-    only the worker's SIGTERM handler interrupts it).
-
-    Parameters
-    ----------
-    task : dict
-        ``name``, ``notebook`` (path), ``parameters`` (dict), ``title`` (str or None),
-        ``run_dir``, ``kernel_name``, ``timeout`` (seconds).
-
-    Returns
-    -------
-    dict
-        ``name``, ``status`` (``succeeded``/``failed``), ``title``, ``started``/``finished``
-        (ISO 8601, UTC), ``seconds``, ``products`` (file names relative to the run folder) and
-        ``error`` (None, or ``cell_index`` — 0-based index in the parameterised notebook, as
-        papermill counts, the injected-parameters cell included —, ``execution_count``,
-        ``ename``, ``evalue``).
-    """
-    # Kernels inherit this: UTF-8 mode whatever the locale a scheduler starts us with.
-    os.environ["PYTHONUTF8"] = "1"
-    run_dir, name = Path(task["run_dir"]), task["name"]
-    nb_path, html_path = run_dir / f"{name}.ipynb", run_dir / f"{name}.html"
-    started, t0 = _now(), time.monotonic()
-    error = None
-    title = task.get("title")
-    _KERNELS.clear()
-    _RUNNING[:] = [name]
-    try:
-        with _log_to(run_dir / "logs" / f"{name}.log"):
-            try:
-                _papermill(task, nb_path, t0 + task["timeout"])
-            except Exception as exc:  # noqa: BLE001 - every failure is recorded, none propagates
-                error = _describe_failure(exc, nb_path, task["timeout"])
-                logging.getLogger("papermill").error("brief %s failed: %s", name, error)
-            if nb_path.exists():
-                try:
-                    title = publish.brief_html(nb_path, html_path, title=title, error=error)
-                except Exception as exc:  # noqa: BLE001
-                    logging.getLogger("papermill").exception("HTML for %s failed", name)
-                    if error is None:
-                        error = {
-                            "cell_index": None,
-                            "execution_count": None,
-                            "stage": "html",
-                            "ename": type(exc).__name__,
-                            "evalue": str(exc),
-                        }
-            if nb_path.exists() and error is None:
-                try:
-                    publish.brief_documents(nb_path, run_dir / name, title=title or name)
-                except Exception as exc:  # noqa: BLE001
-                    logging.getLogger("papermill").exception("documents for %s failed", name)
-                    error = {
-                        "cell_index": None,
-                        "execution_count": None,
-                        "stage": "documents",
-                        "ename": type(exc).__name__,
-                        "evalue": str(exc),
-                    }
-    finally:
-        _RUNNING.clear()
-    return {
-        "name": name,
-        "status": "failed" if error else "succeeded",
-        "title": title or name,
-        "started": started,
-        "finished": _now(),
-        "seconds": round(time.monotonic() - t0, 3),
-        "products": _existing_products(run_dir, name),
-        "error": error,
-    }
-
-
-def _papermill(task: dict, nb_path: Path, deadline: float) -> None:
-    import papermill
-
-    def remaining(cell: Any) -> int:
-        # nbclient asks before each cell: what is left of the brief's deadline (at least 1 s).
-        return max(1, math.ceil(deadline - time.monotonic()))
-
-    papermill.execute_notebook(
-        task["notebook"],
-        str(nb_path),
-        parameters=task["parameters"],
-        kernel_name=task["kernel_name"],
-        cwd=str(Path(task["notebook"]).parent),
-        progress_bar=False,
-        log_output=True,
-        start_timeout=KERNEL_START_TIMEOUT,
-        timeout_func=remaining,
-        kernel_manager_class=_tracked_kernel_manager(),
-    )
-
-
-def _describe_failure(exc: Exception, nb_path: Path, timeout: float) -> dict[str, Any]:
-    from nbclient.exceptions import CellTimeoutError
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        return {
-            "cell_index": exc.cell_index,
-            "execution_count": exc.exec_count,
-            "ename": exc.ename,
-            "evalue": exc.evalue,
-        }
-    if isinstance(exc, CellTimeoutError):
-        index, count = _running_cell(nb_path)
-        return {
-            "cell_index": index,
-            "execution_count": count,
-            "ename": "CellTimeoutError",
-            "evalue": f"the brief ran longer than its {timeout:g} s timeout",
-        }
-    return {
-        "cell_index": None,
-        "execution_count": None,
-        "ename": type(exc).__name__,
-        "evalue": str(exc),
-    }
-
-
-def _running_cell(nb_path: Path) -> tuple[int | None, int | None]:
-    """Find the cell a timed-out run stopped in: the last one papermill started."""
-    import nbformat
-
-    if not nb_path.exists():
-        return None, None
-    nb = nbformat.read(nb_path, as_version=4)
-    last: tuple[int | None, int | None] = (None, None)
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and cell.metadata.get("papermill", {}).get("start_time"):
-            last = (i, cell.get("execution_count"))
-    return last
-
-
-@contextmanager
-def _log_to(path: Path) -> Iterator[None]:
-    """Send this process's stdout/stderr (and the kernel's, which inherits them) and the
-    papermill log to ``path`` while a brief runs, so the terminal keeps only the progress bar."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
-    handler = None
-    with open(path, "a", encoding="utf-8") as log:
-        try:
-            os.dup2(log.fileno(), 1)
-            os.dup2(log.fileno(), 2)
-            handler = logging.StreamHandler(log)
-            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-            logger = logging.getLogger("papermill")
-            logger.addHandler(handler)
-            logger.setLevel(logging.INFO)
-            yield
-        finally:
-            if handler is not None:
-                logging.getLogger("papermill").removeHandler(handler)
-            log.flush()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            os.close(saved[0])
-            os.close(saved[1])
 
 
 def _existing_products(run_dir: Path, name: str) -> dict[str, str]:
@@ -1123,7 +572,7 @@ def _reuse(rec: dict, previous: tuple[Path, dict], run_dir: Path) -> bool:
     now = _now()
     rec.update(
         status="reused",
-        title=old.get("title") or rec["name"],
+        title=rec["title"] or old.get("title") or rec["name"],
         started=now,
         finished=now,
         seconds=round(time.monotonic() - t0, 3),
@@ -1148,6 +597,8 @@ def _manifest(
     force: bool,
     shared: dict[str, str],
     interrupted_by: str | None = None,
+    scheduler: str = "local",
+    warm_kernels: bool = True,
 ) -> dict[str, Any]:
     counts = {s: sum(r["status"] == s for r in records) for s in STATUSES}
     status = (
@@ -1169,11 +620,14 @@ def _manifest(
         "finished": finished,
         "seconds": round(seconds, 3),
         "jobs": jobs,
+        "scheduler": scheduler,
+        "warm_kernels": warm_kernels,
         "timeout_seconds": timeout,
         "kernel": kernel_name,
         "force": force,
         "huainan_version": __version__,
         "papermill_version": version("papermill"),
+        "dask_version": version("distributed"),
         "python": platform.python_version(),
         "data_dir": str(data_dir()),
         "hashes": dict(shared),

@@ -25,6 +25,7 @@ a number, a leading-zero or sexagesimal integer is refused instead of being read
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import itertools
 import json
@@ -38,6 +39,14 @@ from typing import Any
 
 import yaml
 
+from huainan.briefs.safe_yaml import (
+    MAX_FILE_BYTES,
+    MAX_NAME_BYTES,
+    LimitedLoader,
+    TooBig,
+    fill_template,
+    node_problems,
+)
 from huainan.errors import ParameterError
 from huainan.paths import PARAMETERS_DIR
 from huainan.plan import domains
@@ -50,6 +59,11 @@ DOMAIN_PARAMETERS = frozenset({"domain", "domains"})
 #: Parameter names whose values must be region codes (str or list of str; None where the default
 #: is). Their values are read as text whatever the default: ``[340421]`` gives ``["340421"]``.
 REGION_PARAMETERS = frozenset({"region", "regions"})
+
+#: Parameter names whose values are a prefecture-level city: a 6-digit GB/T 2260 code of a
+#: prefecture with two or more county-level units in the 2020 census county tables
+#: (:func:`huainan.measures.prefectures.prefectures`); read as text (``340400`` → ``"340400"``).
+CITY_PARAMETERS = frozenset({"city"})
 
 #: Parameter names whose values are a *comparison* of county-level units: a list of at least two
 #: distinct codes of :data:`huainan.plan.regions.UNIT_CODES` (or None where the default is) — what
@@ -536,16 +550,12 @@ def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) ->
                 ok = False
         if not ok:
             continue
+        context = {**_names(values), **values}
         try:
-            context = {**_names(values), **values}
-            product = output.format(**context)
-            shown = title.format(**context) if title else None
-        except (KeyError, IndexError, ValueError) as exc:
-            problems.add(
-                label,
-                f"cannot fill 'output'/'title' from the parameters ({exc!r}); "
-                "placeholders must name parameters, e.g. domain-{domain}",
-            )
+            product = fill_template(output, context)
+            shown = fill_template(title, context) if title else None
+        except ValueError as exc:
+            problems.add(label, f"cannot fill 'output'/'title': {exc}")
             continue
         bad = _bad_product_name(product)
         if bad:
@@ -578,6 +588,8 @@ def _names(values: dict[str, Any]) -> dict[str, str]:
         if name in DOMAIN_PARAMETERS and value in domains.DOMAIN_IDS:
             d = domains.get(value)
             out[f"{name}_zh"], out[f"{name}_en"] = d.zh, d.en
+        elif name in CITY_PARAMETERS and isinstance(value, str):
+            out[f"{name}_zh"] = _city_names().get(value, value)
         elif name in REGION_PARAMETERS and isinstance(value, str):
             from huainan.plan import regions
 
@@ -645,6 +657,8 @@ def _read_brief(name, pdir, root, problems, where):
 
 
 def _bad_product_name(name: str) -> str | None:
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"is longer than {MAX_NAME_BYTES} bytes"
     if not name or name.strip() != name:
         return "is empty or has surrounding spaces"
     if "/" in name or "\\" in name or name.startswith("."):
@@ -660,20 +674,49 @@ def _bad_product_name(name: str) -> str | None:
 
 
 def _read_yaml(path: Path, root: Path, problems: _Problems) -> yaml.Node | None:
-    """Compose (not construct) a YAML file so values can be typed against the notebook later."""
+    """Compose (not construct) a YAML file so values can be typed against the notebook later.
+
+    Refuses, as a problem of the file: a file that is not a regular file or is larger than
+    :data:`MAX_FILE_BYTES`, text that is not UTF-8, invalid YAML, more than
+    :data:`MAX_ALIASES` aliases, nesting deeper than :data:`MAX_DEPTH`, more than
+    :data:`MAX_NODES` values once aliases are expanded, and tags outside :data:`ALLOWED_TAGS`.
+    """
+    where = _rel(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
+        if not path.is_file():
+            problems.add(where, "not a regular file")
+            return None
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        problems.add(where, f"cannot read the file ({exc.strerror or exc})")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.add(where, f"larger than {MAX_FILE_BYTES // 1024} KB: not a parameter file")
+        return None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.add(_rel(path, root), f"not UTF-8 text ({exc})")
+        problems.add(where, f"not UTF-8 text ({exc})")
         return None
+    loader = LimitedLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        problems.add(_rel(path, root), f"invalid YAML: {exc}")
+        node = loader.get_single_node()
+    except TooBig as exc:
+        problems.add(where, str(exc))
         return None
+    except yaml.YAMLError as exc:
+        problems.add(where, f"invalid YAML: {exc}")
+        return None
+    finally:
+        loader.dispose()
     if node is None:
-        problems.add(_rel(path, root), "the file is empty")
-    return node
+        problems.add(where, "the file is empty")
+        return None
+    found = node_problems(node)
+    for bad, message in found:
+        problems.add(_where(path, root, bad), message)
+    return None if found else node
 
 
 def _mapping(node, path, root, allowed: set[str], problems) -> dict[str, yaml.Node]:
@@ -743,7 +786,7 @@ def _value(node: yaml.Node, param: NotebookParameter, notebook: Path, root: Path
             if isinstance(node, yaml.ScalarNode)
             else f"expected a list of region codes {expected}, got a mapping"
         )
-    if param.name in DOMAIN_PARAMETERS | REGION_PARAMETERS:
+    if param.name in DOMAIN_PARAMETERS | REGION_PARAMETERS | CITY_PARAMETERS:
         # ids and codes are text even where the default (None) gives no type: 340421 → "340421"
         if isinstance(node, yaml.SequenceNode):
             kind, item_kind = kind or list, str
@@ -873,9 +916,40 @@ def _not_allowed(param: NotebookParameter, value: Any) -> list[str]:
                 messages.append(
                     f"unknown domain id {v!r}{hint}; valid ids: {', '.join(domains.DOMAIN_IDS)}"
                 )
+    if param.name in CITY_PARAMETERS:
+        cities = _city_names()
+        messages += [
+            f"{v!r} is not the code of a prefecture-level city with two or more county-level "
+            "units (GB/T 2260, e.g. 340400 淮南市; 333 such cities in the 2020 census tables)"
+            for v in given
+            if v not in cities
+        ]
     if param.name in REGION_PARAMETERS:
         messages += _region_problems(param.name, given, isinstance(value, list))
     return messages
+
+
+def _city_names() -> dict[str, str]:
+    """Prefecture code → name, for the prefectures a prefecture brief can take (computed once
+    per version of the national county table: a batch of 333 cities asks 333 times)."""
+    from huainan.evidence import stats
+
+    return _city_names_of(stats.stats_dir() / "counties_2020.parquet", _mtime(stats.stats_dir()))
+
+
+def _mtime(folder: Path) -> int:
+    try:
+        return (folder / "counties_2020.parquet").stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@functools.lru_cache(maxsize=2)
+def _city_names_of(path: Path, mtime: int) -> dict[str, str]:
+    from huainan.measures import prefectures
+
+    p = prefectures.prefectures()
+    return dict(zip(p["prefecture_code"], p["prefecture_name"], strict=True))
 
 
 def _region_problems(name: str, codes: list, is_list: bool) -> list[str]:

@@ -52,6 +52,7 @@ PARAMETER_NAMES_ZH = {
     "regions": "参与比较的县区",
     "comparison": "百分位比较范围",
     "lang": "文字语言",
+    "city": "地级市",
 }
 #: Chinese names of coded values, per parameter (from the same comments: ``comparison``
 #: "安徽省各县区 / 全国各县区", ``lang`` "中文 / English"); domain ids and region codes are named
@@ -126,7 +127,9 @@ def notebook_title(nb: NotebookNode) -> str | None:
 def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> NotebookNode:
     """Return a copy of an executed notebook fit for officials (the input is not changed).
 
-    Drops papermill's error banners and ``stderr`` streams, replaces every error output by
+    Drops papermill's error banners and ``stderr`` streams, numbers pandas Styler table ids in
+    order (:func:`_stable_ids`; pandas draws them at random), gives papermill's injected-parameters
+    cell a fixed id (papermill's is random: equal runs make equal HTML), replaces every error output by
     :data:`ERROR_NOTE`, and, if ``error`` is given (the brief failed), puts
     :func:`failure_banner` first. Inputs stay in the copy; the exporter hides them.
     """
@@ -134,9 +137,13 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
 
     nb = nbformat.from_dict(nb)  # deep copy
     cells = []
+    styler_ids: dict[str, str] = {}
     for cell in nb.cells:
         if PAPERMILL_ERROR_TAG in cell.get("metadata", {}).get("tags", []):
             continue
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            # papermill gives the cell a random id; a fixed one keeps the HTML of equal runs equal
+            cell["id"] = "injected-parameters"
         if cell.cell_type == "code":
             outputs = []
             for out in cell.outputs:
@@ -153,6 +160,8 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
                 elif out.output_type == "stream" and out.name == "stderr":
                     continue
                 else:
+                    if "text/html" in out.get("data", {}):
+                        out.data["text/html"] = _stable_ids(out.data["text/html"], styler_ids)
                     outputs.append(out)
             cell.outputs = outputs
         cells.append(cell)
@@ -165,9 +174,33 @@ def code_free_copy(nb: NotebookNode, error: dict[str, Any] | None = None) -> Not
                 )
             ]
         )
+        banner["id"] = "failure-banner"  # a fixed id: equal runs make equal HTML
         cells.insert(0, banner)
     nb.cells = cells
     return nb
+
+
+#: The ids pandas' Styler gives its tables (``T_`` + 5 random hex digits, ``uuid4().hex[:5]``).
+_STYLER_ID = re.compile(r"(?<![\w-])T_([0-9a-f]{5})(?![0-9a-z])")
+
+
+def _stable_ids(text: str, seen: dict[str, str]) -> str:
+    """Replace pandas Styler's random table ids by ids numbered in order of appearance in the
+    notebook (``T_s1``, ``T_s2`` …), so that equal briefs give byte-equal HTML.
+
+    Examples
+    --------
+    >>> seen = {}
+    >>> _stable_ids('<style>#T_4f2a1_row0_col0 {}</style><table id="T_4f2a1">', seen)
+    '<style>#T_s1_row0_col0 {}</style><table id="T_s1">'
+    >>> _stable_ids('<table id="T_09bcd"> T_4f2a1', seen)
+    '<table id="T_s2"> T_s1'
+    """
+
+    def replace(m: re.Match[str]) -> str:
+        return seen.setdefault(m.group(1), f"T_s{len(seen) + 1}")
+
+    return _STYLER_ID.sub(replace, text)
 
 
 #: nbconvert templates of the package: ``brief`` = JupyterLab's ``lab`` template without any
@@ -313,6 +346,10 @@ def _value_zh(name: str, value: Any) -> str:
             from huainan.plan import regions
 
             return regions.name(value)
+        if name == "city":
+            from huainan.measures import prefectures
+
+            return f"{prefectures.check_city(value)['prefecture_name']}（{value}）"
     except (KeyError, ValueError, TypeError):
         pass  # not a known id/code: shown as it is
     return str(value)
@@ -440,6 +477,12 @@ def index_html(manifest: dict[str, Any]) -> str:
         )
     else:
         banner = f'<p class="banner ok">本次运行的 {len(briefs)} 份简报全部生成。</p>'
+    ranking = (
+        f'<p>本批次各城市的区县差距排序（可按列排序）：<a href="{e(manifest["ranking"])}">'
+        "各地级市区县差距排序</a></p>"
+        if manifest.get("ranking")
+        else ""
+    )
     h = manifest.get("hashes", {})
     batch_title = manifest["batch"]["title"] or manifest["batch"]["name"]
     meta = [
@@ -456,6 +499,10 @@ def index_html(manifest: dict[str, Any]) -> str:
         ("代码指纹（sha256）", f"<code>{e(h.get('package', '')[:16])}</code>"),
         ("完整记录", '<a href="manifest.json">manifest.json</a>（参数、指纹、用时、错误）'),
     ]
+    if manifest.get("ranking"):
+        meta.insert(0, ("城市排序", f'<a href="{e(manifest["ranking"])}">各地级市区县差距排序</a>'))
+    if manifest.get("scheduler") and manifest["scheduler"] != "local":
+        meta.insert(6, ("Dask 调度器", f"<code>{e(manifest['scheduler'])}</code>"))
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -467,7 +514,7 @@ def index_html(manifest: dict[str, Any]) -> str:
 <body>
 <h1>淮南市“十四五”公共服务规划 · 简报目录</h1>
 <p class="sub">{e(batch_title)} · 生成于 {beijing_time(manifest.get("finished"))}</p>
-{banner}
+{banner}{ranking}
 <table>
 <thead><tr><th>#</th><th>简报</th><th>下载</th><th>状态</th><th>说明</th></tr></thead>
 <tbody>

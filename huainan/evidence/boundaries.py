@@ -15,6 +15,7 @@ choropleths, not for measuring (``regions.csv`` areas are the source's ``area`` 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -243,6 +244,79 @@ def cut(counties: gpd.GeoDataFrame, *, source: str = "counties") -> bytes:
         "features": features,
     }
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+#: Every county-level unit of China, simplified for small maps of one prefecture.
+COUNTIES_FILE = "china_counties_simplified.parquet"
+#: Simplification of :data:`COUNTIES_FILE` (metres; Douglas–Peucker, topology preserved) and
+#: the grid its coordinates are rounded to (metres).
+COUNTIES_TOLERANCE_M = 800.0
+COUNTIES_GRID_M = 100.0
+
+
+def extract_counties(topojson: str | Path) -> gpd.GeoDataFrame:
+    """Every county-level unit of the national TopoJSON, simplified (for prefecture maps).
+
+    Parameters
+    ----------
+    topojson : str or pathlib.Path
+        ``china_counties_2021_aea.topojson.gz`` (object ``county``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``code`` (str, 6 digits), ``geometry`` (simplified at :data:`COUNTIES_TOLERANCE_M`,
+        coordinates rounded to :data:`COUNTIES_GRID_M`; Albers equal-area, :data:`AEA_CRS`),
+        sorted by code; the source is recorded in the file's metadata by :func:`write_counties`.
+    """
+    src = gpd.read_file(f"/vsigzip/{Path(topojson)}", layer="county")
+    out = gpd.GeoDataFrame(
+        {"code": src["CODE"].astype("int64").astype(str).str.zfill(6)},
+        geometry=src.geometry.simplify(COUNTIES_TOLERANCE_M, preserve_topology=True),
+        crs=AEA_CRS,
+    )
+    out["geometry"] = shapely.set_precision(out.geometry.values, COUNTIES_GRID_M, mode="pointwise")
+    return out.sort_values("code").reset_index(drop=True)
+
+
+def write_counties(topojson: str | Path, folder: str | Path | None = None) -> Path:
+    """Write :func:`extract_counties` to ``<data>/boundaries/`` (GeoParquet, zstd); return the
+    path. Source and simplification are described in ``data/boundaries/README.md``."""
+    gdf = extract_counties(topojson)
+    target = Path(folder or data_dir() / "boundaries") / COUNTIES_FILE
+    tmp = target.with_suffix(".tmp")
+    gdf.to_parquet(tmp, index=False, compression="zstd", compression_level=19)
+    tmp.replace(target)
+    return target
+
+
+def counties(codes: list[str] | None = None) -> gpd.GeoDataFrame:
+    """County-level polygons from :data:`COUNTIES_FILE` (``code``, ``geometry``; AEA metres).
+
+    Parameters
+    ----------
+    codes : list of str, optional
+        Only these units (default all 2,990).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file has not been built (``huainan build-stats``).
+    """
+    file = data_dir() / "boundaries" / COUNTIES_FILE
+    if not file.exists():
+        raise FileNotFoundError(f"{file} is missing: run `huainan build-stats`")
+    gdf = _counties_cached(str(file), file.stat().st_mtime_ns)
+    if codes is not None:
+        gdf = gdf[gdf["code"].isin([str(c) for c in codes])]
+    return gdf.copy()
+
+
+@lru_cache(maxsize=1)
+def _counties_cached(file: str, mtime: int) -> gpd.GeoDataFrame:
+    gdf = gpd.read_parquet(file)
+    gdf["code"] = gdf["code"].astype(str)
+    return gdf.set_crs(AEA_CRS, allow_override=True)
 
 
 def _read(file: Path | None = None) -> gpd.GeoDataFrame:
