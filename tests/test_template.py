@@ -205,7 +205,7 @@ def test_text_typed_past_validation_is_refused_with_sheet_and_cell(tmp_path):
     assert "3 problem(s)" in text
     assert "  - 病有所医!I5, column '2024年': 不是数字 / not a number (cell text: '七十八')" in text
     assert (
-        "  - 病有所医!H6, column '2023年': 超出合理范围 / out of bounds: 7.8 岁 is below 40" in text
+        "  - 病有所医!H6, column '2023年': 超出合理范围：7.8 岁低于40岁" in text
     )
     assert "  - 老有所养!G19, column '2022年': 疑似把百分数填成了小数" in text
     assert [(e.sheet, e.cell, e.row) for e in err.value.problems] == [
@@ -228,7 +228,7 @@ def test_a_sheet_that_cannot_be_read_is_named_and_the_others_still_checked(tmp_p
         ("学有所教", "L2"),
         ("病有所医", "I5"),
     ]
-    assert "学有所教!L2, column '数据来源': two columns are both named '数据来源'" in str(err.value)
+    assert "学有所教!L2, column '数据来源': 两列同名“数据来源”" in str(err.value)
 
 
 def test_the_anhui_row_resolves_a_relative_target(tmp_path):

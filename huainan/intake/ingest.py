@@ -33,51 +33,74 @@ Chinese and English. The store folder must exist unless ``create_store=True``.
 from __future__ import annotations
 
 import contextlib
-import difflib
+import getpass
 import hashlib
-import math
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from huainan import plan
-from huainan.errors import DataValidationError, IngestError, UnitError
+from huainan.errors import IngestError, UnitError
 from huainan.evidence import monitoring, stats
+from huainan.intake import checks
+from huainan.intake.catalogue import (
+    BOUNDS,
+    Bound,
+    IndicatorIndex,
+    RegionIndex,
+    catalogue,
+    resolve_indicator,
+    resolve_region,
+)
+from huainan.intake.excel import read_excel_grid
 from huainan.intake.reader import (
     MISSING_REASONS,
     NotATableError,
     RawTable,
+    explained_marker,
+    footnote_marker,
+    marker_message,
     parse_cell,
     read_raw,
     read_table,
     sheet_names,
+    strip_marker,
     typo_hint,
 )
-from huainan.intake.units import BASES, conversion_factor, convert, parse_unit, split_quantity
+from huainan.intake.report import Confirmation, IngestReport, Problems, Revision, problems_error
+from huainan.intake.units import conversion_factor, convert, parse_unit, split_quantity
 from huainan.plan import regions
-from huainan.text import match_key, normalize_text
+from huainan.text import normalize_text
 
 __all__ = [
     "BOUNDS",
+    "COVER_FIELDS",
     "Bound",
     "IngestReport",
     "StoreCheck",
     "catalogue",
+    "check",
     "ingest",
+    "read_cover",
     "read_table",
     "resolve_indicator",
     "resolve_region",
     "validate_store",
 ]
 
-#: Years a monitoring value may carry: the same as the statistics (:data:`huainan.evidence.stats.YEAR_RANGE`,
-#: the 2010 census to 2025, the plan's last year).
+#: Years a monitoring value may carry: the same as the statistics
+#: (:data:`huainan.evidence.stats.YEAR_RANGE`, the 2010 census to 2025, the plan's last year).
 YEAR_RANGE: tuple[int, int] = stats.YEAR_RANGE
-
+#: The template's cover sheet and the fields read from it (stored with every value).
+COVER_SHEET = "封面"
+COVER_FIELDS: tuple[str, ...] = ("填报单位", "填报人", "审核人", "报送日期")
+_COVER_COLUMNS = dict(
+    zip(COVER_FIELDS, ("filed_by_unit", "filed_by", "reviewed_by", "filed_on"), strict=True)
+)
 _ROLES: dict[str, tuple[str, ...]] = {
     "region_code": ("区划代码", "行政区划代码", "代码", "region_code"),
     "region_name": ("地区", "地区名称", "区县", "县区", "县(区)", "region"),
@@ -111,513 +134,14 @@ _YEAR_HEADER = re.compile(
 )
 _TRAILING_BRACKET = re.compile(r"^(?P<name>.*\S)\((?P<inner>[^()]+)\)$")
 _UNIT_LABEL = re.compile(r"^(?:计量)?单位\s*:\s*")  # 数值(单位:万人) → 万人
-
-
-# --------------------------------------------------------------------------------------------
-# Bounds: the values an indicator can take
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bound:
-    """The smallest and largest value an indicator can take, in its stored unit, and why.
-
-    Attributes
-    ----------
-    low, high : float
-        Inclusive limits (``high`` may be ``inf``: no upper limit).
-    kind : str
-        ``logical`` (no other value is possible: a share above 100 %, a negative count) or
-        ``plausible`` (other values are possible in principle but certainly a typo here).
-    reason : str
-        Why, in Chinese and English (shown to whoever typed the value).
-    """
-
-    low: float
-    high: float
-    kind: str
-    reason: str
-
-
-def _rate(zh: str, en: str) -> Bound:
-    """A 0–100 % bound for a rate named ``zh`` / ``en``."""
-    return Bound(0, 100, "logical", f"{zh}不能超过100% / {en} cannot exceed 100 %")
-
-
-_SHARE = _rate("比率、占比", "a rate or share of a whole")
-_COVERAGE = _rate("覆盖率、参保率、保障率", "a coverage rate")
-_PER_1000 = Bound(
-    0, 1000, "logical", "每千人口指标不能超过1000 / a rate per 1,000 residents cannot exceed 1,000"
-)
-_GROSS = Bound(
-    0,
-    math.inf,
-    "logical",
-    "毛入园（学）率可以超过100%（分子含超龄、低龄学生），"
-    "只要求不为负 / a gross enrolment rate may exceed 100 % "
-    "(over- and under-age pupils count): only ≥ 0",
-)
-_COUNT = Bound(
-    0, math.inf, "logical", "数量、人均量不能为负 / a count or amount cannot be negative"
-)
-_SCHOOLING = Bound(
-    0,
-    16,
-    "plausible",
-    "平均受教育年限超过16年（人人大学本科毕业）必为录入错误 / an average above 16 "
-    "years (every resident a university graduate) is certainly a typo, e.g. "
-    "102.5 for 10.25",
-)
-
-#: Bounds of the plan's indicators (专栏2), the project metrics with a bounded unit (专栏4–13)
-#: and the statistics whose catalogue gives no ``max_value`` but that have a natural limit. Every
-#: other indicator gets the statistics catalogue's ``max_value`` (shares: 100) or, without one,
-#: :data:`DEFAULT_BOUND` (≥ 0). Values outside are refused by :func:`ingest` and reported by
-#: :func:`validate_store`; the template's Excel data validation uses the same limits.
-BOUNDS: dict[str, Bound] = {
-    # 专栏2
-    "nursery_places_per_1000": _PER_1000,
-    "orphan_support_coverage": _COVERAGE,
-    "preschool_gross_enrolment": _GROSS,
-    "compulsory_education_retention": _rate("巩固率", "a retention rate"),
-    "senior_secondary_gross_enrolment": _GROSS,
-    "working_age_avg_years_schooling": _SCHOOLING,
-    "subsidised_vocational_training": _COUNT,
-    "life_expectancy": Bound(
-        40,
-        100,
-        "plausible",
-        "人均预期寿命在40–100岁以外必为录入错误（如把77.8录成7.8）/ a life "
-        "expectancy outside 40–100 years is certainly a typo (7.8 for 77.8)",
-    ),
-    "physicians_per_1000": _PER_1000,
-    "nurses_per_1000": _PER_1000,
-    "medical_insurance_coverage": _COVERAGE,
-    "nursing_bed_share": _SHARE,
-    "new_area_elderly_facility_compliance": _rate("达标率", "a compliance rate"),
-    "pension_insurance_coverage": _COVERAGE,
-    "elderly_care_beds_total": _COUNT,
-    "public_rental_housing_coverage": _COVERAGE,
-    "rural_housing_safety_coverage": _COVERAGE,
-    "old_residential_renovation": _COUNT,
-    "disability_subsidy_coverage": _COVERAGE,
-    "veteran_placement_rate": _rate("安置率", "a placement rate"),
-    "public_culture_visits_per_10k": Bound(
-        0,
-        math.inf,
-        "logical",
-        "每万人服务次数可以超过10000（次数，不是人数），只要求不为"
-        "负 / visits per 10,000 residents may exceed 10,000 "
-        "(visits, not people): only ≥ 0",
-    ),
-    "sports_area_per_capita": _COUNT,
-    "community_service_space_per_100hh": _COUNT,
-    # project metrics (专栏4–13, chapter text)
-    "quality_balanced_counties_share": _SHARE,
-    "three_km_employment_community_share": _SHARE,
-    "community_childcare_coverage": _COVERAGE,
-    "inclusive_kindergarten_coverage": _COVERAGE,
-    "minor_protection_station_coverage": _COVERAGE,
-    "village_sports_instructor_coverage": _rate("配备率", "a staffing rate"),
-    "old_estates_pre2000_renovated_share": _SHARE,
-    "nursery_places_per_1000_new_areas": _PER_1000,
-    "nursery_places_per_1000_old_areas": _PER_1000,
-    # statistics without a catalogue max_value
-    "birth_rate": Bound(
-        0, 1000, "logical", "千分率不能超过1000‰ / a rate per 1,000 cannot exceed 1,000 ‰"
-    ),
-    "hospital_beds_per_1000": _PER_1000,
-    "avg_years_schooling": _SCHOOLING,
-    "avg_years_schooling_15plus": _SCHOOLING,
-    "old_age_dependency_ratio": Bound(
-        0,
-        math.inf,
-        "logical",
-        "抚养比是两个人口之比，可以超过100% / a ratio of two "
-        "populations, may exceed 100 %: only ≥ 0",
-    ),
-}
-#: The bound of an indicator that has neither a :data:`BOUNDS` row nor a catalogue ``max_value``.
-DEFAULT_BOUND = _COUNT
-_CATALOGUE_SHARE = (
-    "统计指标目录：占比不能超过{high:g}% / statistics catalogue: a share cannot exceed {high:g} %"
-)
-
-#: A % value in (0, 1] is refused as a fraction typed for a percentage (0.956 for 95.6) when the
-#: indicator's 2020 baseline is above this; for other % indicators it is a warning.
-FRACTION_BASELINE = 50.0
-
-
-# --------------------------------------------------------------------------------------------
-# The indicator catalogue
-# --------------------------------------------------------------------------------------------
-
-
-def catalogue() -> pd.DataFrame:
-    """Return every indicator a monitoring value may be stored under.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per indicator id: ``indicator`` (id), ``name_zh``, ``unit`` (the unit values are
-        stored in), ``domain``, ``origin`` (``专栏2``, the project's section, or ``stats``),
-        ``names`` (tuple of accepted Chinese names), ``units`` (tuple of unit spellings that mean
-        the stored unit, e.g. ``("个", "个/千人")`` for nursery places per 1,000 residents, which
-        专栏2 prints as 个 and 专栏8 as 个/千人), ``ids`` (tuple: the id and ids that mean the
-        same quantity, e.g. a project metric repeating a 专栏2 indicator); the bounds of its
-        values in the stored unit: ``min_value``, ``max_value`` (float, ``inf`` when there is
-        no upper limit), ``bound_kind`` (``logical`` | ``plausible``), ``bound_reason`` (str;
-        from :data:`BOUNDS`, else the statistics catalogue's ``max_value``, else
-        :data:`DEFAULT_BOUND`); ``baseline_2020`` (float, the plan's 2020 value from 专栏2 or
-        the project tables; NaN when none is printed and for five-year cumulative indicators,
-        whose baseline is a 2016–2020 total).
-
-    Raises
-    ------
-    DataValidationError
-        If two sources give one id different units that are not the same quantity, or if a
-        :data:`BOUNDS` row disagrees with the statistics catalogue's ``max_value``.
-
-    Examples
-    --------
-    >>> cat = catalogue().set_index("indicator")
-    >>> cat.at["new_urban_jobs", "unit"], cat.at["nursery_places_per_1000", "units"]
-    ('万人', ('个', '个/千人'))
-    >>> life = cat.loc["life_expectancy"]
-    >>> float(life["min_value"]), float(life["max_value"]), life["bound_kind"]
-    (40.0, 100.0, 'plausible')
-    >>> [float(cat.at[i, "max_value"]) for i in ("preschool_gross_enrolment", "share_age_60plus")]
-    [inf, 100.0]
-    """
-    entries: dict[str, dict] = {}
-
-    def add(ident, name, unit, domain, origin, *, alias_of=None):
-        target = alias_of or ident
-        if target not in entries:
-            entries[target] = {
-                "indicator": target,
-                "name_zh": name,
-                "unit": unit,
-                "domain": domain,
-                "origin": origin,
-                "names": [],
-                "units": [unit],
-                "ids": [target],
-            }
-        e = entries[target]
-        if name and name not in e["names"]:
-            e["names"].append(name)
-        if ident not in e["ids"]:
-            e["ids"].append(ident)
-        if unit not in e["units"]:
-            if alias_of is None and origin == "stats":
-                raise DataValidationError(
-                    f"indicator {target!r} has unit {e['unit']!r} in {e['origin']} but "
-                    f"{unit!r} in the statistics catalogue",
-                    column="unit",
-                    value=unit,
-                )
-            e["units"].append(unit)
-
-    ind = plan.indicators()
-    for r in ind.itertuples():
-        add(r.indicator_id, r.name_zh, r.unit, r.domain, r.source)
-        add(r.indicator_id, normalize_text(r.name_printed), r.unit, r.domain, r.source)
-    proj = plan.projects()
-    for r in proj.drop_duplicates("metric_id").itertuples():
-        linked = r.indicator_id if isinstance(r.indicator_id, str) else None
-        add(r.metric_id, normalize_text(r.metric_zh), r.unit, r.domain, r.section, alias_of=linked)
-    for r in stats.indicator_catalog().itertuples():
-        add(r.id, r.name_zh, r.unit, r.domain, "stats")
-        for alias in (r.aliases if isinstance(r.aliases, str) else "").split(";"):
-            if alias.strip():
-                add(r.id, normalize_text(alias), r.unit, r.domain, "stats")
-        entries[r.id]["max_value"] = pd.to_numeric(r.max_value, errors="coerce")
-    baselines = {
-        r.indicator_id: float(r.baseline)
-        for r in ind.itertuples()
-        if r.baseline_year == 2020 and pd.notna(r.baseline) and not r.cumulative
-    }
-    for r in proj.itertuples():
-        if pd.notna(r.baseline_value) and r.baseline_year == 2020:
-            baselines.setdefault(r.metric_id, float(r.baseline_value))
-    records = []
-    for e in entries.values():
-        listed = e.get("max_value", math.nan)
-        bound = BOUNDS.get(e["indicator"])
-        if bound is not None and not math.isnan(listed) and listed != bound.high:
-            raise DataValidationError(
-                f"indicator {e['indicator']!r}: BOUNDS says at most {bound.high:g} but the "
-                f"statistics catalogue's max_value is {listed:g}",
-                column="max_value",
-                value=listed,
-            )
-        if bound is None:
-            bound = (
-                DEFAULT_BOUND
-                if math.isnan(listed)
-                else Bound(0, float(listed), "logical", _CATALOGUE_SHARE.format(high=listed))
-            )
-        records.append(
-            {
-                **{k: e[k] for k in ("indicator", "name_zh", "unit", "domain", "origin")},
-                "names": tuple(e["names"]),
-                "units": tuple(e["units"]),
-                "ids": tuple(e["ids"]),
-                "min_value": float(bound.low),
-                "max_value": float(bound.high),
-                "bound_kind": bound.kind,
-                "bound_reason": bound.reason,
-                "baseline_2020": baselines.get(e["indicator"], math.nan),
-            }
-        )
-    return pd.DataFrame(records)
-
-
-class _IndicatorIndex:
-    """Name/id → indicator lookup over a :func:`catalogue` (built once per ingest)."""
-
-    def __init__(self, cat: pd.DataFrame):
-        self.cat = cat
-        self.table: dict[str, set[str]] = {}
-        self.names: dict[str, tuple[str, str, str]] = {}
-        self.units = {u for units in cat["units"] for u in units}
-        for r in cat.itertuples():
-            for text in (*r.ids, *r.names):
-                self.table.setdefault(match_key(text), set()).add(r.indicator)
-            for n in r.names:
-                self.names.setdefault(match_key(n), (n, r.indicator, r.unit))
-
-    def _is_unit(self, text: str) -> bool:
-        text = text.replace(" ", "")
-        if text in self.units:
-            return True
-        u = parse_unit(text)
-        return u.base == "ratio" or u.factor != 1 or u.base in BASES
-
-    def resolve(self, text: str) -> tuple[str, str | None]:
-        norm = normalize_text(text)
-        tries: list[tuple[str, str | None]] = [(norm, None)]
-        m = _TRAILING_BRACKET.match(norm)
-        if m and self._is_unit(m["inner"]):
-            tries.insert(0, (m["name"], m["inner"].replace(" ", "")))
-        for name, unit in tries:
-            hit = self.table.get(match_key(name))
-            if hit and len(hit) == 1:
-                return next(iter(hit)), unit
-            if hit:
-                raise IngestError(
-                    f"the name {text!r} fits several indicators {sorted(hit)}; "
-                    "use the id (指标ID) instead",
-                    value=text,
-                )
-        close = difflib.get_close_matches(match_key(tries[0][0]), list(self.names), n=4, cutoff=0.5)
-        hint = "; ".join(
-            f"{self.names[k][0]} ({self.names[k][1]}, {self.names[k][2]})" for k in close
-        )
-        raise IngestError(
-            "未知指标 / unknown indicator"
-            + (f"; closest known names (最接近的指标): {hint}" if hint else "")
-            + ". Use a name or id from the plan or the statistics catalogue "
-            "(huainan.intake.ingest.catalogue()); names are never guessed",
-            value=text,
-        )
-
-
-def resolve_indicator(text: str, cat: pd.DataFrame | None = None) -> tuple[str, str | None]:
-    """Return the indicator id a name or id stands for, and a unit written in brackets after it.
-
-    Parameters
-    ----------
-    text : str
-        An id (``new_urban_jobs``) or Chinese name (``城镇新增就业``, ``城镇新增就业（万人）``,
-        ``每千人口执业 (助理) 医师数``).
-    cat : DataFrame, optional
-        :func:`catalogue` (default: built now).
-
-    Returns
-    -------
-    (str, str or None)
-
-    Raises
-    ------
-    IngestError
-        Unknown name (the message lists the closest known names with their ids and units) or a
-        name shared by several indicators.
-
-    Examples
-    --------
-    >>> resolve_indicator("城镇新增就业（万人）")
-    ('new_urban_jobs', '万人')
-    >>> resolve_indicator(" 每千人口执业 (助理) 医师数 ")
-    ('physicians_per_1000', None)
-    """
-    return _IndicatorIndex(catalogue() if cat is None else cat).resolve(text)
-
-
-# --------------------------------------------------------------------------------------------
-# Regions
-# --------------------------------------------------------------------------------------------
-
-
-# The template labels the Anhui row 安徽省（参照值）: a comparison value, still region 340000.
-_REFERENCE_SUFFIX = re.compile(r"\((?:参照值|参考值|全省平均(?:值|水平)?)\)$")
-
-
-class _RegionIndex:
-    """Code/name → region code lookup over :func:`huainan.plan.regions.regions`."""
-
-    def __init__(self):
-        r = regions.regions()
-        self.codes = dict(zip(r["code"], r["name_zh"], strict=True))
-        self.by_name = {n: c for c, n in self.codes.items()}
-        for n, c in list(self.by_name.items()):
-            short = re.sub(r"(?:区|县|市|省)$", "", n)
-            if len(short) >= 2 and short not in self.by_name:
-                self.by_name[short] = c
-        self.by_name["全市"] = regions.CITY_CODE
-
-    def resolve(self, code: str | None, name: str | None) -> str:
-        out = None
-        if code:
-            c = re.sub(r"\.0$", "", code.strip())
-            if c not in self.codes:
-                raise IngestError(
-                    "未知地区代码 / unknown region code; known codes: "
-                    + ", ".join(f"{k} {v}" for k, v in self.codes.items()),
-                    value=code,
-                )
-            out = c
-        if name:
-            n = _REFERENCE_SUFFIX.sub("", normalize_text(name).replace(" ", ""))
-            if n not in self.by_name:
-                raise IngestError(
-                    "未知地区 / unknown region name; known regions: "
-                    + "、".join(self.codes.values()),
-                    value=name,
-                    column="region_name",
-                )
-            if out is not None and self.by_name[n] != out:
-                raise IngestError(
-                    f"region code {out} is {self.codes[out]}, but the name says "
-                    f"{name!r} ({self.by_name[n]})",
-                    value=name,
-                )
-            out = self.by_name[n]
-        if out is None:
-            raise IngestError("缺少地区 / no region given (区划代码 or 地区)")
-        return out
-
-
-def resolve_region(code: str | None, name: str | None) -> str:
-    """Return the 6-digit code of a region given its code, its Chinese name, or both.
-
-    Names may drop the 区/县/市 suffix (``凤台`` → 340421); ``全市`` means the city (340400); a
-    trailing ``（参照值）`` (the template's 安徽省（参照值） row) is not part of the name. When both
-    are given they must name the same region.
-
-    Raises
-    ------
-    IngestError
-        Unknown code or name, or code and name that disagree.
-
-    Examples
-    --------
-    >>> resolve_region("340421", "凤台县"), resolve_region(None, "凤台")
-    ('340421', '340421')
-    >>> resolve_region("340400", None), resolve_region("340000", "安徽省（参照值）")
-    ('340400', '340000')
-    """
-    return _RegionIndex().resolve(code, name)
+# Template columns that are shown to the officer but not read (baseline and target beside the
+# input cells): not reported as unknown columns.
+_SHOWN_ONLY = re.compile(r"^(?:20[0-9]{2}年)?(?:基期值|目标值|规划目标|2025年目标)(?:\(.*\))?$")
 
 
 # --------------------------------------------------------------------------------------------
 # Reading a file into candidate observations
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Problems:
-    """Every problem found in a file; :meth:`raise_if_any` raises them as one IngestError.
-
-    ``sheet`` and ``letters`` (column name → Excel column letter) are set while a worksheet is
-    read, so each problem names its place as an Excel reference (``病有所医!H5``).
-    """
-
-    path: str
-    items: list[IngestError] = field(default_factory=list)
-    sheet: str | None = None
-    letters: dict[str, str] = field(default_factory=dict)
-
-    def add(self, message, *, row=None, column=None, value=None, cause=None, place=None):
-        """Record a problem; ``place`` = (sheet, cell) overrides the current sheet."""
-        if isinstance(cause, DataValidationError):
-            message = f"{message}: {cause.reason}" if message else cause.reason
-            value = cause.value if value is None else value
-        if place is not None:
-            sheet, cell = place
-        else:
-            sheet, cell = self.sheet, self.cell(column, row)
-        self.items.append(
-            IngestError(
-                message, path=self.path, row=row, column=column, value=value, sheet=sheet, cell=cell
-            )
-        )
-
-    def cell(self, column, row) -> str | None:
-        """The Excel cell (``H5``) of a column and row in the current sheet, else None."""
-        if self.sheet is not None and row is not None and column in self.letters:
-            return f"{self.letters[column]}{row}"
-        return None
-
-    def place(self, column, row) -> str:
-        """A place for a warning line: ``病有所医!H5`` in a workbook, ``row 5, column 'x'``."""
-        cell = self.cell(column, row)
-        if cell is not None:
-            return IngestError("", sheet=self.sheet, cell=cell).location
-        return f"row {row}, column {column!r}"
-
-    def add_error(self, exc: DataValidationError):
-        """Keep an error raised while reading the file's layout (it names its own place)."""
-        self.items.append(
-            exc
-            if isinstance(exc, IngestError)
-            else IngestError(
-                exc.reason,
-                path=exc.path,
-                row=exc.row,
-                column=exc.column,
-                value=exc.value,
-                sheet=exc.sheet,
-                cell=exc.cell,
-            )
-        )
-
-    def raise_if_any(self):
-        if not self.items:
-            return
-        first = self.items[0]
-        lines = "\n".join(f"  - {_where(e)}" for e in self.items[:30])
-        more = f"\n  … and {len(self.items) - 30} more" if len(self.items) > 30 else ""
-        err = IngestError(
-            f"{len(self.items)} problem(s) found, nothing was written "
-            f"(发现 {len(self.items)} 处问题，未写入任何数据):\n{lines}{more}",
-            path=self.path,
-        )
-        err.row, err.column, err.value = first.row, first.column, first.value
-        err.sheet, err.cell = first.sheet, first.cell
-        err.problems = list(self.items)
-        raise err
-
-
-def _where(e: IngestError) -> str:
-    """One problem as a line: ``病有所医!H5, column '2023年': not a number … (cell text: '…')``.
-
-    The place is the Excel reference for a workbook and ``row 3, column '指标'`` for a CSV file.
-    """
-    where = e.location
-    text = (f"{where}: " if where else "") + e.reason
-    return text + (f" (cell text: {e.value!r})" if e.value is not None else "")
 
 
 def _roles(columns: list[str]) -> tuple[dict[str, str], dict[str, str | None], dict[str, int]]:
@@ -657,6 +181,34 @@ class _Candidate:
     source: str | None
     note: str | None
     source_ref: str
+    confirmation: str = ""
+    checks: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        return (self.region_code, self.indicator, self.year, self.area)
+
+    def where(self, path: str) -> str:
+        if self.place[0] is not None and self.place[1]:
+            return IngestError("", sheet=self.place[0], cell=self.place[1]).location
+        return f"{Path(path).name} 第{self.row}行“{self.column}”列"
+
+
+@dataclass
+class _Sheet:
+    """How one table is laid out: which column plays which role, where the values are."""
+
+    raw: RawTable
+    sheet: str | None
+    roles: dict[str, str]
+    header_units: dict[str, str | None]
+    years: dict[str, int]
+    value_cols: list[str]
+    table_unit: str | None
+    idx: dict[str, int]
+
+    def cell(self, cells: list[str], role: str) -> str:
+        return cells[self.idx[self.roles[role]]] if role in self.roles else ""
 
 
 def _cell_value(
@@ -711,39 +263,201 @@ def _cell_value(
     return convert(parsed.value, unit, canonical) + 0.0
 
 
-def _bound_problem(value: float, original: str, text: str, info) -> tuple[str, bool] | None:
-    """Return (message, is_error) when ``value`` (stored unit) breaks the indicator's bounds.
-
-    Also catches a fraction typed for a percentage (0.956 for 95.6): an error when the
-    indicator's 2020 baseline is above :data:`FRACTION_BASELINE` %, otherwise a warning.
-    """
-    unit = info["unit"]
-    low, high = info["min_value"], info["max_value"]
-    if not low <= value <= high:
-        side = f"below {low:g}" if value < low else f"above {high:g}"
-        side_zh = f"低于{low:g}" if value < low else f"高于{high:g}"
-        return (
-            f"超出合理范围 / out of bounds: {value:g} {unit} is {side} {unit} "
-            f"(数值{side_zh}{unit}; {info['bound_reason']})",
-            True,
+def _sheet_plan(
+    raw: RawTable, sheet: str | None, year: int | None, problems: Problems, warnings: list[str]
+) -> _Sheet | None:
+    """Find the label, year and value columns of a table; None (with a problem) if it has none."""
+    roles, header_units, years = _roles(raw.columns)
+    where = f"工作表“{sheet}”：" if sheet else ""
+    if "indicator" not in roles and "indicator_id" not in roles:
+        problems.add(f"缺少指标列 / no 指标 (indicator) column; the columns are {raw.columns}")
+        return None
+    if "region_code" not in roles and "region_name" not in roles:
+        problems.add(
+            f"缺少地区列 / no 区划代码 or 地区 (region) column; the columns are {raw.columns}"
         )
-    if unit == "%" and 0 < value <= 1:
-        baseline = info["baseline_2020"]
-        if baseline > FRACTION_BASELINE:  # False for NaN
-            return (
-                f"疑似把百分数填成了小数 / a fraction typed for a percentage: "
-                f"{info['name_zh']} was {baseline:g} % in 2020, so {original!r} must be "
-                f"{value * 100:g} %; type the percent figure ({value * 100:g}, not "
-                f"{value:g})",
-                True,
+        return None
+    value_cols = _value_columns(raw, roles, years, year, problems)
+    if value_cols is None:
+        return None
+    ignored = [
+        c
+        for c in raw.columns
+        if c not in {*roles.values(), *value_cols} and not _SHOWN_ONLY.match(c)
+    ]
+    if ignored:
+        warnings.append(
+            f"{where}未读取的列（列名不认识）/ columns not read (not a known column name): {ignored}"
+        )
+    table_units = list(
+        dict.fromkeys(u.strip() for u in (raw.attrs.get("unit") or "").split(";") if u.strip())
+    )
+    if len(table_units) > 1:
+        warnings.append(
+            f"{where}表头上方的“单位”行给出多个单位 {table_units}，均未采用（请改用单位列）/ the "
+            f"table names several units {table_units} in 单位 lines; none of them is used"
+        )
+    _report_hidden(raw, sheet, roles, warnings)
+    return _Sheet(
+        raw,
+        sheet,
+        roles,
+        header_units,
+        years,
+        value_cols,
+        table_units[0] if len(table_units) == 1 else None,
+        {c: i for i, c in enumerate(raw.columns)},
+    )
+
+
+def _value_columns(raw, roles, years, year, problems) -> list[str] | None:
+    if "value" in roles:
+        if "year" not in roles and year is None:
+            problems.add(
+                "缺少年份列 / no 年份 (year) column: add one, or pass year= "
+                "(huainan ingest --year) when the whole file is one year"
             )
-        if "%" not in text:
-            return (
-                f"{original!r} for a % indicator looks like a fraction; percent figures are "
-                "stored (95.6, not 0.956) (请核对：百分数应填 95.6 而不是 0.956)",
-                False,
+            return None
+        if "year" in roles and year is not None:
+            problems.add(
+                f"文件有年份列，又指定了 year={year}，请去掉一个 / the file has a 年份 column and year={year} was given too"
             )
+            return None
+        return [roles["value"]]
+    if years:
+        if year is not None:
+            problems.add(
+                f"文件每年一列，不能再指定 year={year} / year={year} was given but the file has a column per year"
+            )
+            return None
+        return list(years)
+    problems.add(
+        f"缺少数值列 / no 数值 (value) column and no year columns (2021, 2022年, "
+        f"年份/2022 …); the columns are {raw.columns}"
+    )
     return None
+
+
+def _report_hidden(raw: RawTable, sheet: str | None, roles: dict, warnings: list[str]) -> None:
+    """Warn about hidden rows (read like the others) and hidden columns that are read as data.
+
+    A hidden id column (the template's 指标ID, 区划代码) is checked against the visible name
+    column beside it, so hiding it hides nothing that is stored unchecked.
+    """
+    where = f"工作表“{sheet}”" if sheet else "文件"
+    rows = raw.attrs.get("hidden_rows", [])
+    if rows:
+        shown = "、".join(str(r) for r in rows[:20]) + ("……" if len(rows) > 20 else "")
+        warnings.append(
+            f"{where}有 {len(rows)} 个隐藏行（第{shown}行），其中的数值也已读取，请确认 / "
+            f"{len(rows)} hidden row(s) were read like the others: {rows[:20]}"
+        )
+    checked = set()
+    if "indicator" in roles and "indicator_id" in roles:
+        checked.add(roles["indicator_id"])
+    if "region_name" in roles and "region_code" in roles:
+        checked.add(roles["region_code"])
+    cols = [c for c in raw.attrs.get("hidden_columns", []) if c not in checked]
+    if cols:
+        warnings.append(
+            f"{where}有隐藏列 {cols}，其中的内容也已读取，请确认 / hidden column(s) {cols} were read"
+        )
+
+
+def _row_key(
+    plan_: _Sheet,
+    rnum: int,
+    cells: list[str],
+    indicators: IndicatorIndex,
+    places: RegionIndex,
+    problems: Problems,
+) -> tuple[str, str, str, str | None] | None:
+    """(region code, indicator id, area, unit in the name) of a row; None after a problem."""
+    roles = plan_.roles
+    try:
+        region = places.resolve(
+            plan_.cell(cells, "region_code") or None, plan_.cell(cells, "region_name") or None
+        )
+    except IngestError as exc:
+        role = exc.column if exc.column in roles else "region_code"  # the cell at fault
+        problems.add("", row=rnum, column=roles.get(role, roles.get("region_name")), cause=exc)
+        return None
+    try:
+        ids, name_unit = set(), None
+        if plan_.cell(cells, "indicator_id"):
+            ids.add(indicators.resolve(plan_.cell(cells, "indicator_id"))[0])
+        if plan_.cell(cells, "indicator"):
+            ident, name_unit = indicators.resolve(plan_.cell(cells, "indicator"))
+            ids.add(ident)
+        if not ids:
+            raise IngestError("缺少指标 / no indicator given")
+        if len(ids) > 1:
+            raise IngestError(
+                f"指标ID与指标名称不是同一指标 / 指标ID and 指标 name different indicators {sorted(ids)}"
+            )
+    except IngestError as exc:
+        problems.add(
+            "", row=rnum, column=roles.get("indicator", roles.get("indicator_id")), cause=exc
+        )
+        return None
+    area_text = normalize_text(plan_.cell(cells, "area")).replace(" ", "")
+    if area_text not in _AREAS:
+        problems.add(
+            "城乡须为 合计、城镇 或 乡村 / area must be 合计, 城镇 or 乡村",
+            row=rnum,
+            column=roles.get("area"),
+            value=plan_.cell(cells, "area"),
+        )
+        return None
+    return region, ids.pop(), _AREAS[area_text], name_unit
+
+
+def _row_year(plan_: _Sheet, cells, rnum, value_col, year, problems) -> int | None:
+    """The year of a value cell (its column's, the 年份 cell's, or ``year=``)."""
+    the_year = plan_.years.get(value_col, year)
+    if "year" in plan_.roles:
+        ytext = re.sub(r"(?:\.0|年)$", "", plan_.cell(cells, "year"))
+        if not re.fullmatch(r"[0-9]{4}", ytext):
+            problems.add(
+                "年份须为4位数字 / year must be a 4-digit year",
+                row=rnum,
+                column=plan_.roles["year"],
+                value=plan_.cell(cells, "year"),
+            )
+            return None
+        the_year = int(ytext)
+    assert the_year is not None  # a year column or year= was required by _value_columns
+    if not YEAR_RANGE[0] <= the_year <= YEAR_RANGE[1]:
+        problems.add(
+            f"年份须在{YEAR_RANGE[0]}—{YEAR_RANGE[1]}之间 / year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}",
+            row=rnum,
+            column=plan_.roles.get("year", value_col),
+            value=str(the_year),
+        )
+        return None
+    return the_year
+
+
+def _unmarked(
+    plan_: _Sheet, rnum, col, text, original, problems, warnings
+) -> tuple[str, str] | None:
+    """The cell text without an explained footnote marker, and the footnote ('' if none).
+
+    Looks at the text as typed (before NFKC, which turns ``12³`` into ``123``). An unexplained
+    marker is a problem (None is returned).
+    """
+    marker = footnote_marker(original)
+    if not marker:
+        return text, ""
+    note = explained_marker(marker, plan_.raw.attrs.get("notes", []))
+    if not note:
+        problems.add(marker_message(marker, original), row=rnum, column=col, value=original)
+        return None
+    warnings.append(
+        f"{problems.place(col, rnum)}：去除脚注标记“{marker}”，脚注“{note}”记入备注 / footnote "
+        f"marker {marker!r} removed; the footnote is stored in the note"
+    )
+    return normalize_text(strip_marker(original, marker)), f"脚注{marker}：{note}"
 
 
 def _read_sheet(
@@ -752,359 +466,144 @@ def _read_sheet(
     sheet: str | None,
     year: int | None,
     cat: pd.DataFrame,
-    problems: _Problems,
+    problems: Problems,
     counts: dict,
     warnings: list[str],
     skipped: list[str],
+    filename: str,
 ) -> list[_Candidate]:
-    roles, header_units, years = _roles(raw.columns)
-    letters = raw.attrs["column_letters"]
-    problems.sheet, problems.letters = sheet, letters
-    where = f"sheet {sheet!r}: " if sheet else ""
-    if "indicator" not in roles and "indicator_id" not in roles:
-        problems.add(f"缺少指标列 / no 指标 (indicator) column; the columns are {raw.columns}")
+    """Every value of one table as a candidate observation; problems are collected, not raised."""
+    problems.sheet, problems.letters = sheet, raw.attrs["column_letters"]
+    for exc in raw.attrs.get("cell_problems", []):
+        problems.add_error(exc)
+    plan_ = _sheet_plan(raw, sheet, year, problems, warnings)
+    if plan_ is None:
         return []
-    if "region_code" not in roles and "region_name" not in roles:
-        problems.add(
-            f"缺少地区列 / no 区划代码 or 地区 (region) column; the columns are {raw.columns}"
-        )
-        return []
-    if "value" in roles:
-        if "year" not in roles and year is None:
-            problems.add(
-                "缺少年份列 / no 年份 (year) column: add one, or pass year= "
-                "(huainan ingest --year) when the whole file is one year"
-            )
-            return []
-        if "year" in roles and year is not None:
-            problems.add(f"the file has a 年份 column and year={year} was given too; drop one")
-            return []
-        value_cols = [roles["value"]]
-    elif years:
-        value_cols = list(years)
-        if year is not None:
-            problems.add(f"year={year} was given but the file has a column per year")
-            return []
-    else:
-        problems.add(
-            f"缺少数值列 / no 数值 (value) column and no year columns (2021, 2022年, "
-            f"年份/2022 …); the columns are {raw.columns}"
-        )
-        return []
-    ignored = [c for c in raw.columns if c not in {*roles.values(), *value_cols}]
-    if ignored:
-        warnings.append(f"{where}columns not read (not a known column name): {ignored}")
-    table_units = list(
-        dict.fromkeys(u.strip() for u in (raw.attrs.get("unit") or "").split(";") if u.strip())
-    )
-    table_unit = table_units[0] if len(table_units) == 1 else None
-    if len(table_units) > 1:
-        warnings.append(
-            f"{where}the table names several units {table_units} in 单位 lines; "
-            "none of them is used (give a 单位 column instead)"
-        )
-    idx = {c: i for i, c in enumerate(raw.columns)}
     by_id = cat.set_index("indicator")
-    indicators, places = _IndicatorIndex(cat), _RegionIndex()
-    name = path.name
+    indicators, places = IndicatorIndex(cat), RegionIndex()
     out: list[_Candidate] = []
     for rnum, cells in raw.rows:
-
-        def cell(role, cells=cells):
-            return cells[idx[roles[role]]] if role in roles else ""
-
-        if not any(cells[idx[c]] for c in value_cols) and not any(
-            cells[idx[roles[r]]] for r in ("indicator", "indicator_id") if r in roles
-        ):
+        labels = [plan_.cell(cells, r) for r in ("indicator", "indicator_id")]
+        if not any(cells[plan_.idx[c]] for c in plan_.value_cols) and not any(labels):
             continue  # an empty line of a template or a section label
-        try:
-            region = places.resolve(cell("region_code") or None, cell("region_name") or None)
-        except IngestError as exc:
-            role = exc.column if exc.column in roles else "region_code"  # the cell at fault
-            problems.add("", row=rnum, column=roles.get(role, roles.get("region_name")), cause=exc)
+        key = _row_key(plan_, rnum, cells, indicators, places, problems)
+        if key is None:
             continue
-        try:
-            ids = set()
-            name_unit = None
-            if cell("indicator_id"):
-                ids.add(indicators.resolve(cell("indicator_id"))[0])
-            if cell("indicator"):
-                ident, name_unit = indicators.resolve(cell("indicator"))
-                ids.add(ident)
-            if not ids:
-                raise IngestError("缺少指标 / no indicator given")
-            if len(ids) > 1:
-                raise IngestError(f"指标ID and 指标 name different indicators {sorted(ids)}")
-        except IngestError as exc:
-            problems.add(
-                "", row=rnum, column=roles.get("indicator", roles.get("indicator_id")), cause=exc
-            )
-            continue
-        ident = ids.pop()
-        info = by_id.loc[ident]
-        area_text = normalize_text(cell("area")).replace(" ", "")
-        if area_text not in _AREAS:
-            problems.add(
-                "城乡须为 合计、城镇 或 乡村 / area must be 合计, 城镇 or 乡村",
-                row=rnum,
-                column=roles.get("area"),
-                value=cell("area"),
-            )
-            continue
-        declared = [u for u in (cell("unit"), name_unit) if u]
-        for value_col in value_cols:
-            text = cells[idx[value_col]]
-            original = raw.originals[rnum][idx[value_col]]
-            col_year = years.get(value_col)
-            if "year" in roles:
-                ytext = re.sub(r"(?:\.0|年)$", "", cell("year"))
-                if not re.fullmatch(r"[0-9]{4}", ytext):
-                    problems.add(
-                        "year must be a 4-digit year",
-                        row=rnum,
-                        column=roles["year"],
-                        value=cell("year"),
-                    )
-                    break
-                col_year = int(ytext)
-            the_year = col_year if col_year is not None else year
-            assert the_year is not None  # a year column or year= was required above
-            if not YEAR_RANGE[0] <= the_year <= YEAR_RANGE[1]:
-                problems.add(
-                    f"year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}",
-                    row=rnum,
-                    column=roles.get("year", value_col),
-                    value=str(the_year),
-                )
+        for value_col in plan_.value_cols:
+            the_year = _row_year(plan_, cells, rnum, value_col, year, problems)
+            if the_year is None:
                 break
-            parsed = parse_cell(text)
-            if parsed.kind == "placeholder":
-                counts["blank" if parsed.reason == "blank" else "placeholder"] += 1
-                if parsed.reason != "blank":
-                    skipped.append(
-                        f"{problems.place(value_col, rnum)}: {original!r} "
-                        f"({MISSING_REASONS.get(parsed.reason or '', parsed.reason)}) — not stored"
-                    )
-                continue
-            units = declared + ([header_units[value_col]] if header_units.get(value_col) else [])
-            if len({parse_unit(u).text for u in units}) > 1:
-                problems.add(
-                    f"the units given disagree: {units}", row=rnum, column=value_col, value=original
-                )
-                continue
-            try:
-                value = _cell_value(
-                    text,
-                    original,
-                    units[0] if units else None,
-                    info["unit"],
-                    info["units"],
-                    table_unit,
-                )
-            except (IngestError, UnitError) as exc:
-                problems.add("", row=rnum, column=value_col, cause=exc)
-                continue
-            bad = _bound_problem(value, original, text, info)
-            if bad is not None and bad[1]:
-                problems.add(bad[0], row=rnum, column=value_col, value=original)
-                continue
-            if bad is not None:
-                warnings.append(f"{problems.place(value_col, rnum)}: {bad[0]}")
-            counts["read"] += 1
-            ref = f"{name} [{sheet}] {letters[value_col]}{rnum}" if sheet else f"{name} line {rnum}"
-            out.append(
-                _Candidate(
-                    rnum,
-                    value_col,
-                    (sheet, problems.cell(value_col, rnum)),
-                    region,
-                    ident,
-                    the_year,
-                    _AREAS[area_text],
-                    value,
-                    info["unit"],
-                    cell("source") or None,
-                    cell("note") or None,
-                    ref,
-                )
+            c = _value_candidate(
+                plan_,
+                rnum,
+                cells,
+                value_col,
+                key,
+                the_year,
+                by_id,
+                problems,
+                counts,
+                warnings,
+                skipped,
+                filename,
             )
+            if c is not None:
+                out.append(c)
     return out
 
 
-# --------------------------------------------------------------------------------------------
-# Ingest
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class IngestReport:
-    """What :func:`ingest` read and did.
-
-    Attributes
-    ----------
-    path, sha256, store : str
-        The file, its SHA-256 and the store folder.
-    dry_run : bool
-        True when nothing was written on purpose.
-    sheets : list of str
-        Sheets read (Excel); ``skipped_sheets`` those without data columns (e.g. 填表说明).
-    encoding : str or None
-        Detected text encoding (CSV).
-    rows_read : int
-        Values read (non-blank value cells).
-    rows_new, rows_superseding, rows_unchanged : int
-        Keys not in the store yet; keys whose stored value this file changes (a new revision);
-        values equal to what is stored (not written again).
-    blank_cells : int
-        Empty value cells (normal in a template).
-    skipped : list of str
-        Placeholder cells (``—`` …) that were read and not stored, one line each.
-    warnings : list of str
-        Things to check that did not stop the ingest.
-    rows : pandas.DataFrame
-        The validated values: the store columns plus ``status`` (``new`` | ``superseding`` |
-        ``unchanged``) and ``file_row``.
-    chain_head : str
-        The store's last ``chain_sha256`` after the ingest (before it, for a dry run): record
-        it to check later with ``huainan validate --head`` that nothing stored was changed.
-    """
-
-    path: str
-    sha256: str
-    store: str
-    dry_run: bool
-    sheets: list[str]
-    skipped_sheets: list[str]
-    encoding: str | None
-    rows_read: int
-    rows_new: int
-    rows_superseding: int
-    rows_unchanged: int
-    blank_cells: int
-    skipped: list[str]
-    warnings: list[str]
-    rows: pd.DataFrame
-    chain_head: str = monitoring.GENESIS
-
-    @property
-    def rows_written(self) -> int:
-        """Lines appended to the store (0 for a dry run)."""
-        return 0 if self.dry_run else self.rows_new + self.rows_superseding
-
-    def summary(self) -> str:
-        """A short Chinese + English account for the command line."""
-        head = (
-            "试运行（未写入）/ dry run, nothing written"
-            if self.dry_run
-            else f"已写入 / written: {self.rows_written} 行 → {self.store}"
-        )
-        lines = [
-            f"文件 / file: {self.path} (sha256 {self.sha256[:12]}…"
-            + (f", {self.encoding}" if self.encoding else "")
-            + ")",
-            f"读取数值 / values read: {self.rows_read}  "
-            f"新增 / new: {self.rows_new}  更新 / superseding: {self.rows_superseding}  "
-            f"未变 / unchanged: {self.rows_unchanged}  空白 / blank cells: {self.blank_cells}",
-            head,
-        ]
-        if not self.dry_run:
-            lines.append(
-                f"链尾 / chain head: {self.chain_head} (记录此值，日后可用 huainan "
-                "validate --head 核对 / record it to check the store later)"
+def _value_candidate(
+    plan_,
+    rnum,
+    cells,
+    value_col,
+    key,
+    the_year,
+    by_id,
+    problems,
+    counts,
+    warnings,
+    skipped,
+    filename,
+):
+    region, ident, area, name_unit = key
+    info = by_id.loc[ident]
+    k = plan_.idx[value_col]
+    original = plan_.raw.originals[rnum][k]
+    unmarked = _unmarked(plan_, rnum, value_col, cells[k], original, problems, warnings)
+    if unmarked is None:
+        return None
+    text, footnote = unmarked
+    parsed = parse_cell(text)
+    if parsed.kind == "placeholder":
+        counts["blank" if parsed.reason == "blank" else "placeholder"] += 1
+        if parsed.reason != "blank":
+            skipped.append(
+                f"{problems.place(value_col, rnum)}: {original!r} "
+                f"（{MISSING_REASONS.get(parsed.reason or '', parsed.reason)}）未入库 / not stored"
             )
-        if self.sheets:
-            lines.insert(
-                1,
-                f"工作表 / sheets: {', '.join(self.sheets)}"
-                + (
-                    f" (跳过 / skipped: {', '.join(self.skipped_sheets)})"
-                    if self.skipped_sheets
-                    else ""
-                ),
-            )
-        for title, items in (
-            ("未入库的占位符 / placeholders not stored", self.skipped),
-            ("提示 / warnings", self.warnings),
-        ):
-            if items:
-                lines.append(f"{title} ({len(items)}):")
-                lines.extend(f"  - {s}" for s in items[:20])
-                if len(items) > 20:
-                    lines.append(f"  … {len(items) - 20} more")
-        return "\n".join(lines)
-
-
-def ingest(
-    path: str | os.PathLike,
-    *,
-    store: str | os.PathLike | None = None,
-    dry_run: bool = False,
-    year: int | None = None,
-    create_store: bool = False,
-) -> IngestReport:
-    """Validate a monitoring file and append its values to the store.
-
-    Parameters
-    ----------
-    path : path
-        CSV/TXT (any encoding :func:`huainan.intake.reader.decode_bytes` accepts) or XLSX (every visible
-        sheet with 指标 and region columns is read; other sheets, such as the template's 填表说明,
-        are skipped and listed in the report; hidden sheets are not read). Layouts: module
-        docstring.
-    store : path, optional
-        Store folder; default ``<data>/monitoring`` (:func:`huainan.evidence.monitoring.store_dir`).
-    dry_run : bool, default False
-        Validate and report without writing.
-    year : int, optional
-        The year of every value, for long files without a 年份 column.
-    create_store : bool, default False
-        Start a new store when the store folder does not exist. Off by default, so that a
-        mistyped ``store`` is refused instead of silently becoming a second, empty store.
-
-    Returns
-    -------
-    IngestReport
-
-    Raises
-    ------
-    IngestError
-        The store folder does not exist (and ``create_store`` is False), or anything wrong in
-        the file: the message lists every problem (row, column, cell text; the Excel reference
-        such as ``病有所医!H5`` in a workbook) and the store is left byte-identical. Placeholder
-        cells (``—``, ``…``, ``x`` …) are not errors: they are listed in ``report.skipped`` and
-        not stored.
-    DataValidationError
-        If the existing store is malformed (fix that first: ``huainan validate``).
-
-    Notes
-    -----
-    Every value is checked before the first byte is written; the store is then extended in one
-    atomic replace (temporary file, fsync, :func:`os.replace`) under a lock. A value for a key
-    already stored is appended as the next revision when it differs, and skipped when equal; no
-    line is ever removed.
-    """
-    path = Path(path)
-    folder = monitoring.store_dir(store)
-    if not folder.is_dir() and not create_store:
-        raise IngestError(
-            f"存储文件夹不存在 / the store folder {folder} does not exist. Check the path (a typo "
-            "would start a second, empty store); to start a new store on purpose, pass "
-            "create_store=True (huainan ingest --create-store)"
+        return None
+    declared = [u for u in (plan_.cell(cells, "unit"), name_unit) if u]
+    units = declared + (
+        [plan_.header_units[value_col]] if plan_.header_units.get(value_col) else []
+    )
+    if len({parse_unit(u).text for u in units}) > 1:
+        problems.add(
+            f"给出的单位不一致 / the units given disagree: {units}",
+            row=rnum,
+            column=value_col,
+            value=original,
         )
-    data = path.read_bytes() if path.is_file() else None
-    if data is None:
-        raise IngestError("找不到文件 / file not found", path=path)
-    sha = hashlib.sha256(data).hexdigest()
-    cat = catalogue()
-    problems = _Problems(str(path))
-    counts = {"read": 0, "blank": 0, "placeholder": 0}
-    warnings: list[str] = []
-    skipped: list[str] = []
+        return None
+    try:
+        value = _cell_value(
+            text,
+            original,
+            units[0] if units else None,
+            info["unit"],
+            info["units"],
+            plan_.table_unit,
+        )
+    except (IngestError, UnitError) as exc:
+        problems.add("", row=rnum, column=value_col, cause=exc)
+        return None
+    bad = checks.bound_problem(value, original, text, info)
+    if bad is not None and bad[1]:
+        problems.add(bad[0], row=rnum, column=value_col, value=original)
+        return None
+    if bad is not None:
+        warnings.append(f"{problems.place(value_col, rnum)}: {bad[0]}")
+    counts["read"] += 1
+    letters, sheet = plan_.raw.attrs["column_letters"], plan_.sheet
+    ref = f"{filename} [{sheet}] {letters[value_col]}{rnum}" if sheet else f"{filename} line {rnum}"
+    note = "；".join(n for n in (plan_.cell(cells, "note"), footnote) if n) or None
+    return _Candidate(
+        rnum,
+        value_col,
+        (sheet, problems.cell(value_col, rnum)),
+        region,
+        ident,
+        the_year,
+        area,
+        value,
+        info["unit"],
+        plan_.cell(cells, "source") or None,
+        note,
+        ref,
+    )
+
+
+def _read_file(path: Path, year, cat, problems, warnings, skipped, counts, filename):
+    """Read every table of a file. Returns (candidates, sheets used, sheets skipped, encoding)."""
     sheets = sheet_names(path)
-    used, skipped_sheets, encoding = [], [], None
+    used: list[str] = []
+    skipped_sheets: list[str] = []
+    encoding = None
     candidates: list[_Candidate] = []
-    sheet_list: list[str | None] = [*sheets] or [None]  # None = a CSV (no sheets)
-    for sheet in sheet_list:
+    for sheet in [*sheets] or [None]:  # None = a CSV (no sheets)
+        if sheet == COVER_SHEET:
+            skipped_sheets.append(sheet)
+            continue
         try:
             raw = read_raw(path, sheet=sheet)
         except NotATableError:
@@ -1126,31 +625,132 @@ def ingest(
             skipped_sheets.append(sheet)
             continue
         encoding = raw.attrs["encoding"]
-        warnings.extend(f"sheet {sheet!r}: {w}" if sheet else w for w in raw.attrs["warnings"])
+        warnings.extend(f"工作表“{sheet}”：{w}" if sheet else w for w in raw.attrs["warnings"])
         if sheet is not None:
             used.append(sheet)
-        candidates += _read_sheet(raw, path, sheet, year, cat, problems, counts, warnings, skipped)
+        candidates += _read_sheet(
+            raw, path, sheet, year, cat, problems, counts, warnings, skipped, filename
+        )
     problems.sheet, problems.letters = None, {}
     if sheets and not used and not problems.items:
-        problems.add(f"no sheet has 指标 and 地区/区划代码 columns (sheets: {sheets})")
+        problems.add(
+            f"没有一个工作表有“指标”和“地区/区划代码”列 / no sheet has 指标 and 地区/区划代码 columns (sheets: {sheets})"
+        )
+    return candidates, used, skipped_sheets, encoding
+
+
+def _duplicates(candidates: list[_Candidate], problems: Problems) -> None:
     seen: dict[tuple, _Candidate] = {}
     for c in candidates:
-        key = (c.region_code, c.indicator, c.year, c.area)
-        if key in seen:
-            first = seen[key]
+        if c.key in seen:
             problems.add(
-                f"重复数值 / a second value for {regions.name(c.region_code)} "
-                f"{c.indicator} {c.year} (first at {first.source_ref})",
+                f"同一数值填了两次 / a second value for {regions.name(c.region_code)} "
+                f"{c.indicator} {c.year} (first at {seen[c.key].source_ref})",
                 row=c.row,
                 column=c.column,
                 place=c.place if c.place[0] else None,
             )
         else:
-            seen[key] = c
-    problems.raise_if_any()
+            seen[c.key] = c
 
-    stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    rows = pd.DataFrame(
+
+def read_cover(path: str | os.PathLike) -> dict[str, str]:
+    """The cover sheet's 填报单位/填报人/审核人/报送日期 (``""`` for each one missing).
+
+    The cover sheet (:data:`COVER_SHEET`, written by :func:`huainan.intake.template.write_template`)
+    has each label in one cell and the value in the next filled cell of its row. A CSV or a
+    workbook without that sheet gives empty fields.
+    """
+    path = Path(path)
+    out = dict.fromkeys(COVER_FIELDS, "")
+    if COVER_SHEET not in sheet_names(path):
+        return out
+    for _, cells in read_excel_grid(path, COVER_SHEET).rows:
+        texts = [normalize_text(c) for c in cells]
+        for k, t in enumerate(texts):
+            label = t.rstrip(":：")
+            if label in out:
+                rest = [x for x in texts[k + 1 :] if x]
+                if rest:
+                    out[label] = rest[0][:200]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Checking a file against the store: revisions, confirmations, consistency
+# --------------------------------------------------------------------------------------------
+
+
+def _confirmations(candidates, by_id, path, given: Mapping[str, str]) -> list[Confirmation]:
+    """Values the plausibility checks flag, with the reason given for each (``*``: for all)."""
+    out = []
+    for c in candidates:
+        hit = checks.plausibility(c.indicator, c.region_code, c.value, by_id.loc[c.indicator])
+        if hit is None:
+            continue
+        token = "/".join(str(k) for k in c.key)
+        reason = str(given.get(token) or given.get("*") or "").strip()[:500]
+        c.confirmation = reason
+        out.append(Confirmation(c.key, c.where(path), c.value, hit[0], hit[1], hit[2], reason))
+    return out
+
+
+def _compare(candidates, rows: pd.DataFrame, every: pd.DataFrame, by_id) -> list[Revision]:
+    """Set each row's ``status`` and ``revision`` against the store; return the revisions."""
+    stored = monitoring.current(every, withdrawn=True)
+    latest = {(r.region_code, r.indicator, r.year, r.area): r for r in stored.itertuples()}
+    revisions = []
+    for i, c in enumerate(candidates):
+        prev = latest.get(c.key)
+        if prev is None:
+            continue
+        rows.loc[i, "revision"] = prev.revision + 1
+        if prev.action == "withdraw":
+            continue  # reported again after a withdrawal: new
+        if prev.value == c.value:
+            rows.loc[i, "status"] = "unchanged"
+            continue
+        rows.loc[i, "status"] = "superseding"
+        revisions.append(
+            Revision(
+                c.region_code,
+                regions.name(c.region_code),
+                c.indicator,
+                str(by_id.at[c.indicator, "name_zh"]),
+                c.unit,
+                c.year,
+                c.area,
+                float(prev.value),
+                c.value,
+                str(prev.source),
+                str(rows.loc[i, "source"]),
+                str(prev.source_ref),
+                c.source_ref,
+                int(prev.revision),
+            )
+        )
+    return revisions
+
+
+def _consistency(candidates, every, cat, warnings) -> None:
+    """City/county consistency of the groups the file touches: warnings, recorded per value."""
+    stored = monitoring.current(every)[["region_code", "indicator", "year", "area", "value"]]
+    mine = pd.DataFrame(
+        [(c.region_code, c.indicator, c.year, c.area, c.value) for c in candidates],
+        columns=["region_code", "indicator", "year", "area", "value"],
+    )
+    merged = pd.concat([stored, mine]).drop_duplicates(list(monitoring.KEY), keep="last")
+    groups = {(c.indicator, c.year, c.area) for c in candidates}
+    for w in checks.consistency(merged, cat.set_index("indicator"), groups):
+        warnings.append(f"{w['message_zh']} / {w['message_en']}")
+        for c in candidates:
+            if (c.indicator, c.year, c.area) == (w["indicator"], w["year"], w["area"]):
+                c.checks.append(w["message_zh"])
+
+
+def _rows(candidates, filename, sha, stamp, by, cover) -> pd.DataFrame:
+    meta = {col: cover.get(label, "") for label, col in _COVER_COLUMNS.items()}
+    return pd.DataFrame(
         {
             "region_code": [c.region_code for c in candidates],
             "year": pd.Series([c.year for c in candidates], dtype="int64"),
@@ -1158,47 +758,106 @@ def ingest(
             "indicator": [c.indicator for c in candidates],
             "unit": [c.unit for c in candidates],
             "value": pd.Series([c.value for c in candidates], dtype="float64"),
-            "source": [c.source or f"监测填报 monitoring return: {path.name}" for c in candidates],
+            "source": [c.source or f"监测填报 monitoring return: {filename}" for c in candidates],
             "source_ref": [c.source_ref for c in candidates],
             "note": [c.note for c in candidates],
             "revision": pd.Series([1] * len(candidates), dtype="int64"),
             "ingested_at": stamp,
-            "source_file": path.name,
+            "source_file": filename,
             "source_sha256": sha,
+            "action": "report",
+            "ingested_by": by,
+            **meta,
+            "confirmation": [c.confirmation for c in candidates],
+            "checks": ["; ".join(c.checks) for c in candidates],
             "status": "new",
             "file_row": pd.Series([c.row for c in candidates], dtype="int64"),
         }
     )
-    # A dry run only reads (the store is replaced atomically, so an unlocked read is consistent)
-    # and creates nothing, not even the lock file.
-    with contextlib.nullcontext() if dry_run else monitoring.locked(store):
-        every = monitoring.read_store(store)
-        chain_head = (
-            monitoring.GENESIS if every.empty else str(every[monitoring.CHAIN_COLUMN].iloc[-1])
-        )
-        stored = monitoring.current(every)
-        latest = {
-            (r.region_code, r.indicator, r.year, r.area): (r.revision, r.value)
-            for r in stored.itertuples()
-        }
-        for i, c in enumerate(candidates):
-            prev = latest.get((c.region_code, c.indicator, c.year, c.area))
-            if prev is None:
-                continue
-            if prev[1] == c.value:
-                rows.loc[i, "status"] = "unchanged"
-            else:
-                rows.loc[i, "status"] = "superseding"
-                rows.loc[i, "revision"] = prev[0] + 1
-        to_write = rows[rows["status"] != "unchanged"]
-        if not dry_run and not to_write.empty:
-            chain_head = monitoring.append(to_write, store)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (a container without /etc/passwd entry)
+        return "unknown"
+
+
+def check(
+    path: str | os.PathLike,
+    *,
+    store: str | os.PathLike | None = None,
+    year: int | None = None,
+    confirmations: Mapping[str, str] | None = None,
+    by: str | None = None,
+    filename: str | None = None,
+) -> IngestReport:
+    """Check a monitoring file against the catalogue and the store; write nothing (dry run).
+
+    Parameters
+    ----------
+    path : path
+        CSV/TXT or XLSX (see :func:`ingest`).
+    store : path, optional
+        Store folder (default ``<data>/monitoring``).
+    year : int, optional
+        The year of every value, for long files without a 年份 column.
+    confirmations : mapping of str to str, optional
+        Reasons confirming values the plausibility checks flag, by
+        :attr:`~huainan.intake.report.Confirmation.token` (``340400/physicians_per_1000/2023/
+        total``), or ``"*"`` for all of them.
+    by : str, optional
+        Who checks or ingests (stored as ``ingested_by``; default the login name).
+    filename : str, optional
+        The file's name as the officer knows it (an upload is stored under a temporary name).
+
+    Returns
+    -------
+    IngestReport
+        ``problems`` lists every problem (the file cannot be stored while there are any);
+        ``confirmations``, ``revisions``, ``warnings``, ``cover`` as described there.
+
+    Raises
+    ------
+    IngestError
+        Only when the file cannot be read at all (missing, too large, not a table, a web page
+        saved as .xls …); every problem inside a readable file is in the report instead.
+    DataValidationError
+        If the existing store is malformed (fix that first: ``huainan validate``).
+    """
+    return _analyse(Path(path), store, year, confirmations or {}, by or _user(), filename)
+
+
+def _analyse(path: Path, store, year, given, by, filename) -> IngestReport:
+    if not path.is_file():
+        raise IngestError("找不到文件 / file not found", path=path)
+    filename = Path(filename or path.name).name
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    cat = catalogue()
+    by_id = cat.set_index("indicator")
+    problems = Problems(str(path))
+    counts = {"read": 0, "blank": 0, "placeholder": 0}
+    warnings: list[str] = []
+    skipped: list[str] = []
+    candidates, used, skipped_sheets, encoding = _read_file(
+        path, year, cat, problems, warnings, skipped, counts, filename
+    )
+    _duplicates(candidates, problems)
+    cover = read_cover(path)
+    every = monitoring.read_store(store)
+    chain_head = monitoring.GENESIS if every.empty else str(every[monitoring.CHAIN_COLUMN].iloc[-1])
+    asked = _confirmations(candidates, by_id, str(path), given)
+    _consistency(candidates, every, cat, warnings)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    rows = _rows(candidates, filename, sha, stamp, by, cover)
+    revisions = _compare(candidates, rows, every, by_id)
     status = rows["status"].value_counts()
-    return IngestReport(
+    report = IngestReport(
         path=str(path),
         sha256=sha,
         store=str(monitoring.store_dir(store)),
-        dry_run=dry_run,
+        dry_run=True,
         sheets=used,
         skipped_sheets=skipped_sheets,
         encoding=encoding,
@@ -1211,151 +870,118 @@ def ingest(
         warnings=warnings,
         rows=rows,
         chain_head=chain_head,
+        problems=problems.as_problems(),
+        revisions=revisions,
+        confirmations=asked,
+        cover=cover,
     )
+    report._errors = problems.items  # type: ignore[attr-defined]  # for ingest's IngestError
+    return report
 
 
-# --------------------------------------------------------------------------------------------
-# Re-checking the store
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class StoreCheck:
-    """Result of :func:`validate_store`.
-
-    Attributes
-    ----------
-    path : str
-        The store file.
-    lines : int
-        Value lines stored (all revisions); ``keys`` distinct keys; ``superseded`` lines that a
-        later revision replaced.
-    problems : list of str
-        Everything wrong (empty when the store is sound).
-    stats_rows : int or None
-        Rows of :func:`huainan.evidence.stats.observations` loaded and validated (None when they failed
-        validation; the error is then one of ``problems``).
-    chain_head : str or None
-        The last line's ``chain_sha256`` (:data:`huainan.evidence.monitoring.GENESIS` for an empty store;
-        None when the store could not be read).
-    """
-
-    path: str
-    lines: int
-    keys: int
-    superseded: int
-    problems: list[str]
-    stats_rows: int | None
-    chain_head: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when no problem was found."""
-        return not self.problems
-
-
-def validate_store(
-    store: str | os.PathLike | None = None, *, head: str | None = None
-) -> StoreCheck:
-    """Re-check everything stored: the monitoring store, then the statistics tables.
-
-    Checks: the store folder exists; the file's format and hash chain
-    (:func:`huainan.evidence.monitoring.read_store`: header, every field well-formed, every line's
-    ``chain_sha256`` recomputed — an edited, inserted, copied, reordered or removed line breaks
-    it and the first bad line is named); then line by line: region codes known, indicator ids in
-    :func:`catalogue`, each value in its indicator's stored unit and within its bounds
-    (:data:`BOUNDS`), years in :data:`YEAR_RANGE`, revisions of each key numbered 1, 2, … in file
-    order, ingest times never going backwards; with ``head``, that some line still carries that
-    chain value. Then loads :func:`huainan.evidence.stats.observations`, which validates the statistics
-    on load.
-
-    What it cannot see: lines cut off at the end of the file (the rest is still a valid chain)
-    and a store rewritten by someone who recomputes the chain — pass a ``head`` recorded
-    elsewhere (or compare with git) to catch those.
+def ingest(
+    path: str | os.PathLike,
+    *,
+    store: str | os.PathLike | None = None,
+    dry_run: bool = False,
+    year: int | None = None,
+    create_store: bool = False,
+    confirmations: Mapping[str, str] | None = None,
+    by: str | None = None,
+    filename: str | None = None,
+) -> IngestReport:
+    """Validate a monitoring file and append its values to the store.
 
     Parameters
     ----------
+    path : path
+        CSV/TXT (any encoding :func:`huainan.intake.reader.decode_bytes` accepts) or XLSX (every
+        visible sheet with 指标 and region columns is read; other sheets, such as the template's
+        填表说明 and 封面, are skipped and listed in the report; hidden sheets are not read).
+        Files above :data:`huainan.intake.excel.MAX_FILE_BYTES` are refused. Layouts: module
+        docstring.
     store : path, optional
-        Store folder (default ``<data>/monitoring``).
-    head : str, optional
-        A ``chain_sha256`` recorded earlier (``huainan ingest`` prints it).
+        Store folder; default ``<data>/monitoring`` (:func:`huainan.evidence.monitoring.store_dir`).
+    dry_run : bool, default False
+        Validate and report without writing (:func:`check`, but problems raise as here).
+    year : int, optional
+        The year of every value, for long files without a 年份 column.
+    create_store : bool, default False
+        Start a new store when the store folder does not exist. Off by default, so that a
+        mistyped ``store`` is refused instead of silently becoming a second, empty store.
+    confirmations, by, filename
+        As for :func:`check`: reasons for flagged values (stored in ``confirmation``), who
+        ingests (``ingested_by``), the file's name as the officer knows it (``source_file``).
 
     Returns
     -------
-    StoreCheck
-        With every problem found (the function does not stop at the first, except that a broken
-        file or chain stops the line checks).
+    IngestReport
+
+    Raises
+    ------
+    IngestError
+        The store folder does not exist (and ``create_store`` is False); anything wrong in the
+        file (the message lists every problem: row, column, cell text, the Excel reference such
+        as ``病有所医!H5``); or (not for a dry run) a value the plausibility checks flag that was
+        not confirmed with a reason. The store is then left byte-identical. Placeholder cells
+        (``—``, ``…``, ``x`` …) are not errors: they are listed in ``report.skipped``.
+    DataValidationError
+        If the existing store is malformed (``huainan validate``) or in store format 1
+        (``huainan migrate-store``).
+
+    Notes
+    -----
+    Every value is checked before the first byte is written; the store is then extended in one
+    atomic replace (temporary file, fsync, :func:`os.replace`) under a lock, and the file itself
+    is kept as ``files/<sha256><suffix>`` in the store folder. A value for a key already stored
+    is appended as the next revision when it differs, and skipped when equal; no line is ever
+    removed.
     """
-    path = monitoring.store_file(store)
-    problems: list[str] = []
-    rows = None
-    if not monitoring.store_dir(store).is_dir():
-        problems.append(
-            f"存储文件夹不存在 / the store folder {monitoring.store_dir(store)} does "
-            "not exist (check --store)"
+    path = Path(path)
+    folder = monitoring.store_dir(store)
+    if not folder.is_dir() and not create_store:
+        raise IngestError(
+            f"存储文件夹不存在 / the store folder {folder} does not exist. Check the path (a typo "
+            "would start a second, empty store); to start a new store on purpose, pass "
+            "create_store=True (huainan ingest --create-store)"
         )
-    else:
-        try:
-            rows = monitoring.read_store(store)
-        except DataValidationError as exc:
-            problems.append(str(exc))
-    lines = keys = superseded = 0
-    chain_head = None
-    if rows is not None:
-        chain_head = (
-            monitoring.GENESIS if rows.empty else str(rows[monitoring.CHAIN_COLUMN].iloc[-1])
+    given, who = confirmations or {}, by or _user()
+    # Everything is checked before the lock is taken: a refused file creates nothing, not even
+    # the lock file. Under the lock the store is compared again if it changed in between.
+    report = _analyse(path, store, year, given, who, filename)
+    _refuse(path, report, confirmed=dry_run)
+    if dry_run:
+        return report
+    with monitoring.locked(store):
+        if monitoring.head(store) != report.chain_head:  # another ingest came first
+            report = _analyse(path, store, year, given, who, filename)
+            _refuse(path, report, confirmed=False)
+        to_write = report.rows[report.rows["status"] != "unchanged"]
+        if not to_write.empty:
+            monitoring.keep_file(path.read_bytes(), Path(filename or path.name).suffix, store)
+            report.chain_head = monitoring.append(to_write, store)
+    report.dry_run = False
+    return report
+
+
+def _refuse(path: Path, report: IngestReport, *, confirmed: bool) -> None:
+    """Raise the file's problems, then (unless ``confirmed``) its unconfirmed values."""
+    if report.problems:
+        raise problems_error(str(path), report._errors)  # type: ignore[attr-defined]
+    if not confirmed and report.unconfirmed:
+        raise _unconfirmed_error(path, report)
+
+
+def _unconfirmed_error(path: Path, report: IngestReport) -> IngestError:
+    items = [
+        IngestError(
+            f"需确认：{c.message_zh}。确认无误请说明理由（huainan ingest --confirm {c.token}=理由，"
+            f"或在报送页面填写）/ to confirm: {c.message_en}",
+            path=path,
         )
-        if head is not None and head.strip().lower() not in (
-            {monitoring.GENESIS} | set(rows[monitoring.CHAIN_COLUMN])
-        ):
-            problems.append(
-                f"{path}: no line has the recorded chain value {head.strip()} — lines were removed "
-                "from the end, or the store was rewritten (restore it from git or a backup)"
-            )
-    if rows is not None and not rows.empty:
-        lines = len(rows)
-        codes = set(regions.regions()["code"])
-        cat = catalogue().set_index("indicator")
-        for line, r in rows.iterrows():
-            where = f"{path}, line {line}"
-            if r["region_code"] not in codes:
-                problems.append(f"{where}: unknown region code {r['region_code']!r}")
-            if r["indicator"] not in cat.index:
-                problems.append(f"{where}: unknown indicator {r['indicator']!r}")
-            else:
-                info = cat.loc[r["indicator"]]
-                if r["unit"] != info["unit"]:
-                    problems.append(
-                        f"{where}: unit {r['unit']!r} but {r['indicator']} is stored "
-                        f"in {info['unit']!r}"
-                    )
-                if not info["min_value"] <= r["value"] <= info["max_value"]:
-                    problems.append(
-                        f"{where}: value {r['value']!r} outside "
-                        f"{info['min_value']:g}–{info['max_value']:g} "
-                        f"({info['bound_reason']})"
-                    )
-            if not YEAR_RANGE[0] <= r["year"] <= YEAR_RANGE[1]:
-                problems.append(
-                    f"{where}: year {r['year']} outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}"
-                )
-        for key, g in rows.groupby(list(monitoring.KEY), sort=False):
-            revs = g["revision"].tolist()
-            if revs != list(range(1, len(revs) + 1)):
-                problems.append(
-                    f"{path}: key {key} has revisions {revs} in file order (expected 1, 2, …)"
-                )
-        keys = rows.groupby(list(monitoring.KEY)).ngroups
-        superseded = lines - keys
-        stamps = pd.to_datetime(rows["ingested_at"], utc=True, format="ISO8601")
-        back = stamps.diff() < pd.Timedelta(0)
-        if back.any():
-            problems.append(
-                f"{path}, line {back.idxmax()}: ingest time earlier than the line before"
-            )
-    stats_rows = None
-    try:
-        stats_rows = len(stats.observations())
-    except DataValidationError as exc:
-        problems.append(f"statistics: {exc}")
-    return StoreCheck(str(path), lines, keys, superseded, problems, stats_rows, chain_head)
+        for c in report.unconfirmed
+    ]
+    return problems_error(str(path), items)
+
+
+from huainan.intake.validate import StoreCheck, validate_store  # noqa: E402  (re-exported)

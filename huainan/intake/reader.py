@@ -45,14 +45,20 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from huainan.errors import IngestError
+from huainan.intake.excel import (
+    MAX_ROWS,
+    Grid,
+    file_kind,
+    letter,
+    read_excel_grid,
+)
+from huainan.intake.excel import sheet_names as sheet_names  # re-exported
 from huainan.intake.units import BASES, parse_unit, split_quantity
 from huainan.text import normalize_text
 
@@ -215,6 +221,111 @@ def typo_hint(text: str) -> str:
     return ""
 
 
+# --------------------------------------------------------------------------------------------
+# Footnote markers: recognised in the text as typed, before any normalisation
+# --------------------------------------------------------------------------------------------
+
+#: Symbols printed after a figure to point at a footnote (``95.6*``, ``12†``).
+MARKER_SYMBOLS = "*＊†‡※§¶#＃"
+_CIRCLED = re.compile(r"[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
+# A figure followed by one footnote letter: 95.6a, 12 b, 30(a), 30[1], 30（注1）.
+_LETTER_MARKER = re.compile(r"^[+\-\u2212]?[0-9][0-9,.]*\s*(?P<m>[a-zA-Z])$")
+_BRACKET_MARKER = re.compile(
+    r"^[+\-\u2212]?[0-9][0-9,.]*%?\s*(?P<m>[(（\[［【]\s*(?:注\s*)?(?:[0-9]{1,2}|[a-zA-Z])\s*[)）\]］】])$"
+)
+#: A footnote row that starts with a marker (read as a note, not as data): ``①含毛集实验区``.
+_MARKER_NOTE = re.compile(
+    r"^(?:[\u2460-\u24ff\u2776-\u2793\u00b9\u00b2\u00b3\u2070-\u2079]|[*＊†‡※])\s*\D"
+)
+
+
+def _is_marker_char(ch: str) -> bool:
+    """A superscript (``¹ ² ³ ⁴ ᵃ``), a circled or parenthesised number or letter (``① ⑴ ⒈ ⓐ
+    ❶``) or a footnote symbol (:data:`MARKER_SYMBOLS`)."""
+    if ch in MARKER_SYMBOLS or _CIRCLED.match(ch):
+        return True
+    return unicodedata.decomposition(ch).startswith(("<super>", "<circle>"))
+
+
+def footnote_marker(text: str) -> str:
+    """Return the footnote marker on a number as typed (``''`` if none).
+
+    Must be called on the text *before* :func:`normalize_text`: NFKC turns ``12³`` into ``123``
+    and ``93.5①`` into ``93.51`` — a footnote marker becomes a digit.
+
+    Examples
+    --------
+    >>> footnote_marker("12³"), footnote_marker("93.5①"), footnote_marker("95.6*")
+    ('³', '①', '*')
+    >>> footnote_marker("78.1 a"), footnote_marker("30(1)"), footnote_marker("†12")
+    ('a', '(1)', '†')
+    >>> footnote_marker("95.6"), footnote_marker("3.6万人"), footnote_marker("—"), footnote_marker("x")
+    ('', '', '', '')
+    """
+    t = text.strip()
+    if not t:
+        return ""
+    tail = ""
+    while t and _is_marker_char(t[-1]):
+        tail, t = t[-1] + tail, t[:-1].rstrip()
+    if tail and t and (t[-1].isdigit() or t[-1] == "%"):
+        return tail
+    head = ""
+    t2 = text.strip()
+    while t2 and _is_marker_char(t2[0]):
+        head, t2 = head + t2[0], t2[1:].lstrip()
+    if head and t2[:1].isdigit():
+        return head
+    t = text.strip()
+    for pattern in (_LETTER_MARKER, _BRACKET_MARKER):
+        m = pattern.match(t)
+        if m:
+            return m["m"]
+    return ""
+
+
+def strip_marker(text: str, marker: str) -> str:
+    """``text`` without ``marker`` at its end or start (as typed)."""
+    t = text.strip()
+    if t.endswith(marker):
+        return t[: -len(marker)].rstrip()
+    if t.startswith(marker):
+        return t[len(marker) :].lstrip()
+    return t
+
+
+def explained_marker(marker: str, notes: list[str]) -> str:
+    """The footnote row (as typed) that explains ``marker`` (starts with it, after an optional
+    ``注：``), or ``''``.
+
+    Examples
+    --------
+    >>> explained_marker("①", ["资料来源：市统计局", "注：①含毛集实验区。"])
+    '注：①含毛集实验区。'
+    >>> explained_marker("*", ["注：①含毛集实验区。"])
+    ''
+    """
+    bare = marker.strip("()（）[]［］【】 ")
+    for note in notes:
+        body = re.sub(r"^(?:注|附注|说明)\s*\d*\s*[:：.、]?\s*", "", note.strip())
+        if body.startswith(marker) or (
+            bare and re.match(rf"^[(（\[［【]?\s*{re.escape(bare)}\s*[)）\]］】.、:：\s]", body)
+        ):
+            return note.strip()
+    return ""
+
+
+def marker_message(marker: str, original: str) -> str:
+    """The refusal for a number carrying an unexplained footnote marker (Chinese / English)."""
+    return (
+        f"数值带有脚注标记“{marker}”，不能当作数字读取（否则 12³ 会被读成 123）：请删除该标记，把说明"
+        f"写进“备注”列；若表下有以该标记开头的脚注行，导入时会自动去除标记并记录 / the number "
+        f"{original.strip()!r} carries the footnote marker {marker!r}, which would be read as a "
+        "digit (12³ → 123): remove it and put the footnote in the 备注 column, or add a footnote "
+        "row starting with the marker below the table"
+    )
+
+
 def _has_unit_suffix(text: str) -> bool:
     """Is ``text`` a number followed by a known unit (``3.6万人``, ``0.61万``, ``512张``)?"""
     number, unit = split_quantity(text)
@@ -330,29 +441,8 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Grid:
-    path: str
-    rows: list[tuple[int, list[str]]]  # (row number as the user sees it, raw cell texts)
-    covered: set[tuple[int, int]] = field(default_factory=set)  # (row, col) inside a merge
-    hspan: set[tuple[int, int]] = field(default_factory=set)  # (row, col) in a horizontal merge
-    sheet: str | None = None
-    encoding: str | None = None
-    transforms: list[str] = field(default_factory=list)
-
-
-def _letter(col: int) -> str:
-    """0-based column index → Excel letter (0 → A, 26 → AA)."""
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def _read_csv_grid(path: Path) -> _Grid:
-    text, encoding = decode_bytes(path.read_bytes(), path)
+def _read_csv_grid(path: Path) -> Grid:
+    text, encoding = decode_bytes(path.read_bytes(), path)  # file_kind checked the size
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -360,134 +450,18 @@ def _read_csv_grid(path: Path) -> _Grid:
     start = 1
     try:
         for record in reader:
+            if len(rows) >= MAX_ROWS:
+                raise IngestError(
+                    f"文件超过 {MAX_ROWS} 行，无法导入：请拆分后报送 / more than {MAX_ROWS} rows: "
+                    "split the file",
+                    path=path,
+                    row=start,
+                )
             rows.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise IngestError(f"not a well-formed CSV file: {exc}", path=path, row=start) from exc
-    return _Grid(str(path), rows, encoding=encoding)
-
-
-def _excel_text(value: object, number_format: str) -> str:
-    """An openpyxl cell value as the text a user would type (numbers exact, percent scaled)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime | date | time):
-        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value)
-        if "%" in (number_format or ""):
-            scaled = (Decimal(repr(value)) * 100).normalize()
-            return f"{scaled:f}%"
-        if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-            return str(int(value))
-        return repr(value)
-    return str(value)
-
-
-def sheet_names(path: str | Path, *, include_hidden: bool = False) -> list[str]:
-    """Return the worksheet names of an Excel workbook in order (``[]`` for a CSV/TXT file).
-
-    Hidden sheets (lookup lists, old versions) are left out unless ``include_hidden``.
-    """
-    path = Path(path)
-    if _file_kind(path) != "xlsx":
-        return []
-    wb = _open_workbook(path, data_only=True)
-    try:
-        return [ws.title for ws in wb.worksheets if include_hidden or ws.sheet_state == "visible"]
-    finally:
-        wb.close()
-
-
-def _file_kind(path: Path) -> str:
-    if not path.exists():
-        raise IngestError("file not found", path=path)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise IngestError(
-            "旧版 Excel 文件 / this is an old binary Excel file (.xls, or .et); open "
-            "it and save it as "
-            ".xlsx (另存为 Excel 工作簿) first",
-            path=path,
-        )
-    return "text"
-
-
-def _open_workbook(path: Path, *, data_only: bool):
-    import openpyxl  # local: only Excel readers pay for the import
-
-    # Opened from the bytes, not the name: :func:`_file_kind` has already recognised the content,
-    # and openpyxl would refuse an .xlsx workbook that was merely named .xls.
-    try:
-        return openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=data_only)
-    except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException variants
-        raise IngestError(
-            f"无法作为 Excel 工作簿打开 / cannot open as an Excel workbook ({exc}); open the file "
-            "in Excel or WPS and save it as an .xlsx workbook (另存为 Excel 工作簿 .xlsx)",
-            path=path,
-        ) from exc
-
-
-def _read_excel_grid(path: Path, sheet: str | None) -> _Grid:
-    wb = _open_workbook(path, data_only=True)
-    wb_f = _open_workbook(path, data_only=False)
-    try:
-        names = [ws.title for ws in wb.worksheets]
-        if sheet is None:  # the first visible sheet
-            sheet = next(
-                (ws.title for ws in wb.worksheets if ws.sheet_state == "visible"), names[0]
-            )
-        elif sheet not in names:
-            raise IngestError(f"no sheet named {sheet!r}; the workbook has {names}", path=path)
-        ws, ws_f = wb[sheet], wb_f[sheet]
-        grid = _Grid(str(path), [], sheet=sheet)
-        for rng in ws.merged_cells.ranges:
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    if rng.max_col > rng.min_col:
-                        grid.hspan.add((r, c - 1))
-                    if (r, c) != (rng.min_row, rng.min_col):
-                        grid.covered.add((r, c - 1))
-        percent_cells = 0
-        for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column):
-            texts = []
-            for cell in row:
-                value = cell.value
-                if value is None:
-                    formula = ws_f.cell(row=cell.row, column=cell.column).value
-                    if isinstance(formula, str) and formula.startswith("="):
-                        raise IngestError(
-                            f"the cell holds the formula {formula} but no computed value was "
-                            "saved; open the file in Excel or WPS, save it, and retry",
-                            path=path,
-                            row=cell.row,
-                            column=_letter(cell.column - 1),
-                            sheet=sheet,
-                            cell=cell.coordinate,
-                        )
-                if (
-                    isinstance(value, int | float)
-                    and not isinstance(value, bool)
-                    and "%" in (cell.number_format or "")
-                ):
-                    percent_cells += 1
-                texts.append(_excel_text(value, cell.number_format))
-            grid.rows.append((row[0].row, texts))
-        if percent_cells:
-            grid.transforms.append(
-                f"{percent_cells} cell(s) formatted as percent in Excel were read as percent "
-                "figures (0.956 shown as 95.6% → 95.6)"
-            )
-        return grid
-    finally:
-        wb.close()
-        wb_f.close()
+    return Grid(str(path), rows, encoding=encoding)
 
 
 # --------------------------------------------------------------------------------------------
@@ -578,21 +552,52 @@ def _is_label_header(name: str) -> bool:
     return last in LABEL_HEADERS or name in LABEL_HEADERS or bool(_LABEL_SUFFIX.search(last))
 
 
-def _layout(grid: _Grid) -> RawTable:
-    path = grid.path
+def _layout(grid: Grid) -> RawTable:
+    """Undo the printing layout of a grid: title and unit rows, header rows, footnotes."""
     originals = {r: raw for r, raw in grid.rows}
+    rows = _normalised_rows(grid)
+    i, titles, units = _title_block(grid, rows, originals)
+    columns, header_rows, j = _header(grid, rows, i)
+    hwidth = max((k + 1 for k, name in enumerate(columns) if name), default=0)
+    data, notes = _body(grid, rows[j:], originals, hwidth)
+    keep, names, warnings = _named_columns(grid, columns, data, hwidth, header_rows)
+    width = len(rows[0][1])
+    hidden_rows = sorted(r for r, _ in data if r in grid.hidden_rows)
+    attrs = {
+        "source": grid.path,
+        "sheet": grid.sheet,
+        "encoding": grid.encoding,
+        "title": " ".join(titles) or None,
+        "unit": "; ".join(units) or None,
+        "notes": notes,
+        "header_rows": header_rows,
+        "warnings": warnings,
+        "transforms": list(grid.transforms),
+        "column_letters": {name: letter(k) for k, name in zip(keep, names, strict=True)},
+        "hidden_rows": hidden_rows,
+        "hidden_columns": [n for k, n in zip(keep, names, strict=True) if k in grid.hidden_columns],
+        "cell_problems": list(grid.problems),
+    }
+    out_rows = [(r, [cells[k] for k in keep]) for r, cells in data]
+    out_originals = {r: [(originals[r] + [""] * width)[k] for k in keep] for r, _ in data}
+    return RawTable(names, out_rows, out_originals, attrs)
+
+
+def _normalised_rows(grid: Grid) -> list[tuple[int, list[str]]]:
+    """Non-empty rows as normalised texts, all padded to the width of the widest row."""
     rows = [(r, [normalize_text(c) for c in raw]) for r, raw in grid.rows]
     rows = [(r, cells) for r, cells in rows if any(cells)]
     if not rows:
-        raise NotATableError("the table is empty", path=path, sheet=grid.sheet)
+        raise NotATableError("表格为空 / the table is empty", path=grid.path, sheet=grid.sheet)
     width = max(max(j for j, c in enumerate(cells) if c) + 1 for _, cells in rows)
-    rows = [(r, (cells + [""] * width)[:width]) for r, cells in rows]
+    return [(r, (cells + [""] * width)[:width]) for r, cells in rows]
 
+
+def _title_block(grid: Grid, rows, originals) -> tuple[int, list[str], list[str]]:
+    """Index of the first header row; the title and ``单位：`` lines above it."""
     titles: list[str] = []
     units: list[str] = []
-    i = 0
-    while i < len(rows):
-        rnum, cells = rows[i]
+    for i, (rnum, cells) in enumerate(rows):
         rest = []
         for c, original in zip(cells, originals[rnum], strict=False):
             if not c:
@@ -606,94 +611,97 @@ def _layout(grid: _Grid) -> RawTable:
                 units.append(m["unit"].strip())
             rest.append(original.strip())
         if len(rest) >= 2:
-            break
+            return i, titles, units
         titles.extend(rest)
-        i += 1
-    if i == len(rows):
-        raise NotATableError(
-            "no header row found (a row naming at least two columns)", path=path, sheet=grid.sheet
-        )
+    raise NotATableError(
+        "找不到表头（至少两列有列名的一行）/ no header row found (a row naming at least two "
+        "columns)",
+        path=grid.path,
+        sheet=grid.sheet,
+    )
 
+
+def _header(grid: Grid, rows, i: int) -> tuple[list[str], list[int], int]:
+    """Column names (one to three header rows joined), their row numbers, first data index."""
     header_idx = [i]
     j = i + 1
     while j < len(rows) and len(header_idx) < 3 and _is_subheader(grid, rows, header_idx, j):
         header_idx.append(j)
         j += 1
     columns = _join_header(grid, [rows[k] for k in header_idx])
-    header_rows = [rows[k][0] for k in header_idx]
-    hwidth = max((k + 1 for k, name in enumerate(columns) if name), default=0)
+    return columns, [rows[k][0] for k in header_idx], j
 
+
+def _body(grid: Grid, rows, originals, hwidth: int):
+    """Data rows (cut to the headed width) and footnote rows (``注：…``, ``①…``, ``*…``)."""
     notes: list[str] = []
     data: list[tuple[int, list[str]]] = []
-    for rnum, cells in rows[j:]:
+    for rnum, cells in rows:
         filled = [(k, c) for k, c in enumerate(cells) if c and (rnum, k) not in grid.covered]
-        if len(filled) == 1 and _NOTE_ROW.match(filled[0][1]) and not _is_number(filled[0][1]):
-            notes.append(originals[rnum][filled[0][0]].strip())
-            continue
+        if len(filled) == 1:
+            original = originals[rnum][filled[0][0]].strip()
+            text = filled[0][1]
+            if (_NOTE_ROW.match(text) and not _is_number(text)) or _MARKER_NOTE.match(original):
+                notes.append(original)
+                continue
         extra = [(k, c) for k, c in filled if k >= hwidth]
         if extra:
             k, c = extra[0]
             raise IngestError(
-                f"this row has a value in column {_letter(k)} beyond the last headed column "
-                f"({_letter(hwidth - 1)}); in a CSV file an unquoted thousands separator "
-                '(1,234) splits a number in two: quote it ("1,234") or remove the comma',
-                path=path,
+                f"此行在最后一个有列名的列（{letter(hwidth - 1)}）之后还有数值；CSV 文件中未加引号的"
+                f"千位分隔符（1,234）会把一个数拆成两列 / this row has a value in column "
+                f"{letter(k)} beyond the last headed column ({letter(hwidth - 1)}); in a CSV "
+                "file an unquoted thousands separator (1,234) splits a number in two: quote it "
+                '("1,234") or remove the comma',
+                path=grid.path,
                 row=rnum,
-                column=_letter(k),
+                column=letter(k),
                 value=c,
                 sheet=grid.sheet,
-                cell=f"{_letter(k)}{rnum}" if grid.sheet is not None else None,
+                cell=f"{letter(k)}{rnum}" if grid.sheet is not None else None,
             )
         data.append((rnum, cells[:hwidth]))
+    return data, notes
 
+
+def _named_columns(grid: Grid, columns, data, hwidth: int, header_rows):
+    """Columns kept (a header, or data under no header: named ``列X`` with a warning)."""
     warnings: list[str] = []
     keep: list[int] = []
     names: list[str] = []
     for k in range(hwidth):
         name = columns[k]
-        has_data = any(cells[k] for _, cells in data)
         if not name:
-            if not has_data:
+            if not any(cells[k] for _, cells in data):
                 continue
-            name = f"列{_letter(k)}"
-            warnings.append(f"column {_letter(k)} has no header; named it {name!r}")
+            name = f"列{letter(k)}"
+            warnings.append(
+                f"第{letter(k)}列没有列名，暂称“{name}” / column {letter(k)} has no header; named it {name!r}"
+            )
         keep.append(k)
         names.append(name)
     seen: dict[str, int] = {}
     for k, name in zip(keep, names, strict=True):
         if name in seen:
             raise IngestError(
-                f"two columns are both named {name!r} (columns {_letter(seen[name])} and "
-                f"{_letter(k)}); rename one so each column has its own header",
-                path=path,
+                f"两列同名“{name}”（第{letter(seen[name])}列和第{letter(k)}列），请改名 / two columns "
+                f"are both named {name!r} (columns {letter(seen[name])} and {letter(k)}); "
+                "rename one so each column has its own header",
+                path=grid.path,
                 row=header_rows[-1],
                 column=name,
                 sheet=grid.sheet,
-                cell=f"{_letter(k)}{header_rows[-1]}" if grid.sheet is not None else None,
+                cell=f"{letter(k)}{header_rows[-1]}" if grid.sheet is not None else None,
             )
         seen[name] = k
-    attrs = {
-        "source": path,
-        "sheet": grid.sheet,
-        "encoding": grid.encoding,
-        "title": " ".join(titles) or None,
-        "unit": "; ".join(units) or None,
-        "notes": notes,
-        "header_rows": header_rows,
-        "warnings": warnings,
-        "transforms": list(grid.transforms),
-        "column_letters": {name: _letter(k) for k, name in zip(keep, names, strict=True)},
-    }
-    out_rows = [(r, [cells[k] for k in keep]) for r, cells in data]
-    out_originals = {r: [(originals[r] + [""] * width)[k] for k in keep] for r, _ in data}
-    return RawTable(names, out_rows, out_originals, attrs)
+    return keep, names, warnings
 
 
 def _is_number(text: str) -> bool:
     return parse_cell(text).kind == "number"
 
 
-def _is_subheader(grid: _Grid, rows, header_idx: list[int], j: int) -> bool:
+def _is_subheader(grid: Grid, rows, header_idx: list[int], j: int) -> bool:
     """Is ``rows[j]`` a lower header row under the header rows ``header_idx``?
 
     Yes when its first (stub) column is empty, merged from above or repeats the heading, it holds
@@ -725,7 +733,7 @@ def _is_subheader(grid: _Grid, rows, header_idx: list[int], j: int) -> bool:
     return spans
 
 
-def _join_header(grid: _Grid, header_rows) -> list[str]:
+def _join_header(grid: Grid, header_rows) -> list[str]:
     levels = []
     for level, (rnum, cells) in enumerate(header_rows):
         filled = list(cells)
@@ -771,8 +779,8 @@ def read_raw(path: str | Path, *, sheet: str | None = None) -> RawTable:
         headed columns.
     """
     path = Path(path)
-    if _file_kind(path) == "xlsx":
-        grid = _read_excel_grid(path, sheet)
+    if file_kind(path) == "xlsx":
+        grid = read_excel_grid(path, sheet)
     else:
         if sheet is not None:
             raise IngestError("sheet= only applies to Excel workbooks", path=path)
@@ -897,6 +905,16 @@ def read_table(
             continue
         values = []
         for (rnum, _), t, c in zip(raw.rows, texts, parsed, strict=True):
+            marker = footnote_marker(raw.originals[rnum][k])
+            if marker:
+                if not explained_marker(marker, raw.attrs["notes"]):
+                    bad.append((rnum, k, name, t, raw.originals[rnum][k]))
+                    continue
+                c = parse_cell(normalize_text(strip_marker(raw.originals[rnum][k], marker)), table)
+                raw.attrs["warnings"].append(
+                    f"第{rnum}行“{name}”列：去除脚注标记“{marker}”（表下有说明）/ row {rnum}, "
+                    f"column {name!r}: footnote marker {marker!r} removed (explained below the table)"
+                )
             if c.kind == "number":
                 values.append(c.value)
                 continue
@@ -914,9 +932,31 @@ def read_table(
             else:
                 bad.append((rnum, k, name, t, raw.originals[rnum][k]))
         data[name] = pd.Series(values, index=index, dtype="float64")
+    if raw.attrs["cell_problems"]:
+        first = raw.attrs["cell_problems"][0]
+        n = len(raw.attrs["cell_problems"])
+        raise IngestError(
+            first.reason + (f" ({n - 1} more such cell(s))" if n > 1 else ""),
+            path=path,
+            row=first.row,
+            column=first.column,
+            sheet=first.sheet,
+            cell=first.cell,
+        )
     if bad:
         bad.sort()
         rnum, _, name, text, original = bad[0]
+        marker = footnote_marker(original)
+        if marker:
+            raise IngestError(
+                marker_message(marker, original),
+                path=path,
+                row=rnum,
+                column=name,
+                value=original,
+                sheet=raw.attrs["sheet"],
+                cell=f"{raw.attrs['column_letters'][name]}{rnum}" if raw.attrs["sheet"] else None,
+            )
         hint = typo_hint(text)
         more = f" ({len(bad) - 1} more such cell(s) in this table)" if len(bad) > 1 else ""
         sheet = raw.attrs["sheet"]
