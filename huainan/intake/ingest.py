@@ -136,7 +136,7 @@ _TRAILING_BRACKET = re.compile(r"^(?P<name>.*\S)\((?P<inner>[^()]+)\)$")
 _UNIT_LABEL = re.compile(r"^(?:计量)?单位\s*:\s*")  # 数值(单位:万人) → 万人
 # Template columns that are shown to the officer but not read (baseline and target beside the
 # input cells): not reported as unknown columns.
-_SHOWN_ONLY = re.compile(r"^(?:20[0-9]{2}年)?(?:基期值|目标值|规划目标|2025年目标)(?:\(.*\))?$")
+_SHOWN_ONLY = re.compile(r"^(?:全市)?(?:20[0-9]{2}年)?(?:基期值|目标值|目标|规划目标)(?:\(.*\))?$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,6 +209,10 @@ class _Sheet:
 
     def cell(self, cells: list[str], role: str) -> str:
         return cells[self.idx[self.roles[role]]] if role in self.roles else ""
+
+    def original(self, rnum: int, role: str) -> str:
+        """The cell as typed (free text such as 数据来源 and 备注 is stored byte for byte)."""
+        return self.raw.originals[rnum][self.idx[self.roles[role]]] if role in self.roles else ""
 
 
 def _cell_value(
@@ -576,7 +580,7 @@ def _value_candidate(
     counts["read"] += 1
     letters, sheet = plan_.raw.attrs["column_letters"], plan_.sheet
     ref = f"{filename} [{sheet}] {letters[value_col]}{rnum}" if sheet else f"{filename} line {rnum}"
-    note = "；".join(n for n in (plan_.cell(cells, "note"), footnote) if n) or None
+    note = "；".join(n for n in (plan_.original(rnum, "note"), footnote) if n.strip()) or None
     return _Candidate(
         rnum,
         value_col,
@@ -587,7 +591,7 @@ def _value_candidate(
         area,
         value,
         info["unit"],
-        plan_.cell(cells, "source") or None,
+        plan_.original(rnum, "source") if plan_.cell(cells, "source") else None,
         note,
         ref,
     )
