@@ -6,6 +6,7 @@ import ipywidgets as W
 import pandas as pd
 
 from huainan.apps.base import (
+    fresh_screen,
     guard,
     html_table,
     tag,
@@ -26,7 +27,11 @@ def data_status(observations: pd.DataFrame | None = None) -> W.Widget:
         obs = stats.observations()
         store = monitoring.observations()
         census = sorted(set(obs.loc[obs["source"].str.contains("人口普查", na=False), "year"]))
-        bulletin = obs[~obs["source"].str.contains("人口普查", na=False)]
+        # the latest Huainan figure (city or county), not an Anhui or national comparison value
+        bulletin = obs[
+            ~obs["source"].str.contains("人口普查", na=False)
+            & obs["region_code"].astype(str).str.startswith("3404")
+        ]
         latest = int(bulletin["year"].max()) if not bulletin.empty else None
         lines = [
             (
@@ -51,4 +56,4 @@ def data_status(observations: pd.DataFrame | None = None) -> W.Widget:
         rows = pd.DataFrame(lines, columns=["数据", "现状"])
         return tag(W.HTML(html_table(rows)), "hn-data-status")
 
-    return guard("数据更新情况", build)
+    return fresh_screen("数据更新情况", build)

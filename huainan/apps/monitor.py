@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from huainan.apps.base import (
+    fresh_screen,
     CSS,
     ChartPanel,
     app_observations,
@@ -411,4 +412,4 @@ class MonitorApp:
 
 def monitor_app(observations: pd.DataFrame | None = None) -> W.Widget:
     """The 规划监测 screen (or a friendly message if it cannot be built)."""
-    return guard("规划监测", lambda: MonitorApp(observations).widget)
+    return fresh_screen("规划监测", lambda: MonitorApp(observations).widget)

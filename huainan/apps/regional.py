@@ -12,6 +12,7 @@ import pandas as pd
 
 from huainan import plan
 from huainan.apps.base import (
+    fresh_screen,
     ChartPanel,
     app_observations,
     guard,
@@ -711,4 +712,4 @@ class PeerView:
 
 def regions_app(observations: pd.DataFrame | None = None) -> W.Widget:
     """The 区域差距 screen (or a friendly message if it cannot be built)."""
-    return guard("区域差距", lambda: RegionsApp(observations).widget)
+    return fresh_screen("区域差距", lambda: RegionsApp(observations).widget)

@@ -9,6 +9,7 @@ import ipywidgets as W
 import pandas as pd
 
 from huainan.apps.base import (
+    fresh_screen,
     ChartPanel,
     app_observations,
     guard,
@@ -347,4 +348,4 @@ class WhatIfApp:
 
 def whatif_app(observations: pd.DataFrame | None = None) -> W.Widget:
     """The 情景推演 screen (or a friendly message if it cannot be built)."""
-    return guard("情景推演", lambda: WhatIfApp(observations).widget)
+    return fresh_screen("情景推演", lambda: WhatIfApp(observations).widget)

@@ -909,6 +909,7 @@ def read_table(
             if marker:
                 if not explained_marker(marker, raw.attrs["notes"]):
                     bad.append((rnum, k, name, t, raw.originals[rnum][k]))
+                    values.append(math.nan)
                     continue
                 c = parse_cell(normalize_text(strip_marker(raw.originals[rnum][k], marker)), table)
                 raw.attrs["warnings"].append(
