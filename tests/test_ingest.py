@@ -335,7 +335,13 @@ def test_the_stored_chain_is_the_documented_recipe(tmp_path):
         payload = json.dumps([previous, *rec[:-1]], ensure_ascii=False, separators=(",", ":"))
         previous = hashlib.sha256(payload.encode("utf-8")).hexdigest()
         assert rec[-1] == previous
-    assert lines[0].rstrip("\n").endswith(",source_sha256,action,ingested_by,filed_by_unit,filed_by,reviewed_by,filed_on,confirmation,checks,chain_sha256")
+    assert (
+        lines[0]
+        .rstrip("\n")
+        .endswith(
+            ",source_sha256,action,ingested_by,filed_by_unit,filed_by,reviewed_by,filed_on,confirmation,checks,chain_sha256"
+        )
+    )
     check = validate_store(store)
     assert check.ok and check.chain_head == previous == monitoring.head(store)
 

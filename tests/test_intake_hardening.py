@@ -33,7 +33,15 @@ def _csv(path: Path, body: str, head: str = HEAD) -> Path:
 
 @pytest.mark.parametrize(
     ("cell", "marker"),
-    [("12³", "³"), ("95.6¹", "¹"), ("93.5①", "①"), ("1²", "²"), ("95.6*", "*"), ("78.1†", "†"), ("78.1a", "a")],
+    [
+        ("12³", "³"),
+        ("95.6¹", "¹"),
+        ("93.5①", "①"),
+        ("1²", "²"),
+        ("95.6*", "*"),
+        ("78.1†", "†"),
+        ("78.1a", "a"),
+    ],
 )
 def test_footnote_markers_are_refused_naming_the_marker(tmp_path, cell, marker):
     src = _csv(tmp_path / "f.csv", f"340400,淮南市,人均预期寿命,2023,{cell},岁,\n")
@@ -110,7 +118,10 @@ def test_every_formula_without_a_value_is_listed_with_the_other_problems(tmp_pat
     ("content", "named"),
     [
         (b"<html><body><table><tr><td>x</td></tr></table></body></html>", "网页（HTML）"),
-        (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>', "XML 电子表格"),
+        (
+            b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
+            "XML 电子表格",
+        ),
     ],
 )
 def test_html_or_xml_saved_as_xls_is_named(tmp_path, content, named):
@@ -129,10 +140,13 @@ def test_magnitude_bounds_refuse_1e308_for_a_count(tmp_path):
 
 def test_text_starting_with_a_formula_character_is_stored_safely_and_read_back(tmp_path):
     note = '=HYPERLINK("http://evil","点击")'
-    src = _csv(tmp_path / "n.csv", f'340400,淮南市,人均预期寿命,2023,78.1,岁,"{note.replace(chr(34), chr(34) * 2)}"\n')
+    src = _csv(
+        tmp_path / "n.csv",
+        f'340400,淮南市,人均预期寿命,2023,78.1,岁,"{note.replace(chr(34), chr(34) * 2)}"\n',
+    )
     ingest(src, store=tmp_path / "s", create_store=True)
     raw = (tmp_path / "s" / monitoring.STORE_FILE).read_text(encoding="utf-8")
-    assert ",\"'=HYPERLINK(" in raw and ",\"=HYPERLINK(" not in raw  # Excel/WPS show it as text
+    assert ",\"'=HYPERLINK(" in raw and ',"=HYPERLINK(' not in raw  # Excel/WPS show it as text
     assert monitoring.observations(store=tmp_path / "s")["note"].tolist() == [note]  # byte for byte
     assert validate_store(tmp_path / "s").ok
 
@@ -231,7 +245,12 @@ def test_revision_listing_withdrawal_history_and_validate(tmp_path):
     b = _csv(tmp_path / "b.csv", "340400,淮南市,人均预期寿命,2023,78.3,岁,核实后更正\n")
     dry = check(b, store=store)
     [rev] = dry.revisions
-    assert (rev.old, rev.new, rev.old_ref, rev.new_ref) == (78.1, 78.3, "a.csv line 2", "b.csv line 2")
+    assert (rev.old, rev.new, rev.old_ref, rev.new_ref) == (
+        78.1,
+        78.3,
+        "a.csv line 2",
+        "b.csv line 2",
+    )
     res = CliRunner().invoke(app, ["ingest", str(b), "--dry-run", "--store", str(store)])
     assert "将修订的数值" in res.output and "78.1 → 78.3 岁" in res.output
     ingest(b, store=store)
@@ -240,9 +259,15 @@ def test_revision_listing_withdrawal_history_and_validate(tmp_path):
     assert monitoring.observations(store=store).empty  # withdrawn: no current value
     flags = monitoring.revision_flags(store).iloc[0]
     assert (flags["reports"], flags["revised"], flags["withdrawn"], flags["reason"]) == (
-        2, True, True, "误报：为快报数"
+        2,
+        True,
+        True,
+        "误报：为快报数",
     )
-    assert monitoring.value_status("340400", "life_expectancy", 2023, store=store)["label_zh"] == "已撤回"
+    assert (
+        monitoring.value_status("340400", "life_expectancy", 2023, store=store)["label_zh"]
+        == "已撤回"
+    )
     res = CliRunner().invoke(app, ["history", "人均预期寿命", "淮南市", "--store", str(store)])
     lines = res.output.strip().splitlines()
     assert res.exit_code == 0 and len(lines) == 3
@@ -261,9 +286,18 @@ def test_a_format_1_store_is_read_refused_for_appending_and_migrated(tmp_path):
     import pandas as pd
 
     line = {
-        "region_code": "340400", "year": 2023, "area": "total", "indicator": "life_expectancy",
-        "unit": "岁", "value": 78.1, "source": "s", "source_ref": "a.csv line 2", "note": None,
-        "revision": 1, "ingested_at": "2026-01-01T00:00:00+00:00", "source_file": "a.csv",
+        "region_code": "340400",
+        "year": 2023,
+        "area": "total",
+        "indicator": "life_expectancy",
+        "unit": "岁",
+        "value": 78.1,
+        "source": "s",
+        "source_ref": "a.csv line 2",
+        "note": None,
+        "revision": 1,
+        "ingested_at": "2026-01-01T00:00:00+00:00",
+        "source_file": "a.csv",
         "source_sha256": "0" * 64,
     }
     v1 = pd.DataFrame([line])
@@ -273,9 +307,12 @@ def test_a_format_1_store_is_read_refused_for_appending_and_migrated(tmp_path):
     import io
 
     rec = next(csv.reader(io.StringIO(body.decode())))[:13]
-    text = ",".join(monitoring.COLUMNS_V1) + "\n" + ",".join(
-        [*rec, monitoring.chain_hash(monitoring.GENESIS, rec)]
-    ) + "\n"
+    text = (
+        ",".join(monitoring.COLUMNS_V1)
+        + "\n"
+        + ",".join([*rec, monitoring.chain_hash(monitoring.GENESIS, rec)])
+        + "\n"
+    )
     (store / monitoring.STORE_FILE).write_text(text, encoding="utf-8")
     assert monitoring.observations(store=store)["value"].tolist() == [78.1] and rows.empty
     src = _csv(tmp_path / "b.csv", "340400,淮南市,人均预期寿命,2022,78.0,岁,\n")

@@ -19,7 +19,6 @@ from huainan.intake.template import (
     STORED_SHEET,
     write_template,
 )
-from huainan.plan import regions
 
 HEADER = [
     "指标",
@@ -79,7 +78,12 @@ def test_sheets_cover_and_hidden_stored_copy(template_path):
     ]
     assert wb[STORED_SHEET].sheet_state == "hidden"
     cover = wb["封面"]
-    assert [cover[f"A{r}"].value for r in range(3, 7)] == ["填报单位", "填报人", "审核人", "报送日期"]
+    assert [cover[f"A{r}"].value for r in range(3, 7)] == [
+        "填报单位",
+        "填报人",
+        "审核人",
+        "报送日期",
+    ]
     assert wb.security.lockStructure
 
 
@@ -97,7 +101,12 @@ def test_rows_chinese_names_first_ids_hidden_units_officials_count_in(template_p
     r = _row(ws, "elderly_care_beds_total", "340400")
     # counted in 张 on the form; the plan's 3.2 and 3.5 万张 shown beside the input cells
     assert [ws[f"{c}{r}"].value for c in "ABCDEF"] == [
-        "养老服务床位总量", "张", "淮南市", "合计", "3.2万张", "3.5万张"
+        "养老服务床位总量",
+        "张",
+        "淮南市",
+        "合计",
+        "3.2万张",
+        "3.5万张",
     ]
     ws = wb["住有所居"]
     r = _row(ws, "old_residential_renovation_to_date", "340400")
@@ -107,8 +116,7 @@ def test_rows_chinese_names_first_ids_hidden_units_officials_count_in(template_p
     ws = wb["学有所教"]
     assert ws[f"C{_row(ws, 'senior_secondary_gross_enrolment', '340000')}"].value == PROVINCE_LABEL
     for ident in plan.indicators()["indicator_id"]:
-        sheets = [n for n in wb.sheetnames[2:-1] if any(
-            c.value == ident for c in wb[n]["N"])]
+        sheets = [n for n in wb.sheetnames[2:-1] if any(c.value == ident for c in wb[n]["N"])]
         assert len(sheets) == 1, ident
 
 
@@ -118,7 +126,10 @@ def test_print_setup_a4_landscape_one_page_wide(template_path):
         ws = wb[name]
         ps = ws.page_setup
         assert (ps.orientation, str(ps.paperSize), ps.fitToWidth, ps.fitToHeight) == (
-            "landscape", "9", 1, 0
+            "landscape",
+            "9",
+            1,
+            0,
         ), name
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$2"
 
@@ -162,13 +173,22 @@ def test_prefilled_template_round_trip(tmp_path):
     ws3 = wb["病有所医"]
     ws3[f"I{_row(ws3, 'nurses_per_1000', '340400', '乡村')}"] = 1.9
     cover = wb["封面"]
-    cover["B3"], cover["B4"], cover["B5"], cover["B6"] = "淮南市民政局", "张三", "李四", "2026-12-01"
+    cover["B3"], cover["B4"], cover["B5"], cover["B6"] = (
+        "淮南市民政局",
+        "张三",
+        "李四",
+        "2026-12-01",
+    )
     wb.save(out)
     report = ingest(out, store=store)
     assert (report.rows_superseding, report.rows_new) == (1, 2)
     [rev] = report.revisions
     assert (rev.indicator, rev.year, rev.old, rev.new, rev.unit) == (
-        "elderly_care_beds_total", 2022, 3.3, 3.4, "万张"
+        "elderly_care_beds_total",
+        2022,
+        3.3,
+        3.4,
+        "万张",
     )
     assert (rev.old_source, rev.new_source) == ("市民政局年报2022", "市民政局年报2022（修订）")
     assert "养老服务床位总量 2022年：3.3 → 3.4 万张" in rev.line()
@@ -179,7 +199,10 @@ def test_prefilled_template_round_trip(tmp_path):
     assert got[("elderly_care_beds_total", "total", 2022)] == 3.4
     new = obs[obs["indicator"] == "nurses_per_1000"].iloc[0]
     assert (new["filed_by_unit"], new["filed_by"], new["reviewed_by"], new["filed_on"]) == (
-        "淮南市民政局", "张三", "李四", "2026-12-01"
+        "淮南市民政局",
+        "张三",
+        "李四",
+        "2026-12-01",
     )
     kept = monitoring.kept_file(new["source_sha256"], store)
     assert kept is not None and kept.read_bytes() == out.read_bytes()
@@ -198,7 +221,10 @@ def test_text_typed_past_validation_is_refused_with_sheet_and_cell(tmp_path):
         ingest(out, store=tmp_path)
     text = str(err.value)
     assert "2 problem(s)" in text
-    assert f"  - 病有所医!J{r1}, column '2024年': 不是数字 / not a number (cell text: '七十八')" in text
+    assert (
+        f"  - 病有所医!J{r1}, column '2024年': 不是数字 / not a number (cell text: '七十八')"
+        in text
+    )
     assert f"  - 病有所医!I{r2}, column '2023年': 超出合理范围：7.8 岁低于40岁" in text
 
 

@@ -56,9 +56,13 @@ def read_token(path: str | os.PathLike) -> str:
             f"口令文件只能由本人读取，请运行 chmod 600 {p} / the upload token file {p} must not be "
             "readable by others (chmod 600)"
         )
-    token = p.read_text(encoding="utf-8").strip().splitlines()[0].strip() if p.stat().st_size else ""
+    token = (
+        p.read_text(encoding="utf-8").strip().splitlines()[0].strip() if p.stat().st_size else ""
+    )
     if len(token) < 12:
-        raise ValueError(f"口令太短（至少12个字符）/ the upload secret in {p} is shorter than 12 characters")
+        raise ValueError(
+            f"口令太短（至少12个字符）/ the upload secret in {p} is shorter than 12 characters"
+        )
     return token
 
 
@@ -79,7 +83,9 @@ def _table(head: list[str], rows: list[list[str]], css: str = "") -> str:
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows
     )
-    return f'<table class="hn-table {css}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        f'<table class="hn-table {css}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+    )
 
 
 def report_html(report) -> str:
@@ -89,10 +95,16 @@ def report_html(report) -> str:
     parts = [CSS]
     if report.problems:
         parts.append(
-            message_html(f"发现 {len(report.problems)} 处问题，须改正后重新上传，本次不能入库。", "error")
+            message_html(
+                f"发现 {len(report.problems)} 处问题，须改正后重新上传，本次不能入库。", "error"
+            )
         )
     elif report.unconfirmed:
-        parts.append(message_html(f"有 {len(report.unconfirmed)} 个数值需要确认：请逐项核对并填写理由。", "warn"))
+        parts.append(
+            message_html(
+                f"有 {len(report.unconfirmed)} 个数值需要确认：请逐项核对并填写理由。", "warn"
+            )
+        )
     else:
         parts.append(message_html("检查通过，可以确认入库。", "info"))
     parts.append(
@@ -107,7 +119,10 @@ def report_html(report) -> str:
     if cover:
         parts.append("<h4>封面信息</h4>" + _table(["项目", "内容"], cover))
     if report.problems:
-        rows = [[p.where_zh or "文件", p.message_zh or p.message_en, p.value or ""] for p in report.problems]
+        rows = [
+            [p.where_zh or "文件", p.message_zh or p.message_en, p.value or ""]
+            for p in report.problems
+        ]
         parts.append("<h4>问题</h4>" + _table(["位置", "问题", "单元格内容"], rows, "hn-problems"))
     if report.confirmations:
         rows = [[c.place, number(c.value), c.message_zh] for c in report.confirmations]
@@ -129,7 +144,9 @@ def report_html(report) -> str:
             + _table(["地区", "指标", "年份", "数值", "原值来源", "新值来源"], rows, "hn-revisions")
         )
     if report.warnings:
-        parts.append("<h4>提示</h4>" + _table(["提示"], [[w.split(" / ")[0]] for w in report.warnings]))
+        parts.append(
+            "<h4>提示</h4>" + _table(["提示"], [[w.split(" / ")[0]] for w in report.warnings])
+        )
     return "".join(parts)
 
 
@@ -143,8 +160,12 @@ class UploadApp:
         self.path: Path | None = None
         self.name = ""
         self.report = None
-        self.upload = W.FileUpload(accept=",".join(ALLOWED_SUFFIXES), multiple=False, description="选择文件")
-        self.who = W.Text(description="报送人", placeholder="姓名或单位", layout=W.Layout(width="320px"))
+        self.upload = W.FileUpload(
+            accept=",".join(ALLOWED_SUFFIXES), multiple=False, description="选择文件"
+        )
+        self.who = W.Text(
+            description="报送人", placeholder="姓名或单位", layout=W.Layout(width="320px")
+        )
         self.secret = W.Password(description="入库口令", layout=W.Layout(width="320px"))
         self.confirm = W.Button(description="确认入库", button_style="primary", disabled=True)
         self.status = W.HTML()
@@ -207,7 +228,8 @@ class UploadApp:
             return
         if len(content) > MAX_UPLOAD_BYTES:
             self.status.value = message_html(
-                f"文件过大（{len(content) / 1048576:.1f} MB），上限 {MAX_UPLOAD_BYTES // 1048576} MB。", "error"
+                f"文件过大（{len(content) / 1048576:.1f} MB），上限 {MAX_UPLOAD_BYTES // 1048576} MB。",
+                "error",
             )
             return
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -259,14 +281,17 @@ class UploadApp:
             return False
         if self.token is None:
             self.result.value = message_html(
-                "本服务器未设置入库口令，本页面只能检查、不能入库。请把文件交数据管理员入库。", "error"
+                "本服务器未设置入库口令，本页面只能检查、不能入库。请把文件交数据管理员入库。",
+                "error",
             )
             return False
         if not hmac.compare_digest(str(secret or "").encode(), self.token.encode()):
             self.result.value = message_html("入库口令不正确，未写入任何数据。", "error")
             return False
         reasons = [(w.value or "").strip() for w in self.reasons.children]
-        missing = [c.place for c, r in zip(self.report.confirmations, reasons, strict=True) if not r]
+        missing = [
+            c.place for c, r in zip(self.report.confirmations, reasons, strict=True) if not r
+        ]
         if missing:
             self.result.value = message_html(
                 "以下数值需填写确认理由后才能入库：" + "、".join(missing), "warn"
@@ -276,7 +301,9 @@ class UploadApp:
         from huainan.intake.ingest import ingest
 
         try:
-            done = ingest(self.path, store=self.store, confirmations=given, by=self._who(), filename=self.name)
+            done = ingest(
+                self.path, store=self.store, confirmations=given, by=self._who(), filename=self.name
+            )
         except HuainanError as exc:
             from huainan.intake.report import split_message
 

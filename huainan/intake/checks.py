@@ -208,8 +208,8 @@ def consistency(values: pd.DataFrame, cat: pd.DataFrame, changed: Iterable[tuple
     >>> df = pd.DataFrame({"region_code": units + ["340400"], "indicator": "elderly_care_beds_total",
     ...                    "year": 2023, "area": "total", "value": [0.4] * 7 + [3.6]})
     >>> w = consistency(df, cat, [("elderly_care_beds_total", 2023, "total")])
-    >>> w[0]["message_zh"][:30]
-    '养老服务床位总量 2023年：7个县区合计2.8万张，淮南市填报3.6万张，相差'
+    >>> w[0]["message_zh"]
+    '养老服务床位总量 2023年：7个县区合计2.8万张，淮南市填报3.6万张，相差22.2%（允许2%），请核对'
     """
     units = list(regions.units()["code"])
     out = []

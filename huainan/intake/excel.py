@@ -7,6 +7,8 @@
   before it is parsed, with the limit named): :data:`MAX_FILE_BYTES` (8 MiB, the upload page's
   limit too), :data:`MAX_XML_BYTES` (64 MiB of worksheet XML once unzipped: a "zip bomb" is
   refused unopened), :data:`MAX_ROWS` (50,000 rows per sheet) and :data:`MAX_COLUMNS` (256).
+- :func:`decode_bytes` decodes a text table (BOM, strict UTF-8, strict GB18030), refusing
+  implausible results instead of guessing.
 - :func:`read_excel_grid` streams a worksheet row by row (openpyxl's read-only parser, one pass,
   values as saved by Excel), so memory and time grow with the rows kept, not with the XML. On
   the way it notes hidden rows and columns, merged ranges, and every formula cell without a
@@ -19,9 +21,11 @@ class, stable across openpyxl 3.1.x; the version is pinned in ``pyproject.toml``
 
 from __future__ import annotations
 
+import codecs
 import io
 import math
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -70,6 +74,112 @@ def letter(col: int) -> str:
         col, rem = divmod(col - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------------
+
+
+def _implausible(text: str) -> str:
+    """Return why ``text`` is unlikely to be what the file's author typed ('' if plausible)."""
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        for ch in line:
+            cat = unicodedata.category(ch)
+            if cat == "Co":
+                return (
+                    f"line {lineno} has the private-use character U+{ord(ch):04X}, which has "
+                    "no standard meaning"
+                )
+            if cat == "Cc" and ch not in "\t":
+                return f"line {lineno} has the control character U+{ord(ch):04X}"
+            if ch == "\ufffd":
+                return f"line {lineno} has the replacement character U+FFFD (a broken conversion)"
+    hanzi = [ch for ch in text if "\u3400" <= ch <= "\u9fff" or ord(ch) >= 0x20000]
+    if len(hanzi) >= 8:
+        common = 0
+        for ch in hanzi:
+            try:
+                ch.encode("gb2312")
+                common += 1
+            except UnicodeEncodeError:
+                pass
+        if common / len(hanzi) < 0.5:
+            return (
+                f"only {common} of {len(hanzi)} Chinese characters are common (GB2312) ones, "
+                "which is what text in another encoding (e.g. Big5) looks like when misread"
+            )
+    return ""
+
+
+def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
+    """Decode a text table's bytes, refusing to guess.
+
+    Order: byte-order mark (UTF-8, UTF-16) → strict UTF-8 → strict GB18030. A candidate whose text
+    is implausible (private-use or control characters, or mostly non-GB2312 Chinese characters) is
+    rejected. GB18030 is reported as ``"gbk"`` when every character is also in GBK.
+
+    Parameters
+    ----------
+    data : bytes
+        File content.
+    path : str or Path
+        For messages only.
+
+    Returns
+    -------
+    (str, str)
+        The text and the encoding name (``utf-8``, ``utf-8-sig``, ``utf-16``, ``gbk`` or
+        ``gb18030``).
+
+    Raises
+    ------
+    IngestError
+        If no candidate decodes to plausible text; the message says why each failed.
+
+    Examples
+    --------
+    >>> decode_bytes("寿县,䢺".encode("gb18030"))
+    ('寿县,䢺', 'gb18030')
+    >>> decode_bytes("寿县".encode("gbk"))[1], decode_bytes(b"\\xef\\xbb\\xbfabc")
+    ('gbk', ('abc', 'utf-8-sig'))
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    failures = []
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            failures.append(f"not {enc} (byte 0x{data[exc.start]:02x} on line {line})")
+            continue
+        why = _implausible(text)
+        if why:
+            failures.append(f"{enc} decodes but {why}")
+            continue
+        if enc == "gb18030":
+            try:
+                text.encode("gbk")
+                enc = "gbk"
+            except UnicodeEncodeError:
+                pass
+        return text, enc
+    raise IngestError(
+        "cannot tell the text encoding: "
+        + "; ".join(failures)
+        + ". Save the file as 'CSV UTF-8' (Excel: 另存为 → CSV UTF-8) and try again.",
+        path=path,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Grid: the file as rows of normalised cell texts, with merge information (Excel)
+# --------------------------------------------------------------------------------------------
 
 
 def _too_big(path: Path, what: str) -> IngestError:

@@ -38,12 +38,10 @@ The placeholder meanings follow the symbol notes of the statistical yearbooks (e
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +56,15 @@ from huainan.intake.excel import (
     letter,
     read_excel_grid,
 )
+from huainan.intake.excel import decode_bytes as decode_bytes  # re-exported
 from huainan.intake.excel import sheet_names as sheet_names  # re-exported
+from huainan.intake.markers import (
+    MARKER_NOTE,
+    explained_marker,
+    footnote_marker,
+    marker_message,
+    strip_marker,
+)
 from huainan.intake.units import BASES, parse_unit, split_quantity
 from huainan.text import normalize_text
 
@@ -221,111 +227,6 @@ def typo_hint(text: str) -> str:
     return ""
 
 
-# --------------------------------------------------------------------------------------------
-# Footnote markers: recognised in the text as typed, before any normalisation
-# --------------------------------------------------------------------------------------------
-
-#: Symbols printed after a figure to point at a footnote (``95.6*``, ``12†``).
-MARKER_SYMBOLS = "*＊†‡※§¶#＃"
-_CIRCLED = re.compile(r"[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
-# A figure followed by one footnote letter: 95.6a, 12 b, 30(a), 30[1], 30（注1）.
-_LETTER_MARKER = re.compile(r"^[+\-\u2212]?[0-9][0-9,.]*\s*(?P<m>[a-zA-Z])$")
-_BRACKET_MARKER = re.compile(
-    r"^[+\-\u2212]?[0-9][0-9,.]*%?\s*(?P<m>[(（\[［【]\s*(?:注\s*)?(?:[0-9]{1,2}|[a-zA-Z])\s*[)）\]］】])$"
-)
-#: A footnote row that starts with a marker (read as a note, not as data): ``①含毛集实验区``.
-_MARKER_NOTE = re.compile(
-    r"^(?:[\u2460-\u24ff\u2776-\u2793\u00b9\u00b2\u00b3\u2070-\u2079]|[*＊†‡※])\s*\D"
-)
-
-
-def _is_marker_char(ch: str) -> bool:
-    """A superscript (``¹ ² ³ ⁴ ᵃ``), a circled or parenthesised number or letter (``① ⑴ ⒈ ⓐ
-    ❶``) or a footnote symbol (:data:`MARKER_SYMBOLS`)."""
-    if ch in MARKER_SYMBOLS or _CIRCLED.match(ch):
-        return True
-    return unicodedata.decomposition(ch).startswith(("<super>", "<circle>"))
-
-
-def footnote_marker(text: str) -> str:
-    """Return the footnote marker on a number as typed (``''`` if none).
-
-    Must be called on the text *before* :func:`normalize_text`: NFKC turns ``12³`` into ``123``
-    and ``93.5①`` into ``93.51`` — a footnote marker becomes a digit.
-
-    Examples
-    --------
-    >>> footnote_marker("12³"), footnote_marker("93.5①"), footnote_marker("95.6*")
-    ('³', '①', '*')
-    >>> footnote_marker("78.1 a"), footnote_marker("30(1)"), footnote_marker("†12")
-    ('a', '(1)', '†')
-    >>> footnote_marker("95.6"), footnote_marker("3.6万人"), footnote_marker("—"), footnote_marker("x")
-    ('', '', '', '')
-    """
-    t = text.strip()
-    if not t:
-        return ""
-    tail = ""
-    while t and _is_marker_char(t[-1]):
-        tail, t = t[-1] + tail, t[:-1].rstrip()
-    if tail and t and (t[-1].isdigit() or t[-1] == "%"):
-        return tail
-    head = ""
-    t2 = text.strip()
-    while t2 and _is_marker_char(t2[0]):
-        head, t2 = head + t2[0], t2[1:].lstrip()
-    if head and t2[:1].isdigit():
-        return head
-    t = text.strip()
-    for pattern in (_LETTER_MARKER, _BRACKET_MARKER):
-        m = pattern.match(t)
-        if m:
-            return m["m"]
-    return ""
-
-
-def strip_marker(text: str, marker: str) -> str:
-    """``text`` without ``marker`` at its end or start (as typed)."""
-    t = text.strip()
-    if t.endswith(marker):
-        return t[: -len(marker)].rstrip()
-    if t.startswith(marker):
-        return t[len(marker) :].lstrip()
-    return t
-
-
-def explained_marker(marker: str, notes: list[str]) -> str:
-    """The footnote row (as typed) that explains ``marker`` (starts with it, after an optional
-    ``注：``), or ``''``.
-
-    Examples
-    --------
-    >>> explained_marker("①", ["资料来源：市统计局", "注：①含毛集实验区。"])
-    '注：①含毛集实验区。'
-    >>> explained_marker("*", ["注：①含毛集实验区。"])
-    ''
-    """
-    bare = marker.strip("()（）[]［］【】 ")
-    for note in notes:
-        body = re.sub(r"^(?:注|附注|说明)\s*\d*\s*[:：.、]?\s*", "", note.strip())
-        if body.startswith(marker) or (
-            bare and re.match(rf"^[(（\[［【]?\s*{re.escape(bare)}\s*[)）\]］】.、:：\s]", body)
-        ):
-            return note.strip()
-    return ""
-
-
-def marker_message(marker: str, original: str) -> str:
-    """The refusal for a number carrying an unexplained footnote marker (Chinese / English)."""
-    return (
-        f"数值带有脚注标记“{marker}”，不能当作数字读取（否则 12³ 会被读成 123）：请删除该标记，把说明"
-        f"写进“备注”列；若表下有以该标记开头的脚注行，导入时会自动去除标记并记录 / the number "
-        f"{original.strip()!r} carries the footnote marker {marker!r}, which would be read as a "
-        "digit (12³ → 123): remove it and put the footnote in the 备注 column, or add a footnote "
-        "row starting with the marker below the table"
-    )
-
-
 def _has_unit_suffix(text: str) -> bool:
     """Is ``text`` a number followed by a known unit (``3.6万人``, ``0.61万``, ``512张``)?"""
     number, unit = split_quantity(text)
@@ -333,112 +234,6 @@ def _has_unit_suffix(text: str) -> bool:
         return False
     u = parse_unit(unit)
     return u.base in BASES or u.base in ("", "ratio")
-
-
-# --------------------------------------------------------------------------------------------
-# Decoding
-# --------------------------------------------------------------------------------------------
-
-
-def _implausible(text: str) -> str:
-    """Return why ``text`` is unlikely to be what the file's author typed ('' if plausible)."""
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        for ch in line:
-            cat = unicodedata.category(ch)
-            if cat == "Co":
-                return (
-                    f"line {lineno} has the private-use character U+{ord(ch):04X}, which has "
-                    "no standard meaning"
-                )
-            if cat == "Cc" and ch not in "\t":
-                return f"line {lineno} has the control character U+{ord(ch):04X}"
-            if ch == "\ufffd":
-                return f"line {lineno} has the replacement character U+FFFD (a broken conversion)"
-    hanzi = [ch for ch in text if "\u3400" <= ch <= "\u9fff" or ord(ch) >= 0x20000]
-    if len(hanzi) >= 8:
-        common = 0
-        for ch in hanzi:
-            try:
-                ch.encode("gb2312")
-                common += 1
-            except UnicodeEncodeError:
-                pass
-        if common / len(hanzi) < 0.5:
-            return (
-                f"only {common} of {len(hanzi)} Chinese characters are common (GB2312) ones, "
-                "which is what text in another encoding (e.g. Big5) looks like when misread"
-            )
-    return ""
-
-
-def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
-    """Decode a text table's bytes, refusing to guess.
-
-    Order: byte-order mark (UTF-8, UTF-16) → strict UTF-8 → strict GB18030. A candidate whose text
-    is implausible (private-use or control characters, or mostly non-GB2312 Chinese characters) is
-    rejected. GB18030 is reported as ``"gbk"`` when every character is also in GBK.
-
-    Parameters
-    ----------
-    data : bytes
-        File content.
-    path : str or Path
-        For messages only.
-
-    Returns
-    -------
-    (str, str)
-        The text and the encoding name (``utf-8``, ``utf-8-sig``, ``utf-16``, ``gbk`` or
-        ``gb18030``).
-
-    Raises
-    ------
-    IngestError
-        If no candidate decodes to plausible text; the message says why each failed.
-
-    Examples
-    --------
-    >>> decode_bytes("寿县,䢺".encode("gb18030"))
-    ('寿县,䢺', 'gb18030')
-    >>> decode_bytes("寿县".encode("gbk"))[1], decode_bytes(b"\\xef\\xbb\\xbfabc")
-    ('gbk', ('abc', 'utf-8-sig'))
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "gb18030"]
-    failures = []
-    for enc in candidates:
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            failures.append(f"not {enc} (byte 0x{data[exc.start]:02x} on line {line})")
-            continue
-        why = _implausible(text)
-        if why:
-            failures.append(f"{enc} decodes but {why}")
-            continue
-        if enc == "gb18030":
-            try:
-                text.encode("gbk")
-                enc = "gbk"
-            except UnicodeEncodeError:
-                pass
-        return text, enc
-    raise IngestError(
-        "cannot tell the text encoding: "
-        + "; ".join(failures)
-        + ". Save the file as 'CSV UTF-8' (Excel: 另存为 → CSV UTF-8) and try again.",
-        path=path,
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Grid: the file as rows of normalised cell texts, with merge information (Excel)
-# --------------------------------------------------------------------------------------------
 
 
 def _read_csv_grid(path: Path) -> Grid:
@@ -641,7 +436,7 @@ def _body(grid: Grid, rows, originals, hwidth: int):
         if len(filled) == 1:
             original = originals[rnum][filled[0][0]].strip()
             text = filled[0][1]
-            if (_NOTE_ROW.match(text) and not _is_number(text)) or _MARKER_NOTE.match(original):
+            if (_NOTE_ROW.match(text) and not _is_number(text)) or MARKER_NOTE.match(original):
                 notes.append(original)
                 continue
         extra = [(k, c) for k, c in filled if k >= hwidth]
