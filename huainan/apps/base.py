@@ -228,13 +228,13 @@ def app_observations(observations: pd.DataFrame | None) -> tuple[pd.DataFrame, P
 # ---------------------------------------------------------------------------------------------
 
 
-def stamp_html() -> str:
-    """``数据更新于 …（北京时间），链尾 …`` for the top of a page
-    (:func:`huainan.evidence.monitoring.data_stamp`)."""
+def stamp_html(store=None) -> str:
+    """``部门监测数据更新于 …（北京时间），链尾 …`` for the top of a page
+    (:func:`huainan.evidence.monitoring.data_stamp` of ``store``, default the shipped store)."""
     from huainan.evidence.monitoring import data_stamp
 
     try:
-        text = data_stamp().text_zh
+        text = data_stamp(store).text_zh
     except Exception:  # an unreadable store: say so, details in the log
         server_log().exception("data stamp failed")
         text = "部门监测数据：暂时无法读取（请联系数据管理员运行 huainan validate）"

@@ -171,7 +171,7 @@ class UploadApp:
         self.status = W.HTML()
         self.result = W.HTML()
         self.reasons = W.VBox()
-        self.stamp = W.HTML(stamp_html())
+        self.stamp = W.HTML(stamp_html(self.store))
         for w, css in (
             (self.upload, "hn-upload"),
             (self.who, "hn-who"),
@@ -311,7 +311,7 @@ class UploadApp:
             self.result.value = message_html(f"未能入库：{zh or en}", "error")
             return False
         self.confirm.disabled = True
-        self.stamp.value = stamp_html()
+        self.stamp.value = stamp_html(self.store)
         self.result.value = message_html(
             f"已入库：新增 {done.rows_new} 个、修订 {done.rows_superseding} 个数值（与已入库相同的 "
             f"{done.rows_unchanged} 个未重复写入）。链尾 {done.chain_head[:16]}，请记录备查。",

@@ -253,7 +253,7 @@ def _analyse(path: Path, store, year, given, by, filename) -> IngestReport:
     cover = read_cover(path)
     every = monitoring.read_store(store)
     chain_head = monitoring.GENESIS if every.empty else str(every[monitoring.CHAIN_COLUMN].iloc[-1])
-    asked = _confirmations(candidates, by_id, str(path), given)
+    asked = _confirmations(candidates, by_id, filename, given)
     _consistency(candidates, every, cat, warnings)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     rows = _rows(candidates, filename, sha, stamp, by, cover)
