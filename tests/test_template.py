@@ -275,3 +275,34 @@ def test_an_existing_file_is_not_overwritten_without_force(tmp_path):
     assert out.read_bytes() == b"a filled template"
     res = runner.invoke(app, ["template", str(out), "--force"])
     assert res.exit_code == 0 and openpyxl.load_workbook(out).sheetnames[0] == README_SHEET
+
+
+@pytest.mark.slow
+def test_printed_page_count_with_libreoffice(tmp_path):
+    # 12 A4 landscape pages: 填表说明 2, 封面 1, each domain sheet 1 (one page wide, fits tall)
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+    out = write_template(tmp_path / "t.xlsx", store=tmp_path / "none")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = (tmp_path / "t.pdf").read_bytes()
+    import re
+
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 12

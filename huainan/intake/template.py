@@ -40,7 +40,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -83,6 +83,8 @@ _REFERENCE = PatternFill("solid", fgColor="FFF2CC")  # the 安徽省（参照值
 _HEAD = PatternFill("solid", fgColor="BDD7EE")
 _CHANGED = PatternFill("solid", fgColor="DDEBF7")
 _STORED_FONT = Font(color="7F7F7F")
+_THIN = Side(style="thin", color="A6A6A6")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WIDTHS = {
     "指标": 30,
     "单位": 6,
@@ -245,7 +247,9 @@ class _Writer:
             c.font = Font(bold=True)
             c.fill = _HEAD
             c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            c.border = _BOX
             ws.column_dimensions[get_column_letter(j)].width = _WIDTHS.get(name, 9)
+        ws.row_dimensions[HEADER_ROW].height = 30
         for name in HIDDEN_COLUMNS:
             ws.column_dimensions[get_column_letter(self.header.index(name) + 1)].hidden = True
         row = HEADER_ROW + 1
@@ -263,6 +267,7 @@ class _Writer:
                 c = ws.cell(row=row, column=j, value=formula_safe(value))
                 c.fill = _REFERENCE if code == PROVINCE_CODE else _GREY
                 c.alignment = Alignment(wrap_text=j == 1, vertical="center")
+                c.border = _BOX
             for j, value in ((len(self.header) - 1, ident), (len(self.header), code)):
                 ws.cell(row=row, column=j, value=value).number_format = "@"
             self._inputs(ws, row, (code, ident, area), r.unit, form_unit)
@@ -276,6 +281,7 @@ class _Writer:
             c = ws.cell(row=row, column=self.first_year + k)
             c.protection = Protection(locked=False)
             c.number_format = "General"
+            c.border = _BOX
             value = self.stored.get((code, ident, year, area))
             if value is not None:
                 c.value = convert(value, unit, form_unit) if unit != form_unit else value
@@ -283,6 +289,7 @@ class _Writer:
                 self.copy.cell(row=row, column=self.first_year + k, value=c.value)
         for j in range(self.first_year + len(YEARS), self.first_year + len(YEARS) + 2):
             ws.cell(row=row, column=j).protection = Protection(locked=False)
+            ws.cell(row=row, column=j).border = _BOX
 
     def _validation(self, ws, row: int, ident: str, form_unit: str, r) -> None:
         low, high = (float(self.bounds.at[ident, k]) for k in ("min_value", "max_value"))
@@ -367,6 +374,9 @@ def _readme(wb: Workbook, ind: pd.DataFrame) -> None:
         c = readme.cell(row=i, column=1, value=text.format(relative=relative_zh) or None)
         c.font = Font(bold=bold, size=14 if i == 1 else 11)
         c.alignment = Alignment(wrap_text=True, vertical="top")
+        # explicit heights: LibreOffice and WPS do not grow rows for wrapped text on opening
+        lines = max(1, math.ceil(_display_width(str(c.value or "")) / 104))
+        readme.row_dimensions[i].height = (20 if i == 1 else 15) * lines + 2
     readme.column_dimensions["A"].width = 110
     start = len(_README) + 2
     readme.cell(row=start, column=1, value="工作表与指标数").font = Font(bold=True)
@@ -374,6 +384,11 @@ def _readme(wb: Workbook, ind: pd.DataFrame) -> None:
         n = int((ind["domain"] == d.id).sum())
         readme.cell(row=start + k, column=1, value=f"{d.zh}：{n} 项指标")
     _print_setup(readme)
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel character units: a Chinese character counts two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _cover(wb: Workbook) -> None:
@@ -385,7 +400,8 @@ def _cover(wb: Workbook) -> None:
         ws.cell(row=i, column=1, value=label).font = Font(bold=True)
         c = ws.cell(row=i, column=2)
         c.protection = Protection(locked=False)
-        c.fill = PatternFill("solid", fgColor="FFFFFF")
+        c.border = Border(bottom=_THIN)
+        ws.row_dimensions[i].height = 24
         c.number_format = "@" if label != "报送日期" else "yyyy-mm-dd"
     ws.cell(
         row=8,
