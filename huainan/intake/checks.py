@@ -212,15 +212,16 @@ def consistency(values: pd.DataFrame, cat: pd.DataFrame, changed: Iterable[tuple
     '养老服务床位总量 2023年：7个县区合计2.8万张，淮南市填报3.6万张，相差22.2%（允许2%），请核对'
     """
     units = list(regions.units()["code"])
+    wanted = set(changed)
+    groups: dict[tuple, dict[str, float]] = {}
+    for r in values.itertuples(index=False):
+        key = (r.indicator, int(r.year), r.area)
+        if key in wanted:
+            groups.setdefault(key, {})[r.region_code] = float(r.value)
     out = []
-    for ind, year, area in sorted(set(changed)):
-        if ind not in cat.index:
-            continue
-        g = values[
-            (values["indicator"] == ind) & (values["year"] == year) & (values["area"] == area)
-        ]
-        by = dict(zip(g["region_code"], g["value"], strict=False))
-        if regions.CITY_CODE not in by:
+    for ind, year, area in sorted(wanted):
+        by = groups.get((ind, int(year), area), {})
+        if ind not in cat.index or regions.CITY_CODE not in by:
             continue
         city = float(by[regions.CITY_CODE])
         parts = [float(by[c]) for c in units if c in by]

@@ -22,6 +22,7 @@ class, stable across openpyxl 3.1.x; the version is pinned in ``pyproject.toml``
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import math
 import re
@@ -251,10 +252,19 @@ def open_workbook(path: Path):
     """Open a workbook read-only (streaming) after checking its unzipped size.
 
     Opened from the bytes, not the name: :func:`file_kind` has already recognised the content,
-    and openpyxl would refuse an .xlsx workbook that was merely named .xls.
+    and openpyxl would refuse an .xlsx workbook that was merely named .xls. The workbook is
+    kept for the next call with the same file (size and modification time): reading a return
+    opens it once, not once per sheet (openpyxl scans every sheet on opening).
     """
+    st = path.stat()
+    return _open_cached(str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=2)
+def _open_cached(path_text: str, size: int, mtime_ns: int):
     import openpyxl  # local: only Excel readers pay for the import
 
+    path = Path(path_text)
     data = path.read_bytes()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -295,10 +305,7 @@ def sheet_names(path: str | Path, *, include_hidden: bool = False) -> list[str]:
     if file_kind(path) != "xlsx":
         return []
     wb = open_workbook(path)
-    try:
-        return [ws.title for ws in wb.worksheets if include_hidden or ws.sheet_state == "visible"]
-    finally:
-        wb.close()
+    return [ws.title for ws in wb.worksheets if include_hidden or ws.sheet_state == "visible"]
 
 
 def excel_text(value: object, number_format: str) -> str:
@@ -360,20 +367,15 @@ def read_excel_grid(path: Path, sheet: str | None) -> Grid:
         are listed in ``Grid.problems``.
     """
     wb = open_workbook(path)
-    try:
-        names = [ws.title for ws in wb.worksheets]
-        if sheet is None:
-            sheet = next(
-                (ws.title for ws in wb.worksheets if ws.sheet_state == "visible"), names[0]
-            )
-        elif sheet not in names:
-            raise IngestError(
-                f"没有名为“{sheet}”的工作表 / no sheet named {sheet!r}; the workbook has {names}",
-                path=path,
-            )
-        return _stream_sheet(wb, wb[sheet], path, sheet)
-    finally:
-        wb.close()
+    names = [ws.title for ws in wb.worksheets]
+    if sheet is None:
+        sheet = next((ws.title for ws in wb.worksheets if ws.sheet_state == "visible"), names[0])
+    elif sheet not in names:
+        raise IngestError(
+            f"没有名为“{sheet}”的工作表 / no sheet named {sheet!r}; the workbook has {names}",
+            path=path,
+        )
+    return _stream_sheet(wb, wb[sheet], path, sheet)
 
 
 def _stream_sheet(wb, ws, path: Path, sheet: str) -> Grid:

@@ -91,7 +91,7 @@ def _confirmations(candidates, by_id, path, given: Mapping[str, str]) -> list[Co
     """Values the plausibility checks flag, with the reason given for each (``*``: for all)."""
     out = []
     for c in candidates:
-        hit = checks.plausibility(c.indicator, c.region_code, c.value, by_id.loc[c.indicator])
+        hit = checks.plausibility(c.indicator, c.region_code, c.value, by_id[c.indicator])
         if hit is None:
             continue
         token = "/".join(str(k) for k in c.key)
@@ -105,36 +105,40 @@ def _compare(candidates, rows: pd.DataFrame, every: pd.DataFrame, by_id) -> list
     """Set each row's ``status`` and ``revision`` against the store; return the revisions."""
     stored = monitoring.current(every, withdrawn=True)
     latest = {(r.region_code, r.indicator, r.year, r.area): r for r in stored.itertuples()}
+    names = dict(zip(regions.regions()["code"], regions.regions()["name_zh"], strict=True))
+    status, revision = list(rows["status"]), list(rows["revision"])
     revisions = []
     for i, c in enumerate(candidates):
         prev = latest.get(c.key)
         if prev is None:
             continue
-        rows.loc[i, "revision"] = prev.revision + 1
+        revision[i] = prev.revision + 1
         if prev.action == "withdraw":
             continue  # reported again after a withdrawal: new
         if prev.value == c.value:
-            rows.loc[i, "status"] = "unchanged"
+            status[i] = "unchanged"
             continue
-        rows.loc[i, "status"] = "superseding"
+        status[i] = "superseding"
         revisions.append(
             Revision(
                 c.region_code,
-                regions.name(c.region_code),
+                names[c.region_code],
                 c.indicator,
-                str(by_id.at[c.indicator, "name_zh"]),
+                str(by_id[c.indicator]["name_zh"]),
                 c.unit,
                 c.year,
                 c.area,
                 float(prev.value),
                 c.value,
                 str(prev.source),
-                str(rows.loc[i, "source"]),
+                str(rows.at[i, "source"]),
                 str(prev.source_ref),
                 c.source_ref,
                 int(prev.revision),
             )
         )
+    rows["status"] = status
+    rows["revision"] = pd.Series(revision, index=rows.index, dtype="int64")
     return revisions
 
 
@@ -146,12 +150,13 @@ def _consistency(candidates, every, cat, warnings) -> None:
         columns=["region_code", "indicator", "year", "area", "value"],
     )
     merged = pd.concat([stored, mine]).drop_duplicates(list(monitoring.KEY), keep="last")
-    groups = {(c.indicator, c.year, c.area) for c in candidates}
+    groups: dict[tuple, list] = {}
+    for c in candidates:
+        groups.setdefault((c.indicator, c.year, c.area), []).append(c)
     for w in checks.consistency(merged, cat.set_index("indicator"), groups):
         warnings.append(f"{w['message_zh']} / {w['message_en']}")
-        for c in candidates:
-            if (c.indicator, c.year, c.area) == (w["indicator"], w["year"], w["area"]):
-                c.checks.append(w["message_zh"])
+        for c in groups[(w["indicator"], w["year"], w["area"])]:
+            c.checks.append(w["message_zh"])
 
 
 def _rows(candidates, filename, sha, stamp, by, cover) -> pd.DataFrame:
@@ -241,7 +246,7 @@ def _analyse(path: Path, store, year, given, by, filename) -> IngestReport:
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     cat = catalogue()
-    by_id = cat.set_index("indicator")
+    by_id = {r["indicator"]: r for r in cat.to_dict("records")}  # row access without pandas
     problems = Problems(str(path))
     counts = {"read": 0, "blank": 0, "placeholder": 0}
     warnings: list[str] = []

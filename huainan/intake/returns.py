@@ -428,7 +428,7 @@ def _read_sheet(
     plan_ = _sheet_plan(raw, sheet, year, problems, warnings)
     if plan_ is None:
         return []
-    by_id = cat.set_index("indicator")
+    by_id = {r["indicator"]: r for r in cat.to_dict("records")}  # row access without pandas
     indicators, places = IndicatorIndex(cat), RegionIndex()
     out: list[Candidate] = []
     for rnum, cells in raw.rows:
@@ -476,7 +476,7 @@ def _value_candidate(
     filename,
 ):
     region, ident, area, name_unit = key
-    info = by_id.loc[ident]
+    info = by_id[ident]
     k = plan_.idx[value_col]
     original = plan_.raw.originals[rnum][k]
     unmarked = _unmarked(plan_, rnum, value_col, cells[k], original, problems, warnings)
@@ -590,10 +590,11 @@ def read_return(path: Path, year, cat, problems, warnings, skipped, counts, file
 
 def check_duplicates(candidates: list[Candidate], problems: Problems) -> None:
     seen: dict[tuple, Candidate] = {}
+    names = dict(zip(regions.regions()["code"], regions.regions()["name_zh"], strict=True))
     for c in candidates:
         if c.key in seen:
             problems.add(
-                f"同一数值填了两次 / a second value for {regions.name(c.region_code)} "
+                f"同一数值填了两次 / a second value for {names[c.region_code]} "
                 f"{c.indicator} {c.year} (first at {seen[c.key].source_ref})",
                 row=c.row,
                 column=c.column,
