@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # CJK ideographs (incl. extensions A–H and compatibility), kana, CJK punctuation, radicals.
@@ -153,7 +154,7 @@ class NameIndex:
     ((['urbanization_rate'], None), ([], None))
     """
 
-    def __init__(self, pairs):
+    def __init__(self, pairs) -> None:
         self.ids: dict[str, list[str]] = {}
         self.names: dict[str, str] = {}
         for name, ident in pairs:
@@ -163,7 +164,9 @@ class NameIndex:
                 hits.append(ident)
             self.names.setdefault(key, name)
 
-    def lookup(self, text: str, is_unit=None) -> tuple[list[str], str | None]:
+    def lookup(
+        self, text: str, is_unit: Callable[[str], bool] | None = None
+    ) -> tuple[list[str], str | None]:
         """Return (ids, the bracketed suffix split off or None); ``[]`` when nothing matches.
 
         Order: with ``is_unit`` (a predicate on the bracket's text), a trailing bracket holding

@@ -13,7 +13,7 @@ CSV = (
     "区划代码,地区,指标,年份,数值,单位\n"
     "340400,淮南市,人均预期寿命,2023,78.3,岁\n"
     "340400,淮南市,每千人口执业(助理)医师数,2023,412,人\n"
-).encode("utf-8")
+).encode()
 SECRET = "correct horse battery staple"
 
 
@@ -54,13 +54,19 @@ def test_the_secret_and_the_reasons_are_required(tmp_path, token_file):
     assert obs.at["physicians_per_1000", "confirmation"].startswith("核实：412")
     assert obs.at["life_expectancy", "ingested_by"] == "寿县卫健委 王五（报送页面）"
     assert obs.at["life_expectancy", "source_file"] == "县区报表.csv"
-    assert monitoring.kept_file(obs.at["life_expectancy", "source_sha256"], app.store).read_bytes() == CSV
+    assert (
+        monitoring.kept_file(obs.at["life_expectancy", "source_sha256"], app.store).read_bytes()
+        == CSV
+    )
     assert "部门监测数据更新于" in app.stamp.value
 
 
 def test_problems_are_listed_and_block_the_ingest(tmp_path, token_file):
     app = upload.UploadApp(_store(tmp_path))
-    app.accept("bad.csv", "区划代码,地区,指标,年份,数值,单位\n340400,淮南市,人均预期寿命,2023,7.8³,岁\n".encode())
+    app.accept(
+        "bad.csv",
+        "区划代码,地区,指标,年份,数值,单位\n340400,淮南市,人均预期寿命,2023,7.8³,岁\n".encode(),
+    )
     assert "发现 1 处问题" in app.status.value and "脚注标记" in app.status.value
     assert app.confirm.disabled
 
@@ -74,7 +80,9 @@ def test_problems_are_listed_and_block_the_ingest(tmp_path, token_file):
         ("<script>.csv", b"<script>alert(1)</script>", "无法读取此文件"),
     ],
 )
-def test_types_sizes_and_hostile_names_are_refused_escaped(tmp_path, token_file, name, content, message):
+def test_types_sizes_and_hostile_names_are_refused_escaped(
+    tmp_path, token_file, name, content, message
+):
     app = upload.UploadApp(_store(tmp_path))
     app.accept(name, content)
     assert message in app.status.value and "<script>" not in app.status.value

@@ -7,7 +7,6 @@ import pandas as pd
 
 from huainan.apps.base import (
     fresh_screen,
-    guard,
     html_table,
     tag,
 )

@@ -14,11 +14,10 @@ import numpy as np
 import pandas as pd
 
 from huainan.apps.base import (
-    fresh_screen,
     CSS,
     ChartPanel,
     app_observations,
-    guard,
+    fresh_screen,
     heading,
     html_table,
     message_html,

@@ -12,10 +12,9 @@ import pandas as pd
 
 from huainan import plan
 from huainan.apps.base import (
-    fresh_screen,
     ChartPanel,
     app_observations,
-    guard,
+    fresh_screen,
     heading,
     html_table,
     message_html,

@@ -32,6 +32,7 @@ import ipywidgets as W
 from huainan.apps.base import CSS, failure_html, message_html, note, server_log, stamp_html, tag
 from huainan.errors import HuainanError
 from huainan.intake.excel import MAX_FILE_BYTES
+from huainan.intake.report import IngestReport
 
 #: The largest file the page accepts (the ingest's own limit).
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES
@@ -159,7 +160,7 @@ class UploadApp:
         self.folder = Path(tempfile.mkdtemp(prefix="huainan-upload-"))
         self.path: Path | None = None
         self.name = ""
-        self.report = None
+        self.report: IngestReport | None = None
         self.upload = W.FileUpload(
             accept=",".join(ALLOWED_SUFFIXES), multiple=False, description="选择文件"
         )
@@ -240,14 +241,15 @@ class UploadApp:
         from huainan.intake.ingest import check
 
         try:
-            self.report = check(self.path, store=self.store, by=self._who(), filename=name)
+            report = check(self.path, store=self.store, by=self._who(), filename=name)
         except HuainanError as exc:
             from huainan.intake.report import split_message
 
             zh, en = split_message(getattr(exc, "reason", str(exc)))
             self.status.value = message_html(f"无法读取此文件：{zh or en}", "error")
             return
-        self.status.value = report_html(self.report)
+        self.report = report
+        self.status.value = report_html(report)
         self.reasons.children = tuple(
             tag(
                 W.Text(
@@ -257,9 +259,9 @@ class UploadApp:
                 ),
                 "hn-reason",
             )
-            for i, c in enumerate(self.report.confirmations)
+            for i, c in enumerate(report.confirmations)
         )
-        self.confirm.disabled = bool(self.report.problems) or self.report.rows_read == 0
+        self.confirm.disabled = bool(report.problems) or report.rows_read == 0
 
     def _who(self) -> str:
         who = (self.who.value or "").strip()[:60]

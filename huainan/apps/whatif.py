@@ -9,10 +9,9 @@ import ipywidgets as W
 import pandas as pd
 
 from huainan.apps.base import (
-    fresh_screen,
     ChartPanel,
     app_observations,
-    guard,
+    fresh_screen,
     heading,
     html_table,
     message_html,

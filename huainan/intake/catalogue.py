@@ -316,47 +316,54 @@ def catalogue() -> pd.DataFrame:
             if alias.strip():
                 add(r.id, normalize_text(alias), r.unit, r.domain, "stats")
         entries[r.id]["max_value"] = pd.to_numeric(r.max_value, errors="coerce")
-    baselines = {
+    baselines = _baselines(ind, proj)
+    records = [_record(e, baselines) for e in entries.values()]
+    return pd.DataFrame(records)
+
+
+def _baselines(ind: pd.DataFrame, proj: pd.DataFrame) -> dict[str, float]:
+    """The plan's 2020 values (专栏2, then the project tables); none for cumulative indicators."""
+    out = {
         r.indicator_id: float(r.baseline)
         for r in ind.itertuples()
         if r.baseline_year == 2020 and pd.notna(r.baseline) and not r.cumulative
     }
     for r in proj.itertuples():
         if pd.notna(r.baseline_value) and r.baseline_year == 2020:
-            baselines.setdefault(r.metric_id, float(r.baseline_value))
-    records = []
-    for e in entries.values():
-        listed = e.get("max_value", math.nan)
-        bound = BOUNDS.get(e["indicator"])
-        if bound is not None and not math.isnan(listed) and listed != bound.high:
-            raise DataValidationError(
-                f"indicator {e['indicator']!r}: BOUNDS says at most {bound.high:g} but the "
-                f"statistics catalogue's max_value is {listed:g}",
-                column="max_value",
-                value=listed,
-            )
-        if bound is None:
-            bound = (
-                DEFAULT_BOUND
-                if math.isnan(listed)
-                else Bound(0, float(listed), "logical", _CATALOGUE_SHARE.format(high=listed))
-            )
-        if math.isinf(bound.high):
-            bound = magnitude_bound(bound, e["unit"])
-        records.append(
-            {
-                **{k: e[k] for k in ("indicator", "name_zh", "unit", "domain", "origin")},
-                "names": tuple(e["names"]),
-                "units": tuple(e["units"]),
-                "ids": tuple(e["ids"]),
-                "min_value": float(bound.low),
-                "max_value": float(bound.high),
-                "bound_kind": bound.kind,
-                "bound_reason": bound.reason,
-                "baseline_2020": baselines.get(e["indicator"], math.nan),
-            }
+            out.setdefault(r.metric_id, float(r.baseline_value))
+    return out
+
+
+def _record(e: dict, baselines: dict[str, float]) -> dict:
+    """One catalogue row: the entry with its bound (BOUNDS, catalogue max_value, magnitude)."""
+    listed = e.get("max_value", math.nan)
+    bound = BOUNDS.get(e["indicator"])
+    if bound is not None and not math.isnan(listed) and listed != bound.high:
+        raise DataValidationError(
+            f"indicator {e['indicator']!r}: BOUNDS says at most {bound.high:g} but the "
+            f"statistics catalogue's max_value is {listed:g}",
+            column="max_value",
+            value=listed,
         )
-    return pd.DataFrame(records)
+    if bound is None:
+        bound = (
+            DEFAULT_BOUND
+            if math.isnan(listed)
+            else Bound(0, float(listed), "logical", _CATALOGUE_SHARE.format(high=listed))
+        )
+    if math.isinf(bound.high):
+        bound = magnitude_bound(bound, e["unit"])
+    return {
+        **{k: e[k] for k in ("indicator", "name_zh", "unit", "domain", "origin")},
+        "names": tuple(e["names"]),
+        "units": tuple(e["units"]),
+        "ids": tuple(e["ids"]),
+        "min_value": float(bound.low),
+        "max_value": float(bound.high),
+        "bound_kind": bound.kind,
+        "bound_reason": bound.reason,
+        "baseline_2020": baselines.get(e["indicator"], math.nan),
+    }
 
 
 class IndicatorIndex:

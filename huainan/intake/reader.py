@@ -241,7 +241,7 @@ def _read_csv_grid(path: Path) -> Grid:
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = []
+    rows: list[tuple[int, list[str]]] = []
     start = 1
     try:
         for record in reader:
@@ -698,36 +698,56 @@ def read_table(
         if kind != "number":
             data[name] = pd.Series([t or None for t in texts], index=index, dtype="str")
             continue
-        values = []
-        for (rnum, _), t, c in zip(raw.rows, texts, parsed, strict=True):
-            marker = footnote_marker(raw.originals[rnum][k])
-            if marker:
-                if not explained_marker(marker, raw.attrs["notes"]):
-                    bad.append((rnum, k, name, t, raw.originals[rnum][k]))
-                    values.append(math.nan)
-                    continue
-                c = parse_cell(normalize_text(strip_marker(raw.originals[rnum][k], marker)), table)
-                raw.attrs["warnings"].append(
-                    f"第{rnum}行“{name}”列：去除脚注标记“{marker}”（表下有说明）/ row {rnum}, "
-                    f"column {name!r}: footnote marker {marker!r} removed (explained below the table)"
-                )
-            if c.kind == "number":
-                values.append(c.value)
-                continue
-            values.append(math.nan)
-            if c.kind == "placeholder":
-                missing.append(
-                    {
-                        "row": rnum,
-                        "column": name,
-                        "text": raw.originals[rnum][k],
-                        "reason": c.reason,
-                        "description": MISSING_REASONS.get(c.reason or "", c.reason),
-                    }
-                )
-            else:
-                bad.append((rnum, k, name, t, raw.originals[rnum][k]))
+        values = _number_column(raw, k, name, parsed, table, missing, bad)
         data[name] = pd.Series(values, index=index, dtype="float64")
+    _raise_bad_cells(path, raw, bad)
+    df = pd.DataFrame(data, index=index, columns=raw.columns)
+    df.attrs = {**raw.attrs, "column_kinds": kinds, "missing": missing}
+    return df
+
+
+def _number_column(raw: RawTable, k: int, name: str, parsed, table, missing, bad) -> list[float]:
+    """The values of number column ``k``; placeholders go to ``missing``, bad cells to ``bad``.
+
+    A footnote marker on a cell as typed (``12³``) makes it bad, unless a footnote row explains
+    the marker: then it is stripped and a warning added.
+    """
+    values: list[float] = []
+    for (rnum, cells), c in zip(raw.rows, parsed, strict=True):
+        original = raw.originals[rnum][k]
+        marker = footnote_marker(original)
+        if marker:
+            if not explained_marker(marker, raw.attrs["notes"]):
+                bad.append((rnum, k, name, cells[k], original))
+                values.append(math.nan)
+                continue
+            c = parse_cell(normalize_text(strip_marker(original, marker)), table)
+            raw.attrs["warnings"].append(
+                f"第{rnum}行“{name}”列：去除脚注标记“{marker}”（表下有说明）/ row {rnum}, "
+                f"column {name!r}: footnote marker {marker!r} removed (explained below the table)"
+            )
+        if c.kind == "number":
+            values.append(c.value)
+            continue
+        values.append(math.nan)
+        if c.kind == "placeholder":
+            missing.append(
+                {
+                    "row": rnum,
+                    "column": name,
+                    "text": original,
+                    "reason": c.reason,
+                    "description": MISSING_REASONS.get(c.reason or "", c.reason),
+                }
+            )
+        else:
+            bad.append((rnum, k, name, cells[k], original))
+    return values
+
+
+def _raise_bad_cells(path, raw: RawTable, bad) -> None:
+    """Raise for the first formula without a value, else the first bad number cell (if any)."""
+    sheet = raw.attrs["sheet"]
     if raw.attrs["cell_problems"]:
         first = raw.attrs["cell_problems"][0]
         n = len(raw.attrs["cell_problems"])
@@ -739,37 +759,25 @@ def read_table(
             sheet=first.sheet,
             cell=first.cell,
         )
-    if bad:
-        bad.sort()
-        rnum, _, name, text, original = bad[0]
-        marker = footnote_marker(original)
-        if marker:
-            raise IngestError(
-                marker_message(marker, original),
-                path=path,
-                row=rnum,
-                column=name,
-                value=original,
-                sheet=raw.attrs["sheet"],
-                cell=f"{raw.attrs['column_letters'][name]}{rnum}" if raw.attrs["sheet"] else None,
-            )
+    if not bad:
+        return
+    bad.sort()
+    rnum, _, name, text, original = bad[0]
+    cell = f"{raw.attrs['column_letters'][name]}{rnum}" if sheet is not None else None
+    marker = footnote_marker(original)
+    if marker:
+        message = marker_message(marker, original)
+    else:
         hint = typo_hint(text)
         more = f" ({len(bad) - 1} more such cell(s) in this table)" if len(bad) > 1 else ""
-        sheet = raw.attrs["sheet"]
-        raise IngestError(
+        message = (
             "neither a number nor a known placeholder (— -- … x NA / blank) in a number column"
             + (f"; {hint}" if hint else "")
-            + more,
-            path=path,
-            row=rnum,
-            column=name,
-            value=original,
-            sheet=sheet,
-            cell=f"{raw.attrs['column_letters'][name]}{rnum}" if sheet is not None else None,
+            + more
         )
-    df = pd.DataFrame(data, index=index, columns=raw.columns)
-    df.attrs = {**raw.attrs, "column_kinds": kinds, "missing": missing}
-    return df
+    raise IngestError(
+        message, path=path, row=rnum, column=name, value=original, sheet=sheet, cell=cell
+    )
 
 
 def missing_cells(df: pd.DataFrame) -> pd.DataFrame:

@@ -549,7 +549,8 @@ def read_return(path: Path, year, cat, problems, warnings, skipped, counts, file
     skipped_sheets: list[str] = []
     encoding = None
     candidates: list[Candidate] = []
-    for sheet in [*sheets] or [None]:  # None = a CSV (no sheets)
+    sheet_list: list[str | None] = [*sheets] or [None]  # None = a CSV (no sheets)
+    for sheet in sheet_list:
         if sheet == COVER_SHEET:
             skipped_sheets.append(sheet)
             continue
