@@ -96,3 +96,20 @@ def test_a_token_file_readable_by_others_is_refused(tmp_path):
         upload.read_token(f)
     f.chmod(0o600)
     assert upload.read_token(f) == SECRET
+
+
+def test_the_monitor_marks_a_revised_value(tmp_path):
+    from huainan.apps.monitor import revision_notes_zh
+    from huainan.intake.ingest import ingest
+
+    store = _store(tmp_path)
+    for value, name in ((78.1, "a.csv"), (78.3, "b.csv")):
+        src = tmp_path / name
+        src.write_text(
+            f"区划代码,地区,指标,年份,数值,单位\n340400,淮南市,人均预期寿命,2023,{value},岁\n",
+            encoding="utf-8",
+        )
+        ingest(src, store=store)
+    used = monitoring.observations(store=store)
+    [note] = revision_notes_zh(used, store=store)
+    assert note.startswith("已修订：2023年数值共报送2次，首次报送为78.1，现为78.3")
