@@ -272,11 +272,15 @@ def ingest(
 ) -> None:
     """检查报送文件并入库（全部入库或全部不入库）/ validate a monitoring return and append it to the store (all or nothing).
 
-    Exit code 0 on success; 1 if the file has problems (all are listed; nothing is written) or
-    the store folder does not exist (add --create-store to start a new one).
+    Exit code 0 on success; 1 if the file has problems (all are listed; nothing is written), a
+    value the plausibility checks flag was not confirmed (--confirm KEY=REASON), or the store
+    folder does not exist (add --create-store to start a new one). --dry-run prints the full
+    report (problems, values to confirm, revisions old → new, warnings) and exits 1 if it lists
+    a problem.
     """
     from huainan.errors import HuainanError
     from huainan.evidence.monitoring import store_dir
+    from huainan.intake.ingest import check
     from huainan.intake.ingest import ingest as run_ingest
 
     folder = store_dir(store)
@@ -302,19 +306,18 @@ def ingest(
     if confirm_all:
         given["*"] = confirm_all
     try:
-        report = run_ingest(
-            file,
-            store=store,
-            dry_run=dry_run,
-            year=year,
-            create_store=create_store,
-            confirmations=given,
-            by=by,
-        )
+        if dry_run:  # the same report object the upload page shows, problems listed in it
+            report = check(file, store=store, year=year, confirmations=given, by=by)
+        else:
+            report = run_ingest(
+                file, store=store, year=year, create_store=create_store, confirmations=given, by=by
+            )
     except HuainanError as exc:
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(report.summary())
+    if report.problems:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -336,3 +336,15 @@ def test_cli_help_is_chinese_first():
 
 def test_os_env_is_untouched():
     assert "HUAINAN_UPLOAD_TOKEN_FILE" not in os.environ
+
+
+def test_cli_dry_run_prints_the_report_with_every_problem(tmp_path):
+    src = _csv(
+        tmp_path / "p.csv",
+        "340400,淮南市,人均预期寿命,2023,78.1³,岁,\n340422,寿县,人均预期寿命,2023,七十八,岁,\n",
+    )
+    res = CliRunner().invoke(app, ["ingest", str(src), "--dry-run", "--store", str(tmp_path)])
+    assert res.exit_code == 1 and "试运行（未写入）" in res.output
+    assert "问题（须改正后重新报送）/ problems (2):" in res.output
+    assert "第2行，“数值”列：数值带有脚注标记“³”" in res.output
+    assert "第3行，“数值”列：不是数字" in res.output

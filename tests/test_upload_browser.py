@@ -58,15 +58,12 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium(site, tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        context = browser.launch(p, tmp_path_factory.mktemp("chromium-profile"))
-        try:
-            yield context
-        finally:
-            context.close()
+def chromium(site, playwright_session, tmp_path_factory):
+    context = browser.launch(playwright_session, tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def test_upload_check_confirm_and_fresh_monitor_page(chromium, site):

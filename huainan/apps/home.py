@@ -44,7 +44,10 @@ def data_status(observations: pd.DataFrame | None = None) -> W.Widget:
                 if census
                 else NO_DATA_ZH,
             ),
-            ("统计公报等", f"{len(bulletin)} 个数值，最新为{latest}年" if latest else NO_DATA_ZH),
+            (
+                "统计公报等",
+                f"淮南市及县区 {len(bulletin)} 个数值，最新为{latest}年" if latest else NO_DATA_ZH,
+            ),
             (
                 "部门监测报送",
                 (f"{len(store)} 个数值，年份 {int(store['year'].min())}—{int(store['year'].max())}")
