@@ -193,3 +193,20 @@ class NameIndex:
 
         keys = difflib.get_close_matches(match_key(text), list(self.names), n=n, cutoff=0.5)
         return [self.names[k] for k in keys]
+
+
+def formula_safe_frame(df):
+    """A copy of DataFrame ``df`` whose text cells are :func:`formula_safe` (numbers untouched):
+    what every CSV or Excel file the workbook writes goes through.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> formula_safe_frame(pd.DataFrame({"a": ["=1+1", "x"], "b": [-1.5, 2.0]})).values.tolist()
+    [["'=1+1", -1.5], ['x', 2.0]]
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype).startswith("str"):
+            out[col] = out[col].map(lambda x: formula_safe(x) if isinstance(x, str) else x)
+    return out
