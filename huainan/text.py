@@ -85,7 +85,7 @@ def match_key(text: object) -> str:
 #: First characters that make Excel, WPS and LibreOffice read a cell as a formula (or DDE
 #: command) when a CSV is opened (OWASP "CSV injection"): ``=``, ``+``, ``-``, ``@``, tab, CR.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+\-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+\-]?[0-9]+)?$")
+_PLAIN_NUMBER = re.compile(r"^[+\-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+\-]?[0-9]+)?%?$")
 
 
 def formula_safe(text: str) -> str:

@@ -89,7 +89,6 @@ from huainan.evidence.census import (
 from huainan.evidence.stats import AREAS, CATALOG_COLUMNS, OBS_COLUMNS, YEAR_RANGE
 from huainan.paths import REPO_ROOT, data_dir
 from huainan.plan.regions import CITY_CODE, COUNTRY_CODE, PROVINCE_CODE, UNIT_CODES
-from huainan.text import formula_safe_frame
 
 DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data"
 
@@ -133,9 +132,14 @@ def catalog_frame() -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with ``\\n`` line ends, no index (deterministic for the same frame); text cells
-    formula-safe (:func:`huainan.text.formula_safe_frame`: none of the shipped files needs it)."""
-    return formula_safe_frame(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """UTF-8 CSV with ``\\n`` line ends, no index (deterministic for the same frame).
+
+    Written verbatim, not formula-safe: these files are the program's own inputs, read back by
+    :mod:`huainan.evidence` (an apostrophe would change the notes readers show); a few notes
+    start with ``+0.05% of the census…``, which Excel shows as ``#NAME?`` — open them with
+    pandas or import them as text.
+    """
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def parquet_bytes(df: pd.DataFrame) -> bytes:
