@@ -9,7 +9,7 @@ import typer
 
 app = typer.Typer(
     name="huainan",
-    help="淮南市“十四五”公共服务规划 workbook: plan data, ingest, briefs and apps.",
+    help="淮南市“十四五”公共服务规划监测评估工作簿：规划数据、数据报送入库、分析简报、应用页面。 / The Huainan public services plan workbook: plan data, ingest, briefs and apps.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -17,7 +17,7 @@ app = typer.Typer(
 
 @app.callback()
 def main() -> None:
-    """淮南市“十四五”公共服务规划 workbook: plan data, ingest, briefs and apps."""
+    """淮南市“十四五”公共服务规划监测评估工作簿 / plan data, ingest, briefs and apps."""
 
 
 @app.command()
@@ -25,7 +25,7 @@ def briefs(
     batch: Annotated[
         str,
         typer.Argument(
-            help="Batch name in parameters/batches/ (annual, midterm-2023, final-2025) or a YAML path."
+            help="批次名称（annual、midterm-2023、final-2025）或 YAML 文件路径 / batch name in parameters/batches/ or a YAML path."
         ),
     ] = "annual",
     jobs: Annotated[
@@ -34,20 +34,31 @@ def briefs(
             "--jobs",
             "-j",
             min=1,
-            help="Worker processes of the local Dask cluster (default: cores).",
+            help="本地 Dask 集群的并行进程数（默认：CPU 核数）/ worker processes of the local Dask cluster (default: cores).",
         ),
     ] = None,
     output_dir: Annotated[
         Path | None,
-        typer.Option("--output-dir", "-o", help="Where run folders go (default: outputs/)."),
+        typer.Option(
+            "--output-dir",
+            "-o",
+            help="输出文件夹（默认 outputs/）/ where run folders go (default: outputs/).",
+        ),
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Run every brief, even those whose inputs did not change."),
+        typer.Option(
+            "--force",
+            help="全部重新生成（即使输入未变）/ run every brief, even those whose inputs did not change.",
+        ),
     ] = False,
     timeout: Annotated[
         float | None,
-        typer.Option("--timeout", min=1, help="Deadline per brief in seconds (default: 600)."),
+        typer.Option(
+            "--timeout",
+            min=1,
+            help="每份简报的时限（秒，默认 600）/ deadline per brief in seconds (default: 600).",
+        ),
     ] = None,
     scheduler: Annotated[
         str | None,
@@ -65,7 +76,7 @@ def briefs(
         ),
     ] = False,
 ) -> None:
-    """Run a batch of briefs: executed notebooks, code-free HTML, index.html, manifest.json.
+    """生成一批分析简报 / run a batch of briefs: executed notebooks, code-free HTML, index.html, manifest.json.
 
     Exit code 0 if every brief succeeded or was reused; 1 if any failed (the others are still
     produced); 2 if the batch or its parameters are invalid (then nothing ran); 128 + the signal
@@ -162,18 +173,33 @@ def evaluate(
 
 @app.command()
 def template(
-    out: Annotated[Path, typer.Argument(help="Output .xlsx file (its folder must exist).")],
+    out: Annotated[
+        Path,
+        typer.Argument(
+            help="输出的 .xlsx 文件（文件夹须已存在）/ output .xlsx file (its folder must exist)."
+        ),
+    ],
     force: Annotated[
         bool,
-        typer.Option("--force", help="Overwrite OUT if it exists (it may be a filled template)."),
+        typer.Option(
+            "--force",
+            help="覆盖已有文件（可能是已填写的模板）/ overwrite OUT if it exists (it may be a filled template).",
+        ),
     ] = False,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="预填数值所用的存储（默认 data/monitoring）/ store whose values pre-fill the form.",
+        ),
+    ] = None,
 ) -> None:
-    """Write the Excel template officials fill: 填表说明 + one sheet per domain, 2021–2025."""
+    """生成监测数据填报模板（按已入库数值预填）/ write the Excel template officials fill, pre-filled with the stored values."""
     from huainan.errors import HuainanError
     from huainan.intake.template import write_template
 
     try:
-        path = write_template(out, overwrite=force)
+        path = write_template(out, overwrite=force, store=store)
     except FileExistsError as exc:
         typer.echo(
             f"错误 / error: 文件已存在（可能是已填写的模板）：{out}；请换一个文件名，或加 --force "
@@ -190,33 +216,71 @@ def template(
 
 @app.command()
 def ingest(
-    file: Annotated[Path, typer.Argument(help="Monitoring return: .csv/.txt or .xlsx.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="报送文件：.csv/.txt 或 .xlsx / monitoring return: .csv/.txt or .xlsx."
+        ),
+    ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
+        bool,
+        typer.Option(
+            "--dry-run", help="只检查并报告，不写入 / validate and report; write nothing."
+        ),
     ] = False,
     store: Annotated[
-        Path | None, typer.Option("--store", help="Store folder (default: data/monitoring).")
+        Path | None,
+        typer.Option(
+            "--store",
+            help="存储文件夹（默认 data/monitoring）/ store folder (default: data/monitoring).",
+        ),
     ] = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", help="Year of every value, for a file without a 年份 column."),
+        typer.Option(
+            "--year",
+            help="文件没有“年份”列时，所有数值的年份 / year of every value, for a file without a 年份 column.",
+        ),
     ] = None,
     create_store: Annotated[
         bool,
         typer.Option(
             "--create-store",
-            help="Start a new store if the --store folder does not exist "
+            help="--store 文件夹不存在时新建存储 / start a new store if the --store folder does not exist "
             "(without it a mistyped folder is refused).",
         ),
     ] = False,
+    confirm: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--confirm",
+            help="确认一个需确认的数值：键=理由（键见试运行报告）/ confirm a flagged value: "
+            "KEY=REASON, KEY as in the dry-run report (340400/physicians_per_1000/2023/total).",
+        ),
+    ] = None,
+    confirm_all: Annotated[
+        str | None,
+        typer.Option(
+            "--confirm-all",
+            help="以同一理由确认全部需确认的数值 / confirm every flagged value with one reason.",
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="入库人（默认：登录名）/ who ingests (default: the login name)."),
+    ] = None,
 ) -> None:
-    """Validate a monitoring return and append it to the store (all or nothing).
+    """检查报送文件并入库（全部入库或全部不入库）/ validate a monitoring return and append it to the store (all or nothing).
 
-    Exit code 0 on success; 1 if the file has problems (all are listed; nothing is written) or
-    the store folder does not exist (add --create-store to start a new one).
+    Exit code 0 on success; 1 if the file has problems (all are listed; nothing is written), a
+    value the plausibility checks flag was not confirmed (--confirm KEY=REASON), or the store
+    folder does not exist (add --create-store to start a new one). --dry-run prints the full
+    report (problems, values to confirm, revisions old → new, warnings) and exits 1 if it lists
+    a problem.
     """
     from huainan.errors import HuainanError
     from huainan.evidence.monitoring import store_dir
+    from huainan.intake.ingest import check
     from huainan.intake.ingest import ingest as run_ingest
 
     folder = store_dir(store)
@@ -229,31 +293,52 @@ def ingest(
             err=True,
         )
         raise typer.Exit(1)
+    given = {}
+    for item in confirm or []:
+        token, _, reason = item.partition("=")
+        if not reason.strip():
+            typer.echo(
+                f"错误 / error: --confirm 须写成 键=理由 / --confirm needs KEY=REASON: {item!r}",
+                err=True,
+            )
+            raise typer.Exit(2)
+        given[token.strip()] = reason.strip()
+    if confirm_all:
+        given["*"] = confirm_all
     try:
-        report = run_ingest(
-            file, store=store, dry_run=dry_run, year=year, create_store=create_store
-        )
+        if dry_run:  # the same report object the upload page shows, problems listed in it
+            report = check(file, store=store, year=year, confirmations=given, by=by)
+        else:
+            report = run_ingest(
+                file, store=store, year=year, create_store=create_store, confirmations=given, by=by
+            )
     except HuainanError as exc:
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(report.summary())
+    if report.problems:
+        raise typer.Exit(1)
 
 
 @app.command()
 def validate(
     store: Annotated[
-        Path | None, typer.Option("--store", help="Store folder (default: data/monitoring).")
+        Path | None,
+        typer.Option(
+            "--store",
+            help="存储文件夹（默认 data/monitoring）/ store folder (default: data/monitoring).",
+        ),
     ] = None,
     head: Annotated[
         str | None,
         typer.Option(
             "--head",
-            help="A chain_sha256 recorded after an earlier ingest: check that the store "
+            help="以前记录的链尾值：核对该行及之前各行未被改动 / a chain_sha256 recorded after an earlier ingest: check that the store "
             "still holds that line, unchanged, with everything before it.",
         ),
     ] = None,
 ) -> None:
-    """Re-check everything stored: the monitoring store and the statistics tables.
+    """复核全部已存数据 / re-check everything stored: the monitoring store and the statistics tables.
 
     The store's hash chain is recomputed (a line edited, inserted, moved or removed by hand is
     found); lines cut off at the end are only found with --head. Exit code 0 when sound, 1 when
@@ -272,10 +357,20 @@ def validate(
         typer.echo(f"链尾 / chain head: {check.chain_head}")
     if check.stats_rows is not None:
         typer.echo(f"统计数据 / statistics: {check.stats_rows} 行 rows loaded and validated")
+    if check.leftovers:
+        typer.echo(
+            f"遗留的临时文件 / temporary files left by a killed write ({len(check.leftovers)}; 存储完好，"
+            "可删除 / the store is intact, they can be deleted):",
+            err=True,
+        )
+        for p in check.leftovers:
+            typer.echo(f"  - {p}", err=True)
     if check.problems:
         typer.echo(f"发现问题 / problems ({len(check.problems)}):", err=True)
         for p in check.problems:
             typer.echo(f"  - {p}", err=True)
+        raise typer.Exit(1)
+    if check.leftovers:
         raise typer.Exit(1)
     typer.echo("通过 / OK")
 
@@ -284,10 +379,12 @@ def validate(
 def build_stats(
     shared: Annotated[
         Path | None,
-        typer.Option("--shared", help="Shared data folder (default: <repo>/../shared/data)."),
+        typer.Option(
+            "--shared", help="共享数据文件夹 / shared data folder (default: <repo>/../shared/data)."
+        ),
     ] = None,
 ) -> None:
-    """Rebuild data/stats/ and data/boundaries/ from the census tables and bulletins.
+    """由普查表和统计公报重建 data/stats/ / rebuild data/stats/ and data/boundaries/ from the census tables and bulletins.
 
     Deterministic; validates everything before writing (each file atomically). Exit code 0 on
     success, 1 if an input breaks a check (nothing is written).
@@ -313,23 +410,38 @@ def build_stats(
 def serve(
     port: Annotated[
         int,
-        typer.Option("--port", "-p", min=1, max=65535, help="Port on 127.0.0.1 (default 8866)."),
+        typer.Option(
+            "--port",
+            "-p",
+            min=1,
+            max=65535,
+            help="端口（默认 8866）/ port on 127.0.0.1 (default 8866).",
+        ),
     ] = 8866,
     preheat: Annotated[
         bool,
         typer.Option(
-            "--preheat/--no-preheat", help="Keep one executed kernel ready per app (default on)."
+            "--preheat/--no-preheat",
+            help="每个页面预热一个内核（默认开）/ keep one executed kernel ready per app (default on).",
         ),
     ] = True,
     prerender: Annotated[
         bool,
         typer.Option(
             "--prerender/--no-prerender",
-            help="Fill the chart cache in the background at low priority (default on).",
+            help="后台预先生成图表缓存（默认开）/ fill the chart cache in the background at low priority (default on).",
         ),
     ] = True,
+    upload_token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--upload-token-file",
+            help="报送页面写入口令所在文件（不给则报送页面只能检查、不能入库）/ file holding the secret "
+            "that lets the upload page write (without it the page is read-only).",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the Voila apps for officials (notebooks/apps/) on http://127.0.0.1:PORT/.
+    """启动供各部门使用的应用页面 / serve the Voila apps for officials (notebooks/apps/) on http://127.0.0.1:PORT/.
 
     Prints the address of the landing page 首页 (http://127.0.0.1:PORT/voila/render/index.ipynb);
     the root address redirects there. Uses notebooks/apps/voila.json (no source code, no
@@ -340,8 +452,116 @@ def serve(
     from huainan.apps.server import serve as run
 
     try:
-        code = run(port, preheat=preheat, prerender=prerender)
-    except (OSError, FileNotFoundError) as exc:
+        code = run(port, preheat=preheat, prerender=prerender, upload_token_file=upload_token_file)
+    except (OSError, FileNotFoundError, ValueError) as exc:
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(1) from exc
     raise typer.Exit(code)
+
+
+@app.command()
+def history(
+    indicator: Annotated[
+        str | None, typer.Argument(help="指标ID或名称 / indicator id or name.")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Argument(help="地区名称或代码 / region name or code.")
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="存储文件夹 / store folder (default: data/monitoring)."),
+    ] = None,
+) -> None:
+    """查看数值的修订和撤回记录 / print every value, revision and withdrawal stored for an indicator and region.
+
+    Exit code 0; 1 if the indicator or region is unknown or the store cannot be read.
+    """
+    from huainan.errors import HuainanError
+    from huainan.evidence import monitoring
+    from huainan.formats import number
+    from huainan.intake.catalogue import resolve_indicator, resolve_region
+
+    try:
+        ident = resolve_indicator(indicator)[0] if indicator else None
+        code = (
+            (resolve_region(region, None) if region.isdigit() else resolve_region(None, region))
+            if region
+            else None
+        )
+        rows = monitoring.history(ident, code, store=store)
+    except HuainanError as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if rows.empty:
+        typer.echo("没有记录 / nothing stored")
+        return
+    for r in rows.itertuples():
+        what = "撤回 withdrawn" if r.action == "withdraw" else f"{number(r.value)} {r.unit}"
+        area = "" if r.area == "total" else f" ({r.area})"
+        extra = (
+            f"；理由 reason: {r.note}" if r.action == "withdraw" else f"；来源 source: {r.source}"
+        )
+        if r.confirmation:
+            extra += f"；确认 confirmed: {r.confirmation}"
+        typer.echo(
+            f"{r.region_code} {r.indicator}{area} {r.year} 第{r.revision}版 rev {r.revision}: {what}"
+            f"  [{r.ingested_at}, {r.ingested_by or '?'}, {r.source_file}, 第{r.line}行 line]{extra}"
+        )
+
+
+@app.command()
+def withdraw(
+    indicator: Annotated[str, typer.Argument(help="指标ID或名称 / indicator id or name.")],
+    region: Annotated[str, typer.Argument(help="地区名称或代码 / region name or code.")],
+    year: Annotated[int, typer.Argument(help="年份 / year.")],
+    reason: Annotated[str, typer.Option("--reason", help="撤回理由（必填）/ why (required).")],
+    area: Annotated[str, typer.Option("--area", help="total | urban | rural")] = "total",
+    by: Annotated[
+        str | None, typer.Option("--by", help="撤回人 / who (default: the login name).")
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="存储文件夹 / store folder (default: data/monitoring)."),
+    ] = None,
+) -> None:
+    """撤回一个误报的数值（追加记录，不删除）/ withdraw a value reported by mistake (append-only).
+
+    Exit code 0 and the new chain head; 1 if there is nothing to withdraw or no reason.
+    """
+    from huainan.errors import HuainanError
+    from huainan.intake.catalogue import resolve_indicator, resolve_region
+    from huainan.intake.withdraw import withdraw as run_withdraw
+
+    try:
+        ident = resolve_indicator(indicator)[0]
+        code = resolve_region(region, None) if region.isdigit() else resolve_region(None, region)
+        head = run_withdraw(ident, code, year, reason, area=area, by=by, store=store)
+    except HuainanError as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"已撤回 / withdrawn: {code} {ident} {year} {area}\n链尾 / chain head: {head}")
+
+
+@app.command("migrate-store")
+def migrate_store(
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="存储文件夹 / store folder (default: data/monitoring)."),
+    ] = None,
+) -> None:
+    """把第1版存储转换为第2版（旧文件保留）/ rewrite a format-1 store as format 2 (the old file is kept).
+
+    Exit code 0; 1 if the store is not format 1 or fails its checks.
+    """
+    from huainan.errors import HuainanError
+    from huainan.evidence.monitoring import migrate
+
+    try:
+        old, new, backup = migrate(store)
+    except HuainanError as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"已转换 / migrated. 旧文件 old file kept: {backup}\n旧链尾 old chain head: {old}\n"
+        f"新链尾 new chain head: {new}（请记录 / record it）"
+    )

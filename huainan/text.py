@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # CJK ideographs (incl. extensions A–H and compatibility), kana, CJK punctuation, radicals.
@@ -75,3 +76,137 @@ def match_key(text: object) -> str:
     ('urbanization_rate', '0-4岁人口', '寿县')
     """
     return _QUOTES.sub("", squeeze(text).translate(_DASHES)).lower()
+
+
+# --------------------------------------------------------------------------------------------
+# Spreadsheet safety: text that Excel/WPS would run as a formula
+# --------------------------------------------------------------------------------------------
+
+#: First characters that make Excel, WPS and LibreOffice read a cell as a formula (or DDE
+#: command) when a CSV is opened (OWASP "CSV injection"): ``=``, ``+``, ``-``, ``@``, tab, CR.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+\-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+\-]?[0-9]+)?%?$")
+
+
+def formula_safe(text: str) -> str:
+    """Return ``text`` as a spreadsheet shows it literally: a leading ``'`` before a formula start.
+
+    A text field that starts with one of :data:`FORMULA_TRIGGERS` (``=1+1``, ``@SUM(A1)``,
+    ``-cmd|' /c calc'!A1``) or with ``'`` itself gets one ``'`` in front; plain numbers
+    (``-3.5``) and every other text are returned unchanged. The escape is reversible
+    (:func:`formula_restore`), so the officer's text is kept byte for byte.
+
+    Examples
+    --------
+    >>> formula_safe("=HYPERLINK(\\"http://x\\")"), formula_safe("-3.5"), formula_safe("淮南")
+    ('\\'=HYPERLINK("http://x")', '-3.5', '淮南')
+    >>> formula_restore(formula_safe("'quoted")) == "'quoted"
+    True
+    """
+    if not text:
+        return text
+    if text[0] == "'" or (text[0] in FORMULA_TRIGGERS and not _PLAIN_NUMBER.match(text)):
+        return "'" + text
+    return text
+
+
+def formula_restore(text: str) -> str:
+    """Undo :func:`formula_safe` (drop the one ``'`` it added).
+
+    Examples
+    --------
+    >>> formula_restore("'=1+1"), formula_restore("''x"), formula_restore("x")
+    ('=1+1', "'x", 'x')
+    """
+    if len(text) >= 2 and text[0] == "'" and (text[1] == "'" or text[1] in FORMULA_TRIGGERS):
+        return text[1:]
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Name matching: one rule for every lookup of an indicator by name or id
+# --------------------------------------------------------------------------------------------
+
+_TRAILING_BRACKET = re.compile(r"^(?P<name>.*\S)\((?P<inner>[^()]+)\)$")
+
+
+class NameIndex:
+    """Look up ids by a name, an alias or the id itself, with one matching rule.
+
+    The rule (used by :func:`huainan.evidence.stats.resolve_indicator` and by ingest's
+    indicator lookup, :mod:`huainan.intake.catalogue`): the text and every known name are
+    compared by :func:`match_key` (NFKC, no whitespace, dashes unified, quotes dropped, ASCII
+    lower-cased); a trailing part in brackets may be split off (``城镇新增就业（万人）`` →
+    ``城镇新增就业`` + ``万人``): see :meth:`lookup` for the order. Brackets that are part of a
+    known name are kept (``文盲率（占15岁及以上人口）``).
+
+    Parameters
+    ----------
+    pairs : iterable of (str, str)
+        (name, id) pairs, in priority order; one id may have many names.
+
+    Examples
+    --------
+    >>> ix = NameIndex([("城镇化率", "urbanization_rate"), ("urbanization_rate", "urbanization_rate")])
+    >>> ix.lookup("城镇化率（%）")
+    (['urbanization_rate'], '%')
+    >>> ix.lookup("Urbanization_Rate"), ix.lookup("城镇化")
+    ((['urbanization_rate'], None), ([], None))
+    """
+
+    def __init__(self, pairs) -> None:
+        self.ids: dict[str, list[str]] = {}
+        self.names: dict[str, str] = {}
+        for name, ident in pairs:
+            key = match_key(name)
+            hits = self.ids.setdefault(key, [])
+            if ident not in hits:
+                hits.append(ident)
+            self.names.setdefault(key, name)
+
+    def lookup(
+        self, text: str, is_unit: Callable[[str], bool] | None = None
+    ) -> tuple[list[str], str | None]:
+        """Return (ids, the bracketed suffix split off or None); ``[]`` when nothing matches.
+
+        Order: with ``is_unit`` (a predicate on the bracket's text), a trailing bracket holding
+        a unit is split off first (``每千人口执业(助理)医师数(人)`` → the name + ``人``), then
+        the whole text; without it, the whole text, then the text without any trailing bracket.
+        """
+        m = _TRAILING_BRACKET.match(squeeze(text))
+        if m and is_unit is not None and is_unit(m["inner"]):
+            hits = self.ids.get(match_key(m["name"]))
+            if hits:
+                return list(hits), m["inner"]
+        key = match_key(text)
+        if key in self.ids:
+            return list(self.ids[key]), None
+        if m and is_unit is None:
+            hits = self.ids.get(match_key(m["name"]))
+            if hits:
+                return list(hits), m["inner"]
+        return [], None
+
+    def closest(self, text: str, n: int = 4) -> list[str]:
+        """The known names closest to ``text`` (difflib ratio ≥ 0.5), best first."""
+        import difflib
+
+        keys = difflib.get_close_matches(match_key(text), list(self.names), n=n, cutoff=0.5)
+        return [self.names[k] for k in keys]
+
+
+def formula_safe_frame(df):
+    """A copy of DataFrame ``df`` whose text cells are :func:`formula_safe` (numbers untouched):
+    what every CSV or Excel file the workbook writes goes through.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> formula_safe_frame(pd.DataFrame({"a": ["=1+1", "x"], "b": [-1.5, 2.0]})).values.tolist()
+    [["'=1+1", -1.5], ['x', 2.0]]
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype).startswith("str"):
+            out[col] = out[col].map(lambda x: formula_safe(x) if isinstance(x, str) else x)
+    return out

@@ -35,3 +35,14 @@ def briefs_project(tmp_path, monkeypatch) -> Path:
     root = copy_briefs_project(tmp_path / "project")
     monkeypatch.setenv("HUAINAN_DATA_DIR", str(root / "data"))
     return root
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    """One Playwright for every browser test of the session (a second sync_playwright() inside
+    the first one's event loop is refused by Playwright)."""
+    pytest.importorskip("playwright")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p

@@ -45,15 +45,12 @@ def voila(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def chromium(voila, tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        context = browser.launch(p, tmp_path_factory.mktemp("chromium-profile"))
-        try:
-            yield context
-        finally:
-            context.close()
+def chromium(voila, playwright_session, tmp_path_factory):
+    context = browser.launch(playwright_session, tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def load(chromium, voila, name):

@@ -150,7 +150,7 @@ def test_every_problem_is_listed_and_nothing_written(tmp_path):
     assert [e.row for e in err.value.problems] == [3, 4, 5, 6, 7, 8, 9]
     assert "340421 is 凤台县" in text and "未知指标 / unknown indicator" in text
     assert err.value.problems[1].column == "指标"
-    assert "closest known names (最接近的指标): 养老机构护理型床位占比" in text
+    assert "最接近的指标 closest known names: 养老机构护理型床位占比" in text
     assert "the cell says '万人'" in text and "cannot be converted to '岁'" in text
     assert "Chinese numeral one" in text and "不是数字 / not a number" in text
     assert "-2 万张 is below 0 万张" in text and "year outside" in text
@@ -174,10 +174,11 @@ def test_units_in_headers_names_and_cells(tmp_path):
     report = ingest(src, store=tmp_path, dry_run=True)
     assert report.rows["value"].tolist() == [0.35]
     assert report.warnings == [
-        "row 2, column '数值': '0.35' for a % indicator looks like a "
-        "fraction; percent figures are stored (95.6, not 0.956) "
-        "(请核对：百分数应填 95.6 而不是 0.956)"
+        "row 2, column '数值': 请核对：百分数应填 95.6 而不是 0.956 / '0.35' for a % indicator "
+        "looks like a fraction; percent figures are stored (95.6, not 0.956)"
     ]
+    # 0.35 % is also below 1/10 of the 2020 baseline (32 %): the officer must confirm it
+    assert [c.rule for c in report.confirmations] == ["ratio_low"]
 
 
 def test_a_unit_is_required(tmp_path):
@@ -196,9 +197,9 @@ def test_placeholders_are_reported_not_stored(tmp_path):
     report = ingest(src, store=tmp_path / "s", create_store=True)
     assert report.rows_written == 1 and report.rows_read == 1
     assert report.skipped == [
-        "row 2, column '数值': '—' (not published / no such item (无该项数据)) — not stored",
-        "row 4, column '数值': '…' (below the table's smallest unit or not known "
-        "(数字不足最小单位或不详)) — not stored",
+        "row 2, column '数值': '—' （not published / no such item (无该项数据)）未入库 / not stored",
+        "row 4, column '数值': '…' （below the table's smallest unit or not known "
+        "(数字不足最小单位或不详)）未入库 / not stored",
     ]
 
 
@@ -334,7 +335,13 @@ def test_the_stored_chain_is_the_documented_recipe(tmp_path):
         payload = json.dumps([previous, *rec[:-1]], ensure_ascii=False, separators=(",", ":"))
         previous = hashlib.sha256(payload.encode("utf-8")).hexdigest()
         assert rec[-1] == previous
-    assert lines[0].rstrip("\n").endswith(",source_sha256,chain_sha256")
+    assert (
+        lines[0]
+        .rstrip("\n")
+        .endswith(
+            ",source_sha256,action,ingested_by,filed_by_unit,filed_by,reviewed_by,filed_on,confirmation,checks,chain_sha256"
+        )
+    )
     check = validate_store(store)
     assert check.ok and check.chain_head == previous == monitoring.head(store)
 
@@ -358,7 +365,7 @@ def test_a_fabricated_appended_line_is_found(tmp_path):
     store, lines = _stored(tmp_path)
     fields = lines[1].rstrip("\n").split(",")
     fields[5], fields[9], fields[10] = "4.6", "2", "2030-01-01T00:00:00+00:00"
-    fields[12], fields[13] = "a" * 64, "b" * 64
+    fields[12], fields[-1] = "a" * 64, "b" * 64
     _write_lines(store, [*lines, ",".join(fields) + "\n"])
     assert "row 6, column 'chain_sha256'" in _chain_problem(store)
 
@@ -415,8 +422,8 @@ def test_what_the_chain_cannot_see_and_head_can(tmp_path):
 
 def test_a_store_without_the_chain_column_is_refused_with_a_reason(tmp_path):
     store, lines = _stored(tmp_path)
-    old_header = lines[0].replace(",chain_sha256", "")
-    _write_lines(store, [old_header, *(ln.rsplit(",", 1)[0] + "\n" for ln in lines[1:])])
+    old_header = ",".join(monitoring.COLUMNS_V1[:-1]) + "\n"
+    _write_lines(store, [old_header, *(",".join(ln.split(",")[:13]) + "\n" for ln in lines[1:])])
     assert "written before huainan added the chain_sha256 column" in _chain_problem(store)
 
 
@@ -442,12 +449,12 @@ def test_empty_store_reads_as_an_empty_long_table(tmp_path):
 
 # ---------------------------------------------------------------- property: write, read back
 
-# (id, unit, smallest, largest value allowed by huainan.intake.ingest.BOUNDS)
+# (id, unit, smallest, largest value allowed by the catalogue's bounds: BOUNDS, then MAGNITUDE)
 _INDICATORS = [
     ("life_expectancy", "岁", 40, 100),
     ("nursing_bed_share", "%", 0, 100),
-    ("elderly_care_beds_total", "万张", 0, 1e12),
-    ("new_urban_jobs", "万人", 0, 1e12),
+    ("elderly_care_beds_total", "万张", 0, 1.5e5),  # 1.5e9 beds
+    ("new_urban_jobs", "万人", 0, 1.5e5),  # 1.5e9 people
     ("sports_area_per_capita", "平方米", 0, 1e12),
 ]
 _CODES = ["340402", "340403", "340404", "340405", "340406", "340421", "340422", "340400"]
@@ -472,7 +479,12 @@ def test_property_valid_rows_read_back_identical(rows):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         body = "".join(f"{c},,{ind},{y},{v!r},{unit}\n" for c, (ind, unit), y, v in rows)
-        report = ingest(_csv(tmp / "r.csv", body), store=tmp / "store", create_store=True)
+        report = ingest(
+            _csv(tmp / "r.csv", body),
+            store=tmp / "store",
+            create_store=True,
+            confirmations={"*": "property test: any value within bounds"},
+        )
         assert report.rows_new == len(rows)
         obs = monitoring.observations(store=tmp / "store")
         got = {(r.region_code, r.indicator, r.year): (r.value, r.unit) for r in obs.itertuples()}
@@ -622,7 +634,7 @@ def test_impossible_values_are_refused_naming_the_bound(tmp_path, body, bound):
     problem = err.value.problems[0]
     assert (problem.path, problem.row, problem.column) == (str(src), 2, "数值")
     assert problem.value == body.split(",")[4]
-    assert problem.reason.startswith("超出合理范围 / out of bounds: " + bound)
+    assert problem.reason.startswith("超出合理范围：") and problem.reason.endswith(bound)
     assert "row 2, column '数值'" in str(err.value)
     assert _files(tmp_path) == ["b.csv"]
 
@@ -650,7 +662,7 @@ def test_a_fraction_typed_for_a_percentage_is_an_error_when_the_baseline_is_high
     src = _csv(tmp_path / "f.csv", "340400,淮南市,基本养老保险参保率,2023,0.956,%\n")
     with pytest.raises(IngestError) as err:
         ingest(src, store=tmp_path)
-    assert "疑似把百分数填成了小数 / a fraction typed for a percentage" in str(err.value)
+    assert "疑似把百分数填成了小数" in str(err.value)
     assert "type the percent figure (95.6, not 0.956)" in str(err.value)
     # 0 is the same in both readings, so it is not suspicious
     src = _csv(tmp_path / "z.csv", "340400,淮南市,基本养老保险参保率,2023,0,%\n")
@@ -668,10 +680,10 @@ def test_bounds_table_covers_every_share_and_names_only_known_indicators():
             assert r["max_value"] == 100 or ident in BOUNDS, ident
         if "/千人" in "".join(r["units"]) or ident.endswith("per_1000"):
             assert r["max_value"] <= 1000, ident
-    assert cat.at["preschool_gross_enrolment", "max_value"] == math.inf
+    assert cat.at["preschool_gross_enrolment", "max_value"] == 1000  # MAGNITUDE of a rate
     assert cat.at["pension_insurance_coverage", "max_value"] == 100
     assert cat.at["share_age_65plus", "max_value"] == 100  # the statistics catalogue's max_value
-    assert cat.at["population", "min_value"] == 0 and cat.at["population", "max_value"] == math.inf
+    assert cat.at["population", "min_value"] == 0 and cat.at["population", "max_value"] == 1.5e9
 
 
 def test_readme_lists_the_bounds_of_the_plan_indicators():

@@ -1,4 +1,4 @@
-"""The officials' Excel template: structure, validation, protection, and the ingest round trip."""
+"""The officials' Excel template: structure, print setup, pre-filled values, the ingest round trip."""
 
 from __future__ import annotations
 
@@ -12,16 +12,21 @@ from huainan import plan
 from huainan.cli import app
 from huainan.errors import IngestError
 from huainan.evidence import monitoring
-from huainan.intake.ingest import catalogue, ingest
-from huainan.intake.template import PROVINCE_LABEL, README_SHEET, YEARS, write_template
-from huainan.plan import domains, regions
+from huainan.intake.ingest import ingest
+from huainan.intake.template import (
+    PROVINCE_LABEL,
+    README_SHEET,
+    STORED_SHEET,
+    write_template,
+)
 
 HEADER = [
-    "指标ID",
     "指标",
     "单位",
-    "区划代码",
     "地区",
+    "城乡",
+    "全市基期值(2020年)",
+    "全市目标(2025年)",
     "2021年",
     "2022年",
     "2023年",
@@ -29,26 +34,37 @@ HEADER = [
     "2025年",
     "数据来源",
     "备注",
+    "指标ID",
+    "区划代码",
 ]
-REGION_ROWS = [*regions.UNIT_CODES, regions.CITY_CODE]
-# 专栏2 targets relative to the Anhui average: these get a ninth row, 安徽省（参照值） 340000
+YEAR_COL = {2021: "G", 2022: "H", 2023: "I", 2024: "J", 2025: "K"}
+# 专栏2 targets relative to the Anhui average get a 安徽省（参照值） row; three indicators have
+# 城镇/乡村 rows (data/plan/urban_rural_indicators.csv); two five-year cumulative indicators a
+# running-total row.
 RELATIVE = {"senior_secondary_gross_enrolment", "working_age_avg_years_schooling"}
+URBAN_RURAL = {"physicians_per_1000", "nurses_per_1000", "working_age_avg_years_schooling"}
+CUMULATIVE = {"subsidised_vocational_training", "old_residential_renovation"}
 
 
-def _rows_of(indicator_id: str) -> list[tuple[str, str]]:
-    rows = [(code, regions.name(code)) for code in REGION_ROWS]
-    return rows + [("340000", "安徽省（参照值）")] if indicator_id in RELATIVE else rows
+def _row(ws, ident: str, code: str, area: str = "合计") -> int:
+    """The sheet row of an indicator id (hidden column N), region code (O) and 城乡 (D)."""
+    for r in range(3, ws.max_row + 1):
+        if (ws[f"N{r}"].value, ws[f"O{r}"].value, ws[f"D{r}"].value) == (ident, code, area):
+            return r
+    raise KeyError((ident, code, area))
 
 
 @pytest.fixture(scope="module")
 def template_path(tmp_path_factory) -> Path:
-    return write_template(tmp_path_factory.mktemp("tpl") / "t.xlsx")
+    empty = tmp_path_factory.mktemp("empty-store")
+    return write_template(tmp_path_factory.mktemp("tpl") / "t.xlsx", store=empty)
 
 
-def test_sheets_are_the_readme_then_the_nine_domains(template_path):
+def test_sheets_cover_and_hidden_stored_copy(template_path):
     wb = openpyxl.load_workbook(template_path)
     assert wb.sheetnames == [
         README_SHEET,
+        "封面",
         "幼有所育",
         "学有所教",
         "劳有所得",
@@ -58,188 +74,170 @@ def test_sheets_are_the_readme_then_the_nine_domains(template_path):
         "弱有所扶",
         "优军服务保障",
         "文体服务保障",
+        STORED_SHEET,
     ]
-    assert wb.security.lockStructure  # no renaming/deleting sheets (no password)
-    readme = "\n".join(str(c.value) for c in wb[README_SHEET]["A"] if c.value)
-    for phrase in (
-        "不要重命名",
-        "留空",
-        "95.6",
-        "huainan ingest",
-        "当年完成数",
-        "病有所医!H5",
-        "安徽省（参照值）",
-        "高中阶段教育毛入学率“高于全省平均水平”",
-        "劳动年龄人口平均受教育年限“达到全省平均水平”",
-        "不是淮南市的数据",
-    ):
-        assert phrase in readme
-
-
-@pytest.mark.parametrize("domain", domains.DOMAIN_IDS)
-def test_each_domain_sheet_lists_its_plan_indicators_by_region(template_path, domain):
-    ws = openpyxl.load_workbook(template_path)[domains.get(domain).zh]
-    assert [c.value for c in ws[2]] == HEADER
-    ind = plan.indicators()
-    ind = ind[ind["domain"] == domain]
-    rows = list(ws.iter_rows(min_row=3, values_only=True))
-    # seven units + the city per indicator, + Anhui under a relative target
-    assert len(rows) == sum(9 if i in RELATIVE else 8 for i in ind["indicator_id"])
-    expected = [
-        (r.indicator_id, r.name_zh, r.unit, code, name)
-        for r in ind.itertuples()
-        for code, name in _rows_of(r.indicator_id)
+    assert wb[STORED_SHEET].sheet_state == "hidden"
+    cover = wb["封面"]
+    assert [cover[f"A{r}"].value for r in range(3, 7)] == [
+        "填报单位",
+        "填报人",
+        "审核人",
+        "报送日期",
     ]
-    assert [row[:5] for row in rows] == expected
-    assert all(v is None for row in rows for v in row[5:])  # no numbers shipped in the template
-    assert ws.freeze_panes == "F3"
-    assert ws.protection.sheet
-    assert ws["F3"].protection.locked is False and ws["A3"].protection.locked is True
-    dvs = ws.data_validations.dataValidation
-    assert len(dvs) == len(ind)
-    bounds = catalogue().set_index("indicator")
-    first = 3
-    for dv, r in zip(dvs, ind.itertuples(), strict=True):
-        low, high = bounds.loc[r.indicator_id, ["min_value", "max_value"]]
-        if high == float("inf"):  # e.g. 学前教育毛入园率: a gross rate may exceed 100
-            assert (dv.operator, dv.formula1, dv.formula2) == (
-                "greaterThanOrEqual",
-                f"{low:g}",
-                None,
-            )
-            assert f"不小于{low:g}" in dv.error
-        else:
-            assert (dv.operator, dv.formula1, dv.formula2) == ("between", f"{low:g}", f"{high:g}")
-            assert f"{low:g}–{high:g}之间" in dv.error
-        assert (dv.type, dv.allow_blank) == ("decimal", True)
-        assert dv.showErrorMessage and dv.errorStyle == "stop"
-        assert f"单位：{r.unit}" in dv.prompt and "留空" in dv.error
-        assert len(dv.prompt) <= 255 and len(dv.error) <= 255 and len(dv.promptTitle) <= 32
-        last = first + len(_rows_of(r.indicator_id)) - 1
-        assert str(dv.sqref) == f"F{first}:J{last}"
-        first = last + 1
+    assert wb.security.lockStructure
 
 
-def test_the_counts_match_the_plan(template_path):
+def test_rows_chinese_names_first_ids_hidden_units_officials_count_in(template_path):
     wb = openpyxl.load_workbook(template_path)
-    ids = [
-        ws.cell(row=r, column=1).value for ws in wb.worksheets[1:] for r in range(3, ws.max_row + 1)
+    total = 0
+    for name in wb.sheetnames[2:-1]:
+        ws = wb[name]
+        assert [c.value for c in ws[2]] == HEADER, name
+        assert ws.column_dimensions["N"].hidden and ws.column_dimensions["O"].hidden
+        total += ws.max_row - 2
+    # 23 indicators × 8 regions + 3 × (城镇, 乡村) + 2 Anhui rows + 2 running totals, by hand
+    assert total == 23 * 8 + 3 * 2 + 2 + 2 == 194
+    ws = wb["老有所养"]
+    r = _row(ws, "elderly_care_beds_total", "340400")
+    # counted in 张 on the form; the plan's 3.2 and 3.5 万张 shown beside the input cells
+    assert [ws[f"{c}{r}"].value for c in "ABCDEF"] == [
+        "养老服务床位总量",
+        "张",
+        "淮南市",
+        "合计",
+        "3.2万张",
+        "3.5万张",
     ]
-    assert list(dict.fromkeys(ids)) == plan.indicators()["indicator_id"].tolist()  # 23, in order
-    assert len(ids) == 23 * 8 + 2  # two Anhui reference rows
+    ws = wb["住有所居"]
+    r = _row(ws, "old_residential_renovation_to_date", "340400")
+    assert ws[f"A{r}"].value == "城镇老旧小区改造：2021年起累计（截至当年）"
+    ws = wb["病有所医"]
+    assert ws[f"C{_row(ws, 'nurses_per_1000', '340400', '乡村')}"].value == "淮南市"
+    ws = wb["学有所教"]
+    assert ws[f"C{_row(ws, 'senior_secondary_gross_enrolment', '340000')}"].value == PROVINCE_LABEL
+    for ident in plan.indicators()["indicator_id"]:
+        sheets = [n for n in wb.sheetnames[2:-1] if any(c.value == ident for c in wb[n]["N"])]
+        assert len(sheets) == 1, ident
+
+
+def test_print_setup_a4_landscape_one_page_wide(template_path):
+    wb = openpyxl.load_workbook(template_path)
+    for name in wb.sheetnames[2:-1]:
+        ws = wb[name]
+        ps = ws.page_setup
+        assert (ps.orientation, str(ps.paperSize), ps.fitToWidth, ps.fitToHeight) == (
+            "landscape",
+            "9",
+            1,
+            0,
+        ), name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$2"
 
 
 def test_an_empty_template_ingests_to_nothing(template_path, tmp_path):
     report = ingest(template_path, store=tmp_path, dry_run=True)
-    assert report.rows_read == 0
-    assert report.blank_cells == (23 * 8 + 2) * len(YEARS)  # 930 empty year cells
-    assert report.skipped_sheets == [README_SHEET] and len(report.sheets) == 9
+    assert report.rows_read == 0 and report.rows.empty and report.problems == []
+    assert "封面" in report.skipped_sheets and report.warnings == []
 
 
-def test_cli_template_then_fill_then_ingest_round_trip(tmp_path):
-    runner = CliRunner()
-    out = tmp_path / "t.xlsx"
-    res = runner.invoke(app, ["template", str(out)])
-    assert res.exit_code == 0 and out.exists()
-
-    wb = openpyxl.load_workbook(out)
-    ws = wb["老有所养"]  # rows 3-10 nursing_bed_share, 11-18 facility compliance, …, 27-34 beds
-    ws["F3"] = 35.2  # 大通区 2021 nursing_bed_share, %
-    ws["H10"] = 0.41  # 淮南市 2023, typed as 41% in Excel
-    ws["H10"].number_format = "0%"
-    ws["G34"] = 3.3  # 淮南市 2022 elderly_care_beds_total, 万张
-    ws["K34"] = "淮南市民政局年报"  # 数据来源
-    ws["L34"] = "含社区养老服务床位"  # 备注
-    edu = wb["学有所教"]
-    edu["J4"] = 0  # 田家庵区 2025 preschool enrolment: a real zero
-    wb.save(out)
-
-    res = runner.invoke(
-        app, ["ingest", str(out), "--dry-run", "--store", str(tmp_path / "s"), "--create-store"]
+def _store_with_values(tmp_path: Path) -> Path:
+    store = tmp_path / "store"
+    src = tmp_path / "first.csv"
+    src.write_text(
+        "区划代码,地区,指标,年份,数值,单位,数据来源\n"
+        "340400,淮南市,养老服务床位总量,2022,3.3,万张,市民政局年报2022\n"
+        "340400,淮南市,人均预期寿命,2022,78.1,岁,市卫健委\n",
+        encoding="utf-8",
     )
-    assert res.exit_code == 0, res.output
-    assert "读取数值 / values read: 4" in res.output and "新增 / new: 4" in res.output
-    assert not (tmp_path / "s" / monitoring.STORE_FILE).exists()
-
-    report = ingest(out, store=tmp_path / "s", create_store=True)
-    obs = monitoring.observations(store=tmp_path / "s")
-    got = {(r.region_code, r.indicator, r.year): r.value for r in obs.itertuples()}
-    assert got == {
-        ("340402", "nursing_bed_share", 2021): 35.2,
-        ("340400", "nursing_bed_share", 2023): 41.0,  # 0.41 shown as 41% → 41
-        ("340400", "elderly_care_beds_total", 2022): 3.3,
-        ("340403", "preschool_gross_enrolment", 2025): 0.0,
-    }
-    beds = obs[obs["indicator"] == "elderly_care_beds_total"].iloc[0]
-    assert (beds["source"], beds["note"], beds["unit"]) == (
-        "淮南市民政局年报",
-        "含社区养老服务床位",
-        "万张",
-    )
-    assert beds["source_ref"] == "t.xlsx [老有所养] G34"
-    assert report.blank_cells == 930 - 4
+    ingest(src, store=store, create_store=True)
+    return store
 
 
-def test_a_changed_unit_cell_is_converted(tmp_path):
-    out = write_template(tmp_path / "t.xlsx")
+def test_prefilled_template_round_trip(tmp_path):
+    store = _store_with_values(tmp_path)
+    out = write_template(tmp_path / "t.xlsx", store=store)
     wb = openpyxl.load_workbook(out)
     ws = wb["老有所养"]
-    ws["C34"] = "张"  # the official reports beds in 张 instead of 万张
-    ws["H34"] = 35000
+    r = _row(ws, "elderly_care_beds_total", "340400")
+    assert ws[f"H{r}"].value == 33000  # 3.3 万张 shown in 张, grey
+    assert ws[f"H{r}"].font.color.rgb.endswith("7F7F7F")
+    assert wb[STORED_SHEET][f"H{r}"].value == 33000
+    # the same file back: nothing changes
+    report = ingest(out, store=store, dry_run=True)
+    assert (report.rows_read, report.rows_unchanged, report.rows_new) == (2, 2, 0)
+    # the officer corrects one value, adds a running total, a rural value and the cover
+    ws[f"H{r}"] = 34000
+    ws[f"L{r}"] = "市民政局年报2022（修订）"
+    ws2 = wb["住有所居"]
+    ws2[f"I{_row(ws2, 'old_residential_renovation_to_date', '340400')}"] = 274
+    ws3 = wb["病有所医"]
+    ws3[f"I{_row(ws3, 'nurses_per_1000', '340400', '乡村')}"] = 1.9
+    cover = wb["封面"]
+    cover["B3"], cover["B4"], cover["B5"], cover["B6"] = (
+        "淮南市民政局",
+        "张三",
+        "李四",
+        "2026-12-01",
+    )
     wb.save(out)
-    rows = ingest(out, store=tmp_path, dry_run=True).rows
-    assert rows["value"].tolist() == [3.5]  # 35000 张 = 3.5 万张
+    report = ingest(out, store=store)
+    assert (report.rows_superseding, report.rows_new) == (1, 2)
+    [rev] = report.revisions
+    assert (rev.indicator, rev.year, rev.old, rev.new, rev.unit) == (
+        "elderly_care_beds_total",
+        2022,
+        3.3,
+        3.4,
+        "万张",
+    )
+    assert (rev.old_source, rev.new_source) == ("市民政局年报2022", "市民政局年报2022（修订）")
+    assert "养老服务床位总量 2022年：3.3 → 3.4 万张" in rev.line()
+    obs = monitoring.observations(store=store, provenance=True)
+    got = {(r.indicator, r.area, r.year): r.value for r in obs.itertuples()}
+    assert got[("old_residential_renovation_to_date", "total", 2023)] == 274
+    assert got[("nurses_per_1000", "rural", 2023)] == 1.9
+    assert got[("elderly_care_beds_total", "total", 2022)] == 3.4
+    new = obs[obs["indicator"] == "nurses_per_1000"].iloc[0]
+    assert (new["filed_by_unit"], new["filed_by"], new["reviewed_by"], new["filed_on"]) == (
+        "淮南市民政局",
+        "张三",
+        "李四",
+        "2026-12-01",
+    )
+    kept = monitoring.kept_file(new["source_sha256"], store)
+    assert kept is not None and kept.read_bytes() == out.read_bytes()
 
 
 def test_text_typed_past_validation_is_refused_with_sheet_and_cell(tmp_path):
-    out = write_template(tmp_path / "t.xlsx")
+    out = write_template(tmp_path / "t.xlsx", store=tmp_path / "none")
     wb = openpyxl.load_workbook(out)
-    wb["病有所医"]["I5"] = "七十八"  # data validation does not stop pasted text
-    wb["病有所医"]["H6"] = 7.8  # 谢家集区 life expectancy 2023: 77.8 with a lost digit
-    wb["老有所养"]["G9"] = 0.956  # 寿县 nursing_bed_share 2022 (2020: 32 %): only a warning
-    wb["老有所养"]["G19"] = 0.9  # 大通区 pension_insurance_coverage 2022 (2020: >95 %)
+    ws = wb["病有所医"]
+    r1 = _row(ws, "life_expectancy", "340403")
+    r2 = _row(ws, "life_expectancy", "340404")
+    ws[f"J{r1}"] = "七十八"  # data validation does not stop pasted text
+    ws[f"I{r2}"] = 7.8  # 77.8 with a lost digit
     wb.save(out)
     with pytest.raises(IngestError) as err:
         ingest(out, store=tmp_path)
     text = str(err.value)
-    assert "3 problem(s)" in text
-    assert "  - 病有所医!I5, column '2024年': 不是数字 / not a number (cell text: '七十八')" in text
+    assert "2 problem(s)" in text
     assert (
-        "  - 病有所医!H6, column '2023年': 超出合理范围 / out of bounds: 7.8 岁 is below 40" in text
+        f"  - 病有所医!J{r1}, column '2024年': 不是数字 / not a number (cell text: '七十八')"
+        in text
     )
-    assert "  - 老有所养!G19, column '2022年': 疑似把百分数填成了小数" in text
-    assert [(e.sheet, e.cell, e.row) for e in err.value.problems] == [
-        ("病有所医", "I5", 5),
-        ("病有所医", "H6", 6),
-        ("老有所养", "G19", 19),
-    ]
-    assert (err.value.sheet, err.value.cell) == ("病有所医", "I5")
-
-
-def test_a_sheet_that_cannot_be_read_is_named_and_the_others_still_checked(tmp_path):
-    out = write_template(tmp_path / "t.xlsx")
-    wb = openpyxl.load_workbook(out)
-    wb["学有所教"]["L2"] = "数据来源"  # two columns named 数据来源 (K2 and L2)
-    wb["病有所医"]["I5"] = "七十八"
-    wb.save(out)
-    with pytest.raises(IngestError) as err:
-        ingest(out, store=tmp_path)
-    assert [(e.sheet, e.cell) for e in err.value.problems] == [
-        ("学有所教", "L2"),
-        ("病有所医", "I5"),
-    ]
-    assert "学有所教!L2, column '数据来源': two columns are both named '数据来源'" in str(err.value)
+    assert f"  - 病有所医!I{r2}, column '2023年': 超出合理范围：7.8 岁低于40岁" in text
 
 
 def test_the_anhui_row_resolves_a_relative_target(tmp_path):
     # The documented workflow (template → ingest → evaluation) can assess 高于全省平均水平.
     from huainan.measures.evaluation import evaluate
 
-    out = write_template(tmp_path / "t.xlsx")
+    out = write_template(tmp_path / "t.xlsx", store=tmp_path / "none")
     wb = openpyxl.load_workbook(out)
-    ws = wb["学有所教"]  # rows 19-27 senior_secondary_gross_enrolment; 26 淮南市, 27 安徽省
-    assert (ws["D27"].value, ws["E27"].value) == ("340000", PROVINCE_LABEL)
-    ws["H26"], ws["H27"], ws["K27"] = 96.4, 95.9, "安徽省教育事业统计公报（测试值）"
+    ws = wb["学有所教"]
+    city = _row(ws, "senior_secondary_gross_enrolment", "340400")
+    prov = _row(ws, "senior_secondary_gross_enrolment", "340000")
+    ws[f"I{city}"], ws[f"I{prov}"], ws[f"L{prov}"] = 96.4, 95.9, "安徽省教育事业统计公报（测试值）"
     wb.save(out)
     ingest(out, store=tmp_path)
     obs = monitoring.observations(store=tmp_path)
@@ -277,3 +275,34 @@ def test_an_existing_file_is_not_overwritten_without_force(tmp_path):
     assert out.read_bytes() == b"a filled template"
     res = runner.invoke(app, ["template", str(out), "--force"])
     assert res.exit_code == 0 and openpyxl.load_workbook(out).sheetnames[0] == README_SHEET
+
+
+@pytest.mark.slow
+def test_printed_page_count_with_libreoffice(tmp_path):
+    # 12 A4 landscape pages: 填表说明 2, 封面 1, each domain sheet 1 (one page wide, fits tall)
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+    out = write_template(tmp_path / "t.xlsx", store=tmp_path / "none")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = (tmp_path / "t.pdf").read_bytes()
+    import re
+
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 12

@@ -221,3 +221,52 @@ def app_observations(observations: pd.DataFrame | None) -> tuple[pd.DataFrame, P
     if observations is not None:
         return observations, None
     return all_observations(), PngCache()
+
+
+# ---------------------------------------------------------------------------------------------
+# fresh data: never older than the store
+# ---------------------------------------------------------------------------------------------
+
+
+def stamp_html(store=None) -> str:
+    """``部门监测数据更新于 …（北京时间），链尾 …`` for the top of a page
+    (:func:`huainan.evidence.monitoring.data_stamp` of ``store``, default the shipped store)."""
+    from huainan.evidence.monitoring import data_stamp
+
+    try:
+        text = data_stamp(store).text_zh
+    except Exception:  # an unreadable store: say so, details in the log
+        server_log().exception("data stamp failed")
+        text = "部门监测数据：暂时无法读取（请联系数据管理员运行 huainan validate）"
+    return f'{CSS}<div class="hn-note hn-stamp">{html.escape(text)}</div>'
+
+
+def fresh_screen(what: str, build: Callable[[], W.Widget]) -> W.Widget:
+    """Build a screen with its data stamp; never show data older than the store.
+
+    Voila's preheated kernels run the page before anyone asks for it, so an ingest in between
+    would leave the first viewer with old numbers. The screen is built (the slow part) during
+    preheating; then :func:`voila.utils.wait_for_request` pauses until the viewer's request
+    arrives (a no-op outside preheating), the store's chain head is compared with the one the
+    screen was built from, and the screen is rebuilt when they differ.
+    """
+    from huainan.evidence.monitoring import data_stamp
+
+    def head() -> str:
+        try:
+            return data_stamp().chain_head
+        except Exception:
+            return ""
+
+    before = head()
+    box = W.VBox([W.HTML(stamp_html()), guard(what, build)])
+    try:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    except Exception:  # not under Voila, or the query socket is gone: build as is
+        LOG.info("wait_for_request unavailable")
+    if head() != before:
+        LOG.info("%s: the store changed since preheating; rebuilt", what)
+        box.children = (W.HTML(stamp_html()), guard(what, build))
+    return box

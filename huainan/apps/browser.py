@@ -33,6 +33,7 @@ READY: dict[str, str] = {
     "monitor.ipynb": ".hn-chart-trajectory img.widget-image[src^='blob:']",
     "regions.ipynb": ".hn-chart-bars img.widget-image[src^='blob:']",
     "whatif.ipynb": ".hn-chart-capacity img.widget-image[src^='blob:']",
+    "upload.ipynb": ".hn-upload",
 }
 
 #: Text that must never appear on a page: tracebacks, Voila's error notice, our failure message.

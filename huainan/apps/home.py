@@ -6,7 +6,7 @@ import ipywidgets as W
 import pandas as pd
 
 from huainan.apps.base import (
-    guard,
+    fresh_screen,
     html_table,
     tag,
 )
@@ -26,7 +26,11 @@ def data_status(observations: pd.DataFrame | None = None) -> W.Widget:
         obs = stats.observations()
         store = monitoring.observations()
         census = sorted(set(obs.loc[obs["source"].str.contains("人口普查", na=False), "year"]))
-        bulletin = obs[~obs["source"].str.contains("人口普查", na=False)]
+        # the latest Huainan figure (city or county), not an Anhui or national comparison value
+        bulletin = obs[
+            ~obs["source"].str.contains("人口普查", na=False)
+            & obs["region_code"].astype(str).str.startswith("3404")
+        ]
         latest = int(bulletin["year"].max()) if not bulletin.empty else None
         lines = [
             (
@@ -40,7 +44,10 @@ def data_status(observations: pd.DataFrame | None = None) -> W.Widget:
                 if census
                 else NO_DATA_ZH,
             ),
-            ("统计公报等", f"{len(bulletin)} 个数值，最新为{latest}年" if latest else NO_DATA_ZH),
+            (
+                "统计公报等",
+                f"淮南市及县区 {len(bulletin)} 个数值，最新为{latest}年" if latest else NO_DATA_ZH,
+            ),
             (
                 "部门监测报送",
                 (f"{len(store)} 个数值，年份 {int(store['year'].min())}—{int(store['year'].max())}")
@@ -51,4 +58,4 @@ def data_status(observations: pd.DataFrame | None = None) -> W.Widget:
         rows = pd.DataFrame(lines, columns=["数据", "现状"])
         return tag(W.HTML(html_table(rows)), "hn-data-status")
 
-    return guard("数据更新情况", build)
+    return fresh_screen("数据更新情况", build)

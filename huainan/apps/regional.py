@@ -14,7 +14,7 @@ from huainan import plan
 from huainan.apps.base import (
     ChartPanel,
     app_observations,
-    guard,
+    fresh_screen,
     heading,
     html_table,
     message_html,
@@ -711,4 +711,4 @@ class PeerView:
 
 def regions_app(observations: pd.DataFrame | None = None) -> W.Widget:
     """The 区域差距 screen (or a friendly message if it cannot be built)."""
-    return guard("区域差距", lambda: RegionsApp(observations).widget)
+    return fresh_screen("区域差距", lambda: RegionsApp(observations).widget)

@@ -43,8 +43,17 @@ from huainan.paths import NOTEBOOKS_DIR
 APPS_DIR: Path = NOTEBOOKS_DIR / "apps"
 #: Voila's configuration, read because Voila is started in :data:`APPS_DIR`.
 CONFIG_FILE: Path = APPS_DIR / "voila.json"
-#: The four pages, in the order of the landing page.
-PAGES: tuple[str, ...] = ("index.ipynb", "monitor.ipynb", "regions.ipynb", "whatif.ipynb")
+#: The pages, in the order of the landing page.
+PAGES: tuple[str, ...] = (
+    "index.ipynb",
+    "monitor.ipynb",
+    "regions.ipynb",
+    "whatif.ipynb",
+    "upload.ipynb",
+)
+#: Environment variable naming the upload page's token file (set by ``serve``; the page is
+#: read-only without it).
+UPLOAD_TOKEN_ENV = "HUAINAN_UPLOAD_TOKEN_FILE"
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 
@@ -131,7 +140,13 @@ def prerender_command() -> list[str]:
     return [sys.executable, "-c", "from huainan.apps.prerender import prerender; prerender()"]
 
 
-def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = True) -> int:
+def serve(
+    port: int = DEFAULT_PORT,
+    *,
+    preheat: bool = True,
+    prerender: bool = True,
+    upload_token_file: str | os.PathLike | None = None,
+) -> int:
     """Serve the apps until Ctrl-C (or SIGTERM); return Voila's exit code.
 
     Prints the address of the landing page 首页 (the root URL redirects there too). Voila runs
@@ -160,7 +175,14 @@ def serve(port: int = DEFAULT_PORT, *, preheat: bool = True, prerender: bool = T
         f"（也可打开 {root_url(port)}，自动转到首页；Ctrl-C 停止 / to stop）",
         flush=True,
     )
-    voila = subprocess.Popen(voila_command(port, preheat=preheat), cwd=APPS_DIR)
+    env = dict(os.environ)
+    env.pop(UPLOAD_TOKEN_ENV, None)
+    if upload_token_file is not None:
+        from huainan.apps.upload import read_token
+
+        read_token(upload_token_file)  # refuse a missing, empty or world-readable file now
+        env[UPLOAD_TOKEN_ENV] = str(Path(upload_token_file).resolve())
+    voila = subprocess.Popen(voila_command(port, preheat=preheat), cwd=APPS_DIR, env=env)
     stopping = threading.Event()
     warm: subprocess.Popen | None = None
     reaper: threading.Thread | None = None

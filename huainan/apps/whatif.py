@@ -11,7 +11,7 @@ import pandas as pd
 from huainan.apps.base import (
     ChartPanel,
     app_observations,
-    guard,
+    fresh_screen,
     heading,
     html_table,
     message_html,
@@ -347,4 +347,4 @@ class WhatIfApp:
 
 def whatif_app(observations: pd.DataFrame | None = None) -> W.Widget:
     """The 情景推演 screen (or a friendly message if it cannot be built)."""
-    return guard("情景推演", lambda: WhatIfApp(observations).widget)
+    return fresh_screen("情景推演", lambda: WhatIfApp(observations).widget)

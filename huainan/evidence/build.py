@@ -132,7 +132,13 @@ def catalog_frame() -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with ``\\n`` line ends, no index (deterministic for the same frame)."""
+    """UTF-8 CSV with ``\\n`` line ends, no index (deterministic for the same frame).
+
+    Written verbatim, not formula-safe: these files are the program's own inputs, read back by
+    :mod:`huainan.evidence` (an apostrophe would change the notes readers show); a few notes
+    start with ``+0.05% of the census…``, which Excel shows as ``#NAME?`` — open them with
+    pandas or import them as text.
+    """
     return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 

@@ -26,7 +26,6 @@ tabulation were multiplied by 100 when the table was built.
 
 from __future__ import annotations
 
-import difflib
 import io
 import os
 import re
@@ -41,7 +40,7 @@ from huainan.evidence.catalog import CONTEXT_DOMAIN
 from huainan.paths import data_dir
 from huainan.plan.domains import DOMAIN_IDS
 from huainan.plan.regions import regions
-from huainan.text import match_key
+from huainan.text import NameIndex
 
 OBS_COLUMNS = (
     "region_code",
@@ -201,17 +200,13 @@ def indicator_catalog() -> pd.DataFrame:
     return _catalog(_mtime_key(stats_dir() / "indicators.csv")).copy()
 
 
-def _strip_unit(text: str) -> str:
-    """Drop a trailing unit in brackets: ``常住人口(人)`` → ``常住人口``."""
-    return re.sub(r"\([^()]*\)$", "", text)
-
-
 def resolve_indicator(name_or_id: str) -> pd.Series:
     """Find the catalogue row for an indicator id or a Chinese name.
 
-    Matching, in order: the ``id``, ``name_zh`` or one of the ``aliases``, as given; the same
-    after NFKC normalisation (full-width brackets and digits, spaces, dashes); then the
-    normalised text without a trailing unit in brackets (``常住人口（人）`` → ``常住人口``).
+    Matching: the rule of :class:`huainan.text.NameIndex` (shared with ingest): the ``id``,
+    ``name_zh`` or one of the ``aliases`` compared by :func:`huainan.text.match_key` (NFKC,
+    full-width brackets and digits, spaces, dashes); then the text without a trailing part in
+    brackets (``常住人口（人）`` → ``常住人口``).
     Brackets that are part of a catalogue name are kept (``文盲率（占15岁及以上人口）`` is
     ``illiteracy_rate``, ``文盲率`` the bulletins' ``illiteracy_rate_total_pop``).
 
@@ -240,18 +235,22 @@ def resolve_indicator(name_or_id: str) -> pd.Series:
     '0-4岁人口（不满5周岁）'
     """
     cat = indicator_catalog()
-    lookup: dict[str, int] = {}
-    for i, r in enumerate(cat.itertuples(index=False)):
-        names = [r.id, r.name_zh, *[a for a in str(r.aliases).split(";") if a]]
-        for n in names:
-            for form in (n, match_key(n)):
-                lookup.setdefault(form, i)
-    text = str(name_or_id)
-    for form in (text, match_key(text), _strip_unit(match_key(text))):
-        if form in lookup:
-            return cat.iloc[lookup[form]]
-    close = difflib.get_close_matches(match_key(text), list(lookup), n=5, cutoff=0.5)
+    ids, _ = _name_index(_mtime_key(stats_dir() / "indicators.csv")).lookup(str(name_or_id))
+    if ids:  # a name two catalogue rows share: the first row (catalogue order) wins
+        return cat.set_index("id", drop=False).loc[ids[0]]
+    close = _name_index(_mtime_key(stats_dir() / "indicators.csv")).closest(str(name_or_id), 5)
     raise KeyError(f"unknown indicator {name_or_id!r}; closest: {', '.join(close) or 'none'}")
+
+
+@lru_cache(maxsize=4)
+def _name_index(key) -> NameIndex:
+    """The catalogue's names, aliases and ids in one :class:`huainan.text.NameIndex`."""
+    cat = indicator_catalog()
+    pairs = []
+    for r in cat.itertuples(index=False):
+        for n in [r.id, r.name_zh, *[a for a in str(r.aliases).split(";") if a]]:
+            pairs.append((n, r.id))
+    return NameIndex(pairs)
 
 
 # --------------------------------------------------------------------------------------------

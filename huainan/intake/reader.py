@@ -38,21 +38,33 @@ The placeholder meanings follow the symbol notes of the statistical yearbooks (e
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from huainan.errors import IngestError
+from huainan.intake.excel import (
+    MAX_ROWS,
+    Grid,
+    file_kind,
+    letter,
+    read_excel_grid,
+)
+from huainan.intake.excel import decode_bytes as decode_bytes  # re-exported
+from huainan.intake.excel import sheet_names as sheet_names  # re-exported
+from huainan.intake.markers import (
+    MARKER_NOTE,
+    explained_marker,
+    footnote_marker,
+    marker_message,
+    strip_marker,
+)
 from huainan.intake.units import BASES, parse_unit, split_quantity
 from huainan.text import normalize_text
 
@@ -224,270 +236,27 @@ def _has_unit_suffix(text: str) -> bool:
     return u.base in BASES or u.base in ("", "ratio")
 
 
-# --------------------------------------------------------------------------------------------
-# Decoding
-# --------------------------------------------------------------------------------------------
-
-
-def _implausible(text: str) -> str:
-    """Return why ``text`` is unlikely to be what the file's author typed ('' if plausible)."""
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        for ch in line:
-            cat = unicodedata.category(ch)
-            if cat == "Co":
-                return (
-                    f"line {lineno} has the private-use character U+{ord(ch):04X}, which has "
-                    "no standard meaning"
-                )
-            if cat == "Cc" and ch not in "\t":
-                return f"line {lineno} has the control character U+{ord(ch):04X}"
-            if ch == "\ufffd":
-                return f"line {lineno} has the replacement character U+FFFD (a broken conversion)"
-    hanzi = [ch for ch in text if "\u3400" <= ch <= "\u9fff" or ord(ch) >= 0x20000]
-    if len(hanzi) >= 8:
-        common = 0
-        for ch in hanzi:
-            try:
-                ch.encode("gb2312")
-                common += 1
-            except UnicodeEncodeError:
-                pass
-        if common / len(hanzi) < 0.5:
-            return (
-                f"only {common} of {len(hanzi)} Chinese characters are common (GB2312) ones, "
-                "which is what text in another encoding (e.g. Big5) looks like when misread"
-            )
-    return ""
-
-
-def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
-    """Decode a text table's bytes, refusing to guess.
-
-    Order: byte-order mark (UTF-8, UTF-16) → strict UTF-8 → strict GB18030. A candidate whose text
-    is implausible (private-use or control characters, or mostly non-GB2312 Chinese characters) is
-    rejected. GB18030 is reported as ``"gbk"`` when every character is also in GBK.
-
-    Parameters
-    ----------
-    data : bytes
-        File content.
-    path : str or Path
-        For messages only.
-
-    Returns
-    -------
-    (str, str)
-        The text and the encoding name (``utf-8``, ``utf-8-sig``, ``utf-16``, ``gbk`` or
-        ``gb18030``).
-
-    Raises
-    ------
-    IngestError
-        If no candidate decodes to plausible text; the message says why each failed.
-
-    Examples
-    --------
-    >>> decode_bytes("寿县,䢺".encode("gb18030"))
-    ('寿县,䢺', 'gb18030')
-    >>> decode_bytes("寿县".encode("gbk"))[1], decode_bytes(b"\\xef\\xbb\\xbfabc")
-    ('gbk', ('abc', 'utf-8-sig'))
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "gb18030"]
-    failures = []
-    for enc in candidates:
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            failures.append(f"not {enc} (byte 0x{data[exc.start]:02x} on line {line})")
-            continue
-        why = _implausible(text)
-        if why:
-            failures.append(f"{enc} decodes but {why}")
-            continue
-        if enc == "gb18030":
-            try:
-                text.encode("gbk")
-                enc = "gbk"
-            except UnicodeEncodeError:
-                pass
-        return text, enc
-    raise IngestError(
-        "cannot tell the text encoding: "
-        + "; ".join(failures)
-        + ". Save the file as 'CSV UTF-8' (Excel: 另存为 → CSV UTF-8) and try again.",
-        path=path,
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Grid: the file as rows of normalised cell texts, with merge information (Excel)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Grid:
-    path: str
-    rows: list[tuple[int, list[str]]]  # (row number as the user sees it, raw cell texts)
-    covered: set[tuple[int, int]] = field(default_factory=set)  # (row, col) inside a merge
-    hspan: set[tuple[int, int]] = field(default_factory=set)  # (row, col) in a horizontal merge
-    sheet: str | None = None
-    encoding: str | None = None
-    transforms: list[str] = field(default_factory=list)
-
-
-def _letter(col: int) -> str:
-    """0-based column index → Excel letter (0 → A, 26 → AA)."""
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def _read_csv_grid(path: Path) -> _Grid:
-    text, encoding = decode_bytes(path.read_bytes(), path)
+def _read_csv_grid(path: Path) -> Grid:
+    text, encoding = decode_bytes(path.read_bytes(), path)  # file_kind checked the size
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = []
+    rows: list[tuple[int, list[str]]] = []
     start = 1
     try:
         for record in reader:
+            if len(rows) >= MAX_ROWS:
+                raise IngestError(
+                    f"文件超过 {MAX_ROWS} 行，无法导入：请拆分后报送 / more than {MAX_ROWS} rows: "
+                    "split the file",
+                    path=path,
+                    row=start,
+                )
             rows.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise IngestError(f"not a well-formed CSV file: {exc}", path=path, row=start) from exc
-    return _Grid(str(path), rows, encoding=encoding)
-
-
-def _excel_text(value: object, number_format: str) -> str:
-    """An openpyxl cell value as the text a user would type (numbers exact, percent scaled)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime | date | time):
-        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value)
-        if "%" in (number_format or ""):
-            scaled = (Decimal(repr(value)) * 100).normalize()
-            return f"{scaled:f}%"
-        if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-            return str(int(value))
-        return repr(value)
-    return str(value)
-
-
-def sheet_names(path: str | Path, *, include_hidden: bool = False) -> list[str]:
-    """Return the worksheet names of an Excel workbook in order (``[]`` for a CSV/TXT file).
-
-    Hidden sheets (lookup lists, old versions) are left out unless ``include_hidden``.
-    """
-    path = Path(path)
-    if _file_kind(path) != "xlsx":
-        return []
-    wb = _open_workbook(path, data_only=True)
-    try:
-        return [ws.title for ws in wb.worksheets if include_hidden or ws.sheet_state == "visible"]
-    finally:
-        wb.close()
-
-
-def _file_kind(path: Path) -> str:
-    if not path.exists():
-        raise IngestError("file not found", path=path)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise IngestError(
-            "旧版 Excel 文件 / this is an old binary Excel file (.xls, or .et); open "
-            "it and save it as "
-            ".xlsx (另存为 Excel 工作簿) first",
-            path=path,
-        )
-    return "text"
-
-
-def _open_workbook(path: Path, *, data_only: bool):
-    import openpyxl  # local: only Excel readers pay for the import
-
-    # Opened from the bytes, not the name: :func:`_file_kind` has already recognised the content,
-    # and openpyxl would refuse an .xlsx workbook that was merely named .xls.
-    try:
-        return openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=data_only)
-    except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException variants
-        raise IngestError(
-            f"无法作为 Excel 工作簿打开 / cannot open as an Excel workbook ({exc}); open the file "
-            "in Excel or WPS and save it as an .xlsx workbook (另存为 Excel 工作簿 .xlsx)",
-            path=path,
-        ) from exc
-
-
-def _read_excel_grid(path: Path, sheet: str | None) -> _Grid:
-    wb = _open_workbook(path, data_only=True)
-    wb_f = _open_workbook(path, data_only=False)
-    try:
-        names = [ws.title for ws in wb.worksheets]
-        if sheet is None:  # the first visible sheet
-            sheet = next(
-                (ws.title for ws in wb.worksheets if ws.sheet_state == "visible"), names[0]
-            )
-        elif sheet not in names:
-            raise IngestError(f"no sheet named {sheet!r}; the workbook has {names}", path=path)
-        ws, ws_f = wb[sheet], wb_f[sheet]
-        grid = _Grid(str(path), [], sheet=sheet)
-        for rng in ws.merged_cells.ranges:
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    if rng.max_col > rng.min_col:
-                        grid.hspan.add((r, c - 1))
-                    if (r, c) != (rng.min_row, rng.min_col):
-                        grid.covered.add((r, c - 1))
-        percent_cells = 0
-        for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column):
-            texts = []
-            for cell in row:
-                value = cell.value
-                if value is None:
-                    formula = ws_f.cell(row=cell.row, column=cell.column).value
-                    if isinstance(formula, str) and formula.startswith("="):
-                        raise IngestError(
-                            f"the cell holds the formula {formula} but no computed value was "
-                            "saved; open the file in Excel or WPS, save it, and retry",
-                            path=path,
-                            row=cell.row,
-                            column=_letter(cell.column - 1),
-                            sheet=sheet,
-                            cell=cell.coordinate,
-                        )
-                if (
-                    isinstance(value, int | float)
-                    and not isinstance(value, bool)
-                    and "%" in (cell.number_format or "")
-                ):
-                    percent_cells += 1
-                texts.append(_excel_text(value, cell.number_format))
-            grid.rows.append((row[0].row, texts))
-        if percent_cells:
-            grid.transforms.append(
-                f"{percent_cells} cell(s) formatted as percent in Excel were read as percent "
-                "figures (0.956 shown as 95.6% → 95.6)"
-            )
-        return grid
-    finally:
-        wb.close()
-        wb_f.close()
+    return Grid(str(path), rows, encoding=encoding)
 
 
 # --------------------------------------------------------------------------------------------
@@ -578,21 +347,52 @@ def _is_label_header(name: str) -> bool:
     return last in LABEL_HEADERS or name in LABEL_HEADERS or bool(_LABEL_SUFFIX.search(last))
 
 
-def _layout(grid: _Grid) -> RawTable:
-    path = grid.path
+def _layout(grid: Grid) -> RawTable:
+    """Undo the printing layout of a grid: title and unit rows, header rows, footnotes."""
     originals = {r: raw for r, raw in grid.rows}
+    rows = _normalised_rows(grid)
+    i, titles, units = _title_block(grid, rows, originals)
+    columns, header_rows, j = _header(grid, rows, i)
+    hwidth = max((k + 1 for k, name in enumerate(columns) if name), default=0)
+    data, notes = _body(grid, rows[j:], originals, hwidth)
+    keep, names, warnings = _named_columns(grid, columns, data, hwidth, header_rows)
+    width = len(rows[0][1])
+    hidden_rows = sorted(r for r, _ in data if r in grid.hidden_rows)
+    attrs = {
+        "source": grid.path,
+        "sheet": grid.sheet,
+        "encoding": grid.encoding,
+        "title": " ".join(titles) or None,
+        "unit": "; ".join(units) or None,
+        "notes": notes,
+        "header_rows": header_rows,
+        "warnings": warnings,
+        "transforms": list(grid.transforms),
+        "column_letters": {name: letter(k) for k, name in zip(keep, names, strict=True)},
+        "hidden_rows": hidden_rows,
+        "hidden_columns": [n for k, n in zip(keep, names, strict=True) if k in grid.hidden_columns],
+        "cell_problems": list(grid.problems),
+    }
+    out_rows = [(r, [cells[k] for k in keep]) for r, cells in data]
+    out_originals = {r: [(originals[r] + [""] * width)[k] for k in keep] for r, _ in data}
+    return RawTable(names, out_rows, out_originals, attrs)
+
+
+def _normalised_rows(grid: Grid) -> list[tuple[int, list[str]]]:
+    """Non-empty rows as normalised texts, all padded to the width of the widest row."""
     rows = [(r, [normalize_text(c) for c in raw]) for r, raw in grid.rows]
     rows = [(r, cells) for r, cells in rows if any(cells)]
     if not rows:
-        raise NotATableError("the table is empty", path=path, sheet=grid.sheet)
+        raise NotATableError("表格为空 / the table is empty", path=grid.path, sheet=grid.sheet)
     width = max(max(j for j, c in enumerate(cells) if c) + 1 for _, cells in rows)
-    rows = [(r, (cells + [""] * width)[:width]) for r, cells in rows]
+    return [(r, (cells + [""] * width)[:width]) for r, cells in rows]
 
+
+def _title_block(grid: Grid, rows, originals) -> tuple[int, list[str], list[str]]:
+    """Index of the first header row; the title and ``单位：`` lines above it."""
     titles: list[str] = []
     units: list[str] = []
-    i = 0
-    while i < len(rows):
-        rnum, cells = rows[i]
+    for i, (rnum, cells) in enumerate(rows):
         rest = []
         for c, original in zip(cells, originals[rnum], strict=False):
             if not c:
@@ -606,94 +406,97 @@ def _layout(grid: _Grid) -> RawTable:
                 units.append(m["unit"].strip())
             rest.append(original.strip())
         if len(rest) >= 2:
-            break
+            return i, titles, units
         titles.extend(rest)
-        i += 1
-    if i == len(rows):
-        raise NotATableError(
-            "no header row found (a row naming at least two columns)", path=path, sheet=grid.sheet
-        )
+    raise NotATableError(
+        "找不到表头（至少两列有列名的一行）/ no header row found (a row naming at least two "
+        "columns)",
+        path=grid.path,
+        sheet=grid.sheet,
+    )
 
+
+def _header(grid: Grid, rows, i: int) -> tuple[list[str], list[int], int]:
+    """Column names (one to three header rows joined), their row numbers, first data index."""
     header_idx = [i]
     j = i + 1
     while j < len(rows) and len(header_idx) < 3 and _is_subheader(grid, rows, header_idx, j):
         header_idx.append(j)
         j += 1
     columns = _join_header(grid, [rows[k] for k in header_idx])
-    header_rows = [rows[k][0] for k in header_idx]
-    hwidth = max((k + 1 for k, name in enumerate(columns) if name), default=0)
+    return columns, [rows[k][0] for k in header_idx], j
 
+
+def _body(grid: Grid, rows, originals, hwidth: int):
+    """Data rows (cut to the headed width) and footnote rows (``注：…``, ``①…``, ``*…``)."""
     notes: list[str] = []
     data: list[tuple[int, list[str]]] = []
-    for rnum, cells in rows[j:]:
+    for rnum, cells in rows:
         filled = [(k, c) for k, c in enumerate(cells) if c and (rnum, k) not in grid.covered]
-        if len(filled) == 1 and _NOTE_ROW.match(filled[0][1]) and not _is_number(filled[0][1]):
-            notes.append(originals[rnum][filled[0][0]].strip())
-            continue
+        if len(filled) == 1:
+            original = originals[rnum][filled[0][0]].strip()
+            text = filled[0][1]
+            if (_NOTE_ROW.match(text) and not _is_number(text)) or MARKER_NOTE.match(original):
+                notes.append(original)
+                continue
         extra = [(k, c) for k, c in filled if k >= hwidth]
         if extra:
             k, c = extra[0]
             raise IngestError(
-                f"this row has a value in column {_letter(k)} beyond the last headed column "
-                f"({_letter(hwidth - 1)}); in a CSV file an unquoted thousands separator "
-                '(1,234) splits a number in two: quote it ("1,234") or remove the comma',
-                path=path,
+                f"此行在最后一个有列名的列（{letter(hwidth - 1)}）之后还有数值；CSV 文件中未加引号的"
+                f"千位分隔符（1,234）会把一个数拆成两列 / this row has a value in column "
+                f"{letter(k)} beyond the last headed column ({letter(hwidth - 1)}); in a CSV "
+                "file an unquoted thousands separator (1,234) splits a number in two: quote it "
+                '("1,234") or remove the comma',
+                path=grid.path,
                 row=rnum,
-                column=_letter(k),
+                column=letter(k),
                 value=c,
                 sheet=grid.sheet,
-                cell=f"{_letter(k)}{rnum}" if grid.sheet is not None else None,
+                cell=f"{letter(k)}{rnum}" if grid.sheet is not None else None,
             )
         data.append((rnum, cells[:hwidth]))
+    return data, notes
 
+
+def _named_columns(grid: Grid, columns, data, hwidth: int, header_rows):
+    """Columns kept (a header, or data under no header: named ``列X`` with a warning)."""
     warnings: list[str] = []
     keep: list[int] = []
     names: list[str] = []
     for k in range(hwidth):
         name = columns[k]
-        has_data = any(cells[k] for _, cells in data)
         if not name:
-            if not has_data:
+            if not any(cells[k] for _, cells in data):
                 continue
-            name = f"列{_letter(k)}"
-            warnings.append(f"column {_letter(k)} has no header; named it {name!r}")
+            name = f"列{letter(k)}"
+            warnings.append(
+                f"第{letter(k)}列没有列名，暂称“{name}” / column {letter(k)} has no header; named it {name!r}"
+            )
         keep.append(k)
         names.append(name)
     seen: dict[str, int] = {}
     for k, name in zip(keep, names, strict=True):
         if name in seen:
             raise IngestError(
-                f"two columns are both named {name!r} (columns {_letter(seen[name])} and "
-                f"{_letter(k)}); rename one so each column has its own header",
-                path=path,
+                f"两列同名“{name}”（第{letter(seen[name])}列和第{letter(k)}列），请改名 / two columns "
+                f"are both named {name!r} (columns {letter(seen[name])} and {letter(k)}); "
+                "rename one so each column has its own header",
+                path=grid.path,
                 row=header_rows[-1],
                 column=name,
                 sheet=grid.sheet,
-                cell=f"{_letter(k)}{header_rows[-1]}" if grid.sheet is not None else None,
+                cell=f"{letter(k)}{header_rows[-1]}" if grid.sheet is not None else None,
             )
         seen[name] = k
-    attrs = {
-        "source": path,
-        "sheet": grid.sheet,
-        "encoding": grid.encoding,
-        "title": " ".join(titles) or None,
-        "unit": "; ".join(units) or None,
-        "notes": notes,
-        "header_rows": header_rows,
-        "warnings": warnings,
-        "transforms": list(grid.transforms),
-        "column_letters": {name: _letter(k) for k, name in zip(keep, names, strict=True)},
-    }
-    out_rows = [(r, [cells[k] for k in keep]) for r, cells in data]
-    out_originals = {r: [(originals[r] + [""] * width)[k] for k in keep] for r, _ in data}
-    return RawTable(names, out_rows, out_originals, attrs)
+    return keep, names, warnings
 
 
 def _is_number(text: str) -> bool:
     return parse_cell(text).kind == "number"
 
 
-def _is_subheader(grid: _Grid, rows, header_idx: list[int], j: int) -> bool:
+def _is_subheader(grid: Grid, rows, header_idx: list[int], j: int) -> bool:
     """Is ``rows[j]`` a lower header row under the header rows ``header_idx``?
 
     Yes when its first (stub) column is empty, merged from above or repeats the heading, it holds
@@ -725,7 +528,7 @@ def _is_subheader(grid: _Grid, rows, header_idx: list[int], j: int) -> bool:
     return spans
 
 
-def _join_header(grid: _Grid, header_rows) -> list[str]:
+def _join_header(grid: Grid, header_rows) -> list[str]:
     levels = []
     for level, (rnum, cells) in enumerate(header_rows):
         filled = list(cells)
@@ -771,8 +574,8 @@ def read_raw(path: str | Path, *, sheet: str | None = None) -> RawTable:
         headed columns.
     """
     path = Path(path)
-    if _file_kind(path) == "xlsx":
-        grid = _read_excel_grid(path, sheet)
+    if file_kind(path) == "xlsx":
+        grid = read_excel_grid(path, sheet)
     else:
         if sheet is not None:
             raise IngestError("sheet= only applies to Excel workbooks", path=path)
@@ -895,45 +698,86 @@ def read_table(
         if kind != "number":
             data[name] = pd.Series([t or None for t in texts], index=index, dtype="str")
             continue
-        values = []
-        for (rnum, _), t, c in zip(raw.rows, texts, parsed, strict=True):
-            if c.kind == "number":
-                values.append(c.value)
-                continue
-            values.append(math.nan)
-            if c.kind == "placeholder":
-                missing.append(
-                    {
-                        "row": rnum,
-                        "column": name,
-                        "text": raw.originals[rnum][k],
-                        "reason": c.reason,
-                        "description": MISSING_REASONS.get(c.reason or "", c.reason),
-                    }
-                )
-            else:
-                bad.append((rnum, k, name, t, raw.originals[rnum][k]))
+        values = _number_column(raw, k, name, parsed, table, missing, bad)
         data[name] = pd.Series(values, index=index, dtype="float64")
-    if bad:
-        bad.sort()
-        rnum, _, name, text, original = bad[0]
-        hint = typo_hint(text)
-        more = f" ({len(bad) - 1} more such cell(s) in this table)" if len(bad) > 1 else ""
-        sheet = raw.attrs["sheet"]
-        raise IngestError(
-            "neither a number nor a known placeholder (— -- … x NA / blank) in a number column"
-            + (f"; {hint}" if hint else "")
-            + more,
-            path=path,
-            row=rnum,
-            column=name,
-            value=original,
-            sheet=sheet,
-            cell=f"{raw.attrs['column_letters'][name]}{rnum}" if sheet is not None else None,
-        )
+    _raise_bad_cells(path, raw, bad)
     df = pd.DataFrame(data, index=index, columns=raw.columns)
     df.attrs = {**raw.attrs, "column_kinds": kinds, "missing": missing}
     return df
+
+
+def _number_column(raw: RawTable, k: int, name: str, parsed, table, missing, bad) -> list[float]:
+    """The values of number column ``k``; placeholders go to ``missing``, bad cells to ``bad``.
+
+    A footnote marker on a cell as typed (``12³``) makes it bad, unless a footnote row explains
+    the marker: then it is stripped and a warning added.
+    """
+    values: list[float] = []
+    for (rnum, cells), c in zip(raw.rows, parsed, strict=True):
+        original = raw.originals[rnum][k]
+        marker = footnote_marker(original)
+        if marker:
+            if not explained_marker(marker, raw.attrs["notes"]):
+                bad.append((rnum, k, name, cells[k], original))
+                values.append(math.nan)
+                continue
+            c = parse_cell(normalize_text(strip_marker(original, marker)), table)
+            raw.attrs["warnings"].append(
+                f"第{rnum}行“{name}”列：去除脚注标记“{marker}”（表下有说明）/ row {rnum}, "
+                f"column {name!r}: footnote marker {marker!r} removed (explained below the table)"
+            )
+        if c.kind == "number":
+            values.append(c.value)
+            continue
+        values.append(math.nan)
+        if c.kind == "placeholder":
+            missing.append(
+                {
+                    "row": rnum,
+                    "column": name,
+                    "text": original,
+                    "reason": c.reason,
+                    "description": MISSING_REASONS.get(c.reason or "", c.reason),
+                }
+            )
+        else:
+            bad.append((rnum, k, name, cells[k], original))
+    return values
+
+
+def _raise_bad_cells(path, raw: RawTable, bad) -> None:
+    """Raise for the first formula without a value, else the first bad number cell (if any)."""
+    sheet = raw.attrs["sheet"]
+    if raw.attrs["cell_problems"]:
+        first = raw.attrs["cell_problems"][0]
+        n = len(raw.attrs["cell_problems"])
+        raise IngestError(
+            first.reason + (f" ({n - 1} more such cell(s))" if n > 1 else ""),
+            path=path,
+            row=first.row,
+            column=first.column,
+            sheet=first.sheet,
+            cell=first.cell,
+        )
+    if not bad:
+        return
+    bad.sort()
+    rnum, _, name, text, original = bad[0]
+    cell = f"{raw.attrs['column_letters'][name]}{rnum}" if sheet is not None else None
+    marker = footnote_marker(original)
+    if marker:
+        message = marker_message(marker, original)
+    else:
+        hint = typo_hint(text)
+        more = f" ({len(bad) - 1} more such cell(s) in this table)" if len(bad) > 1 else ""
+        message = (
+            "neither a number nor a known placeholder (— -- … x NA / blank) in a number column"
+            + (f"; {hint}" if hint else "")
+            + more
+        )
+    raise IngestError(
+        message, path=path, row=rnum, column=name, value=original, sheet=sheet, cell=cell
+    )
 
 
 def missing_cells(df: pd.DataFrame) -> pd.DataFrame:

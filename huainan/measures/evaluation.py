@@ -32,6 +32,7 @@ from huainan.formats import number
 from huainan.measures import progress
 from huainan.plan import domains, regions
 from huainan.plan.targets import Target, parse_target
+from huainan.text import formula_safe_frame
 
 STAGES = ("final", "midterm", "annual")
 STAGE_ZH = {"final": "终期评估", "midterm": "中期评估", "annual": "年度监测"}
@@ -593,20 +594,11 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     (no byte-order mark: the header starts with ``indicator_id``), atomically.
 
     Text cells that a spreadsheet would read as a formula (starting ``=``, ``+``, ``-``, ``@``)
-    are prefixed with an apostrophe.
+    are prefixed with an apostrophe (:func:`huainan.text.formula_safe_frame`).
     """
-    out = table.loc[:, list(CSV_COLUMNS)].copy()
-    for col in out.columns:
-        if out[col].dtype == object or str(out[col].dtype).startswith("string"):
-            out[col] = out[col].map(_formula_safe)
+    out = formula_safe_frame(table.loc[:, list(CSV_COLUMNS)])  # the one rule: huainan.text
     data = out.to_csv(index=False, lineterminator="\n").encode("utf-8")
     return write_bytes(path, data)
-
-
-def _formula_safe(x: object) -> object:
-    if isinstance(x, str) and x[:1] in ("=", "+", "-", "@"):
-        return "'" + x
-    return x
 
 
 # ---------------------------------------------------------------------------------------------
