@@ -365,6 +365,17 @@ def test_cli_evaluate_final_from_an_ingested_return(tmp_path, monkeypatch):
     assert got["old_residential_renovation"]["value_year"] == "2021—2025"
     assert got["old_residential_renovation"]["source_quality"] == "official_return"
     assert got["life_expectancy"]["verdict"] == "no_data" and got["life_expectancy"]["note"]
+    # a corrected return: the table uses the new value and says it was revised
+    fix = tmp_path / "fix.csv"
+    fix.write_text(
+        "区划代码,指标,年份,数值,单位,数据来源\n"
+        "340400,养老机构护理型床位占比,2025,55.2,%,市民政局更正报送（测试数据）\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["ingest", str(fix)]).exit_code == 0
+    row = evaluation.evaluate(2025).set_index("indicator_id").loc["nursing_bed_share"]
+    assert row["verdict"] == "met" and row["revised"]
+    assert "已修订：2025年数值共报送2次，首次报送为51.89，现为55.2" in row["note"]
     # bad stage and bad year: exit 2, nothing written
     assert runner.invoke(app, ["evaluate", "2024", "--stage", "final"]).exit_code == 2
     assert runner.invoke(app, ["evaluate", "2025", "--stage", "whenever"]).exit_code == 2

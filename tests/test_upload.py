@@ -99,7 +99,7 @@ def test_a_token_file_readable_by_others_is_refused(tmp_path):
 
 
 def test_the_monitor_marks_a_revised_value(tmp_path):
-    from huainan.apps.monitor import revision_notes_zh
+    from huainan.evidence.monitoring import revision_sentences
     from huainan.intake.ingest import ingest
 
     store = _store(tmp_path)
@@ -111,5 +111,5 @@ def test_the_monitor_marks_a_revised_value(tmp_path):
         )
         ingest(src, store=store)
     used = monitoring.observations(store=store)
-    [note] = revision_notes_zh(used, store=store)
+    [note] = revision_sentences(used, store=store)
     assert note.startswith("已修订：2023年数值共报送2次，首次报送为78.1，现为78.3")

@@ -192,7 +192,6 @@ def indicator_detail_html(row, observations: pd.DataFrame) -> str:
             extra = observation_note_zh(getattr(src, "note", None))
             lines.append(text + (f"；来源备注：{html.escape(extra)}" if extra else "") + "。")
         lines.append(f"基期值、目标值来源：{PLAN_SOURCE_ZH}。")
-        lines.extend(html.escape(t) for t in revision_notes_zh(used))
     box = "".join(f"<div>{line}</div>" for line in lines)
     warn = ""
     if bool(row.third_party):
@@ -202,25 +201,6 @@ def indicator_detail_html(row, observations: pd.DataFrame) -> str:
             "warn",
         )
     return f'{CSS}<div class="hn-msg hn-info" style="line-height:1.7">{box}</div>{warn}'
-
-
-def revision_notes_zh(used: pd.DataFrame, store=None) -> list[str]:
-    """Sentences marking the officials' values among ``used`` that were revised (已修订), read
-    from :func:`huainan.evidence.monitoring.revision_flags` (the one place that knows)."""
-    from huainan.evidence import monitoring
-
-    if used.empty or not {"region_code", "indicator", "year", "area"} <= set(used.columns):
-        return []
-    flags = monitoring.revision_flags(store)
-    if flags.empty:
-        return []
-    keys = used[["region_code", "indicator", "year", "area"]].astype({"year": "int64"})
-    hit = flags.merge(keys.drop_duplicates(), on=["region_code", "indicator", "year", "area"])
-    return [
-        f"已修订：{int(r.year)}年数值共报送{int(r.reports)}次，首次报送为{number(r.first_value)}，"
-        f"现为{number(r.current_value)}（最近一次更新 {r.last_change[:10]}）。"
-        for r in hit[hit["revised"] & ~hit["withdrawn"]].itertuples()
-    ]
 
 
 class MonitorApp:

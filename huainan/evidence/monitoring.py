@@ -816,3 +816,47 @@ def _stamp(path: str, size: int, mtime_ns: int) -> DataStamp:
     head_ = str(rows[CHAIN_COLUMN].iloc[-1])
     text = f"部门监测数据更新于 {beijing}（北京时间），共 {len(rows)} 行，链尾 {head_[:12]}"
     return DataStamp(beijing, head_, len(rows), text)
+
+
+def revision_sentences(
+    used: pd.DataFrame,
+    *,
+    flags: pd.DataFrame | None = None,
+    store: str | os.PathLike | None = None,
+) -> list[str]:
+    """Chinese sentences marking the officials' values among ``used`` that were revised
+    (已修订: first and current value, date of the last change).
+
+    Parameters
+    ----------
+    used : pandas.DataFrame
+        Observation rows (``region_code``, ``indicator``, ``year``, ``area``), e.g. the rows an
+        evaluation used.
+    flags : pandas.DataFrame, optional
+        :func:`revision_flags`, when the caller has it already (one read of the store).
+    store : path, optional
+        The store folder (default ``<data>/monitoring``).
+
+    Returns
+    -------
+    list of str
+        One sentence per revised (not withdrawn) key; empty when none was revised.
+    """
+    from huainan.formats import number
+
+    if (
+        used is None
+        or used.empty
+        or not {"region_code", "indicator", "year", "area"} <= set(used.columns)
+    ):
+        return []
+    flags = revision_flags(store) if flags is None else flags
+    if flags.empty:
+        return []
+    keys = used[["region_code", "indicator", "year", "area"]].astype({"year": "int64"})
+    hit = flags.merge(keys.drop_duplicates(), on=["region_code", "indicator", "year", "area"])
+    return [
+        f"已修订：{int(r.year)}年数值共报送{int(r.reports)}次，首次报送为{number(r.first_value)}，"
+        f"现为{number(r.current_value)}（最近一次更新 {str(r.last_change)[:10]}）"
+        for r in hit[hit["revised"] & ~hit["withdrawn"]].itertuples()
+    ]

@@ -27,6 +27,7 @@ import pandas as pd
 
 from huainan import plan
 from huainan.atomic import write_bytes
+from huainan.evidence import monitoring
 from huainan.evidence import observed as ev
 from huainan.formats import number
 from huainan.measures import progress
@@ -91,6 +92,7 @@ COLUMNS = (
     "source_ref",
     "source_quality_zh",
     "third_party",
+    "revised",
     "note_en",
 )
 
@@ -240,8 +242,17 @@ def _reference(obs, ind, year: int) -> tuple[float, int | None, pd.Series | None
 class _Evaluation:
     """The evaluation of one indicator, in named steps (:meth:`run` calls them in order)."""
 
-    def __init__(self, ind, stage: str, year: int, obs: pd.DataFrame, region: str):
+    def __init__(
+        self,
+        ind,
+        stage: str,
+        year: int,
+        obs: pd.DataFrame,
+        region: str,
+        flags: pd.DataFrame | None = None,
+    ):
         self.ind, self.stage, self.year, self.obs, self.region = ind, stage, year, obs, region
+        self.flags = flags
         self.target = parse_target(ind.target_text)
         self.final = stage == "final"
         self.t0, self.horizon = int(ind.baseline_year), int(ind.target_year)
@@ -397,6 +408,13 @@ class _Evaluation:
             )
 
     def plan_notes(self) -> None:
+        self.revised = False
+        if self.e.rows is not None and self.flags is not None and not self.flags.empty:
+            official = self.e.rows[self.e.rows["origin"] == "monitoring"]
+            sentences = monitoring.revision_sentences(official, flags=self.flags)
+            self.revised = bool(sentences)
+            for text in sentences:
+                self.e.add(text, "revised by a later return")
         if self.ind.target_below_baseline:
             self.e.add(
                 "规划目标值低于2020年基期值（原文如此），按原文目标评估",
@@ -438,6 +456,7 @@ class _Evaluation:
             "year_to": e.year_to,
             "progress_class_zh": progress.PROGRESS_ZH.get(self.rec["progress_class"], ""),
             "note": "；".join(notes_zh),
+            "revised": self.revised,
             "note_en": "; ".join(notes_en),
             **_sources(e),
         }
@@ -522,7 +541,8 @@ def evaluate(
         (Open SDG), ``progress_class_zh``, ``csi``, ``ratio``, ``cagr_observed``,
         ``cagr_required``, ``expected`` (float64), ``source_ref`` (file/cell references),
         ``source_quality_zh``, ``third_party`` (bool: a part of the value comes from a
-        third-party repost), ``note_en``.
+        third-party repost), ``revised`` (bool: an officials' value was revised — the note says
+        from what), ``note_en``.
 
     Raises
     ------
@@ -540,8 +560,9 @@ def evaluate(
     if stage == "final" and year < PLAN_END:
         raise ValueError(f"the final evaluation needs year ≥ {PLAN_END} (the target year)")
     obs = ev.all_observations() if observations is None else ev.with_quality(observations)
+    flags = monitoring.revision_flags() if (obs["origin"] == "monitoring").any() else None
     rows = [
-        _Evaluation(ind, stage, year, obs, region_code).run()
+        _Evaluation(ind, stage, year, obs, region_code, flags).run()
         for ind in plan.indicators().itertuples()
     ]
     out = binding_first(pd.DataFrame(rows, columns=list(COLUMNS)))
