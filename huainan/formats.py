@@ -71,14 +71,24 @@ def number(x: object, digits: int = 4, *, missing: str = NO_DATA_ZH) -> str:
 def fixed(x: object, decimals: int, *, missing: str = NO_DATA_ZH) -> str:
     """A number with a fixed number of decimals (one format for a whole table column).
 
+    Halves are rounded away from zero (四舍五入) on the value as a reader would compute it: the
+    binary noise of a computed value (3.8 / 1.6 = 2.3749999999999996) is dropped first (12
+    significant digits), so the ratio 2.375 is written ``2.38`` as by hand.
+
     Examples
     --------
     >>> fixed(92.5, 1), fixed(99, 1), fixed(-0.05, 2), fixed(12345.678, 1)
     ('92.5', '99.0', '−0.05', '12,345.7')
+    >>> fixed(3.8 / 1.6, 2), fixed(0.125, 2), fixed(-2.5, 0)
+    ('2.38', '0.13', '−3')
     """
     if is_missing(x):
         return missing
-    return f"{float(x):,.{decimals}f}".replace("-", MINUS)  # type: ignore[arg-type]
+    from decimal import ROUND_HALF_UP, Decimal
+
+    v = Decimal(f"{float(x):.12g}")  # type: ignore[arg-type]
+    q = v.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{q:,.{decimals}f}".replace("-", MINUS)
 
 
 def whole(x: object, *, missing: str = NO_DATA_ZH) -> str:

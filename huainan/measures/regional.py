@@ -169,7 +169,7 @@ def county_panel(
         (float64, compared), ``reported`` (float64, as reported), ``reported_unit``, ``source``,
         ``quality``. Years and units without a value have no row (never filled).
     """
-    from huainan.evidence.observed import all_observations, select
+    from huainan.evidence.observed import all_observations, select, with_quality
 
     obs = all_observations() if observations is None else observations
     wanted = _indicator_rows(indicators)
@@ -182,16 +182,18 @@ def county_panel(
         & obs["year"].between(year_from, year_to)
         & obs["value"].notna()
     ]
+    sel = with_quality(sel)
     names = regions.regions().set_index("code")["name_zh"]
     group = regions.groups()
     rows = []
     for (ind_id, code, year), part in sel.groupby(["indicator", "region_code", "year"]):
-        row = select(
-            part, str(ind_id), str(code), year_from=int(year), year_to=int(year), area=area
-        )
-        if row.row is None:
-            continue
-        r = row.row
+        # one candidate is the value that counts; several go through the precedence rule
+        if len(part) == 1:
+            r = part.iloc[0]
+        else:
+            kw = dict(year_from=int(year), year_to=int(year), area=area)
+            r = select(part, str(ind_id), str(code), **kw).row
+        assert r is not None  # part holds values
         rows.append(
             {
                 "indicator_id": ind_id,
@@ -230,10 +232,9 @@ def county_panel(
 def _per_capita(out, obs, codes, year, denominators) -> pd.DataFrame:
     """Values of :data:`COUNTY_BASIS` indicators per ``per`` of their denominator."""
     from huainan.intake.units import convert
-    from huainan.measures.shortfall import denominators_wide, latest_denominators
 
     if denominators is None:
-        denominators = denominators_wide(latest_denominators(obs, year=year, codes=codes))
+        denominators = _denominators(obs, year, codes)
     den = denominators.set_index("region_code")
     out = out.copy()
     for ind_id, (key, per, unit, label) in COUNTY_BASIS.items():
@@ -251,13 +252,10 @@ def _per_capita(out, obs, codes, year, denominators) -> pd.DataFrame:
     return out
 
 
-def _weights(panel: pd.DataFrame, observations, year: int) -> pd.Series:
-    from huainan.measures.shortfall import latest_denominators
+def _denominators(observations, year: int, codes: Sequence[str]) -> pd.DataFrame:
+    from huainan.measures.shortfall import denominators_wide, latest_denominators
 
-    codes = list(dict.fromkeys(panel["region_code"])) or list(regions.UNIT_CODES)
-    dens = latest_denominators(observations, year=year, codes=codes)
-    pop = dens[dens["denominator"] == "population"].set_index("region_code")["value"]
-    return pop
+    return denominators_wide(latest_denominators(observations, year=year, codes=codes))
 
 
 def spread_by_year(
@@ -518,15 +516,16 @@ def change_sentence(row: Mapping) -> str:
     --------
     >>> change_sentence({"year_from": 2021, "year_to": 2025, "n_units": 7, "cv_from": 0.31,
     ...     "cv_to": 0.22, "max_min_ratio_from": 2.1, "max_min_ratio_to": 1.6,
-    ...     "change": "narrowed"})
-    '2021—2025年，7个县区之间的差距缩小：变异系数由 0.310 降至 0.220（−29%），最高与最低之比由 2.10 降至 1.60。'
+    ...     "change": "narrowed", "name_zh": "每千人口托位数"})
+    '2021—2025年，7个县区之间每千人口托位数的差距缩小：变异系数由 0.310 降至 0.220（−29%），最高与最低之比由 2.10 降至 1.60。'
     """  # noqa: E501
     from huainan.formats import fixed, percent
 
     change = row["change"]
     if change is None or (isinstance(change, float) and math.isnan(change)):
+        what = f"{row['name_zh']}的" if row.get("name_zh") else ""
         return (
-            f"{row['year_from']}—{row['year_to']}年，{row['n_units']}个县区的变异系数无法计算"
+            f"{row['year_from']}—{row['year_to']}年，{row['n_units']}个县区{what}变异系数无法计算"
             "（数值全为0），不判断差距变化。"
         )
 
@@ -536,8 +535,9 @@ def change_sentence(row: Mapping) -> str:
 
     cv0, cv1 = float(row["cv_from"]), float(row["cv_to"])
     rel = f"（{percent((cv1 - cv0) / cv0, 0)}）" if cv0 > 0 else ""
+    what = f"{row['name_zh']}的" if row.get("name_zh") else ""
     text = (
-        f"{row['year_from']}—{row['year_to']}年，{row['n_units']}个县区之间的差距"
+        f"{row['year_from']}—{row['year_to']}年，{row['n_units']}个县区之间{what}差距"
         f"{CHANGE_ZH[change]}：变异系数{moved(cv0, cv1, 3)}{rel}"
     )
     r0, r1 = row["max_min_ratio_from"], row["max_min_ratio_to"]
@@ -646,11 +646,17 @@ def regional_gaps(
     from huainan.evidence.observed import all_observations
 
     obs = all_observations() if observations is None else observations
+    dens = _denominators(obs, year_to, codes)
     if panel is None:
         panel = county_panel(
-            obs, year_from=year_from, year_to=year_to, indicators=indicators, codes=codes
+            obs,
+            year_from=year_from,
+            year_to=year_to,
+            indicators=indicators,
+            codes=codes,
+            denominators=dens,
         )
-    pop = _weights(panel, obs, year_to)
+    pop = dens.set_index("region_code")["population"]
     rows = []
     for ind_id, part in panel.groupby("indicator_id", sort=False):
         pick = _pick_years(part)

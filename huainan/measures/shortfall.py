@@ -591,9 +591,10 @@ def unit_supply(
     if count_id is not None:
         counts = total[total["indicator"] == count_id]
         parts.append(_as_count_rows(counts, "_supply", str(std["unit"])).assign(_basis="count"))
-    if rate_id is not None:
-        rates = total[total["indicator"] == rate_id]
-        as_count = rates["value"].astype("float64") * rates["region_code"].map(den) / per
+    rates = total[total["indicator"] == rate_id] if rate_id is not None else total.iloc[0:0]
+    if len(rates):
+        d_of = rates["region_code"].map(den).astype("float64")
+        as_count = rates["value"].astype("float64") * d_of / per
         parts.append(
             rates.assign(
                 indicator="_supply", value=as_count, unit=std["unit"], _basis="rate"
@@ -844,8 +845,11 @@ def shortfall_findings(table: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
             sentence = f"{basis}，报送的{len(reported)}个县区{what}均已达到标准"
         else:
             big = short.head(top)
+            count = (
+                f"{what}均不足" if len(short) == len(reported) else f"中{len(short)}个{what}不足"
+            )
             sentence = (
-                f"{basis}，报送的{len(reported)}个县区中{len(short)}个{what}不足，缺口合计约 "
+                f"{basis}，报送的{len(reported)}个县区{count}，缺口合计约 "
                 f"{whole(short['gap'].sum())} {unit}；缺口最大的是{_named(big, 'gap', unit)}"
             )
         missing = len(units) - len(reported)

@@ -255,7 +255,7 @@ def urban_rural_panel(
     >>> round(float(p["ratio"].iloc[0]), 4)
     2.375
     """
-    from huainan.evidence.observed import all_observations, select
+    from huainan.evidence.observed import all_observations, select, with_quality
 
     obs = all_observations() if observations is None else observations
     table = plan.indicators().set_index("indicator_id", drop=False)
@@ -270,12 +270,17 @@ def urban_rural_panel(
     ]
     names = regions.regions().set_index("code")["name_zh"]
     rows = []
+    sel = with_quality(sel)
     for (ind_id, code, year), part in sel.groupby(["indicator", "region_code", "year"]):
-        kw = dict(year_from=int(year), year_to=int(year))
-        u = select(part, str(ind_id), str(code), area="urban", **kw).row
-        r = select(part, str(ind_id), str(code), area="rural", **kw).row
-        if u is None or r is None:
-            continue
+        if set(part["area"]) != {"urban", "rural"}:
+            continue  # a lone part is not a gap
+        if len(part) == 2:  # one candidate each: the values that count
+            u, r = (part[part["area"] == a].iloc[0] for a in ("urban", "rural"))
+        else:
+            kw = dict(year_from=int(year), year_to=int(year))
+            u = select(part, str(ind_id), str(code), area="urban", **kw).row
+            r = select(part, str(ind_id), str(code), area="rural", **kw).row
+        assert u is not None and r is not None  # both parts hold values
         uv, rv = float(u["value"]), float(r["value"])
         rows.append(
             {
