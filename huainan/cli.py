@@ -148,7 +148,8 @@ def gaps(
     printed); 2 for bad years; 1 if a store fails validation or a file cannot be written.
     """
     from huainan.errors import HuainanError
-    from huainan.measures import regional, urban_rural as ur
+    from huainan.measures import regional
+    from huainan.measures import urban_rural as ur
 
     if year_to <= year_from or year_from < 2000 or year_to > 2100:
         typer.echo(
