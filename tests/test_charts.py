@@ -60,7 +60,61 @@ def test_trajectory_draws_required_path_and_says_when_data_are_missing():
     assert values[list(years).index(2023)] == pytest.approx(0.9 * (4.6 / 0.9) ** 0.6)
     assert "观测值：测试来源" in " ".join(_texts(fig))
     empty = charts.trajectory_chart("life_expectancy", obs.iloc[0:0])
-    assert "2021年以来暂无观测数据" in _texts(empty)
+    assert "2021—2025年无观测值" in _texts(empty)
+
+
+def _dashed(ax):
+    return [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+
+
+def test_no_required_path_without_an_observation_after_the_baseline():
+    # nothing observed since 2020: the baseline point and the target star only, no path
+    base = _obs([dict(region_code="340400", year=2020, indicator="nurses_per_1000", value=3.1)])
+    ax = charts.trajectory_chart("nurses_per_1000", base.iloc[0:0]).axes[0]
+    assert len(ax.get_lines()) == 0
+    points = [c.get_offsets().tolist() for c in ax.collections]
+    assert [[2020.0, 3.1]] in points and [[2025.0, 3.15]] in points
+    assert "2021—2025年无观测值" in _texts(ax.figure)
+    # a 2020 value is the baseline year, not an observation after it: still no path
+    assert _dashed(charts.trajectory_chart("nurses_per_1000", base).axes[0]) == []
+
+
+def test_observed_values_are_joined_only_across_consecutive_years():
+    # 2021, 2022 and 2024: one line (2021–2022); 2024 is a point of its own
+    rows = [
+        dict(region_code="340400", year=y, indicator="nursery_places_per_1000", value=v)
+        for y, v in [(2021, 1.2), (2022, 1.5), (2024, 2.6)]
+    ]
+    ax = charts.trajectory_chart("nursery_places_per_1000", _obs(rows)).axes[0]
+    solid = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
+    assert len(solid) == 1 and list(solid[0].get_data()[0]) == [2021, 2022]
+    assert len(_dashed(ax)) == 1  # an observation after the baseline: the path is drawn
+    drawn = [p for c in ax.collections for p in c.get_offsets().tolist()]
+    assert [2024.0, 2.6] in drawn
+
+
+def test_reference_series_is_points_joined_only_between_consecutive_years():
+    # Anhui's 高中阶段教育毛入学率 in 2019 and 2024 (nothing between): two points, no line
+    rows = [
+        dict(region_code="340000", year=y, indicator="senior_secondary_gross_enrolment", value=v)
+        for y, v in [(2019, 91.0), (2024, 93.5)]
+    ] + [dict(region_code="340400", year=2024, indicator="senior_secondary_gross_enrolment",
+              value=94.0)]  # fmt: skip
+    ax = charts.trajectory_chart("senior_secondary_gross_enrolment", _obs(rows)).axes[0]
+    assert [line for line in ax.get_lines() if line.get_linestyle() == ":"] == []
+    anhui = [c for c in ax.collections if c.get_label() == "安徽省（参照值）"]
+    assert anhui[0].get_offsets().tolist() == [[2019.0, 91.0], [2024.0, 93.5]]
+    # a third year next to 2024 is joined to it, and only to it
+    rows.append(dict(region_code="340000", year=2025, indicator="senior_secondary_gross_enrolment",
+                     value=94.2))  # fmt: skip
+    ax = charts.trajectory_chart("senior_secondary_gross_enrolment", _obs(rows)).axes[0]
+    dotted = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    assert len(dotted) == 1 and list(dotted[0].get_data()[0]) == [2024, 2025]
+
+
+def test_series_segments():
+    assert charts.series_segments([2021, 2023, 2024], [1, 2, 3]) == [([2023, 2024], [2, 3])]
+    assert charts.series_segments([2025], [1]) == []
 
 
 def test_trajectory_of_a_five_year_total_uses_the_linear_path():
@@ -91,8 +145,24 @@ def test_unit_bars_mark_missing_units_and_references():
     _render_without_missing_glyphs(fig)
     texts = _texts(fig)
     assert texts.count("无数据") == 5  # seven units, two with values
-    assert "−1.5" in texts  # true minus sign
+    assert "−1.5" in texts and "22.0" in texts  # true minus sign; one format for all labels
     assert any("无参照值：全国" in t for t in texts)
+    legend = fig.axes[0].get_legend()
+    # the legend is under the axes, never over the bars or their labels
+    assert legend.get_bbox_to_anchor().y1 < fig.axes[0].get_window_extent().y0
+
+
+def test_rates_near_100_are_dots_on_an_axis_that_shows_the_differences():
+    values = pd.DataFrame(
+        {"region_code": ["340402", "340403", "340421"], "value": [92.0, 99.5, 96.25]}
+    )
+    fig = charts.unit_bars(values, title="测试", unit="%", source="资料来源：测试")
+    ax = fig.axes[0]
+    assert len(ax.patches) == 0  # no bars from 0
+    lo, hi = ax.get_xlim()
+    assert 80 < lo < 92 and 99.5 < hi < 105
+    assert {"92.0", "99.5", "96.3"} <= set(_texts(fig))  # 3 significant digits, half up
+    assert any("横轴未从0开始" in t for t in _texts(fig))
 
 
 def test_choropleth_labels_every_unit_and_says_which_have_no_data():
