@@ -598,6 +598,7 @@ def regional_gaps(
     indicators: Sequence[str] | None = None,
     codes: Sequence[str] = regions.UNIT_CODES,
     panel: pd.DataFrame | None = None,
+    denominators: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     r"""County gaps of every 专栏2 indicator with reported unit values in two years, and their change.
 
@@ -612,6 +613,9 @@ def regional_gaps(
         As :func:`county_panel`.
     panel : pandas.DataFrame, optional
         A :func:`county_panel` already built from ``observations``.
+    denominators : pandas.DataFrame, optional
+        :func:`huainan.measures.shortfall.denominators_wide` of the units (the weights of Theil
+        T; default the latest population that counts up to ``year_to``).
 
     Returns
     -------
@@ -646,7 +650,7 @@ def regional_gaps(
     from huainan.evidence.observed import all_observations
 
     obs = all_observations() if observations is None else observations
-    dens = _denominators(obs, year_to, codes)
+    dens = _denominators(obs, year_to, codes) if denominators is None else denominators
     if panel is None:
         panel = county_panel(
             obs,

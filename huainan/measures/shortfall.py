@@ -425,6 +425,25 @@ def _as_count_rows(rows: pd.DataFrame, indicator: str, unit: str) -> pd.DataFram
     return rows.assign(indicator=indicator, value=values, unit=unit)
 
 
+def _latest_by_code(frame: pd.DataFrame, key: str, codes: Sequence[str], year: int) -> dict:
+    """For each code the row that counts up to ``year`` (:func:`huainan.evidence.observed.latest`;
+    a code with a single candidate row has that row — there is nothing to choose)."""
+    from huainan.evidence.observed import latest, with_quality
+
+    frame = with_quality(frame[frame["year"] <= year]) if len(frame) else frame
+    groups = {str(c): g for c, g in frame.groupby("region_code")} if len(frame) else {}
+    out = {}
+    for code in codes:
+        rows = groups.get(str(code))
+        if rows is None or rows.empty:
+            out[str(code)] = None
+        elif len(rows) == 1:
+            out[str(code)] = rows.iloc[0]
+        else:
+            out[str(code)] = latest(rows, key, str(code), year=year)
+    return out
+
+
 def latest_denominators(
     observations: pd.DataFrame | None = None,
     *,
@@ -465,7 +484,7 @@ def latest_denominators(
     >>> int(d.at[("340402", "population"), "value"]), int(d.at[("340402", "population"), "year"])
     (165671, 2020)
     """
-    from huainan.evidence.observed import all_observations, latest
+    from huainan.evidence.observed import all_observations
 
     obs = all_observations() if observations is None else observations
     names = regions.regions().set_index("code")["name_zh"]
@@ -481,10 +500,11 @@ def latest_denominators(
         "pop_age_60plus": total[total["indicator"] == "pop_age_60plus"],
         "households_family": total[total["indicator"] == "households_family"],
     }
+    picked = {key: _latest_by_code(frame, key, codes, year) for key, frame in series.items()}
     rows = []
     for code in codes:
-        for key, frame in series.items():
-            row = latest(frame, key, str(code), year=year)
+        for key in series:
+            row = picked[key][str(code)]
             rows.append(
                 {
                     "region_code": str(code),
@@ -574,7 +594,7 @@ def unit_supply(
     >>> round(float(s["supply"].iloc[0]), 2), s["supply_basis"].iloc[0]
     (1076.75, 'rate')
     """
-    from huainan.evidence.observed import all_observations, latest
+    from huainan.evidence.observed import all_observations
 
     if standard not in SUPPLY:
         raise KeyError(f"unknown standard {standard!r}; one of {', '.join(SUPPLY)}")
@@ -601,9 +621,10 @@ def unit_supply(
             ).dropna(subset=["value"])
         )
     frame = pd.concat(parts, ignore_index=True) if parts else total.iloc[0:0]
+    picked = _latest_by_code(frame, "_supply", list(den.index), year)
     rows = []
     for code in den.index:
-        row = latest(frame, "_supply", code, year=year)
+        row = picked[code]
         if row is None:
             continue
         d = float(den[code])
