@@ -104,9 +104,9 @@ def test_spread_and_its_change_on_a_fake_county_panel(gaps_table):
         "田家庵区",
         5.0,
     )
-    # plain words first: 3.0 / 5.0 = 60 %, 4.6 − 3.0 = 1.6
+    # plain words first: 3.0 / 5.0 = 60 %, 4.6 − 3.0 = 1.6; one decimal for all (4.6 has one)
     assert row["sentence_zh"] == (
-        "2025年，大通区每千人口拥有3岁以下婴幼儿托位数 3 个，为田家庵区（5 个）的 60%，"
+        "2025年，大通区每千人口拥有3岁以下婴幼儿托位数 3.0 个，为田家庵区（5.0 个）的 60%，"
         "低于目标 4.6 个（差 1.6 个）；报送的4个县区中2个低于目标：大通区、凤台县。"
     )
     assert row["change_sentence_zh"].startswith(

@@ -38,6 +38,16 @@ CONTEXT_INDICATORS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The city brief's 人口背景: a few census figures across every domain.
+CITY_CONTEXT: tuple[str, ...] = (
+    "share_age_0_4",
+    "share_age_60plus",
+    "avg_years_schooling",
+    "floor_area_per_person",
+    "share_one_person_households",
+)
+
+
 @dataclass
 class GapEvidence:
     """Every gap table of one brief or document, computed once.
@@ -251,6 +261,60 @@ def spread_styled(ev: GapEvidence, domain: str | None = None, lang: str = "zh"):
     return plain_table(pd.DataFrame(rows, columns=_SPREAD_HEADERS[lang]))
 
 
+def regional_charts(ev: GapEvidence, domain: str | None = None):
+    """The figures of section 区域差距: per indicator the units' values by year (with the 2025
+    target where a county can be held to it), or the last year's bars when only one year was
+    reported. Yields :class:`matplotlib.figure.Figure`."""
+    from huainan import plan
+    from huainan.briefs import charts, gap_charts
+
+    ev = ev.for_domain(domain)
+    for ind_id, part in ev.panel.groupby("indicator_id", sort=False):
+        ind = plan.indicator(str(ind_id))
+        judged = ind["target_kind"] == "numeric" and ind_id not in regional.COUNTY_BASIS
+        target = float(ind["target_value"]) if judged else None
+        label = f"{int(ind['target_year'])}年目标 {ind['target_text']}" if judged else ""
+        if part["year"].nunique() > 1:
+            yield gap_charts.county_trend_chart(ev.panel, str(ind_id), target=target,
+                                                target_label=label)  # fmt: skip
+            continue
+        year = int(part["year"].iloc[0])
+        refs = {label: target} if judged else None
+        yield charts.unit_bars(
+            part[["region_code", "value"]],
+            title=f"{part['indicator_zh'].iloc[0]}（{year}年，各县区报送）",
+            unit=str(part["unit"].iloc[0]),
+            source=gap_charts.SOURCE_RETURNS,
+            references=refs,
+        )
+
+
+def urban_rural_charts(ev: GapEvidence, domain: str | None = None):
+    """One urban-vs-rural figure per indicator and region reported for both parts."""
+    from huainan.briefs import gap_charts
+
+    ev = ev.for_domain(domain)
+    pairs = ev.urban_rural[["indicator_id", "region_code"]].drop_duplicates()
+    for r in pairs.itertuples(index=False):
+        yield gap_charts.urban_rural_chart(ev.urban_rural, r.indicator_id, r.region_code)
+
+
+def shortfall_sections(ev: GapEvidence, domain: str | None = None):
+    """Per standard of the domain: (heading in Markdown, its rows of the shortfall table)."""
+    ev = ev.for_domain(domain)
+    std = shortfall.need_standards().set_index("standard_id")
+    for sid, rows in ev.shortfalls.groupby("standard_id", sort=False):
+        s = std.loc[sid]
+        per = shortfall.per_words(s["denominator"], s["per"])
+        more = "以上" if s["op"] == ">" else ""
+        where = s["source"].split(": ")[-1].replace(" (actual)", "，“十三五”末实绩")
+        head = (
+            f"**{s['provision_zh']}**：规划标准为{per} {number(s['rate'])} {s['unit']}{more}"
+            f"（{where}）"
+        )
+        yield head, rows
+
+
 def regional_decimals(grp: pd.DataFrame) -> int:
     """Decimals of one indicator's values over all its years (one format per indicator)."""
     from huainan.formats import decimals_for
@@ -287,7 +351,7 @@ def population_context(domain: str | None = None, units: list[str] | None = None
     Parameters
     ----------
     domain : str, optional
-        Domain id (None: every domain's context indicators, once each).
+        Domain id (None: the city brief's :data:`CITY_CONTEXT`).
     units : list of str, optional
 
     Returns
@@ -301,11 +365,7 @@ def population_context(domain: str | None = None, units: list[str] | None = None
     from huainan.briefs import briefing
     from huainan.evidence import stats
 
-    ids = (
-        CONTEXT_INDICATORS[domains.get(domain).id]
-        if domain is not None
-        else tuple(dict.fromkeys(i for v in CONTEXT_INDICATORS.values() for i in v))
-    )
+    ids = CONTEXT_INDICATORS[domains.get(domain).id] if domain is not None else CITY_CONTEXT
     codes = list(regions.UNIT_CODES if units is None else units)
     cat = stats.indicator_catalog().set_index("id")
     obs = stats.observations()
@@ -495,12 +555,15 @@ __all__ = [
     "population_context",
     "population_context_styled",
     "population_context_text",
+    "regional_charts",
     "regional_markdown",
     "report_findings",
+    "shortfall_sections",
     "shortfall_markdown",
     "shortfall_styled",
     "single_year_sentences",
     "spread_styled",
+    "urban_rural_charts",
     "urban_rural_markdown",
     "urban_rural_styled",
 ]

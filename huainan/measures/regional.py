@@ -38,7 +38,7 @@ import pandas as pd
 
 from huainan import plan
 from huainan.errors import DataValidationError
-from huainan.formats import number
+from huainan.formats import decimals_for, fixed, number
 from huainan.measures.disparity import _numeric, _require_columns, disparity, disparity_table
 from huainan.plan import regions
 
@@ -434,8 +434,9 @@ def units_below_target(
     return pd.DataFrame(rows, columns=columns).astype({"value": "float64", "gap": "float64"})
 
 
-def _value_words(v: float, unit: str) -> str:
-    return f"{number(v)}{'' if unit in ('%', '‰') else ' '}{unit}"
+def _value_words(v: float, unit: str, decimals: int | None = None) -> str:
+    shown = number(v) if decimals is None else fixed(v, decimals)
+    return f"{shown}{'' if unit in ('%', '‰') else ' '}{unit}"
 
 
 def level_sentence(ind: Mapping, rows: pd.DataFrame, verdicts: pd.DataFrame, year: int) -> str:
@@ -474,12 +475,13 @@ def level_sentence(ind: Mapping, rows: pd.DataFrame, verdicts: pd.DataFrame, yea
     lower_better = ind["direction"] == "lower_better"
     ordered = rows.sort_values("value", ascending=not lower_better, kind="stable")
     worst, best = ordered.iloc[0], ordered.iloc[-1]
-    text = f"{year}年，{worst['name_zh']}{name} {_value_words(worst['value'], unit)}"
+    d = decimals_for(rows["value"])  # one format for the numbers of one sentence
+    text = f"{year}年，{worst['name_zh']}{name} {_value_words(worst['value'], unit, d)}"
     if len(rows) >= 2 and worst["value"] != best["value"]:
-        other = f"{best['name_zh']}（{_value_words(best['value'], unit)}）"
+        other = f"{best['name_zh']}（{_value_words(best['value'], unit, d)}）"
         if unit == "%":
             diff = abs(best["value"] - worst["value"])
-            text += f"，比{other}{'高' if lower_better else '低'} {number(diff)} 个百分点"
+            text += f"，比{other}{'高' if lower_better else '低'} {fixed(diff, d)} 个百分点"
         elif best["value"] > 0 and not lower_better:
             text += f"，为{other}的 {worst['value'] / best['value'] * 100:.0f}%"
         elif best["value"] > 0:
@@ -519,7 +521,7 @@ def change_sentence(row: Mapping) -> str:
     ...     "change": "narrowed", "name_zh": "每千人口托位数"})
     '2021—2025年，7个县区之间每千人口托位数的差距缩小：变异系数由 0.310 降至 0.220（−29%），最高与最低之比由 2.10 降至 1.60。'
     """  # noqa: E501
-    from huainan.formats import fixed, percent
+    from huainan.formats import percent
 
     change = row["change"]
     if change is None or (isinstance(change, float) and math.isnan(change)):
@@ -801,12 +803,12 @@ def missing_sentence(cov: pd.DataFrame, year_from: int = 2021, year_to: int = 20
 def write_csv(table: pd.DataFrame, path) -> object:
     """Write the command line's columns (:data:`CSV_COLUMNS`) as UTF-8 CSV, atomically.
 
-    Floats are written with full precision (``repr``); ``change`` and ``below_target`` as text.
+    Floats are written to 12 significant digits; ``change`` and ``below_target`` as text.
     """
     from huainan.atomic import write_bytes
 
     out = table.loc[:, list(CSV_COLUMNS)]
-    data = out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    data = out.to_csv(index=False, lineterminator="\n", float_format="%.12g").encode("utf-8")
     return write_bytes(path, data)
 
 

@@ -467,8 +467,10 @@ def missing_sentence(panel: pd.DataFrame, domain: str | None = None) -> str:
 
 
 def write_csv(panel: pd.DataFrame, path) -> object:
-    """Write the command line's columns (:data:`CSV_COLUMNS`) as UTF-8 CSV, atomically."""
+    """Write the command line's columns (:data:`CSV_COLUMNS`) as UTF-8 CSV, atomically (floats
+    to 12 significant digits: 3.8 − 1.6 is written 2.2, not 2.1999999999999997)."""
     from huainan.atomic import write_bytes
 
-    data = panel.loc[:, list(CSV_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8")
+    out = panel.loc[:, list(CSV_COLUMNS)]
+    data = out.to_csv(index=False, lineterminator="\n", float_format="%.12g").encode("utf-8")
     return write_bytes(path, data)
