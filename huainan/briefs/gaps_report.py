@@ -261,15 +261,18 @@ def spread_styled(ev: GapEvidence, domain: str | None = None, lang: str = "zh"):
     return plain_table(pd.DataFrame(rows, columns=_SPREAD_HEADERS[lang]))
 
 
-def regional_charts(ev: GapEvidence, domain: str | None = None):
+def regional_charts(
+    ev: GapEvidence, domain: str | None = None, indicators: list[str] | None = None
+):
     """The figures of section 区域差距: per indicator the units' values by year (with the 2025
     target where a county can be held to it), or the last year's bars when only one year was
-    reported. Yields :class:`matplotlib.figure.Figure`."""
+    reported. Yields :class:`matplotlib.figure.Figure` (only for ``indicators`` when given)."""
     from huainan import plan
     from huainan.briefs import charts, gap_charts
 
     ev = ev.for_domain(domain)
-    for ind_id, part in ev.panel.groupby("indicator_id", sort=False):
+    panel = ev.panel if indicators is None else ev.panel[ev.panel["indicator_id"].isin(indicators)]
+    for ind_id, part in panel.groupby("indicator_id", sort=False):
         ind = plan.indicator(str(ind_id))
         judged = ind["target_kind"] == "numeric" and ind_id not in regional.COUNTY_BASIS
         target = float(ind["target_value"]) if judged else None
