@@ -282,7 +282,7 @@ def regional_charts(
                                                 target_label=label)  # fmt: skip
             continue
         year = int(part["year"].iloc[0])
-        refs = {label: target} if judged else None
+        refs = {label: float(ind["target_value"])} if judged else None
         yield charts.unit_bars(
             part[["region_code", "value"]],
             title=f"{part['indicator_zh'].iloc[0]}（{year}年，各县区报送）",

@@ -191,8 +191,8 @@ def county_panel(
         if len(part) == 1:
             r = part.iloc[0]
         else:
-            kw = dict(year_from=int(year), year_to=int(year), area=area)
-            r = select(part, str(ind_id), str(code), **kw).row
+            y = int(year)
+            r = select(part, str(ind_id), str(code), year_from=y, year_to=y, area=area).row
         assert r is not None  # part holds values
         rows.append(
             {

@@ -432,7 +432,7 @@ def _latest_by_code(frame: pd.DataFrame, key: str, codes: Sequence[str], year: i
 
     frame = with_quality(frame[frame["year"] <= year]) if len(frame) else frame
     groups = {str(c): g for c, g in frame.groupby("region_code")} if len(frame) else {}
-    out = {}
+    out: dict[str, pd.Series | None] = {}
     for code in codes:
         rows = groups.get(str(code))
         if rows is None or rows.empty:
