@@ -472,6 +472,30 @@ def dot_plot_wanted(values, unit: str) -> bool:
     return (unit == "%" and lo >= 80) or (hi - lo) <= 0.15 * hi
 
 
+def _unit_dots(ax, data: pd.DataFrame, colours, shown: list[float], unit: str) -> float:
+    """Dots on an axis spanning the values and references (a share never past 100 %); returns
+    where a "无数据" label goes."""
+    ax.scatter(data["value"], data.index, color=colours, s=60, zorder=3)
+    ax.hlines(data.index, xmin=0, xmax=1, transform=ax.get_yaxis_transform(),
+              color="#eeeeee", linewidth=0.8, zorder=1)  # fmt: skip
+    lo, hi = (min(shown), max(shown)) if shown else (0.0, 1.0)
+    pad = max((hi - lo) * 0.15, abs(hi) * 0.005, 1e-9)
+    right = hi + pad * 2.5
+    if unit == "%" and hi <= 100:
+        right = min(right, 100 + pad)
+    ax.set_xlim(lo - pad, right)
+    return ax.get_xlim()[0] + pad * 0.3
+
+
+def _unit_bars(ax, data: pd.DataFrame, colours, shown: list[float], unit: str) -> float:
+    """Bars from 0, the axis reaching a little past the largest value or reference."""
+    ax.barh(data.index, data["value"].fillna(0), color=colours)
+    reach = [*shown, 0.0]
+    width = max(reach) - min(reach) or 1.0
+    ax.set_xlim(min(reach) - (0.1 * width if min(reach) < 0 else 0), max(reach) + 0.1 * width)
+    return 0.0
+
+
 def unit_bars(
     values: pd.DataFrame,
     *,
@@ -521,24 +545,8 @@ def unit_bars(
     dots = dot_plot_wanted(list(data["value"]) + list(refs.values()), unit)
     fig, ax = plt.subplots(figsize=(7.5, 4.3))
     finite = data["value"].dropna()
-    if dots:
-        ax.scatter(data["value"], data.index, color=colours, s=60, zorder=3)
-        ax.hlines(data.index, xmin=0, xmax=1, transform=ax.get_yaxis_transform(),
-                  color="#eeeeee", linewidth=0.8, zorder=1)  # fmt: skip
-        span_values = list(finite) + list(refs.values())
-        lo, hi = (min(span_values), max(span_values)) if span_values else (0.0, 1.0)
-        pad = max((hi - lo) * 0.15, abs(hi) * 0.005, 1e-9)
-        right = hi + pad * 2.5
-        if unit == "%" and hi <= 100:
-            right = min(right, 100 + pad)  # a share never reaches past 100 %
-        ax.set_xlim(lo - pad, right)
-        anchor = ax.get_xlim()[0] + pad * 0.3
-    else:
-        ax.barh(data.index, data["value"].fillna(0), color=colours)
-        reach = [*finite, *refs.values(), 0.0]
-        width = max(reach) - min(reach) or 1.0
-        ax.set_xlim(min(reach) - (0.1 * width if min(reach) < 0 else 0), max(reach) + 0.1 * width)
-        anchor = 0.0
+    draw = _unit_dots if dots else _unit_bars
+    anchor = draw(ax, data, colours, [*finite, *refs.values()], unit)
     ax.set_yticks(data.index, data["label"])
     decimals = decimals_for(finite)
     span = ax.get_xlim()[1] - ax.get_xlim()[0]

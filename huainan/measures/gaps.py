@@ -3,10 +3,10 @@ shortfall, re-exported from the modules that hold them (kept so that ``huainan.m
 stays a stable import for notebooks and researchers).
 
 - :mod:`huainan.measures.disparity` — range, max/min, CV, Gini, Theil T/L with the between/within
-  decomposition (:func:`disparity`, :func:`disparity_table`; METHODS.md §3);
-- :mod:`huainan.measures.regional` — county gaps on the plan's own indicators over the plan period
-  (:func:`regional_gaps`, :func:`county_panel`, :func:`spread_by_year`), σ-convergence
+  decomposition (:func:`disparity`, :func:`disparity_table`; METHODS.md §3), σ-convergence
   (:func:`sigma_convergence`; METHODS §4);
+- :mod:`huainan.measures.regional` — county gaps on the plan's own indicators over the plan period
+  (:func:`regional_gaps`, :func:`county_panel`, :func:`spread_by_year`);
 - :mod:`huainan.measures.urban_rural` — urban/rural ratio and difference (:func:`urban_rural_gap`,
   :func:`urban_rural_panel`, :func:`urban_rural_changes`; METHODS §4);
 - :mod:`huainan.measures.standards` and :mod:`huainan.measures.shortfall` — the plan's
@@ -24,6 +24,7 @@ from huainan.measures.disparity import (
     MEASURES,
     disparity,
     disparity_table,
+    sigma_convergence,
 )
 from huainan.measures.regional import (
     CHANGE_ZH,
@@ -31,7 +32,6 @@ from huainan.measures.regional import (
     change_class,
     county_panel,
     regional_gaps,
-    sigma_convergence,
     spread_by_year,
 )
 from huainan.measures.shortfall import (

@@ -31,13 +31,8 @@ import pandas as pd
 
 from huainan import plan
 from huainan.formats import fixed, number
-from huainan.measures.regional import (
-    CHANGE_ZH,
-    STABLE_BAND,
-    _direction,
-    _observations_of,
-    change_class,
-)
+from huainan.measures.disparity import _direction, _observations_of
+from huainan.measures.regional import CHANGE_ZH, STABLE_BAND, change_class
 from huainan.paths import data_dir
 from huainan.plan import regions
 
