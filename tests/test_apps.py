@@ -429,9 +429,10 @@ def test_prerender_fills_the_cache_and_stops_at_the_deadline(tmp_path, monkeypat
     monkeypatch.setenv("HUAINAN_CACHE_DIR", str(tmp_path))
     counts = prerender.prerender(deadline=0)  # only the charts each app draws when built
     cache = app_cache.PngCache()
-    # regions: the map and bars of the seven units, and of the 16-city peer view
-    assert counts["monitor"] == 1 and counts["regions"] == 4 and counts["whatif"] == 1
-    assert len(list(cache.folder.glob("*.png"))) == 6
+    # regions: the map and bars of the seven units, the shortfall chart (no plan indicator was
+    # reported: no county chart), and the map and bars of the 16-city peer view
+    assert counts["monitor"] == 1 and counts["regions"] == 5 and counts["whatif"] == 1
+    assert len(list(cache.folder.glob("*.png"))) == 7
     assert not cache.complete  # stopped early: not marked complete
 
 
