@@ -192,3 +192,61 @@ def test_five_year_total_from_annual_values_sums_consecutive_years_only():
     solid = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
     years, values = solid[0].get_data()
     assert list(years) == [2021, 2022] and list(values) == [100.0, 220.0]
+
+
+# ------------------------------------------------------------------------------------------
+# gap charts (huainan.briefs.gap_charts)
+# ------------------------------------------------------------------------------------------
+
+
+def _panel(rows):
+    from huainan.plan import regions
+
+    names = regions.regions().set_index("code")["name_zh"]
+    return pd.DataFrame(
+        [
+            dict(indicator_id="nursery_places_per_1000", indicator_zh="每千人口托位数", unit="个",
+                 region_code=c, name_zh=names[c], year=y, value=v)
+            for c, y, v in rows
+        ]
+    )  # fmt: skip
+
+
+def test_county_trend_draws_no_segment_across_a_missing_year():
+    from huainan.briefs import gap_charts
+
+    # 大通区 2021–2025 every year: one line; 寿县 2021, 2022, 2024, 2025: two lines
+    # (2021–2022, 2024–2025), none across 2023; 凤台县 2021 and 2025 only: points, no line
+    rows = [("340402", y, 1.0 + 0.5 * (y - 2021)) for y in range(2021, 2026)]
+    rows += [("340422", y, 0.7 + 0.5 * (y - 2021)) for y in (2021, 2022, 2024, 2025)]
+    rows += [("340421", 2021, 0.8), ("340421", 2025, 3.0)]
+    fig = gap_charts.county_trend_chart(_panel(rows), "nursery_places_per_1000", target=4.6,
+                                        target_label="2025年目标 4.6")  # fmt: skip
+    _render_without_missing_glyphs(fig)
+    ax = fig.axes[0]
+    solid = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
+    spans = sorted(tuple(int(y) for y in line.get_xdata()) for line in solid)
+    assert spans == [(2021, 2022), (2021, 2022, 2023, 2024, 2025), (2024, 2025)]
+    assert len([line for line in ax.get_lines() if line.get_linestyle() == "--"]) == 1  # target
+    legend = ax.get_legend()
+    assert legend.get_bbox_to_anchor().x0 >= ax.get_window_extent().x1  # right of the data
+    source = "".join(_texts(fig)).replace("\n", "")
+    assert "无数据：田家庵区、谢家集区、八公山区、潘集区" in source  # never reported: named
+
+
+def test_shortfall_chart_names_units_without_supply():
+    from huainan.briefs import gap_charts
+
+    t = pd.DataFrame({
+        "standard_id": "physicians", "provision_zh": "执业（助理）医师", "unit": "人",
+        "region_code": ["340422", "340403", "340402", "340400"],
+        "name_zh": ["寿县", "田家庵区", "大通区", "合计"],
+        "requirement": [2138.2, 1861.7, 422.5, 4422.4],
+        "supply": [1718.9, 2044.2, float("nan"), float("nan")],
+        "gap": [419.3, -182.5, float("nan"), float("nan")],
+    })  # fmt: skip
+    fig = gap_charts.shortfall_chart(t, "physicians")
+    _render_without_missing_glyphs(fig)
+    texts = _texts(fig)
+    assert {"419", "−182", "未报送"} <= set(texts)
+    assert len(fig.axes[0].patches) == 3  # the city total is not a bar

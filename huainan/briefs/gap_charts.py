@@ -103,7 +103,7 @@ def spread_change_chart(table: pd.DataFrame):
     use_cjk_font()
     df = table.reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8.2, 0.45 * len(df) + 1.9))
-    decimals = decimals_for([*df["cv_from"], *df["cv_to"]])
+    decimals = 3  # as in the sentences and tables (regional.change_sentence)
     for i, r in df.iterrows():
         colour = CHANGE_COLOURS.get(str(r["change"]), "#777777")
         ax.annotate("", xy=(r["cv_to"], i), xytext=(r["cv_from"], i),
