@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import FuncFormatter
 
 from huainan.briefs.charts import finish, plot_series, set_unit_label, use_cjk_font
 from huainan.formats import decimals_for, fixed, whole
@@ -214,7 +215,9 @@ def shortfall_chart(table: pd.DataFrame, standard_id: str):
         ax.text(x + (span * 0.015 if x >= 0 else -span * 0.015), i, text, va="center",
                 ha="left" if x >= 0 else "right", fontsize=8)  # fmt: skip
     lo = float(values.min()) if values.notna().any() else 0.0
-    ax.set_xlim(min(0.0, lo) - 0.15 * span, max(0.0, float(values.max() or 0)) + 0.18 * span)
+    hi = float(values.max()) if values.notna().any() else 0.0
+    ax.set_xlim(min(0.0, lo) - (0.15 * span if lo < 0 else 0.0), max(0.0, hi) + 0.18 * span)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: whole(x)))  # 2,000,000, not 2e6
     ax.set_xlabel(unit)
     if reported:
         title = f"各县区{what}缺口（{unit}；右 = 不足，左 = 多于标准）"
