@@ -118,6 +118,7 @@ def gap_evidence(
     year_from: int = 2021,
     year_to: int = 2025,
     units: list[str] | None = None,
+    domain: str | None = None,
 ) -> GapEvidence:
     """Every gap table from one long table of observations.
 
@@ -129,6 +130,9 @@ def gap_evidence(
         The span compared (the plan period 2021–2025).
     units : list of str, optional
         Units compared (default the seven).
+    domain : str, optional
+        Only this domain's indicators and standards (a domain brief: the others are not
+        computed); None: all of them (the city brief, documents).
 
     Returns
     -------
@@ -141,23 +145,34 @@ def gap_evidence(
     dens = shortfall.denominators_wide(
         shortfall.latest_denominators(obs, year=year_to, codes=codes)
     )
+    ids = every = standards = None
+    if domain is not None:
+        from huainan import plan
+
+        d = domains.get(domain).id
+        every = list(plan.indicators().query("domain == @d")["indicator_id"])
+        ids = [i for i in every if i not in regional.NOT_COMPARED]
+        std = shortfall.need_standards().set_index("standard_id")["domain"]
+        standards = [s for s in shortfall.COUNTY_STANDARDS if std[s] == d]
     panel = regional.county_panel(
-        obs, year_from=year_from, year_to=year_to, codes=codes, denominators=dens
+        obs, year_from=year_from, year_to=year_to, indicators=ids, codes=codes, denominators=dens
     )
     gaps = regional.regional_gaps(
         obs, year_from=year_from, year_to=year_to, codes=codes, panel=panel, denominators=dens
     )
     pop = dens.set_index("region_code")["population"]
     spread = regional.spread_by_year(panel, pop if pop.notna().all() else None)
-    ur = urban_rural.urban_rural_panel(obs, year_from=year_from, year_to=year_to)
-    short = shortfall.plan_shortfalls(obs, year=year_to, codes=codes, denominators=dens)
+    ur = urban_rural.urban_rural_panel(obs, year_from=year_from, year_to=year_to, indicators=ids)
+    short = shortfall.plan_shortfalls(
+        obs, year=year_to, standards=standards, codes=codes, denominators=dens
+    )
     return GapEvidence(
         year_from,
         year_to,
         panel,
         gaps,
         spread,
-        regional.coverage(panel),
+        regional.coverage(panel, every),
         ur,
         urban_rural.urban_rural_changes(ur),
         short,
@@ -209,15 +224,22 @@ def regional_markdown(ev: GapEvidence, domain: str | None = None) -> str:
             lines.append(f"  （{r.note}）")
     lines += [f"- {t}" for t in single_year_sentences(ev)]
     missing = regional.missing_sentence(ev.coverage, ev.year_from, ev.year_to)
+    not_compared = [
+        f"{r.name_zh}不作县区比较：{r.reason}。"
+        for r in ev.coverage[ev.coverage["reason"] != ""].itertuples(index=False)
+    ]
     if not lines:
         scope = "本领域" if domain is not None else "规划"
-        head = f"**{scope}主要指标尚无各县区报送的数值，无法比较县区差距。**"
-        return head + (f"\n\n{missing}" if missing else "")
+        todo = ev.coverage[ev.coverage["reason"] == ""]
+        head = (
+            f"**{scope}主要指标尚无各县区报送的数值，无法比较县区差距。**"
+            if len(todo)
+            else f"**{scope}主要指标不作县区比较。**"
+        )
+        return "\n\n".join([head, *([missing] if missing else []), *not_compared])
     if missing:
         lines.append(f"- {missing}")
-    not_compared = ev.coverage[ev.coverage["reason"] != ""]
-    for r in not_compared.itertuples(index=False):
-        lines.append(f"- {r.name_zh}不作县区比较：{r.reason}。")
+    lines += [f"- {t}" for t in not_compared]
     return "\n".join(lines)
 
 

@@ -891,4 +891,6 @@ def shortfall_findings(table: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
                 "sentence_zh": sentence,
             }
         )
-    return pd.DataFrame(rows)
+    columns = ["standard_id", "provision_zh", "unit", "n_units", "n_reported", "n_short",
+               "unmet", "largest", "sentence_zh"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
