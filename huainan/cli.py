@@ -172,6 +172,67 @@ def evaluate(
 
 
 @app.command()
+def gaps(
+    year_from: Annotated[int, typer.Argument(help="起始年份 / first year (e.g. 2021).")],
+    year_to: Annotated[int, typer.Argument(help="截止年份 / last year (e.g. 2025).")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="县区差距表 / regional gaps, UTF-8 CSV (regional.csv)."),
+    ],
+    urban_rural: Annotated[
+        Path | None,
+        typer.Option(
+            "--urban-rural", help="城乡差距表 / urban-rural gaps, UTF-8 CSV (urban_rural.csv)."
+        ),
+    ] = None,
+) -> None:
+    """县区差距与城乡差距：规划指标在起止年份间的变化 / county and urban-rural gaps of the plan's
+    indicators between two years, from reported values.
+
+    regional.csv: indicator_id, year_from, year_to, n_units, cv_from, cv_to, max_min_ratio_from,
+    max_min_ratio_to, change (narrowed/widened/stable), below_target (units below the 2025
+    target in the last year, ；-joined). urban_rural.csv: indicator_id, region_code, year, urban,
+    rural, ratio, difference. Honours HUAINAN_DATA_DIR. Exit code 0 when written (also when no
+    indicator has county values: the files then hold the header only and the reason is
+    printed); 2 for bad years; 1 if a store fails validation or a file cannot be written.
+    """
+    from huainan.errors import HuainanError
+    from huainan.measures import regional
+    from huainan.measures import urban_rural as ur
+
+    if year_to <= year_from or year_from < 2000 or year_to > 2100:
+        typer.echo(
+            f"错误 / error: 年份须满足 2000 ≤ 起始年份 < 截止年份 ≤ 2100，不是 {year_from} {year_to}",
+            err=True,
+        )
+        raise typer.Exit(2)
+    try:
+        panel = regional.county_panel(year_from=year_from, year_to=year_to)
+        table = regional.regional_gaps(year_from=year_from, year_to=year_to, panel=panel)
+        urban = ur.urban_rural_panel(year_from=year_from, year_to=year_to)
+    except HuainanError as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    try:
+        regional.write_csv(table, out)
+        if urban_rural is not None:
+            ur.write_csv(urban, urban_rural)
+    except OSError as exc:
+        typer.echo(f"错误 / error: 无法写入 / cannot write: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"已写出 / written: {out}（{len(table)} 项指标 / indicators）")
+    for row in table.itertuples(index=False):
+        typer.echo(f"- {row.change_sentence_zh}")
+    missing = regional.missing_sentence(regional.coverage(panel), year_from, year_to)
+    if missing:
+        typer.echo(missing)
+    if urban_rural is not None:
+        typer.echo(f"已写出 / written: {urban_rural}（{len(urban)} 行 / rows）")
+        if urban.empty:
+            typer.echo(ur.missing_sentence(urban))
+
+
+@app.command()
 def template(
     out: Annotated[
         Path,

@@ -71,14 +71,24 @@ def number(x: object, digits: int = 4, *, missing: str = NO_DATA_ZH) -> str:
 def fixed(x: object, decimals: int, *, missing: str = NO_DATA_ZH) -> str:
     """A number with a fixed number of decimals (one format for a whole table column).
 
+    Halves are rounded away from zero (四舍五入) on the value as a reader would compute it: the
+    binary noise of a computed value (3.8 / 1.6 = 2.3749999999999996) is dropped first (12
+    significant digits), so the ratio 2.375 is written ``2.38`` as by hand.
+
     Examples
     --------
     >>> fixed(92.5, 1), fixed(99, 1), fixed(-0.05, 2), fixed(12345.678, 1)
     ('92.5', '99.0', '−0.05', '12,345.7')
+    >>> fixed(3.8 / 1.6, 2), fixed(0.125, 2), fixed(-2.5, 0)
+    ('2.38', '0.13', '−3')
     """
     if is_missing(x):
         return missing
-    return f"{float(x):,.{decimals}f}".replace("-", MINUS)  # type: ignore[arg-type]
+    from decimal import ROUND_HALF_UP, Decimal
+
+    v = Decimal(f"{float(x):.12g}")  # type: ignore[arg-type]
+    q = v.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{q:,.{decimals}f}".replace("-", MINUS)
 
 
 def whole(x: object, *, missing: str = NO_DATA_ZH) -> str:
@@ -105,3 +115,59 @@ def percent(x: object, digits: int = 1, *, missing: str = NO_DATA_ZH) -> str:
     if is_missing(x):
         return missing
     return f"{100 * float(x):.{digits}f}%".replace("-", MINUS)  # type: ignore[arg-type]
+
+
+def decimals_for(values, *, significant: int = 3, most: int = 4) -> int:
+    """The one number of decimals for a column of values (a table column, a chart's labels):
+    enough for the smallest non-zero magnitude to show ``significant`` digits, at most ``most``,
+    none for values of 1,000 and more — and never more than the values carry (reported values
+    keep their own precision; computed ones are cut to ``significant`` digits).
+
+    Examples
+    --------
+    >>> decimals_for([3.603, 1.08, 0.0126]), decimals_for([92.5, 99.1]), decimals_for([13270, 969])
+    (4, 1, 0)
+    >>> decimals_for([22.0, -1.5]), decimals_for([0.40824829, 0.20412415]), decimals_for([3.0, 5.0])
+    (1, 3, 0)
+    >>> decimals_for([2.55, 3.15]), decimals_for([]), decimals_for([float("nan"), 0.0])
+    (2, 0, 0)
+    """
+    finite = [abs(float(v)) for v in values if not is_missing(v) and float(v) != 0]
+    if not finite:
+        return 0
+    smallest = min(finite)
+    if smallest >= 1000:
+        return 0
+    digits = max(0, min(most, significant - 1 - math.floor(math.log10(smallest))))
+    # never more decimals than the values carry (22 and −1.5 are written 22.0 and −1.5)
+    carried = max(_decimals_carried(v, most) for v in finite)
+    return min(digits, carried)
+
+
+def _decimals_carried(v: float, most: int) -> int:
+    """The fewest decimals (≤ ``most``) that write ``v`` as it is, up to rounding noise."""
+    target = round(v, most)
+    for d in range(most + 1):
+        if abs(round(v, d) - target) <= 1e-9 * max(1.0, abs(v)):
+            return d
+    return most
+
+
+def column(values, *, counts: bool = False, missing: str = NO_DATA_ZH) -> list[str]:
+    """A column of numbers in one format: :func:`whole` for counts of things (persons, places,
+    beds, m² — say so with ``counts``), else :func:`fixed` with one :func:`decimals_for` for all.
+
+    The unit alone cannot decide: the plan writes rates per 1,000 in bare 人 or 个.
+
+    Examples
+    --------
+    >>> column([3.603, 1.08, 0.0126])
+    ['3.6030', '1.0800', '0.0126']
+    >>> column([13270.33, 969.4], counts=True), column([92.5, 99.0, None])
+    (['13,270', '969'], ['92.5', '99.0', '无数据'])
+    """
+    values = list(values)
+    if counts:
+        return [whole(v, missing=missing) for v in values]
+    d = decimals_for(values)
+    return [fixed(v, d, missing=missing) for v in values]

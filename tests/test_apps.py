@@ -256,6 +256,34 @@ def test_indicator_detail_without_observations_names_the_plan(obs):
     assert "《淮南市“十四五”公共服务规划（征求意见稿）》专栏2" in app.detail.value
 
 
+def test_regions_plan_gaps_say_what_is_missing_on_the_shipped_data(obs):
+    app = regional.RegionsApp(obs)
+    view = app.plan_gaps
+    assert view.indicator.disabled
+    assert "规划主要指标尚无各县区报送的数值" in view.findings.value
+    assert "城乡差距：尚无分城镇、乡村的报送数值" in view.urban.value
+    assert "各县区现有托位未报送，缺口无法计算" in view.shortfalls.value
+    # 寿县: 838,507 × 4.6 / 1,000 = 3,857.13 places needed
+    assert '<td class="num">3,857</td>' in view.shortfalls.value
+
+
+def test_regions_plan_gaps_from_a_reported_panel(obs):
+    rows = [
+        (c, y, "nursery_places_per_1000", v, "个")
+        for c, (a, b) in {"340402": (1.2, 3.9), "340422": (0.7, 2.9), "340403": (2.0, 4.4)}.items()
+        for y, v in ((2021, a), (2025, b))
+    ]
+    data = pd.concat([obs, observed.with_quality(_monitoring(*rows))], ignore_index=True)
+    view = regional.RegionsApp(data).plan_gaps
+    assert view.indicator.value == "nursery_places_per_1000"
+    assert "为田家庵区（4.4 个）的 66%" in view.findings.value
+    assert "3个县区之间每千人口拥有3岁以下婴幼儿托位数的差距缩小" in view.findings.value
+    assert bytes(view.chart.image.value).startswith(PNG)
+    assert "寿县 0.7" in view.table.value  # the technical table after the sentences
+    # supply from the reported rates: 寿县 (4.6 − 2.9) × 838.507 = 1,425.46 places short
+    assert '<td class="num">1,425</td>' in view.shortfalls.value
+
+
 def test_regions_basis_only_for_counts(obs):
     app = regional.RegionsApp(obs)
     assert app.indicator.value == "share_age_60plus" and app.basis.disabled
@@ -292,38 +320,58 @@ def test_whatif_sliders(obs):
     table, chart = app.projections.value, app.chart.image.value
     app.supply.value = 12.0
     assert app.projections.value != table and "按供给年增长 12.0%" in app.projections.value
+    assert "推算到2030年" in app.projections.value
     app.population.value = 0.5
     assert app.chart.image.value != chart
     app.standard.value = "community_service_space"
-    assert "暂无该类设施面积的统计口径" in app.capacity.value
+    assert "未报送供给" in app.capacity.value and "规划要求“高于”该标准" in app.capacity.value
 
 
-def test_whatif_shows_whole_places_and_growth_only_where_needed(obs):
+def test_whatif_2025_is_a_settled_fact_and_2030_starts_from_the_latest_value(obs):
     import re
 
     app = whatif.WhatIfApp(obs)
+    # the 2025 question is answered by the final evaluation table, not by a projection
+    final = evaluation.evaluate(2025, stage="final", observations=obs)
+    counts = final["verdict_zh"].value_counts()
+    assert f"数据暂缺 {counts['数据暂缺']} 项" in app.settled.value
+    assert "预计" not in app.settled.value
     # default population change: the census value −0.96 % a year, on the 0.1 slider as −1.0
     assert app.population.value == -1.0 and round(100 * app.p_census, 2) == -0.96
     intro = app.widget.children[0].value
-    assert "默认约 −1.0%" in intro and "年均变化 −0.96%" in intro
-    # 谢家集区: 221,589 residents × 0.99^5 = 210,729 in 2025; × 4.6 / 1,000 = 969.35 places → 969
-    assert '<td class="num">969</td>' in app.capacity.value
+    assert "默认约 −1.0%" in intro and "“十五五”时期（2026—2030年）" in intro
+    # 谢家集区: 221,589 residents (2020 census) × 0.99^10 = 200,400.6 in 2030;
+    # × 4.6 / 1,000 = 921.84 places → 922
+    assert '<td class="num">922</td>' in app.capacity.value
     assert not re.search(r"\d\.\d{3}", app.capacity.value)
-    # 城镇老旧小区改造: 274 (2021–2022) + 137 × (1.05 + 1.05² + 1.05³) = 727.5 ≥ 430 — met even
-    # with shrinking completions, so no growth rate is asked for
     rows, _ = whatif.projection_rows(
-        scenarios.project_indicators(app.assumptions(), observations=obs, table=app.table)
+        scenarios.project_indicators(
+            app.assumptions(), observations=obs, targets=app.targets_2030(), table=app.table
+        )
     )
-    reno = rows.set_index("指标").loc["城镇老旧小区改造"]
-    assert reno["达标所需供给年增速"] == "不增长也可达标"
-    assert reno["起点"] == "274（2021—2022年累计）"
-    assert (
-        rows.set_index("指标").loc["每千人口拥有3岁以下婴幼儿托位数", "达标所需供给年增速"]
-        == "37.2%"
-    )  # (1 − 0.01) × (4.6 / 0.9)^(1/5) − 1 = 0.3720
-    # the community-space chart is labelled in 万平方米 (bars up to 9.3 万 = 92,997 m²)
-    app.standard.value = "community_service_space"
-    assert "92,997" in app.capacity.value
+    by_name = rows.set_index("指标")
+    # only the 2020 baseline is known: projected, but no verdict, said in grey words
+    nursery = by_name.loc["每千人口拥有3岁以下婴幼儿托位数"]
+    assert nursery["推算结果"] == "仅有2020年基期值，推算仅供参考"
+    assert nursery["起点"] == "0.9（2020年基期值，仅供参考）"
+    # (1 − 0.01) × (4.6 / 0.9)^(1/10) − 1 = 0.99 × 1.177209 − 1 = 0.165437
+    assert nursery["达到目标所需供给年增速"] == "16.5%"
+    assert "仅供参考" in app.projections.value and "预计达到 " in app.projections.value
+    # 城镇老旧小区改造: 274 (2021–2022, a repost) → 137 a year; the 十五五 total
+    # 137 × (1.05⁴ + … + 1.05⁸) = 137 × 6.716439 = 920.15 ≥ 430 (the 十四五 total kept)
+    reno = by_name.loc["城镇老旧小区改造"]
+    assert reno["起点"] == "274（“十四五”2021—2022年累计）"
+    assert (reno["2030年推算值"], reno["推算结果"]) == ("920.2", "预计达到")
+
+
+def test_whatif_2030_target_typed_in_moves_projection_and_capacity(obs):
+    app = whatif.WhatIfApp(obs)
+    before = app.capacity.value
+    app.targets["nursery_places_per_1000"].value = 6.0
+    assert "6（用户设定）" in app.projections.value
+    # 谢家集区: 200,400.6 residents in 2030 × 6 / 1,000 = 1,202.4 places → 1,202
+    assert app.capacity.value != before and '<td class="num">1,202</td>' in app.capacity.value
+    assert "按设定的2030年水平 6（规划标准 4.6）测算" in app.capacity.value
 
 
 def test_capacity_chart_values_keep_missing_values():
@@ -381,9 +429,10 @@ def test_prerender_fills_the_cache_and_stops_at_the_deadline(tmp_path, monkeypat
     monkeypatch.setenv("HUAINAN_CACHE_DIR", str(tmp_path))
     counts = prerender.prerender(deadline=0)  # only the charts each app draws when built
     cache = app_cache.PngCache()
-    # regions: the map and bars of the seven units, and of the 16-city peer view
-    assert counts["monitor"] == 1 and counts["regions"] == 4 and counts["whatif"] == 1
-    assert len(list(cache.folder.glob("*.png"))) == 6
+    # regions: the map and bars of the seven units, the shortfall chart (no plan indicator was
+    # reported: no county chart), and the map and bars of the 16-city peer view
+    assert counts["monitor"] == 1 and counts["regions"] == 5 and counts["whatif"] == 1
+    assert len(list(cache.folder.glob("*.png"))) == 7
     assert not cache.complete  # stopped early: not marked complete
 
 

@@ -207,13 +207,14 @@ def test_whatif_sliders_redraw(chromium, voila):
             browser.image_png(page, "hn-chart-capacity"),
         )
         browser.nudge_slider(page, "hn-population", "ArrowLeft")  # −1.0 % → −1.1 %
-        # 寿县: 838,507 residents (2020) × 0.989^5 = 838,507 × 0.946197 = 793,393 in 2025
-        browser.wait_text(page, "hn-capacity", "793,393")
+        # 寿县: 838,507 residents (2020) × 0.989^10 = 838,507 × 0.895289 = 750,705.5 → 750,706 in 2030
+        browser.wait_text(page, "hn-capacity", "750,706")
         browser.wait_image_change(page, "hn-chart-capacity", src)
         assert browser.image_png(page, "hn-chart-capacity") != png
         # whole places (no "969.353 个"); a growth rate only where growth is needed
         assert not re.search(r"\d\.\d{3}", page.inner_text(".hn-capacity"))
-        assert "不增长也可达标" in page.inner_text(".hn-projections")
+        assert "不增长也可达到" in page.inner_text(".hn-projections")
+        assert "已成定局" in page.inner_text("body")
         assert_clean(page)
         browser.full_screenshot(page, ARTIFACTS / "whatif-moved.png")
     finally:

@@ -1,15 +1,17 @@
-"""briefing: the regional, urban-rural and shortfall evidence of the domain briefs, on shipped data."""
+"""briefing and gaps_report: the sections of the domain and city briefs besides the evaluation
+table, on shipped data (nothing reported by the units: the briefs say so) and on a FAKE return."""
 
 import pandas as pd
 import pytest
 
-from huainan.briefs import briefing, report
+from huainan.briefs import briefing, gaps_report, report
+from huainan.evidence import observed
 from huainan.measures.evaluation import evaluate
 from huainan.plan import domains
 
 
-def test_every_domain_has_an_entry():
-    assert set(briefing.GAP_INDICATORS) == set(domains.DOMAIN_IDS)
+def test_every_domain_has_a_population_context_entry():
+    assert set(gaps_report.CONTEXT_INDICATORS) == set(domains.DOMAIN_IDS)
 
 
 def test_select_units():
@@ -28,43 +30,83 @@ def test_select_units():
         briefing.select_units(["340421"])
 
 
-def test_disparity_of_schooling_matches_hand_arithmetic():
-    s = briefing.disparity_summary("education").set_index("indicator")
-    r = s.loc["avg_years_schooling"]
-    # 2020 census, average years of schooling (aged 6+): 大通 8.73, 田家庵 10.78, 谢家集 8.73,
-    # 八公山 9.20, 潘集 8.02, 凤台 8.27, 寿县 8.01. Mean = 61.74/7 = 8.82;
-    # Σy² = 550.1476 → var = 550.1476/7 − 8.82² = 0.800114 → sd = 0.894491 → CV = 0.101416
-    assert (r["min_unit"], r["min"], r["max_unit"], r["max"]) == ("寿县", 8.01, "田家庵区", 10.78)
-    assert r["max_min_ratio"] == pytest.approx(10.78 / 8.01)
-    assert r["cv"] == pytest.approx(0.101416, abs=1e-6)
-    assert r["year"] == 2020 and r["first_year"] == 2010
-    assert r["city"] == 8.88 and r["anhui"] == 9.01 and r["china"] == 9.5
-    assert briefing.disparity_summary("veterans").empty
+def test_population_context_is_census_values_without_indices():
+    t = gaps_report.population_context("education").set_index("indicator")
+    # 2020 census, average years of schooling (aged 6+): 大通 8.73, 田家庵 10.78, 寿县 8.01,
+    # the city 8.88 — one format per row (two decimals here)
+    row = t.loc["avg_years_schooling"]
+    assert (row["大通区"], row["田家庵区"], row["寿县"], row["淮南市"]) == (
+        "8.73", "10.78", "8.01", "8.88",
+    )  # fmt: skip
+    assert not {"cv", "变异系数", "sigma"} & set(t.columns)  # context, no indices or verdicts
+    assert gaps_report.population_context("veterans").empty
+    sub = gaps_report.population_context("education", ["340421", "340422"])
+    assert list(sub.columns) == ["indicator", "name_zh", "unit", "凤台县", "寿县", "淮南市"]
 
 
-def test_disparity_over_a_subset_of_units():
-    s = briefing.disparity_summary("education", units=["340421", "340422"]).set_index("indicator")
-    # 凤台 8.27 and 寿县 8.01: mean 8.14, sd = 0.13, CV = 0.13/8.14
-    assert s.at["avg_years_schooling", "cv"] == pytest.approx(0.13 / 8.14)
-    assert s.at["avg_years_schooling", "n"] == 2
+@pytest.fixture(scope="module")
+def shipped():
+    return gaps_report.gap_evidence(observed.all_observations())
 
 
-def test_urbanization_table():
-    t = briefing.urbanization_table().set_index("region_code")
-    # 2020 census: 大通区 urban 120,733 of 165,671 = 72.875 %; 淮南市 1,852,729 of 3,033,528
-    assert t.at["340402", "rate_2020"] == pytest.approx(120733 / 165671 * 100)
-    assert t.at["340400", "rate_2020"] == pytest.approx(1852729 / 3033528 * 100)
-    assert t.at["340400", "urban_2020"] + t.at["340400", "rural_2020"] == 3033528
+def test_on_the_shipped_data_the_gap_sections_say_what_is_missing(shipped):
+    # no unit has reported any plan indicator: said in words, nothing computed or filled
+    assert shipped.gaps.empty and shipped.panel.empty
+    text = gaps_report.regional_markdown(shipped, "health")
+    assert text.startswith("**本领域主要指标尚无各县区报送的数值，无法比较县区差距。**")
+    assert "每千人口执业(助理)医师数、每千人口拥有注册护士数" in text
+    assert gaps_report.urban_rural_markdown(shipped, "health").startswith(
+        "城乡差距：尚无分城镇、乡村的报送数值。本领域需要分城乡比较的指标为每千人口执业(助理)医师数"
+    )
+    assert "不分城镇、乡村监测" in gaps_report.urban_rural_markdown(shipped, "veterans")
+    # the requirement of each standard is computed from the census; no supply, no gap
+    short = shipped.shortfalls.set_index(["standard_id", "region_code"])
+    assert short.at[("nursery_places", "340402"), "requirement"] == pytest.approx(
+        165671 * 4.6 / 1000
+    )  # 762.09 places
+    assert short.at[("physicians", "340400"), "requirement"] == pytest.approx(3033528 * 2.55 / 1000)
+    assert shipped.shortfalls["supply"].isna().all()
+    text = gaps_report.shortfall_markdown(shipped, "health")
+    # 3,033,528 × 2.55 / 1,000 = 7,735.4964 → 7,735
+    assert "按每千人口 2.55 人的标准，7个县区共需执业（助理）医师约 7,735 人" in text
+    assert "现有执业（助理）医师未报送，缺口无法计算" in text
+    assert gaps_report.shortfall_markdown(shipped, "veterans").startswith("**规划未给优军服务保障")
 
 
-def test_shortfall_requirement_from_census():
-    [(standard, table)] = briefing.shortfall_tables("childcare")
-    assert standard["rate"] == 4.6
-    t = table.set_index("region_code")
-    assert t.at["340402", "requirement"] == pytest.approx(165671 * 4.6 / 1000)  # 762.09 places
-    assert t.at["340400", "requirement"] == pytest.approx(3033528 * 4.6 / 1000)
-    assert t["supply"].isna().all()  # nothing reported: requirement only, never invented
-    assert briefing.shortfall_tables("health") == []
+def test_report_findings_by_section(shipped):
+    f = gaps_report.report_findings(shipped)
+    assert set(f["section"]) == set(gaps_report.REPORT_SECTIONS)
+    assert (f["kind"] == "missing").any()
+    assert f["sentence_zh"].str.endswith("。").all()
+
+
+FAKE = [
+    ("340402", 2021, "nursery_places_per_1000", 1.2), ("340402", 2025, "nursery_places_per_1000", 3.9),
+    ("340422", 2021, "nursery_places_per_1000", 0.7), ("340422", 2025, "nursery_places_per_1000", 2.9),
+    ("340403", 2021, "nursery_places_per_1000", 2.0), ("340403", 2025, "nursery_places_per_1000", 4.4),
+]  # fmt: skip
+
+
+def test_with_a_fake_return_the_sections_show_county_gaps(shipped):
+    rows = pd.DataFrame(
+        [dict(region_code=c, year=y, area="total", indicator=i, unit="个", value=v,
+              source="县区监测报送（FAKE 测试数据）", source_ref="t.csv", note="",
+              origin="monitoring") for c, y, i, v in FAKE]
+    )  # fmt: skip
+    obs = pd.concat([shipped.observations, rows], ignore_index=True)
+    ev = gaps_report.gap_evidence(obs)
+    text = gaps_report.regional_markdown(ev, "childcare")
+    # 2025: 寿县 2.9 is 66 % of 田家庵区's 4.4 (2.9 / 4.4 = 0.659)
+    assert "寿县每千人口拥有3岁以下婴幼儿托位数 2.9 个，为田家庵区（4.4 个）的 66%" in text
+    assert "3个县区之间每千人口拥有3岁以下婴幼儿托位数的差距缩小" in text
+    html = gaps_report.spread_styled(ev, "childcare").to_html()
+    assert "寿县 0.7" in html and "田家庵区 4.4" in html  # one decimal throughout
+    # supply from the reported rate: 寿县 2.9 × 838.507 = 2,431.67 places, 4.6 × 838.507 = 3,857.13
+    rows = ev.shortfalls[ev.shortfalls["standard_id"] == "nursery_places"].set_index("region_code")
+    assert rows.at["340422", "gap"] == pytest.approx((4.6 - 2.9) * 838.507)
+    assert rows.at["340422", "rank"] == 1
+    figures = list(gaps_report.regional_charts(ev, "childcare"))
+    assert len(figures) == 1
 
 
 def test_projects_and_services_tables():
@@ -72,14 +114,6 @@ def test_projects_and_services_tables():
     row = p[p["事项"] == "城镇新增就业"].iloc[0]
     assert (row["目标"], row["期限"]) == ("不少于18 万人", "2021—2025年")
     assert len(briefing.services_table("health")) == 16
-
-
-def test_percentiles_are_within_0_100():
-    w = briefing.percentile_summary("education", "china")
-    assert w.shape == (7, 4)
-    assert ((w >= 0) & (w <= 100)).all().all()
-    with pytest.raises(ValueError):
-        briefing.percentile_summary("education", "world")
 
 
 def test_data_notes_name_the_missing_indicators():
@@ -98,37 +132,9 @@ def test_data_notes_name_the_missing_indicators():
     )
     table = evaluate(2025, observations=obs)
     table = table[table["domain"] == "health"]
-    notes = briefing.data_notes("health", table, briefing.disparity_summary("health"))
+    notes = briefing.data_notes("health", table, pd.DataFrame())
     assert "暂无观测值的指标（4 项）" in notes and "人均预期寿命" in notes
     assert "huainan" not in notes  # no command-line jargon for officials
+    assert "尚无两个年份的县区报送数值" in notes and "人口背景：第七次全国人口普查" in notes
     html = report.evaluation_table_styled(table).to_html()
     assert "数据暂缺" in html and "约束性" not in html  # health has no binding indicator
-
-
-def test_reported_unit_values_and_their_spread():
-    obs = pd.DataFrame(
-        [
-            dict(
-                region_code=c,
-                year=2023,
-                area="total",
-                indicator="nursery_places_per_1000",
-                unit="个",
-                value=v,
-                source="测试报送",
-                source_ref="",
-                note="",
-                origin="monitoring",
-            )
-            for c, v in [("340400", 2.8), ("340421", 1.7), ("340422", 1.9), ("340402", 2.1)]
-        ]
-    )
-    [(ind, values)] = briefing.reported_unit_values("childcare", 2025, observations=obs)
-    assert ind["indicator_id"] == "nursery_places_per_1000" and ind["year"] == 2023
-    assert values["value"].notna().sum() == 3  # four others did not report: NaN, not filled
-    assert values.attrs["references"] == {"淮南市（2023年）": 2.8, "2025年目标": 4.6}
-    text = report.reported_gap_text(ind, values)
-    # 2.1, 1.7, 1.9: mean 1.9, sd = sqrt(((0.2)² + (0.2)² + 0)/3) = 0.163299, CV = 0.085947
-    assert "7 个县区中 3 个报送" in text and "最高/最低 1.24" in text and "变异系数 0.086" in text
-    assert "未报送：田家庵区、谢家集区、八公山区、潘集区" in text
-    assert briefing.reported_unit_values("health", 2025, observations=obs) == []

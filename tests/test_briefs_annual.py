@@ -38,8 +38,14 @@ def test_html_briefs_are_readable_without_jupyter(annual):
     # third-party repost; the final evaluation needs 2021–2025, so no verdict and the gap named
     assert "城镇老旧小区改造" in housing and "缺2023、2024、2025年数据" in housing
     assert "第三方转载或报道" in housing
+    # the shipped data hold no county return: every gap section says so plainly, nothing filled
     veterans = (result.run_dir / "domain-veterans.html").read_text(encoding="utf-8")
-    assert "暂无覆盖七个县区的公开统计指标" in veterans  # said plainly, not filled
+    assert "本领域主要指标尚无各县区报送的数值，无法比较县区差距" in veterans
+    assert "本领域指标在规划和国家统计中不分城镇、乡村监测" in veterans
+    assert "规划未给优军服务保障设定按人口计算" in veterans
+    city = (result.run_dir / "city.html").read_text(encoding="utf-8")
+    assert "规划主要指标尚无各县区报送的数值" in city and "人口背景" in city
+    assert "差距扩大" not in city  # census demographics carry no verdict
 
 
 def test_unchanged_rerun_reuses_every_brief(annual):

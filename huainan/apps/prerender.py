@@ -25,8 +25,10 @@ def _around(values: list, centre) -> list:
 def prerender(*, force: bool = False, deadline: float | None = None) -> dict[str, int]:
     """Draw every chart the three apps can show into the disk cache (:class:`PngCache`).
 
-    Monitor: every indicator × evaluation stage; regions: every indicator × year × per-capita
-    basis, and every yearbook measure × year of the 16-city peer view; what-if: every population step of the slider (−3.0 … 3.0 %) × standard, nearest to the
+    Monitor: every indicator × evaluation stage; regions: every plan indicator reported by the
+    units, every shortfall standard, every census indicator × year × per-capita basis, and every
+    yearbook measure × year of the 16-city peer view; what-if: every population step of the
+    slider (−3.0 … 3.0 %) × standard, nearest to the
     default first. Already cached charts are skipped; when the cache of the current data and code
     is complete (a marker file) nothing is done unless ``force``. Caches of older data or code
     are deleted. ``huainan serve`` runs this in a background process at low priority.
@@ -69,6 +71,15 @@ def prerender(*, force: bool = False, deadline: float | None = None) -> dict[str
             monitor.indicator.value = ind
     counts["monitor"] = drawn(monitor.chart)
     regional = RegionsApp()
+    gaps = regional.plan_gaps
+    for _, plan_ind in gaps.indicator.options:
+        if late():
+            break
+        gaps.indicator.value = plan_ind
+    for standard in [v for _, v in gaps.standard.options]:
+        if late():
+            break
+        gaps.standard.value = standard
     for ind in regional.choices["indicator"]:
         if late():
             break
@@ -87,7 +98,9 @@ def prerender(*, force: bool = False, deadline: float | None = None) -> dict[str
             if late():
                 break
             peers.year.value = year
-    counts["regions"] = drawn(regional.choropleth, regional.bars, peers.map, peers.bars)
+    counts["regions"] = drawn(
+        regional.choropleth, regional.bars, gaps.chart, gaps.shortfall_chart, peers.map, peers.bars
+    )
     whatif = WhatIfApp()
     steps = _around([round(x / 10, 1) for x in range(-30, 31)], whatif.population.value)
     for std in _CAPACITY_LABELS:

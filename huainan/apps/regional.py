@@ -1,6 +1,9 @@
-"""区域差距 (regions app): one indicator across the seven units — map, bars, disparity indices,
-percentiles among Anhui's and China's counties — and the peer view (:class:`PeerView`): Huainan
-among Anhui's 16 cities in the China City Statistical Yearbook."""
+"""区域差距 (regions app): first the plan's indicators across the seven units from their reported
+values (:class:`huainan.apps.plan_gaps.PlanGapView`: county gaps 2021→2025, urban-rural gaps,
+shortfall to the plan's standards), then one census or statistics indicator across the units as
+population background — map, bars, disparity indices, percentiles among Anhui's and China's
+counties — and the peer view (:class:`PeerView`): Huainan among Anhui's 16 cities in the China
+City Statistical Yearbook."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from huainan.apps.base import (
     reported,
     tag,
 )
+from huainan.apps.plan_gaps import PlanGapView
 from huainan.briefs import charts
 from huainan.formats import NO_DATA_ZH, number, percent
 from huainan.plan import domains, regions
@@ -348,6 +352,7 @@ class RegionsApp:
             (self.percentiles, "hn-percentiles"),
         ):
             tag(control, name)
+        self.plan_gaps = PlanGapView(self.observations, cache)
         self._sync_controls()
         self._refresh()
         self.peers = PeerView(cache)
@@ -358,8 +363,15 @@ class RegionsApp:
             [
                 heading(
                     "区域差距：七个区县比一比",
-                    "选择一个指标，查看淮南市五区两县的分布、与全市/全省/全国的对比、差距有多大"
-                    "（区县之间、市辖区与县之间），以及各区县在全省和全国县级单位中的位置。",
+                    "先看规划主要指标在各县区的差距、城乡差距和按规划标准测算的缺口；再看人口普查等"
+                    "统计指标描述的各县区人口背景。",
+                ),
+                self.plan_gaps.widget,
+                heading(
+                    "人口背景与统计指标",
+                    "选择一个普查或统计指标，查看五区两县的分布、与全市/全省/全国的对比、差距有多大"
+                    "（区县之间、市辖区与县之间），以及各区县在全省和全国县级单位中的位置。"
+                    "这些指标描述服务对象的构成，是理解差距的背景。",
                 ),
                 W.HBox([self.indicator, self.year], layout=W.Layout(flex_flow="row wrap")),
                 self.basis,

@@ -1,61 +1,20 @@
-"""What a domain brief shows besides the plan's indicators: regional gaps across the seven units,
-urban-rural structure, need-based shortfall, the domain's basic services and dated projects.
+"""What a domain brief shows besides the evaluation table: the units it compares, census values
+of the seven units (for the 人口背景 of :mod:`huainan.briefs.gaps_report`), the domain's basic
+services and dated projects, and the data notes.
 
-The functions assemble results of :mod:`huainan.measures.gaps`, :mod:`huainan.measures.comparators`,
-:mod:`huainan.measures.scenarios` and :mod:`huainan.plan` for one domain, so that the brief notebooks stay thin.
-Which published indicators stand for a domain's regional gaps is a choice made here
-(:data:`GAP_INDICATORS`), from what the census county tables publish for all seven units; domains
-with no such indicator (优军服务保障, 文体服务保障) say so rather than borrow unrelated figures.
+The gap sections themselves (county and urban-rural gaps on the plan's indicators, need-based
+shortfall) are :mod:`huainan.briefs.gaps_report`.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 import pandas as pd
 
 from huainan import plan
 from huainan.evidence import stats
-from huainan.measures import comparators, gaps
 from huainan.plan import domains, regions
-
-#: Census indicators (``huainan.evidence.stats`` catalogue ids) that describe each domain's situation across
-#: the seven units — published for every unit in 2010 and 2020 (``share_hh_lift`` only 2020).
-GAP_INDICATORS: dict[str, tuple[str, ...]] = {
-    "childcare": ("share_age_0_4", "children_ever_born_per_woman"),
-    "education": (
-        "avg_years_schooling",
-        "share_senior_high_plus",
-        "share_college_plus",
-        "illiteracy_rate",
-    ),
-    "employment": ("employment_ratio", "agri_employment_share", "industry_employment_share"),
-    "health": ("share_age_65plus", "health_social_work_employment_share"),
-    "elderly_care": (
-        "share_age_60plus",
-        "share_age_65plus",
-        "share_households_65plus",
-        "old_age_dependency_ratio",
-    ),
-    "housing": (
-        "floor_area_per_person",
-        "share_hh_tap_water",
-        "share_hh_toilet",
-        "share_hh_bath",
-        "share_hh_kitchen",
-    ),
-    "social_assistance": ("share_one_person_households", "share_age_80plus"),
-    "veterans": (),
-    "culture_sports": (),
-}
-
-#: The plan's per-capita standards (``huainan.measures.gaps.need_standards`` ids) that apply to a domain.
-NEED_STANDARDS: dict[str, tuple[str, ...]] = {
-    "childcare": ("nursery_places",),
-    "elderly_care": ("elderly_care_beds",),
-    "culture_sports": ("community_service_space",),
-}
 
 REFERENCE_CODES = {"340400": "淮南市", "340000": "安徽省", "100000": "全国"}
 
@@ -138,219 +97,6 @@ def regional_values(
     return out
 
 
-def disparity_summary(
-    domain: str, *, years: tuple[int, ...] = (2010, 2020), units: list[str] | None = None
-) -> pd.DataFrame:
-    """Regional disparity of the domain's census indicators across the seven units.
-
-    Parameters
-    ----------
-    domain : str
-        Domain id or Chinese name.
-    units : list of str, optional
-        Unit codes to compare (default all seven; see :func:`select_units`).
-    years : tuple of int
-        Census years to compare (σ-convergence: did the coefficient of variation fall?).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per indicator of :data:`GAP_INDICATORS` (empty for domains without one):
-        ``indicator``, ``name_zh``, ``unit``, ``direction``, ``year`` (the latest of ``years``
-        with data), ``n``, ``min_unit``/``max_unit`` (names), ``min``, ``max``,
-        ``max_min_ratio``, ``cv``, ``cv_weighted``, ``gini``, ``gini_weighted``, ``theil_t``,
-        ``theil_t_between_share`` (share of Theil T between districts and counties),
-        ``theil_l``, ``cv_first`` (CV in the first year), ``sigma`` (``narrowing``/``widening``
-        between the years), ``city``, ``anhui``, ``china`` (references), ``note``.
-        Weighted measures use 2020 census residents; groups are districts vs counties
-        (:func:`huainan.plan.regions.groups`). Formulas: :func:`huainan.measures.gaps.disparity`.
-    """
-    domain = _check_domain(domain)
-    obs = stats.observations()
-    rows = []
-    for ind in GAP_INDICATORS[domain]:
-        cat = _catalog_row(ind)
-        by_year = {}
-        for y in years:
-            vals = regional_values(ind, y, observations=obs)
-            vals = vals[vals["region_code"].isin(select_units(units))].reset_index(drop=True)
-            if vals["value"].notna().any():
-                by_year[y] = vals
-        if not by_year:
-            continue
-        last = max(by_year)
-        vals = by_year[last]
-        d = gaps.disparity(vals, value="value", population="population", group="group")
-        have = vals.dropna(subset=["value"])
-        lo = have.loc[have["value"].idxmin()]
-        hi = have.loc[have["value"].idxmax()]
-        first = min(by_year)
-        cv_first = (
-            gaps.disparity(by_year[first], value="value")["cv"] if first != last else float("nan")
-        )
-        sigma = pd.NA
-        if first != last and pd.notna(cv_first) and pd.notna(d["cv"]):
-            sigma = (
-                "narrowing"
-                if d["cv"] < cv_first
-                else "widening"
-                if d["cv"] > cv_first
-                else "unchanged"
-            )
-        refs = vals.attrs["references"]
-        rows.append(
-            {
-                "indicator": ind,
-                "name_zh": cat["name_zh"],
-                "unit": cat["unit"],
-                "direction": cat["direction"],
-                "year": last,
-                "n": int(d["n"]),
-                "min_unit": lo["name_zh"],
-                "min": float(lo["value"]),
-                "max_unit": hi["name_zh"],
-                "max": float(hi["value"]),
-                "max_min_ratio": d["max_min_ratio"],
-                "cv": d["cv"],
-                "cv_weighted": d["cv_weighted"],
-                "gini": d["gini"],
-                "gini_weighted": d["gini_weighted"],
-                "theil_t": d["theil_t"],
-                "theil_t_between_share": d["theil_t_between_share"],
-                "theil_l": d["theil_l"],
-                "cv_first": cv_first,
-                "first_year": first,
-                "sigma": sigma,
-                "city": refs["淮南市"],
-                "anhui": refs["安徽省"],
-                "china": refs["全国"],
-                "note": d["note"],
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def percentile_summary(domain: str, comparison: str = "anhui") -> pd.DataFrame:
-    """Each unit's percentile among Anhui's (or China's) counties for the domain's indicators.
-
-    Parameters
-    ----------
-    domain : str
-    comparison : {"anhui", "china"}
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index: unit names (seven rows); columns: indicator names (``name_zh``); values: the
-        percentile (0–100, mid-rank; :func:`huainan.measures.comparators.percentile_ranks`) of the 2020
-        census value among county-level units (:func:`huainan.measures.comparators.comparison_base`:
-        functional zones such as 合肥高新区 are left out).
-        For indicators with a better/worse direction the value is the favourable percentile (100
-        = best); for neutral ones (e.g. the share aged 60+) the plain position (100 = highest).
-        ``attrs["directions"]`` maps each column to ``higher_better``/``lower_better``/``neutral``
-        and ``attrs["n"]`` gives the size of the comparison base. Empty if the domain has no
-        census indicator.
-
-    Raises
-    ------
-    ValueError
-        If ``comparison`` is not ``anhui`` or ``china``.
-    """
-    if comparison not in ("anhui", "china"):
-        raise ValueError(f"comparison must be 'anhui' or 'china', not {comparison!r}")
-    domain = _check_domain(domain)
-    inds = list(GAP_INDICATORS[domain])
-    if not inds:
-        return pd.DataFrame()
-    ranks = comparators.percentile_ranks(comparators.comparison_base(), indicators=inds)
-    ranks = ranks[ranks["scope"] == comparison].copy()
-    ranks["shown"] = ranks["percentile_favourable"].fillna(ranks["percentile"])
-    cat = stats.indicator_catalog().set_index("id")
-    unit_names = regions.units().set_index("code")["name_zh"]
-    wide = ranks.pivot(index="region_code", columns="indicator", values="shown")
-    wide = wide.reindex(index=list(regions.UNIT_CODES), columns=inds)
-    wide.index = wide.index.map(unit_names)
-    wide.columns = [cat.at[c, "name_zh"] for c in inds]
-    wide.attrs["directions"] = {cat.at[c, "name_zh"]: cat.at[c, "direction"] for c in inds}
-    wide.attrs["n"] = int(ranks["n"].max())
-    return wide
-
-
-def urbanization_table() -> pd.DataFrame:
-    """Urban and rural residents and the urbanisation rate of each unit, 2010 and 2020 censuses.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per unit and the city: ``region_code``, ``name_zh``, ``urban_2010``,
-        ``rural_2010``, ``rate_2010`` (%), ``urban_2020``, ``rural_2020``, ``rate_2020`` (%),
-        ``change`` (percentage points), ``urban_rural_ratio_2020`` (urban/rural residents).
-        Source: 6th/7th census county tables (``huainan.evidence.stats``). The census county tables
-        publish no other indicator split by urban and rural area for the units.
-    """
-    obs = stats.observations()
-    gap = gaps.urban_rural_gap(obs, "population")
-    codes = list(regions.UNIT_CODES) + [regions.CITY_CODE]
-    rows = []
-    for code in codes:
-        rec: dict[str, Any] = {"region_code": code, "name_zh": regions.name(code)}
-        for y in (2010, 2020):
-            g = gap[(gap["region_code"] == code) & (gap["year"] == y)]
-            if g.empty:
-                rec.update(
-                    {
-                        f"urban_{y}": float("nan"),
-                        f"rural_{y}": float("nan"),
-                        f"rate_{y}": float("nan"),
-                    }
-                )
-                continue
-            urban, rural = float(g["urban"].iloc[0]), float(g["rural"].iloc[0])
-            rec.update(
-                {
-                    f"urban_{y}": urban,
-                    f"rural_{y}": rural,
-                    f"rate_{y}": urban / (urban + rural) * 100,
-                }
-            )
-            if y == 2020:
-                rec["urban_rural_ratio_2020"] = float(g["ratio"].iloc[0])
-        rec["change"] = rec["rate_2020"] - rec["rate_2010"]
-        rows.append(rec)
-    return pd.DataFrame(rows)
-
-
-def shortfall_tables(domain: str, year: int = 2025) -> list[tuple[pd.Series, pd.DataFrame]]:
-    """Need-based requirement (and shortfall where supply was reported) for the domain's standards.
-
-    Parameters
-    ----------
-    domain : str
-    year : int
-        Latest year of reported supply to use.
-
-    Returns
-    -------
-    list of (pandas.Series, pandas.DataFrame)
-        For each standard of :data:`NEED_STANDARDS`: its row of
-        :func:`huainan.measures.gaps.need_standards` and the table of
-        :func:`huainan.measures.scenarios.capacity_needed` with 2020 census denominators (no population
-        change assumed): requirement per unit, the latest supply reported up to ``year`` and the
-        shortfall (NaN + "未报送供给" where no
-        supply was reported), ranked, with the city total. Empty list if the plan sets no
-        per-capita standard for the domain.
-    """
-    from huainan.measures import scenarios
-
-    domain = _check_domain(domain)
-    standards = gaps.need_standards().set_index("standard_id")
-    out = []
-    for sid in NEED_STANDARDS.get(domain, ()):
-        table = scenarios.capacity_needed(scenarios.Assumptions(0.0, 0.0, horizon=year), sid)
-        out.append((standards.loc[sid], table))
-    return out
-
-
 def services_table(domain: str) -> pd.DataFrame:
     """The domain's basic public services (专栏3), numbered as in the plan."""
     domain = _check_domain(domain)
@@ -402,16 +148,18 @@ def data_notes(
     progress : pandas.DataFrame
         The domain's rows of :func:`huainan.measures.evaluation.evaluate`.
     disparity : pandas.DataFrame
-        :func:`disparity_summary` of the domain.
+        The domain's rows of :func:`huainan.measures.regional.regional_gaps` (indicators whose
+        county values could be compared between two years; may be empty).
     lang : {"zh", "en"}
 
     Returns
     -------
     str
         Bullets: plan source; observation sources used; indicators without any observation since
-        2020 (named); census source for regional gaps; methods; missing supply data.
+        2020 (named); where the county values and the 人口背景 come from; methods.
     """
     from huainan.evidence import monitoring
+    from huainan.measures.regional import STABLE_BAND
 
     d = domains.get(domain)
     zh = lang == "zh"
@@ -444,18 +192,22 @@ def data_notes(
         lines.append(f"- 监测数据库目前存有 {stored} 条报送数据。")
         if not disparity.empty:
             lines.append(
-                "- 区域差距：第六、七次全国人口普查分县资料（2010、2020年），七个县区均有数据；"
-                "人口加权指标以 2020 年普查常住人口为权重，区间分解按市辖区/县两组。"
+                f"- 县区差距：各县区按监测填报表报送的规划指标数值（{len(disparity)} 项指标有两个"
+                "年份可比）；只比较两个年份都有数值的县区；变异系数变化不足"
+                f"{STABLE_BAND:.0%}视为基本持平；泰尔指数以最新常住人口为权重，按市辖区/县两组分解。"
             )
         else:
             lines.append(
-                f"- 区域差距：{d.zh}领域暂无覆盖七个县区的公开统计指标，本简报不作区域比较。"
+                f"- 县区差距：{d.zh}领域主要指标尚无两个年份的县区报送数值，本简报不判断差距变化。"
             )
         lines.append(
-            "- 方法：终期评估以2025年数值与目标值比较；中期和年度评估比较实际与达标所需年均增速"
-            "（进度比R，依据联合国亚太经社会/Open SDG方法）；"
-            "差距指数为变异系数、基尼系数、泰尔指数（T、L）及其组间/组内分解。"
+            "- 人口背景：第七次全国人口普查分县资料（2020年），只作背景，不作好坏判断；"
             "凤台县的普查数据含毛集实验区。"
+        )
+        lines.append(
+            "- 方法：终期评估以2025年数值与目标值比较；中期和年度评估比较实际与达标所需年均增速"
+            "（进度比R，依据联合国亚太经社会/Open SDG方法）；县区差距用变异系数（未加权）、"
+            "最高/最低之比和泰尔指数T；缺口 = 规划人均标准 × 最新常住人口 − 报送的现有数量。"
         )
     else:
         lines.append(
@@ -475,89 +227,20 @@ def data_notes(
             )
         lines.append(f"- The monitoring store holds {stored} reported values.")
         lines.append(
-            "- Regional gaps: 2010 and 2020 census county tables; weights are 2020 "
-            "residents; groups are districts vs counties."
+            "- County gaps: the units' reported values of the plan's indicators; only units "
+            f"reported in both years are compared; a CV change below {STABLE_BAND:.0%} is stable."
             if not disparity.empty
-            else "- Regional gaps: no published indicator covers all seven units for this domain."
+            else "- County gaps: no indicator of this domain has county values for two years."
         )
         lines.append(
-            "- Methods: UN ESCAP / Open SDG progress measures; CV, Gini, Theil T and L "
-            "with between/within decomposition. Fengtai's census figures include Maoji."
+            "- Population background: 2020 census county tables (context, no verdict); "
+            "Fengtai includes Maoji."
+        )
+        lines.append(
+            "- Methods: UN ESCAP / Open SDG progress measures; CV, max/min and Theil T across "
+            "units; shortfall = the plan's standard × the latest population − reported supply."
         )
     return "\n".join(lines)
-
-
-def reported_unit_values(
-    domain: str, year: int, *, observations: pd.DataFrame | None = None
-) -> list[tuple[pd.Series, pd.DataFrame]]:
-    """The domain's 专栏2 indicators as reported for the county-level units (monitoring returns).
-
-    Parameters
-    ----------
-    domain : str
-    year : int
-        Latest year accepted; for each indicator the most recent year with values for at least
-        two units is used.
-    observations : pandas.DataFrame, optional
-        Long table; default :func:`huainan.evidence.observed.all_observations`.
-
-    Returns
-    -------
-    list of (pandas.Series, pandas.DataFrame)
-        For each indicator with values for ≥ 2 units: its :func:`huainan.plan.indicators` row (with
-        ``year`` added) and a table like :func:`regional_values` (``region_code``, ``name_zh``,
-        ``group``, ``value``, ``population``, ``source``) whose ``attrs["references"]`` holds the
-        city's value of the same year and the 2025 target where it is a number. Units that did
-        not report stay NaN ("无数据"), never filled. Empty when no unit-level values exist (the
-        shipped data hold none: they come from officials' returns via ``huainan ingest``).
-    """
-    from huainan.evidence.observed import all_observations
-
-    domain = _check_domain(domain)
-    obs = all_observations() if observations is None else observations
-    units_ = regions.units()
-    out = []
-    for _, ind in plan.indicators().query("domain == @domain").iterrows():
-        sel = obs[
-            (obs["indicator"] == ind["indicator_id"])
-            & (obs["area"] == "total")
-            & (obs["year"] <= year)
-            & obs["value"].notna()
-        ]
-        by_unit = sel[sel["region_code"].isin(regions.UNIT_CODES)]
-        counts = by_unit.groupby("year")["region_code"].nunique()
-        years = counts[counts >= 2].index
-        if len(years) == 0:
-            continue
-        latest_year = int(max(years))
-        rows = by_unit[by_unit["year"] == latest_year]
-        if "origin" in rows:  # a monitoring return wins over a published figure of that year
-            rows = rows.assign(_r=rows["origin"].map({"monitoring": 0, "stats": 1}))
-            rows = rows.sort_values("_r")
-        rows = rows.drop_duplicates("region_code").set_index("region_code")
-        values = pd.DataFrame(
-            {
-                "region_code": units_["code"],
-                "name_zh": units_["name_zh"],
-                "group": units_["group"],
-                "value": units_["code"].map(rows["value"]).astype("float64"),
-                "population": units_["code"].map(stats.census_denominators("population")),
-                "source": units_["code"].map(rows["source"]),
-            }
-        )
-        city = sel[(sel["region_code"] == regions.CITY_CODE) & (sel["year"] == latest_year)]
-        refs = {
-            f"淮南市（{latest_year}年）": float(city["value"].iloc[0])
-            if len(city)
-            else float("nan")
-        }
-        if ind["target_kind"] == "numeric":
-            refs[f"{int(ind['target_year'])}年目标"] = float(ind["target_value"])
-        values.attrs["references"] = refs
-        ind = ind.copy()
-        ind["year"] = latest_year
-        out.append((ind, values))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------

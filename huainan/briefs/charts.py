@@ -233,6 +233,158 @@ def _sources_line(rows: pd.DataFrame, lead: str = SOURCE_PLAN) -> str:
     return lead + "；观测值：" + "；".join(titles[:2]) + more
 
 
+def series_segments(years, values) -> list[tuple[list[int], list[float]]]:
+    """Runs of consecutive years of a series: the only stretches a line may join.
+
+    A line between two observations must not cross a year without one (2019 → 2024 would draw
+    values nobody observed); each run of two or more consecutive years is one line, a lone year
+    is a point only.
+
+    Examples
+    --------
+    >>> series_segments([2019, 2020, 2021, 2024, 2025, 2027], [1, 2, 3, 4, 5, 6])
+    [([2019, 2020, 2021], [1, 2, 3]), ([2024, 2025], [4, 5])]
+    """
+    pairs = sorted(zip((int(y) for y in years), values, strict=True))
+    runs: list[tuple[list[int], list[float]]] = []
+    for y, v in pairs:
+        if runs and runs[-1][0][-1] == y - 1:
+            runs[-1][0].append(y)
+            runs[-1][1].append(v)
+        else:
+            runs.append(([y], [v]))
+    return [r for r in runs if len(r[0]) > 1]
+
+
+def plot_series(ax, years, values, *, colour: str, label: str | None = None, **line) -> None:
+    """Points for every observation, joined only between consecutive years
+    (:func:`series_segments`); ``line`` goes to the joining lines (linestyle, linewidth, zorder).
+    The points carry the legend entry."""
+    marker = line.pop("marker", "o")
+    zorder = line.get("zorder", 5)
+    ax.scatter(list(years), list(values), color=colour, marker=marker, s=30, zorder=zorder,
+               label=label)  # fmt: skip
+    for ys, vs in series_segments(years, values):
+        ax.plot(ys, vs, color=colour, **line)
+
+
+class _Trajectory:
+    """What every step of :func:`trajectory_chart` needs to know about the indicator."""
+
+    def __init__(self, ind: pd.Series, lang: str, year: int | None):
+        self.ind, self.zh = ind, lang == "zh"
+        self.t0, self.horizon = int(ind["baseline_year"]), int(ind["target_year"])
+        self.last = self.horizon if year is None else min(int(year), self.horizon)
+        self.op = None if pd.isna(ind["target_op"]) else ind["target_op"]
+        self.colour = domains.get(ind["domain"]).colour
+        self.cumulative = bool(ind["cumulative"])
+
+    def t(self, zh: str, en: str) -> str:
+        return zh if self.zh else en
+
+
+def _trajectory_points(c: _Trajectory, observations: pd.DataFrame, region_code: str):
+    """The values drawn (per year the value that counts) and the rows shown as sources."""
+    ind_id = c.ind["indicator_id"]
+    obs = observations[
+        (observations["region_code"] == region_code)
+        & (observations["area"] == "total")
+        & observations["year"].between(c.t0 + 1, c.last)
+        & observations["value"].notna()
+    ]
+    if c.cumulative:
+        # the running totals the evaluation uses (huainan.evidence.observed.running_series)
+        points = observed.running_series(
+            observations, ind_id, region_code, start=c.t0 + 1, end=c.last
+        )[["year", "value"]]
+        shown = obs[obs["indicator"].isin([ind_id, ind_id + observed.TO_DATE_SUFFIX])]
+        return points, shown
+    # per year the value that counts (huainan.evidence.observed.select)
+    shown = obs[obs["indicator"] == ind_id].sort_values("year")
+    best = [
+        observed.select(observations, ind_id, region_code, year_from=y, year_to=y).row
+        for y in sorted(set(shown["year"]))
+    ]
+    points = pd.DataFrame(
+        [(int(b["year"]), float(b["value"])) for b in best if b is not None],
+        columns=["year", "value"],
+    )
+    return points, shown
+
+
+def _draw_target(ax, c: _Trajectory, with_path: bool) -> None:
+    """The target star, and the required path — only when there is an observation after the
+    baseline to compare with it (a path through empty years would show what nobody saw)."""
+    ind, goal = c.ind, c.ind["target_value"]
+    years = list(range(c.t0, c.horizon + 1))
+    path = None
+    if c.cumulative:
+        path = [goal * (t - c.t0) / (c.horizon - c.t0) for t in years]
+        label = c.t("按五年累计目标的线性进度", "linear path to the 5-year total")
+    elif pd.notna(ind["baseline"]) and ind["baseline"] > 0 and goal > 0:
+        x0 = float(ind["baseline"])
+        path = [x0 * (goal / x0) ** ((t - c.t0) / (c.horizon - c.t0)) for t in years]
+        label = c.t("达标所需路径（年均增速不变）", "required path (constant growth)")
+    if path is not None and with_path:
+        ax.plot(years, path, linestyle="--", color="#777777", linewidth=1.2, label=label)
+    ax.scatter(
+        [c.horizon], [goal], marker="*", s=220, color=c.colour, edgecolors="#333333", zorder=4,
+        label=c.t("目标值", "target"),
+    )  # fmt: skip
+    qualifier = (_OP_TEXT if c.zh else _OP_TEXT_EN)[c.op]
+    ax.annotate(
+        f"{c.t('目标', 'target')} {qualifier}{goal:g}", (c.horizon, goal),
+        textcoords="offset points", xytext=(-8, 10), ha="right", fontsize=9,
+    )  # fmt: skip
+
+
+def _draw_baseline(ax, c: _Trajectory) -> None:
+    base = c.ind["baseline"]
+    if pd.isna(base) or c.cumulative:
+        return
+    ax.scatter([c.t0], [base], color="#333333", s=40, zorder=4,
+               label=c.t(f"{c.t0}年基期值", f"{c.t0} baseline"))  # fmt: skip
+    ax.annotate(number(base), (c.t0, base), textcoords="offset points", xytext=(0, 8),
+                ha="center", fontsize=8, color="#333333")  # fmt: skip
+
+
+def _draw_observed(ax, c: _Trajectory, points: pd.DataFrame) -> None:
+    if points.empty:
+        ax.text(
+            0.5, 0.06,
+            c.t(f"{c.t0 + 1}—{c.last}年无观测值", f"no observation {c.t0 + 1}–{c.last}"),
+            transform=ax.transAxes, ha="center", va="bottom", fontsize=11, color="#777777",
+            bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#cccccc"),
+        )  # fmt: skip
+        return
+    label = c.t("观测值（累计）" if c.cumulative else "观测值", "observed")
+    plot_series(ax, points["year"], points["value"], colour=c.colour, label=label,
+                linewidth=2, zorder=5)  # fmt: skip
+    for _, p in points.iterrows():
+        ax.annotate(number(p["value"]), (p["year"], p["value"]), textcoords="offset points",
+                    xytext=(0, 8), ha="center", fontsize=8, color=c.colour)  # fmt: skip
+
+
+def _draw_reference(ax, c: _Trajectory, observations: pd.DataFrame) -> pd.DataFrame:
+    """Anhui's values for a relative target: points, joined only across consecutive years."""
+    ref = observations[
+        (observations["region_code"] == "340000")
+        & (observations["indicator"] == c.ind["indicator_id"])
+        & (observations["area"] == "total")
+        & observations["year"].between(c.t0 - 1, c.last)
+        & observations["value"].notna()
+    ].sort_values("year")
+    ref = ref.drop_duplicates("year", keep="last")
+    if ref.empty:
+        return ref
+    plot_series(ax, ref["year"], ref["value"], colour="#777777", marker="s", linestyle=":",
+                label=c.t("安徽省（参照值）", "Anhui (reference)"))  # fmt: skip
+    for _, p in ref.iterrows():
+        ax.annotate(number(p["value"]), (p["year"], p["value"]), textcoords="offset points",
+                    xytext=(0, -12), ha="center", fontsize=8, color="#777777")  # fmt: skip
+    return ref
+
+
 def trajectory_chart(
     indicator_id: str,
     observations: pd.DataFrame,
@@ -260,11 +412,14 @@ def trajectory_chart(
     Returns
     -------
     matplotlib.figure.Figure
-        Points for the baseline (基期值) and observations, a star for the target (目标值) with its
-        qualifier, and the required path: compound growth from the baseline to the target for
-        levels (``x0·(X*/x0)^((t−t0)/(T−t0))``, METHODS.md §2) or the linear path
-        ``X*·(t−t0)/(T−t0)`` for five-year totals. Qualitative and relative targets are stated in
-        words; missing observations are said in the plot ("暂无观测数据"), never drawn.
+        Points for the baseline (基期值) and the observations (joined only between consecutive
+        years), a star for the target (目标值) with its qualifier and — only when a value was
+        observed after the baseline — the required path: compound growth from the baseline to
+        the target for levels (``x0·(X*/x0)^((t−t0)/(T−t0))``, METHODS.md §2) or the linear path
+        ``X*·(t−t0)/(T−t0)`` for five-year totals. Without an observation the chart shows the
+        baseline and the target and says "无观测值". Anhui's reference values of a relative target
+        are points joined only between consecutive years. Qualitative and relative targets are
+        stated in words. The legend sits under the axes, outside the data.
 
     Raises
     ------
@@ -274,170 +429,71 @@ def trajectory_chart(
     from huainan import plan
 
     use_cjk_font()
-    ind = plan.indicator(indicator_id)
-    zh = lang == "zh"
-    t0, horizon = int(ind["baseline_year"]), int(ind["target_year"])
-    last = horizon if year is None else min(int(year), horizon)
-    op = None if pd.isna(ind["target_op"]) else ind["target_op"]
-    colour = domains.get(ind["domain"]).colour
-    obs = observations[
-        (observations["region_code"] == region_code)
-        & (observations["area"] == "total")
-        & observations["year"].between(t0 + 1, last)
-        & observations["value"].notna()
-    ]
-    cumulative = bool(ind["cumulative"])
-    if cumulative:
-        # the running totals the evaluation uses (huainan.evidence.observed.running_series)
-        points = observed.running_series(
-            observations, indicator_id, region_code, start=t0 + 1, end=last
-        )[["year", "value"]]
-        shown = obs[obs["indicator"].isin([indicator_id, indicator_id + observed.TO_DATE_SUFFIX])]
-    else:
-        # per year the value that counts (huainan.evidence.observed.select)
-        shown = obs[obs["indicator"] == indicator_id].sort_values("year")
-        best = [
-            observed.select(observations, indicator_id, region_code, year_from=y, year_to=y).row
-            for y in sorted(set(shown["year"]))
-        ]
-        points = pd.DataFrame(
-            [(int(b["year"]), float(b["value"])) for b in best if b is not None],
-            columns=["year", "value"],
-        )
-
+    c = _Trajectory(plan.indicator(indicator_id), lang, year)
+    points, shown = _trajectory_points(c, observations, region_code)
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
-    years = list(range(t0, horizon + 1))
-    goal = ind["target_value"]
-    if ind["target_kind"] == "numeric":
-        if cumulative:
-            path = [goal * (t - t0) / (horizon - t0) for t in years]
-            path_label = "按五年累计目标的线性进度" if zh else "linear path to the 5-year total"
-        elif pd.notna(ind["baseline"]) and ind["baseline"] > 0 and goal > 0:
-            x0 = float(ind["baseline"])
-            path = [x0 * (goal / x0) ** ((t - t0) / (horizon - t0)) for t in years]
-            path_label = "达标所需路径（年均增速不变）" if zh else "required path (constant growth)"
-        else:
-            path = None
-        if path is not None:
-            ax.plot(years, path, linestyle="--", color="#777777", linewidth=1.2, label=path_label)
-        ax.scatter(
-            [horizon],
-            [goal],
-            marker="*",
-            s=220,
-            color=colour,
-            edgecolors="#333333",
-            zorder=4,
-            label=("目标值" if zh else "target"),
-        )
-        qualifier = (_OP_TEXT if zh else _OP_TEXT_EN)[op]
-        ax.annotate(
-            f"{'目标' if zh else 'target'} {qualifier}{goal:g}",
-            (horizon, goal),
-            textcoords="offset points",
-            xytext=(-8, 10),
-            ha="right",
-            fontsize=9,
-        )
-    if pd.notna(ind["baseline"]) and not cumulative:
-        ax.scatter(
-            [t0],
-            [ind["baseline"]],
-            color="#333333",
-            s=40,
-            zorder=4,
-            label=("2020年基期值" if zh else "2020 baseline"),
-        )
-        ax.annotate(
-            number(ind["baseline"]),
-            (t0, ind["baseline"]),
-            textcoords="offset points",
-            xytext=(0, 8),
-            ha="center",
-            fontsize=8,
-            color="#333333",
-        )
-    if not points.empty:
-        ax.plot(
-            points["year"],
-            points["value"],
-            marker="o",
-            color=colour,
-            linewidth=2,
-            zorder=5,
-            label=("观测值（累计）" if cumulative and zh else "观测值" if zh else "observed"),
-        )
-        for _, p in points.iterrows():
-            ax.annotate(
-                number(p["value"]),
-                (p["year"], p["value"]),
-                textcoords="offset points",
-                xytext=(0, 8),
-                ha="center",
-                fontsize=8,
-                color=colour,
-            )
-    else:
-        ax.text(
-            0.5,
-            0.06,
-            f"{t0 + 1}年以来暂无观测数据" if zh else f"no observations since {t0 + 1}",
-            transform=ax.transAxes,
-            ha="center",
-            va="bottom",
-            fontsize=11,
-            color="#777777",
-            bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#cccccc"),
-        )
-    if ind["target_kind"] == "relative":
-        ref = observations[
-            (observations["region_code"] == "340000")
-            & (observations["indicator"] == indicator_id)
-            & (observations["area"] == "total")
-            & observations["year"].between(t0 - 1, last)
-            & observations["value"].notna()
-        ].sort_values("year")
-        ref = ref.drop_duplicates("year", keep="last")
-        if not ref.empty:
-            ax.plot(
-                ref["year"],
-                ref["value"],
-                marker="s",
-                linestyle=":",
-                color="#777777",
-                label=("安徽省（参照值）" if zh else "Anhui (reference)"),
-            )
-            for _, p in ref.iterrows():
-                ax.annotate(
-                    number(p["value"]),
-                    (p["year"], p["value"]),
-                    textcoords="offset points",
-                    xytext=(0, -12),
-                    ha="center",
-                    fontsize=8,
-                    color="#777777",
-                )
-            shown = pd.concat([shown, ref])
-    if ind["target_kind"] in ("qualitative", "relative"):
-        ax.text(
-            0.98,
-            0.92,
-            ("目标：" if zh else "target: ") + str(ind["target_text"]),
-            transform=ax.transAxes,
-            ha="right",
-            fontsize=10,
-            color=colour,
-        )
-    first = int(min([t0, *shown["year"].tolist()]))
-    ax.set_xticks(range(first, horizon + 1), [str(y) for y in range(first, horizon + 1)])
-    ax.set_xlim(first - 0.4, horizon + 0.4)
-    set_unit_label(ax, f"五年累计（{ind['unit']}）" if cumulative and zh else ind["unit"])
-    attr = plan.ATTRIBUTE_ZH[ind["attribute"]] if zh else ind["attribute"]
-    ax.set_title(f"{ind['name_zh']}（{attr}）", loc="left")
+    if c.ind["target_kind"] == "numeric":
+        _draw_target(ax, c, with_path=not points.empty)
+    _draw_baseline(ax, c)
+    _draw_observed(ax, c, points)
+    if c.ind["target_kind"] == "relative":
+        shown = pd.concat([shown, _draw_reference(ax, c, observations)])
+    if c.ind["target_kind"] in ("qualitative", "relative"):
+        ax.text(0.98, 0.92, c.t("目标：", "target: ") + str(c.ind["target_text"]),
+                transform=ax.transAxes, ha="right", fontsize=10, color=c.colour)  # fmt: skip
+    first = int(min([c.t0, *shown["year"].tolist()]))
+    ax.set_xticks(range(first, c.horizon + 1), [str(y) for y in range(first, c.horizon + 1)])
+    ax.set_xlim(first - 0.4, c.horizon + 0.4)
+    unit = c.ind["unit"]
+    set_unit_label(ax, f"五年累计（{unit}）" if c.cumulative and c.zh else unit)
+    attr = plan.ATTRIBUTE_ZH[c.ind["attribute"]] if c.zh else c.ind["attribute"]
+    ax.set_title(f"{c.ind['name_zh']}（{attr}）", loc="left")
     if ax.get_legend_handles_labels()[0]:  # under the axes: never covers a data point
         ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, frameon=False)
     finish(fig, _sources_line(shown))
     return fig
+
+
+def dot_plot_wanted(values, unit: str) -> bool:
+    """Whether bars from zero would hide the differences: rates near 100 % (every value ≥ 80 %)
+    or values within 15 % of each other. A dot plot on a narrow axis shows them instead.
+
+    Examples
+    --------
+    >>> dot_plot_wanted([92.0, 99.5], "%"), dot_plot_wanted([3.0, 4.4], "个")
+    (True, False)
+    >>> dot_plot_wanted([10.2, 10.9], "岁"), dot_plot_wanted([], "%")
+    (True, False)
+    """
+    finite = [float(v) for v in values if pd.notna(v)]
+    if len(finite) < 2 or min(finite) <= 0:
+        return False
+    lo, hi = min(finite), max(finite)
+    return (unit == "%" and lo >= 80) or (hi - lo) <= 0.15 * hi
+
+
+def _unit_dots(ax, data: pd.DataFrame, colours, shown: list[float], unit: str) -> float:
+    """Dots on an axis spanning the values and references (a share never past 100 %); returns
+    where a "无数据" label goes."""
+    ax.scatter(data["value"], data.index, color=colours, s=60, zorder=3)
+    ax.hlines(data.index, xmin=0, xmax=1, transform=ax.get_yaxis_transform(),
+              color="#eeeeee", linewidth=0.8, zorder=1)  # fmt: skip
+    lo, hi = (min(shown), max(shown)) if shown else (0.0, 1.0)
+    pad = max((hi - lo) * 0.15, abs(hi) * 0.005, 1e-9)
+    right = hi + pad * 2.5
+    if unit == "%" and hi <= 100:
+        right = min(right, 100 + pad)
+    ax.set_xlim(lo - pad, right)
+    return ax.get_xlim()[0] + pad * 0.3
+
+
+def _unit_bars(ax, data: pd.DataFrame, colours, shown: list[float], unit: str) -> float:
+    """Bars from 0, the axis reaching a little past the largest value or reference."""
+    ax.barh(data.index, data["value"].fillna(0), color=colours)
+    reach = [*shown, 0.0]
+    width = max(reach) - min(reach) or 1.0
+    ax.set_xlim(min(reach) - (0.1 * width if min(reach) < 0 else 0), max(reach) + 0.1 * width)
+    return 0.0
 
 
 def unit_bars(
@@ -449,7 +505,8 @@ def unit_bars(
     references: dict[str, float] | None = None,
     lang: str = "zh",
 ):
-    """Horizontal bars of one value for the seven county-level units, with reference lines.
+    """One value for the seven county-level units: bars, or dots where bars would hide the
+    differences (:func:`dot_plot_wanted`), with reference lines.
 
     Parameters
     ----------
@@ -466,47 +523,52 @@ def unit_bars(
     Returns
     -------
     matplotlib.figure.Figure
-        Units sorted by value (largest on top), districts and counties in two shades of grey-blue,
-        values written at the bar ends.
+        Units sorted by value (largest on top), districts and counties in two colours, every value
+        written in one number format (:func:`huainan.formats.decimals_for`). Bars start at 0; a
+        dot plot's axis spans the values and references with a margin. The legend sits under the
+        axes, outside the data.
     """
+    from huainan.formats import decimals_for, fixed
     from huainan.plan import regions
 
     use_cjk_font()
     zh = lang == "zh"
-    units = regions.units()
-    data = units.merge(
+    data = regions.units().merge(
         values[["region_code", "value"]], left_on="code", right_on="region_code", how="left"
     )
     data["label"] = data["name_zh"] if zh else data["name_en"]
     data = data.sort_values("value", ascending=True, na_position="first").reset_index(drop=True)
     palette = {"district": "#4c72b0", "county": "#dd8452"}
-    fig, ax = plt.subplots(figsize=(7.5, 4.0))
-    ax.barh(data.index, data["value"].fillna(0), color=data["group"].map(palette))
-    ax.set_yticks(data.index, data["label"])
+    colours = data["group"].map(palette)
+    refs = {k: v for k, v in (references or {}).items() if v is not None and pd.notna(v)}
+    missing_refs = [k for k in (references or {}) if k not in refs]
+    dots = dot_plot_wanted(list(data["value"]) + list(refs.values()), unit)
+    fig, ax = plt.subplots(figsize=(7.5, 4.3))
     finite = data["value"].dropna()
-    span = float(finite.max()) if not finite.empty else 1.0
+    draw = _unit_dots if dots else _unit_bars
+    anchor = draw(ax, data, colours, [*finite, *refs.values()], unit)
+    ax.set_yticks(data.index, data["label"])
+    decimals = decimals_for(finite)
+    span = ax.get_xlim()[1] - ax.get_xlim()[0]
     for i, v in data["value"].items():
-        ax.text(
-            (0 if pd.isna(v) else v) + span * 0.01,
-            i,
-            "无数据" if pd.isna(v) and zh else "no data" if pd.isna(v) else number(v),
-            va="center",
-            fontsize=8,
-        )
-    missing_refs = []
+        text = fixed(v, decimals) if pd.notna(v) else ("无数据" if zh else "no data")
+        x = anchor if pd.isna(v) else v
+        ax.text(x + span * 0.012, i, text, va="center", fontsize=8)
     ref_colours = ["#222222", "#c44e52", "#55a868"]
-    for (label, ref), c in zip((references or {}).items(), ref_colours * 3, strict=False):
-        if ref is None or pd.isna(ref):
-            missing_refs.append(label)
-            continue
-        ax.axvline(ref, color=c, linestyle="--", linewidth=1.2, label=f"{label} {number(ref)}")
+    for (label, ref), c in zip(refs.items(), ref_colours * 3, strict=False):
+        ax.axvline(
+            ref, color=c, linestyle="--", linewidth=1.2, label=f"{label} {fixed(ref, decimals)}"
+        )
     handles: list = [plt.Rectangle((0, 0), 1, 1, color=palette[g]) for g in ("district", "county")]
     names = ["市辖区", "县"] if zh else ["district", "county"]
     ref_handles, ref_labels = ax.get_legend_handles_labels()
-    ax.legend(handles + ref_handles, names + ref_labels, fontsize=8, loc="lower right")
+    ax.legend(handles + ref_handles, names + ref_labels, fontsize=8, loc="upper center",
+              bbox_to_anchor=(0.5, -0.17), ncol=5, frameon=False)  # fmt: skip
     ax.set_xlabel(unit)
     ax.set_title(title, loc="left")
     note = source
+    if dots:
+        note += "；横轴未从0开始，以便看清差别" if zh else "; the axis does not start at 0"
     if missing_refs:
         note += ("；无参照值：" if zh else "; no reference value: ") + "、".join(missing_refs)
     finish(fig, note)
@@ -691,48 +753,4 @@ def verdict_by_domain(table: pd.DataFrame, *, lang: str = "zh"):
     )
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, frameon=False)
     finish(fig, SOURCE_PLAN + " 专栏2；采用数值及来源见评估表")
-    return fig
-
-
-def sigma_chart(summary: pd.DataFrame, *, lang: str = "zh"):
-    """Coefficient of variation across the seven units, first vs last census year, by indicator.
-
-    Parameters
-    ----------
-    summary : pandas.DataFrame
-        Rows of :func:`huainan.briefs.briefing.disparity_summary` (``name_zh``, ``cv_first``, ``cv``,
-        ``first_year``, ``year``), possibly of several domains, with a ``domain`` column.
-    lang : {"zh", "en"}
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        A dumbbell per indicator (grey = 2010, coloured = 2020; green when the CV fell —
-        σ-convergence —, red when it rose).
-    """
-    use_cjk_font()
-    zh = lang == "zh"
-    df = summary.reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8, 0.34 * len(df) + 1.6))
-    for i, r in df.iterrows():
-        colour = "#1a9850" if r["cv"] < r["cv_first"] else "#d73027"
-        ax.plot([r["cv_first"], r["cv"]], [i, i], color="#bbbbbb", linewidth=2, zorder=1)
-        ax.scatter([r["cv_first"]], [i], color="#999999", s=30, zorder=2)
-        ax.scatter([r["cv"]], [i], color=colour, s=40, zorder=3)
-    ax.set_yticks(range(len(df)), df["name_zh"], fontsize=9)
-    ax.invert_yaxis()
-    ax.set_xlabel("变异系数（七个县区，未加权）" if zh else "coefficient of variation (7 units)")
-    first, last = int(df["first_year"].min()), int(df["year"].max())
-    ax.set_title(
-        f"县区差距的变化：{first}年（灰）→ {last}年（绿=缩小，红=扩大）"
-        if zh
-        else f"Regional dispersion {first} (grey) → {last} (green = narrower, red = wider)",
-        loc="left",
-    )
-    finish(
-        fig,
-        "资料来源：第六、七次全国人口普查分县资料"
-        if zh
-        else "Source: 2010 and 2020 census county tables",
-    )
     return fig

@@ -27,9 +27,9 @@ from huainan.briefs.peer_report import peer_evidence_block
 from huainan.briefs.report import evaluation_method
 from huainan.evidence import monitoring
 from huainan.evidence import observed as ev
-from huainan.formats import number, whole
-from huainan.measures import evaluation, progress, scenarios
-from huainan.plan import domains, regions
+from huainan.formats import number
+from huainan.measures import evaluation, progress
+from huainan.plan import domains
 
 TITLE = "淮南市“十四五”公共服务规划\n实施情况终期评估报告"
 PLAN = "《淮南市“十四五”公共服务规划》"
@@ -284,37 +284,27 @@ def tasks(table: pd.DataFrame, projects: pd.DataFrame) -> list:
 # ---------------------------------------------------------------------------------------------
 
 
-def regional(table: pd.DataFrame, obs: pd.DataFrame) -> list:
-    units = obs[obs["region_code"].isin(regions.UNIT_CODES) & obs["year"].between(2021, 2025)]
-    plan_ids = set(table["indicator_id"])
-    county = units[units["indicator"].isin(plan_ids) & (units["area"] == "total")]
-    urban_rural = obs[
-        obs["indicator"].isin(plan_ids)
-        & obs["area"].isin(["urban", "rural"])
-        & obs["year"].between(2021, 2025)
-    ]
+def regional(findings: pd.DataFrame) -> list:
+    """Section 五 from :func:`huainan.briefs.gaps_report.report_findings`: one sentence per county
+    and urban-rural finding (level, change 2021→2025), or what is missing."""
+    part = findings[findings["section"] == "区域与城乡差距变化"]
+    county = part[part["kind"] == "regional"]["sentence_zh"].tolist()
+    urban = part[part["kind"] == "urban_rural"]["sentence_zh"].tolist()
+    missing = part[part["kind"] == "missing"]["sentence_zh"].tolist()
     blocks = [D.heading("五、区域与城乡差距变化", 2)]
-    if county.empty:
+    if county:
+        blocks.append(D.bullets(county))
+    else:
         blocks.append(
             D.paragraph(
                 "各县区尚未报送《规划》主要指标的分县数据，无法评价2021—2025年县区之间差距的变化。"
             )
         )
-    else:
-        names = "、".join(
-            table.set_index("indicator_id").loc[sorted(set(county["indicator"])), "name_zh"]
-        )
-        years = f"{int(county['year'].min())}—{int(county['year'].max())}"
-        blocks.append(
-            D.paragraph(f"各县区报送了{names}的分县数据（{years}年），县区差距见各领域简报。")
-        )
-    if urban_rural.empty:
-        blocks.append(
-            D.paragraph(
-                "《规划》主要指标的城镇、乡村分项数据均未报送，城乡差距的变化暂无法评价。建议将学前"
-                "教育、义务教育巩固、每千人口执业（助理）医师和注册护士等指标的城乡分项纳入年度监测。"
-            )
-        )
+    if urban:
+        blocks.append(D.bullets(urban))
+    notes = [m for m in missing if not m.startswith("尚无县区报送值") or county]
+    if notes:
+        blocks.append(D.paragraph(" ".join(notes)))
     return blocks
 
 
@@ -352,57 +342,7 @@ def problems(table: pd.DataFrame) -> list:
     return [D.heading("六、存在问题", 2), D.bullets(items or ["未发现需要说明的问题。"])]
 
 
-def _requirement_text(standard: str) -> str | None:
-    """One sentence on what a per-population standard requires in the city and each county."""
-    std = scenarios.capacity_needed(
-        scenarios.Assumptions(0.0, 0.0), standard, denominators=scenarios.census_denominators()
-    )
-    total = std[std["region_code"] == regions.CITY_CODE].iloc[0]
-    units = std[std["region_code"] != regions.CITY_CODE]
-    name = {
-        "nursery_places": "托位",
-        "elderly_care_beds": "养老床位",
-        "community_service_space": "社区综合服务设施面积",
-    }.get(standard, standard)
-    from huainan.measures import gaps
-
-    spec = gaps.need_standards().set_index("standard_id").loc[standard]
-    base = {
-        "population": "常住人口",
-        "pop_age_60plus": "60岁及以上人口",
-        "households_family": "家庭户",
-    }[total["denominator"]]
-    level = f"{spec['name_zh']}{number(total['rate'])}{total['unit']}"
-    rule = (
-        f"按“十三五”末已达到的{level}的水平"
-        if int(spec["target_year"]) < evaluation.PLAN_START
-        else f"按《规划》{level}的标准"
-    )
-    text = (
-        f"{rule}，以2020年第七次全国人口普查{base}计，全市需{name}约"
-        f"{whole(total['requirement'])}{total['unit']}"
-    )
-    if units["supply"].notna().any():
-        gap = units.dropna(subset=["shortfall"]).sort_values("shortfall", ascending=False)
-        worst = gap.head(3)
-        text += "；已报送供给的县区中缺口最大的是" + "、".join(
-            f"{r.name_zh}（缺{whole(r.shortfall)}{r.unit}）" for r in worst.itertuples()
-        )
-        no = units.loc[units["supply"].isna(), "name_zh"].tolist()
-        if no:
-            text += f"，{('、'.join(no))}未报送供给"
-    else:
-        text += (
-            "，其中"
-            + "、".join(
-                f"{r.name_zh}{whole(r.requirement)}{r.unit}" for r in units.head(3).itertuples()
-            )
-            + "居前；各县区均未报送现有供给，缺口待测算"
-        )
-    return text + "。"
-
-
-def suggestions(table: pd.DataFrame) -> list:
+def suggestions(table: pd.DataFrame, findings: pd.DataFrame) -> list:
     items: list = []
     missed = table[table["verdict"] == "not_met"]
     if len(missed):
@@ -411,10 +351,10 @@ def suggestions(table: pd.DataFrame) -> list:
             + "、".join(missed["name_zh"])
             + "）分析原因，在“十五五”规划中继续设定目标并明确年度推进安排。"
         )
-    for standard in ("nursery_places", "elderly_care_beds"):
-        text = _requirement_text(standard)
-        if text:
-            items.append(text)
+    # the counties to catch up first, by the plan's per-population standards and targets
+    # (huainan.briefs.gaps_report.report_findings); data needs are said once, below
+    ahead = findings[(findings["section"] == "十五五时期建议") & (findings["kind"] != "missing")]
+    items.extend(ahead["sentence_zh"])
     missing = table[table["verdict"] == "no_data"]
     if len(missing):
         depts = plan.lead_departments().set_index("indicator_id")
@@ -550,18 +490,21 @@ def build(year: int = evaluation.PLAN_END, *, observations: pd.DataFrame | None 
     ValueError
         If ``year`` is before the target year.
     """
+    from huainan.briefs import gaps_report
+
     obs = ev.all_observations() if observations is None else ev.with_quality(observations)
     table = evaluation.evaluate(year, stage="final", observations=obs)
     projects = evaluation.evaluate_projects(observations=obs)
+    findings = gaps_report.report_findings(gaps_report.gap_evidence(obs))
     return [
         D.heading(TITLE, 1),
         *work_and_data(table, projects, obs),
         *overall(table, projects),
         *main_indicators(table),
         *tasks(table, projects),
-        *regional(table, obs),
+        *regional(findings),
         *problems(table),
-        *suggestions(table),
+        *suggestions(table, findings),
         *annex_indicators(table),
         *annex_missing(table),
         *annex_projects(projects),

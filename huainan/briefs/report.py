@@ -435,121 +435,6 @@ def evaluation_table_styled(table: pd.DataFrame, lang: str = "zh"):
     return _left_header(styled.set_properties(**{"text-align": "left", "font-size": "0.9em"}))
 
 
-_DISPARITY_COLUMNS = {
-    "zh": [
-        "指标",
-        "单位",
-        "年份",
-        "最低",
-        "最高",
-        "最高/最低",
-        "变异系数",
-        "加权变异系数",
-        "基尼系数（加权）",
-        "泰尔T",
-        "组间占比",
-        "较2010年",
-        "淮南市",
-        "安徽省",
-        "全国",
-    ],
-    "en": [
-        "Indicator",
-        "Unit",
-        "Year",
-        "Lowest",
-        "Highest",
-        "Max/min",
-        "CV",
-        "Weighted CV",
-        "Gini (weighted)",
-        "Theil T",
-        "Between share",
-        "Since 2010",
-        "Huainan",
-        "Anhui",
-        "China",
-    ],
-}
-_SIGMA = {
-    "zh": {"narrowing": "差距缩小", "widening": "差距扩大", "unchanged": "持平"},
-    "en": {"narrowing": "narrowing", "widening": "widening", "unchanged": "unchanged"},
-}
-
-
-def disparity_styled(summary: pd.DataFrame, lang: str = "zh"):
-    """The regional-disparity summary (:func:`huainan.briefs.briefing.disparity_summary`) as a table.
-
-    Lowest/highest columns name the unit and its value; "较2010年" says whether the coefficient
-    of variation fell (σ-convergence, 差距缩小) or rose since the 2010 census.
-    """
-    _check_lang(lang)
-
-    def f(x, digits=3):
-        return "—" if pd.isna(x) else f"{x:.{digits}f}".replace("-", "−")
-
-    rows = []
-    for _, r in summary.iterrows():
-        sigma = _SIGMA[lang].get(r["sigma"], "—") if pd.notna(r["sigma"]) else "—"
-        rows.append(
-            [
-                r["name_zh"],
-                r["unit"],
-                int(r["year"]),
-                f"{r['min_unit']} {_fmt_value(r['min'])}",
-                f"{r['max_unit']} {_fmt_value(r['max'])}",
-                f(r["max_min_ratio"], 2),
-                f(r["cv"]),
-                f(r["cv_weighted"]),
-                f(r["gini_weighted"]),
-                f(r["theil_t"], 4),
-                "—"
-                if pd.isna(r["theil_t_between_share"])
-                else f"{r['theil_t_between_share'] * 100:.0f}%",
-                sigma,
-                _fmt_value(r["city"]),
-                _fmt_value(r["anhui"]),
-                _fmt_value(r["china"]),
-            ]
-        )
-    out = pd.DataFrame(rows, columns=_DISPARITY_COLUMNS[lang])
-    return plain_table(out)
-
-
-def percentile_styled(wide: pd.DataFrame, comparison: str, lang: str = "zh"):
-    """Percentile table (units × indicators, :func:`huainan.briefs.briefing.percentile_summary`).
-
-    Columns with a better/worse direction are shaded red (worst) to green (best); neutral ones
-    (e.g. the share aged 60+, where high is neither good nor bad) in a single blue scale, so that
-    colour never suggests a judgement the data do not carry.
-    """
-    _check_lang(lang)
-    scope = {"anhui": ("安徽省", "Anhui's"), "china": ("全国", "China's")}[comparison]
-    n = wide.attrs.get("n")
-    directions = wide.attrs.get("directions", {})
-    wide = wide.rename_axis(index=None)
-    styled = wide.round(0).style.format("{:.0f}", na_rep="—")
-    judged = [c for c in wide.columns if directions.get(c, "neutral") != "neutral"]
-    neutral = [c for c in wide.columns if c not in judged]
-    if judged:
-        styled = styled.background_gradient(cmap="RdYlGn", vmin=0, vmax=100, subset=judged)
-    if neutral:
-        styled = styled.background_gradient(cmap="Blues", vmin=0, vmax=130, subset=neutral)
-    base = f"{n}个" if n else ""
-    if lang == "zh":
-        caption = (
-            f"在{scope[0]}{base}县级单位（区、县、县级市，不含开发区）中的百分位（0—100）。"
-            "红绿色的指标有优劣之分：100 = 最好；蓝色的指标无优劣之分：数值越大位置越高。"
-        )
-    else:
-        caption = (
-            f"Percentile among {scope[1]} {n or ''} county-level units (districts, counties, "
-            "county-level cities; zones excluded). Red–green columns: 100 = best; blue "
-            "columns have no better/worse direction: 100 = highest."
-        )
-    return _left_header(styled.set_caption(caption))
-
-
 def _left_header(styled):
     """Left-align the header cells too (nbconvert's default right-aligns them)."""
     return styled.set_table_styles(
@@ -562,82 +447,6 @@ def plain_table(df: pd.DataFrame):
     return _left_header(
         df.style.hide(axis="index").set_properties(**{"text-align": "left", "font-size": "0.9em"})
     )
-
-
-def urbanization_styled(table: pd.DataFrame, lang: str = "zh"):
-    """:func:`huainan.briefs.briefing.urbanization_table` with Chinese (or English) headers."""
-    _check_lang(lang)
-    cols = (
-        [
-            "县区",
-            "2010年城镇人口",
-            "2010年乡村人口",
-            "2010年城镇化率（%）",
-            "2020年城镇人口",
-            "2020年乡村人口",
-            "2020年城镇化率（%）",
-            "变化（百分点）",
-            "城乡人口比（2020）",
-        ]
-        if lang == "zh"
-        else [
-            "Unit",
-            "Urban 2010",
-            "Rural 2010",
-            "Urbanisation 2010 (%)",
-            "Urban 2020",
-            "Rural 2020",
-            "Urbanisation 2020 (%)",
-            "Change (points)",
-            "Urban/rural 2020",
-        ]
-    )
-    out = pd.DataFrame(
-        {
-            cols[0]: table["name_zh"],
-            cols[1]: [_fmt_value(v) for v in table["urban_2010"]],
-            cols[2]: [_fmt_value(v) for v in table["rural_2010"]],
-            cols[3]: [f"{v:.1f}" for v in table["rate_2010"]],
-            cols[4]: [_fmt_value(v) for v in table["urban_2020"]],
-            cols[5]: [_fmt_value(v) for v in table["rural_2020"]],
-            cols[6]: [f"{v:.1f}" for v in table["rate_2020"]],
-            cols[7]: [f"{v:+.1f}".replace("-", "−") for v in table["change"]],
-            cols[8]: [f"{v:.2f}" for v in table["urban_rural_ratio_2020"]],
-        }
-    )
-    return plain_table(out)
-
-
-def shortfall_styled(table: pd.DataFrame, lang: str = "zh"):
-    """A need-based shortfall table (:func:`huainan.measures.scenarios.capacity_needed`) for briefs.
-
-    Requirement, reported supply and shortfall are rounded to whole units; where no supply was
-    reported the supply and shortfall cells read "未报送" and the note says what the table shows.
-    """
-    _check_lang(lang)
-    zh = lang == "zh"
-    none = "未报送" if zh else "not reported"
-
-    def whole(v):
-        return none if pd.isna(v) else f"{v:,.0f}".replace("-", "−")
-
-    out = pd.DataFrame(
-        {
-            ("县区" if zh else "Unit"): table["name_zh"],
-            ("测算基数（2020年普查）" if zh else "Denominator (2020 census)"): [
-                f"{v:,.0f}" for v in table["denominator_value"]
-            ],
-            (
-                f"需求（{table['unit'].iloc[0]}）"
-                if zh
-                else f"Requirement ({table['unit'].iloc[0]})"
-            ): [f"{v:,.0f}" for v in table["requirement"]],
-            ("已报送供给" if zh else "Reported supply"): [whole(v) for v in table["supply"]],
-            ("缺口" if zh else "Shortfall"): [whole(v) for v in table["shortfall"]],
-            ("说明" if zh else "Note"): table["note_zh"] if zh else table["note"],
-        }
-    )
-    return plain_table(out)
 
 
 def verdict_counts_styled(table: pd.DataFrame, lang: str = "zh"):
@@ -681,7 +490,8 @@ def city_notes(table: pd.DataFrame, lang: str = "zh") -> str:
             )
         lines += [
             "- 相对目标（高于/达到全省平均水平）与同年安徽省平均值比较；缺少同年全省数值时为“数据暂缺”。",
-            "- 县区差距：第六、七次全国人口普查分县资料；凤台县含毛集实验区。",
+            "- 县区差距：各县区报送的规划指标数值；人口背景：第七次全国人口普查分县资料"
+            "（凤台县含毛集实验区），只作背景。",
         ]
         return "\n".join(lines)
     return "\n".join(
@@ -692,53 +502,7 @@ def city_notes(table: pd.DataFrame, lang: str = "zh") -> str:
             "- Evidence precedence: officials' returns, then official publications, then "
             "third-party reposts (flagged).",
             "- Relative targets are compared with the Anhui average of the same year.",
-            "- Regional gaps: 2010 and 2020 census county tables; Fengtai includes Maoji.",
+            "- County gaps: the units' reported values; population background: 2020 census "
+            "(Fengtai includes Maoji).",
         ]
     )
-
-
-def reported_gap_text(indicator: pd.Series, values: pd.DataFrame, lang: str = "zh") -> str:
-    """One sentence on the spread of a 专栏2 indicator reported by the county-level units.
-
-    Parameters
-    ----------
-    indicator : pandas.Series
-        A row of :func:`huainan.briefs.briefing.reported_unit_values` (``name_zh``, ``unit``, ``year``).
-    values : pandas.DataFrame
-        Its unit table (``name_zh``, ``value``, ``population``, ``group``).
-    lang : {"zh", "en"}
-
-    Returns
-    -------
-    str
-        Markdown: how many units reported, highest and lowest, max/min ratio and the coefficient of
-        variation (:func:`huainan.measures.gaps.disparity`, unweighted) of the units that reported.
-    """
-    from huainan.measures import gaps
-
-    _check_lang(lang)
-    have = values.dropna(subset=["value"])
-    d = gaps.disparity(have, value="value")
-    hi, lo = have.loc[have["value"].idxmax()], have.loc[have["value"].idxmin()]
-    missing = values.loc[values["value"].isna(), "name_zh"].tolist()
-    unit = indicator["unit"]
-    if lang == "zh":
-        text = (
-            f"{int(indicator['year'])} 年，{len(values)} 个县区中 {len(have)} 个报送了"
-            f"“{indicator['name_zh']}”：最高 {hi['name_zh']} {_fmt_value(hi['value'], unit)}，"
-            f"最低 {lo['name_zh']} {_fmt_value(lo['value'], unit)}"
-        )
-        if pd.notna(d["max_min_ratio"]):
-            text += f"，最高/最低 {d['max_min_ratio']:.2f}"
-        text += f"，变异系数 {d['cv']:.3f}。"
-        if missing:
-            text += "未报送：" + "、".join(missing) + "（不作推断）。"
-        return text
-    text = (
-        f"{int(indicator['year'])}: {len(have)} of {len(values)} units reported "
-        f"{indicator['name_zh']}; highest {hi['name_zh']} {_fmt_value(hi['value'], unit)}, "
-        f"lowest {lo['name_zh']} {_fmt_value(lo['value'], unit)}; CV {d['cv']:.3f}."
-    )
-    if missing:
-        text += " Not reported: " + ", ".join(missing) + "."
-    return text

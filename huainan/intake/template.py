@@ -51,7 +51,6 @@ from huainan.evidence import monitoring
 from huainan.intake.catalogue import TO_DATE_LABEL, TO_DATE_SUFFIX, catalogue
 from huainan.intake.ingest import COVER_FIELDS, COVER_SHEET
 from huainan.intake.units import convert
-from huainan.paths import data_dir
 from huainan.plan import domains, regions
 from huainan.text import formula_safe
 
@@ -171,15 +170,8 @@ _README = [
 
 
 def urban_rural_indicators() -> pd.DataFrame:
-    """The indicators reported for 城镇 and 乡村 too (``data/plan/urban_rural_indicators.csv``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``indicator_id``, ``reason``, ``source`` (str): why the plan or national
-        statistics distinguish town and country for it, with the source.
-    """
-    return pd.read_csv(data_dir() / "plan" / "urban_rural_indicators.csv", dtype="str")
+    """The indicators reported for 城镇 and 乡村 too (:func:`huainan.plan.urban_rural_indicators`)."""
+    return plan.urban_rural_indicators()
 
 
 def _prompt(unit: str, cumulative: bool, to_date: bool) -> str:

@@ -1,18 +1,25 @@
-r"""What-if projections to 2025: where would an indicator land at a given growth of supply and
-population, would that meet the plan's target, and how much must each county add?
+r"""What-if for the 十五五 (2026–2030): from where the 十四五 ended, where would each indicator be
+in 2030 at a given growth of supply and population, against the 2030 targets a user types in, and
+how much must each county add?
 
-Two questions from the 情景推演 app (``notebooks/apps/whatif.ipynb``):
+Today (December 2026) the 2025 question is settled: whether the 十四五 targets were met is the
+final evaluation (:func:`huainan.measures.evaluation.evaluate` with ``stage="final"``), never a
+projection. This module looks forward, for the 情景推演 app (``notebooks/apps/whatif.ipynb``) and
+the 十五五 suggestions of the final report:
 
-1. **Projected 2025 value** (:func:`project_indicators`). From the latest observed value of a
-   专栏2 indicator — or its 2020 baseline (基期值) when nothing newer has been reported, which the
-   result says — and two assumptions, an annual growth rate of supply ``g`` and an annual change
-   of population ``p``, project the value in the target year and compare it with the target using
-   the same reading of targets as :mod:`huainan.measures.progress` (qualifier, direction, five-year totals).
-2. **Capacity to add** (:func:`capacity_needed`). For the plan's per-capita provision standards
-   (托位 4.6 per 1,000 residents, …) the requirement of each county-level unit in the target year,
-   from its 2020 census denominator carried forward at ``p``, minus the supply officials have
-   reported; when no supply has been reported the requirement is given alone and the table says
-   "supply not reported" — a supply figure is never invented.
+1. **Projected 2030 value** (:func:`project_indicators`). The start is the latest observed value
+   up to 2025 (the value that counts, :mod:`huainan.evidence.observed`); when nothing after the
+   2020 baseline (基期值) was reported, the baseline is the start, the result says so and its
+   outcome is ``indicative`` (仅供参考) — never a green verdict. Two assumptions, an annual growth
+   rate of supply ``g`` and an annual change of population ``p``, carry it to 2030; the 2030
+   target is the user's (default: the plan's 2025 target, :func:`default_targets`), read with
+   the 2025 target's qualifier and direction (:func:`huainan.measures.progress.attainment`).
+2. **Capacity to add by 2030** (:func:`capacity_needed`). For each of the plan's county-wide
+   standards (托位 4.6 per 1,000 residents, 执业（助理）医师 2.55 and 注册护士 3.15 per 1,000, …;
+   :data:`huainan.measures.shortfall.COUNTY_STANDARDS`), or the 2030 level typed in for the
+   matching indicator, the requirement of each unit in 2030 from its latest population carried
+   forward at ``p``, minus the supply reported (:func:`huainan.measures.shortfall.unit_supply`);
+   without a report the requirement is given alone ("未报送供给") — a supply is never invented.
 
 How each indicator is projected (:data:`PROJECTION_BASES`):
 
@@ -20,43 +27,39 @@ How each indicator is projected (:data:`PROJECTION_BASES`):
   supply grows at ``g``, the denominator at ``p``, so the ratio grows at
   :math:`(1+g)/(1+p) - 1` a year: :math:`x_T = x_t \left(\frac{1+g}{1+p}\right)^{T-t}`;
 - ``total`` (a stock such as 养老服务床位总量): :math:`x_T = x_t (1+g)^{T-t}`;
-- ``cumulative`` (five-year totals ``[…]``): the running total to year ``t`` plus the amounts of
-  the remaining years, each growing at ``g`` from the latest annual amount ``a``:
-  :math:`C_T = C_t + a \sum_{k=1}^{T-t} (1+g)^k`. When only a running total is reported, ``a``
-  is the average annual amount so far, :math:`C_t / (t - t_0)` (said in the note);
+- ``cumulative`` (five-year totals ``[…]``): the 十五五 total 2026–2030 from the latest annual
+  amount ``a`` of year ``t``, each year growing at ``g``:
+  :math:`C = a \sum_{y=2026}^{2030} (1+g)^{y-t}` (when only a running total since 2021 was
+  reported, ``a`` is its yearly average, said in the note);
 - ``not_modelled``: coverage rates, enrolment and retention rates, life expectancy, years of
   schooling — a supply total and the population do not determine them, so they are not
-  projected; their latest status is shown instead.
+  projected; their 2025 result is shown instead.
 
-The supply growth that would just reach the target is given too (``required_growth``): for
+The supply growth that would just reach the 2030 target is given too (``required_growth``): for
 per-capita indicators :math:`g^* = (1+p)(X^*/x_t)^{1/(T-t)} - 1`, for totals
 :math:`g^* = (X^*/x_t)^{1/(T-t)} - 1` (the required CAGR of METHODS.md §2, with the population
-term), for five-year totals the ``g`` solving :math:`C_t + a \sum_k (1+g)^k = X^*` (bisection).
+term), for five-year totals the ``g`` solving the sum above = :math:`X^*` (bisection).
 
-Sources: ``../shared/METHODS.md`` §1 (reading targets), §2 (compound growth, linear path for
-five-year totals) and §5 (need-based shortfall); the plan's 专栏2 and its provision standards
-(:func:`huainan.measures.gaps.need_standards`); the 2020 census for the denominators
-(:func:`huainan.evidence.stats.census_denominators`).
+Sources: ``../shared/METHODS.md`` §1 (reading targets), §2 (compound growth) and §5 (need-based
+shortfall); the plan's 专栏2 and its provision standards (:mod:`huainan.measures.standards`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from huainan import plan
-from huainan.errors import DataValidationError
-from huainan.intake import units
-from huainan.measures import gaps, progress
+from huainan.measures import progress, shortfall
 from huainan.plan import regions
 from huainan.plan.targets import parse_target
 
-#: How each 专栏2 indicator is projected: id → (basis, denominator, per). The denominator is a
-#: census count of :func:`huainan.evidence.stats.census_denominators` (``None`` for totals).
+#: How each 专栏2 indicator is projected: id → (denominator, per) for per-capita indicators.
 PER_CAPITA: dict[str, tuple[str, float]] = {
     "nursery_places_per_1000": ("population", 1000.0),
     "physicians_per_1000": ("population", 1000.0),
@@ -71,42 +74,39 @@ TOTALS: frozenset[str] = frozenset({"elderly_care_beds_total"})
 PROJECTION_BASES: dict[str, str] = {
     "per_capita": "人均指标：按（1+供给增速）/（1+人口变化率）逐年推算",
     "total": "总量指标：按供给增速逐年推算",
-    "cumulative": "五年累计指标：已完成量加此后各年完成量（按供给增速递增）",
+    "cumulative": "五年累计指标：2026—2030年各年完成量（以最新年度完成量为基数，按供给增速递增）之和",
     "not_modelled": "比率/覆盖率/结果类指标：不由供给总量与人口直接决定，不作推算",
 }
 
 #: Chinese labels of the projection outcome.
 OUTCOME_ZH: dict[str, str] = {
-    "met": "预计达标",
-    "not_met": "预计未达标",
-    "borderline": "临界（恰等于严格界限，按未达标计）",
+    "met": "预计达到",
+    "not_met": "预计达不到",
+    "borderline": "临界（恰等于严格界限，按达不到计）",
+    "indicative": "仅有2020年基期值，推算仅供参考",
     "qualitative": "定性目标，不作推算",
     "needs_reference": "需安徽省平均值",
     "no_data": "无数据，无法推算",
     "not_modelled": "不作推算",
 }
 
-#: Standards of :func:`huainan.measures.gaps.need_standards` used by :func:`capacity_needed` (those that
-#: apply to all residents or households: the new/old-estate standards need estate populations,
-#: which are not published) and the indicator holding each one's reported supply per unit, if any.
-CAPACITY_STANDARDS: dict[str, str | None] = {
-    "nursery_places": "nursery_places",
-    "elderly_care_beds": "elderly_care_beds_total",
-    "community_service_space": None,
+#: The 专栏2 indicator whose 2030 level sets each county-wide standard in :func:`capacity_needed`
+#: (a 2030 target typed in for the indicator becomes the standard; the elderly-care beds per
+#: 1,000 older people have no 专栏2 indicator and keep the plan's 45).
+STANDARD_INDICATOR: dict[str, str] = {
+    "nursery_places": "nursery_places_per_1000",
+    "physicians": "physicians_per_1000",
+    "nurses": "nurses_per_1000",
+    "community_service_space": "community_service_space_per_100hh",
+    "sports_area": "sports_area_per_capita",
 }
 
-#: Per-capita indicators from which a count of supply can be derived where the count itself was
-#: not reported: standard → (rate indicator, per, denominator). The monitoring template asks for
-#: the 专栏2 rates (每千人口托位数, 每百户社区综合服务设施面积), so supply usually arrives as a rate.
-RATE_SUPPLY: dict[str, tuple[str, float, str]] = {
-    "nursery_places": ("nursery_places_per_1000", 1000.0, "population"),
-    "community_service_space": ("community_service_space_per_100hh", 100.0, "households_family"),
-}
-
-#: Target year of the plan (专栏2 targets are for 2025).
-HORIZON = 2025
-#: First year of the plan period 2021–2025: five-year totals (``[…]``) count from here.
-PLAN_START = HORIZON - 4
+#: The last year of the 十四五 (the start of every projection is observed up to it).
+START_YEAR = 2025
+#: The 十五五: first year and target year.
+PERIOD_START, HORIZON = 2026, 2030
+#: First year of the 十四五 (its five-year totals count from here).
+PLAN_START = 2021
 
 
 def ratio_growth(supply_growth: float, population_change: float) -> float:
@@ -179,12 +179,12 @@ def project_value(
     Nursery places per 1,000: 0.9 in 2020, supply +40 % a year, population −1 % a year:
     1.4 / 0.99 = 1.414141, ^5 = 5.655411, × 0.9 = 5.0899.
 
-    >>> round(project_value(0.9, 2020, supply_growth=0.40, population_change=-0.01), 4)
+    >>> round(project_value(0.9, 2020, supply_growth=0.40, population_change=-0.01, horizon=2025), 4)
     5.0899
 
     Elderly-care beds, 3.2 万张 in 2020, +2 % a year: 1.02^5 = 1.1040808, × 3.2 = 3.533059.
 
-    >>> round(project_value(3.2, 2020, supply_growth=0.02, basis="total"), 6)
+    >>> round(project_value(3.2, 2020, supply_growth=0.02, basis="total", horizon=2025), 6)
     3.533059
     """
     if from_year > horizon:
@@ -208,34 +208,53 @@ def project_cumulative(
     *,
     supply_growth: float,
     horizon: int = HORIZON,
+    period_start: int | None = None,
 ) -> float:
-    r"""Project a five-year total: the running total plus the remaining years' amounts.
+    r"""Project a five-year total: the total so far plus the amounts of the years still to come.
 
-    .. math:: C_T = C_t + a \sum_{k=1}^{T-t} (1+g)^k
+    .. math:: C_T = C_t + a \sum_{y=s}^{T} (1+g)^{y-t}
 
     Parameters
     ----------
     total_to_date : float
-        Running total :math:`C_t` from the start of the plan period to ``from_year``.
+        Total :math:`C_t` of the period up to ``from_year`` (0 for a period not yet begun).
     annual : float
-        The amount of one year, :math:`a` (the latest year's, or the average so far).
+        The amount of year ``from_year``, :math:`a` (the latest year's, or the average so far).
     from_year, horizon : int
+        :math:`t` and :math:`T`.
     supply_growth : float
         Annual growth of the yearly amount, as a fraction.
+    period_start : int, optional
+        First year :math:`s` counted (default ``from_year + 1``); for the 十五五 total
+        2026–2030 from a 2023 amount, 2026 (2024 and 2025 belong to the 十四五).
 
     Examples
     --------
     Old estates renovated: 274 by 2022, 120 in 2022, amounts growing 10 % a year:
     274 + 120 × (1.1 + 1.21 + 1.331) = 274 + 436.92 = 710.92.
 
-    >>> round(project_cumulative(274, 120, 2022, supply_growth=0.10), 2)
+    >>> round(project_cumulative(274, 120, 2022, supply_growth=0.10, horizon=2025), 2)
     710.92
-    """
+
+    The 十五五 total from 134 renovated in 2025, flat: 5 × 134 = 670; from 2023, +10 %:
+    134 × (1.331 + 1.4641 + 1.61051 + 1.771561 + 1.9487171) = 134 × 8.1259881 = 1,088.87.
+
+    >>> project_cumulative(0, 134, 2025, supply_growth=0.0, horizon=2030)
+    670.0
+    >>> round(project_cumulative(0, 134, 2023, supply_growth=0.1, horizon=2030, period_start=2026), 2)
+    1088.87
+    """  # noqa: E501
     if from_year > horizon:
         raise ValueError(f"start year {from_year} is after the target year {horizon}")
     _check_rate(supply_growth, "supply growth")
-    years = np.arange(1, horizon - from_year + 1)
+    years = _counted(from_year, horizon, period_start)
     return float(total_to_date) + float(annual) * float(((1.0 + supply_growth) ** years).sum())
+
+
+def _counted(from_year: int, horizon: int, period_start: int | None) -> np.ndarray:
+    """Exponents :math:`y - t` of the years counted, ``max(s, t + 1) .. T``."""
+    first = from_year + 1 if period_start is None else max(int(period_start), from_year + 1)
+    return np.arange(first - from_year, horizon - from_year + 1)
 
 
 def required_growth(
@@ -247,6 +266,7 @@ def required_growth(
     basis: str = "per_capita",
     horizon: int = HORIZON,
     annual: float | None = None,
+    period_start: int | None = None,
 ) -> float:
     r"""Annual supply growth that brings ``value`` exactly to ``target`` in ``horizon``.
 
@@ -262,13 +282,15 @@ def required_growth(
     basis : {"per_capita", "total", "cumulative"}
     annual : float, optional
         ``cumulative`` only: the latest annual amount :math:`a`.
+    period_start : int, optional
+        ``cumulative`` only: the first year counted (:func:`project_cumulative`).
 
     Returns
     -------
     float
         ``per_capita``: :math:`(1+p)(X^*/x_t)^{1/(T-t)} - 1`; ``total``:
         :math:`(X^*/x_t)^{1/(T-t)} - 1`; ``cumulative``: the ``g`` with :math:`C_t + a
-        \sum_{k=1}^{T-t}(1+g)^k = X^*` (bisection to 1e-10; −1 < g ≤ 100). NaN when there is
+        \sum_{y=s}^{T}(1+g)^{y-t} = X^*` (bisection to 1e-10; −1 < g ≤ 100). NaN when there is
         no year left, a value is ≤ 0, or (cumulative) the target cannot be reached with
         ``g`` ≤ 100 (10,000 % a year). 0 or a negative rate means no growth (or even a fall)
         would still reach it.
@@ -278,14 +300,14 @@ def required_growth(
     Nursery places 0.9 → 4.6 per 1,000 over 2020–2025 with population −1 % a year:
     4.6 / 0.9 = 5.111111, ^(1/5) = 1.385808, × 0.99 = 1.371950: supply must grow 37.2 % a year.
 
-    >>> round(required_growth(0.9, 2020, 4.6, population_change=-0.01), 5)
+    >>> round(required_growth(0.9, 2020, 4.6, population_change=-0.01, horizon=2025), 5)
     0.37195
 
     Old estates: 274 by 2022, 120 in 2022, target 430: 120·(q + q² + q³) = 430 − 274 = 156, so
     q + q² + q³ = 1.3, which q = 1 + g = 0.63664 solves (0.63664 + 0.40531 + 0.25804 = 1.3):
     the yearly amount may fall by about 36 % a year and the target is still reached.
 
-    >>> round(required_growth(274, 2022, 430, basis="cumulative", annual=120), 4)
+    >>> round(required_growth(274, 2022, 430, basis="cumulative", annual=120, horizon=2025), 4)
     -0.3634
     """
     n = horizon - from_year
@@ -306,7 +328,7 @@ def required_growth(
     need = float(target) - float(value)
     if need <= 0:
         return -1.0  # already reached: nothing more is needed
-    years = np.arange(1, n + 1)
+    years = _counted(from_year, horizon, period_start)
 
     def reached(g: float) -> float:
         return float(annual) * float(((1.0 + g) ** years).sum()) - need
@@ -365,7 +387,7 @@ class Assumptions:
     population_change : float
         Annual change of the resident population (and households, people aged 60+), a fraction.
     horizon : int
-        Target year (2025).
+        Target year (2030, the end of the 十五五).
     """
 
     supply_growth: float
@@ -375,6 +397,32 @@ class Assumptions:
     def __post_init__(self):
         _check_rate(self.supply_growth, "supply growth")
         _check_rate(self.population_change, "population change")
+
+
+def default_targets(table: pd.DataFrame | None = None) -> dict[str, float]:
+    """The 2030 targets a user starts from: the plan's 2025 target value of every 专栏2 indicator
+    with a numeric target (five-year totals: the 十四五 total, for the 十五五 total).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, optional
+        :func:`huainan.plan.indicators` (default) or an evaluation table with ``indicator_id``,
+        ``target_kind``, ``target_value``.
+
+    Returns
+    -------
+    dict
+        indicator id → target value (float), in the indicator's unit.
+
+    Examples
+    --------
+    >>> t = default_targets()
+    >>> t["nursery_places_per_1000"], t["old_residential_renovation"], "life_expectancy" in t
+    (4.6, 430.0, True)
+    """
+    t = plan.indicators() if table is None else table
+    num = t[t["target_kind"] == "numeric"]
+    return {str(i): float(v) for i, v in zip(num["indicator_id"], num["target_value"], strict=True)}
 
 
 _PROJECTION_COLUMNS = [
@@ -393,15 +441,17 @@ _PROJECTION_COLUMNS = [
     "annual_amount",
     "target_year",
     "target_text",
+    "target_2025",
     "target_value",
+    "target_source",
     "reference_value",
     "projected",
     "outcome",
     "outcome_zh",
     "margin",
     "required_growth",
-    "progress_status",
-    "progress_status_zh",
+    "verdict_2025",
+    "verdict_2025_zh",
     "note",
 ]
 
@@ -410,189 +460,65 @@ def project_indicators(
     assumptions: Assumptions,
     *,
     observations: pd.DataFrame | None = None,
+    targets: Mapping[str, float] | None = None,
     region_code: str = regions.CITY_CODE,
-    year: int | None = None,
     table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Project every 专栏2 indicator to the target year under ``assumptions``.
+    """Project every 专栏2 indicator from its latest observed value to ``assumptions.horizon``.
 
     Parameters
     ----------
     assumptions : Assumptions
-        Annual supply growth and population change.
+        Annual supply growth and population change (and the horizon, 2030).
     observations : pandas.DataFrame, optional
-        Long table as for :func:`huainan.measures.evaluation.evaluate` (default
-        :func:`huainan.evidence.observed.all_observations`).
+        Long table (default :func:`huainan.evidence.observed.all_observations`).
+    targets : mapping, optional
+        Indicator id → the 2030 target value typed in by the user (in the indicator's unit; for a
+        five-year total the 十五五 total 2026–2030). Missing ids take :func:`default_targets`
+        (the plan's 2025 target); a relative target (高于全省平均水平) without one takes Anhui's
+        value of the start year, assumed unchanged (said in the note).
     region_code : str, default 淮南市
-        Whose values (the plan's targets are city-wide).
-    year : int, optional
-        Latest year of data to start from (default the target year: every value reported).
     table : pandas.DataFrame, optional
-        A :func:`huainan.measures.evaluation.evaluate` (stage ``annual``) already computed for ``year`` from the same
-        observations (the apps pass it to avoid recomputing on every slider move).
+        :func:`huainan.measures.evaluation.evaluate` ``(2025, stage="annual")`` of the same
+        observations (the latest value of each indicator up to 2025; the apps pass it to avoid
+        recomputing on every slider move).
 
     Returns
     -------
     pandas.DataFrame
-        One row per 专栏2 indicator (plan order): ``indicator_id``, ``domain``, ``domain_zh``,
-        ``name_zh``, ``unit``, ``attribute``, ``direction``; ``basis`` (key of
-        :data:`PROJECTION_BASES`); ``start_kind`` (``observed`` | ``baseline`` — the 2020
+        One row per 专栏2 indicator (binding first, then plan order): ``indicator_id``, ``domain``,
+        ``domain_zh``, ``name_zh``, ``unit``, ``attribute``, ``direction``; ``basis`` (key of
+        :data:`PROJECTION_BASES`); ``start_kind`` (``observed`` | ``baseline`` — only the 2020
         基期值, nothing newer reported | ``none``), ``start_year`` (Int64), ``start_value``
-        (float64; for five-year totals the running total), ``start_source`` (str or NA),
-        ``annual_amount`` (float64, five-year totals only); ``target_year``, ``target_text``,
-        ``target_value`` (float64), ``reference_value`` (float64, the Anhui value for relative
-        targets); ``projected`` (float64, NaN when not projected); ``outcome`` (key of
-        :data:`OUTCOME_ZH`) and ``outcome_zh``; ``margin`` (float64, ``d·(projected − target)``:
-        positive = better than the target); ``required_growth`` (float64, annual supply growth
-        that just reaches the target, a fraction); ``progress_status`` / ``progress_status_zh``
-        (the current verdict of :func:`huainan.measures.evaluation.evaluate`, shown for indicators
-        that are not projected); ``note`` (str, Chinese: where the start value comes from and
-        what could not be done).
-
-    Raises
-    ------
-    DataValidationError
-        If a data store fails validation on load.
+        (float64; for five-year totals the 十四五 total so far), ``start_source``,
+        ``annual_amount`` (float64, five-year totals: the yearly amount projected);
+        ``target_year`` (the horizon), ``target_text`` (the plan's 2025 cell), ``target_2025``,
+        ``target_value`` (float64, the 2030 target used), ``target_source`` (``用户设定`` |
+        ``沿用2025年目标`` | ``安徽省平均值（假定不变）``), ``reference_value``; ``projected``
+        (float64); ``outcome`` (key of :data:`OUTCOME_ZH`; ``indicative`` when the start is the
+        2020 baseline: never ``met``) and ``outcome_zh``; ``margin`` (float64,
+        ``d·(projected − target)``); ``required_growth`` (float64, the annual supply growth that
+        just reaches the 2030 target); ``verdict_2025`` / ``verdict_2025_zh`` (the progress
+        verdict up to 2025 of the evaluation table); ``note`` (str, Chinese).
     """
     a = assumptions
-    horizon = a.horizon
-    start_year = horizon if year is None else int(year)
     if table is None:
         from huainan.measures import evaluation
 
         table = evaluation.evaluate(
-            min(start_year, evaluation.PLAN_END),
-            stage="annual",
-            region_code=region_code,
-            observations=observations,
+            START_YEAR, stage="annual", region_code=region_code, observations=observations
         )
-    obs = observations
-    rows = []
-    for r in table.itertuples(index=False):
-        basis = _basis(r.indicator_id, bool(r.cumulative))
-        rec = {
-            c: getattr(r, c)
-            for c in (
-                "indicator_id",
-                "domain",
-                "domain_zh",
-                "name_zh",
-                "unit",
-                "attribute",
-                "direction",
-                "target_year",
-                "target_text",
-                "target_value",
-                "reference_value",
-            )
-        }
-        rec.update(
-            basis=basis,
-            start_kind="none",
-            start_year=pd.NA,
-            start_value=math.nan,
-            start_source=pd.NA,
-            annual_amount=math.nan,
-            projected=math.nan,
-            margin=math.nan,
-            required_growth=math.nan,
-        )
-        notes = []
-        if pd.notna(r.value):
-            rec.update(
-                start_kind="observed",
-                start_year=int(r.year_to),
-                start_value=float(r.value),
-                start_source=r.source_title,
-            )
-            notes.append(
-                f"起点：{int(r.baseline_year) + 1}—{int(r.year_to)}年累计完成量"
-                if basis == "cumulative" and r.year_to > r.baseline_year + 1
-                else f"起点：{int(r.year_to)}年观测值"
-            )
-        elif pd.notna(r.baseline) and basis != "cumulative":
-            rec.update(
-                start_kind="baseline",
-                start_year=int(r.baseline_year),
-                start_value=float(r.baseline),
-                start_source="规划专栏2（2020年基期值）",
-            )
-            notes.append(
-                f"{int(r.baseline_year)}年以后尚无报送值，以{int(r.baseline_year)}年基期值为起点"
-            )
-        else:
-            notes.append(
-                "无基期值，也无报送值"
-                if basis != "cumulative"
-                else "“十四五”期间尚无年度完成量报送"
-            )
-        kind = r.target_kind
-        target = r.target_value if kind == "numeric" else r.reference_value
-        if kind == "qualitative":
-            outcome = "qualitative"
-        elif basis == "not_modelled":
-            outcome = "not_modelled"
-        elif kind == "relative" and _missing(r.reference_value):
-            outcome = "needs_reference"
-            notes.append("目标为相对全省平均水平，暂无安徽省同年数值")
-        elif rec["start_kind"] == "none":
-            outcome = "no_data"
-        else:
-            outcome = None
-        if outcome is None:
-            t = int(rec["start_year"])
-            x = rec["start_value"]
-            if basis == "cumulative":
-                annual, how = _annual_amount(
-                    obs, r.indicator_id, region_code, t, int(r.baseline_year), x
-                )
-                rec["annual_amount"] = annual
-                notes.append(how)
-                projected = project_cumulative(
-                    x, annual, t, supply_growth=a.supply_growth, horizon=horizon
-                )
-                need = required_growth(
-                    x, t, target, basis="cumulative", annual=annual, horizon=horizon
-                )
-            else:
-                projected = project_value(
-                    x,
-                    t,
-                    supply_growth=a.supply_growth,
-                    population_change=a.population_change,
-                    basis=basis,
-                    horizon=horizon,
-                )
-                need = required_growth(
-                    x,
-                    t,
-                    target,
-                    population_change=a.population_change,
-                    basis=basis,
-                    horizon=horizon,
-                )
-            rec["projected"], rec["required_growth"] = projected, need
-            target_obj = parse_target(r.target_text)
-            if kind == "relative":
-                target_obj = dataclasses.replace(
-                    target_obj, kind="numeric", value=float(target), reference=None
-                )
-                notes.append(f"参照：安徽省平均 {target:g}，假定到{horizon}年不变")
-            att = progress.attainment(projected, target_obj, r.direction)
-            outcome, rec["margin"] = att.status, att.margin
-        if bool(r.target_below_baseline):
-            notes.append("规划目标低于2020年基期值")
-        rec["outcome"] = outcome
-        rec["progress_status"] = r.verdict
-        rec["note"] = "；".join(notes)
-        rows.append(rec)
+    chosen = {**default_targets(table), **dict(targets or {})}
+    user = set(targets or {})
+    rows = [_project_one(r, a, chosen, user, observations, region_code) for r in table.itertuples()]
     out = pd.DataFrame(rows, columns=_PROJECTION_COLUMNS)
     out["outcome_zh"] = out["outcome"].map(OUTCOME_ZH)
-    out["progress_status_zh"] = out["progress_status"].map(progress.VERDICT_ZH)
+    out["verdict_2025_zh"] = out["verdict_2025"].map(progress.VERDICT_ZH)
     out["start_year"] = out["start_year"].astype("Int64")
     for col in (
         "start_value",
         "annual_amount",
+        "target_2025",
         "target_value",
         "reference_value",
         "projected",
@@ -603,6 +529,119 @@ def project_indicators(
     return out
 
 
+def _start(r, basis: str, notes: list[str]) -> dict:
+    """Where a projection starts: the latest observed value up to 2025, else the baseline."""
+    if pd.notna(r.value):
+        y = int(r.year_to)
+        if basis == "cumulative":
+            notes.append(f"“十四五”累计完成量（{PLAN_START}—{y}年）{r.value:g}")
+        elif y < START_YEAR:
+            notes.append(f"起点为{y}年观测值（无{START_YEAR}年数值）")
+        else:
+            notes.append(f"起点为{y}年观测值")
+        return dict(
+            start_kind="observed", start_year=y, start_value=float(r.value),
+            start_source=r.source_title,
+        )  # fmt: skip
+    if pd.notna(r.baseline) and basis != "cumulative":
+        y0 = int(r.baseline_year)
+        notes.append(f"{y0}年以后尚无报送值，以{y0}年基期值为起点，推算仅供参考")
+        return dict(
+            start_kind="baseline", start_year=y0, start_value=float(r.baseline),
+            start_source=f"规划专栏2（{y0}年基期值）",
+        )  # fmt: skip
+    notes.append(
+        "无基期值，也无报送值" if basis != "cumulative" else "“十四五”期间尚无年度完成量报送"
+    )
+    return dict(start_kind="none", start_year=pd.NA, start_value=math.nan, start_source=pd.NA)
+
+
+def _target_2030(r, chosen, user, notes) -> tuple[float, str]:
+    if r.indicator_id in chosen:
+        source = "用户设定" if r.indicator_id in user else f"沿用{int(r.target_year)}年目标"
+        return float(chosen[r.indicator_id]), source
+    if r.target_kind == "relative" and not _missing(r.reference_value):
+        notes.append(f"参照：安徽省平均 {r.reference_value:g}，假定到{HORIZON}年不变")
+        return float(r.reference_value), "安徽省平均值（假定不变）"
+    return math.nan, ""
+
+
+def _project_one(r, a: Assumptions, chosen, user, obs, region_code) -> dict:
+    basis = _basis(r.indicator_id, bool(r.cumulative))
+    notes: list[str] = []
+    rec = {
+        c: getattr(r, c)
+        for c in (
+            "indicator_id",
+            "domain",
+            "domain_zh",
+            "name_zh",
+            "unit",
+            "attribute",
+            "direction",
+            "target_text",
+            "reference_value",
+        )
+    }
+    rec.update(
+        basis=basis, target_year=a.horizon, annual_amount=math.nan, projected=math.nan,
+        margin=math.nan, required_growth=math.nan, verdict_2025=r.verdict,
+        target_2025=r.target_value,
+    )  # fmt: skip
+    rec.update(_start(r, basis, notes))
+    goal, rec["target_source"] = _target_2030(r, chosen, user, notes)
+    rec["target_value"] = goal
+    outcome = _not_projected(r, basis, rec, goal, notes)
+    if outcome is None:
+        outcome = _projected(r, basis, rec, goal, a, obs, region_code, notes)
+    if bool(r.target_below_baseline):
+        notes.append("规划2025年目标低于2020年基期值")
+    rec["outcome"] = outcome
+    rec["note"] = "；".join(notes)
+    return rec
+
+
+def _not_projected(r, basis, rec, goal, notes) -> str | None:
+    """The outcome of an indicator that is not projected, or None to project it."""
+    if r.target_kind == "qualitative":
+        return "qualitative"
+    if basis == "not_modelled":
+        return "not_modelled"
+    if math.isnan(goal):
+        if r.target_kind == "relative":
+            notes.append("目标为相对全省平均水平，暂无安徽省同年数值，可在上方填入2030年目标值")
+            return "needs_reference"
+        return "no_data"
+    if rec["start_kind"] == "none":
+        return "no_data"
+    return None
+
+
+def _projected(r, basis, rec, goal, a: Assumptions, obs, region_code, notes) -> str:
+    t, x, horizon = int(rec["start_year"]), float(rec["start_value"]), a.horizon
+    if basis == "cumulative":
+        annual, how = _annual_amount(obs, r.indicator_id, region_code, t, int(r.baseline_year), x)
+        rec["annual_amount"] = annual
+        notes.append(how)
+        kw = dict(horizon=horizon, period_start=PERIOD_START)
+        projected = project_cumulative(0.0, annual, t, supply_growth=a.supply_growth, **kw)
+        need = required_growth(0.0, t, goal, basis="cumulative", annual=annual, **kw)
+    else:
+        kw2 = dict(population_change=a.population_change, basis=basis, horizon=horizon)
+        projected = project_value(x, t, supply_growth=a.supply_growth, **kw2)
+        need = required_growth(x, t, goal, **kw2)
+    rec["projected"], rec["required_growth"] = projected, need
+    target = parse_target(r.target_text)
+    target = dataclasses.replace(
+        target, kind="numeric", value=float(goal), reference=None, cumulative=basis == "cumulative"
+    )
+    att = progress.attainment(projected, target, r.direction)
+    rec["margin"] = att.margin
+    if rec["start_kind"] == "baseline":
+        return "indicative"  # a projection of the 2020 baseline is never a verdict
+    return att.status
+
+
 def _annual_amount(obs, indicator_id, region_code, year, baseline_year, total):
     """The yearly amount a five-year total grows by: the latest annual value, else the average."""
     from huainan.evidence.observed import all_observations, latest
@@ -610,36 +649,15 @@ def _annual_amount(obs, indicator_id, region_code, year, baseline_year, total):
     obs = all_observations() if obs is None else obs
     row = latest(obs, indicator_id, region_code, year=year, after=year - 1)
     if row is not None:
-        return float(row["value"]), f"此后各年完成量以{year}年完成量 {float(row['value']):g} 为基数"
-    done = year - baseline_year
-    avg = float(total) / done
-    return avg, (f"无{year}年单年完成量，以{baseline_year + 1}—{year}年年均完成量 {avg:g} 为基数")
+        value = float(row["value"])
+        return value, f"此后各年完成量以{year}年完成量 {value:g} 为基数"
+    avg = float(total) / (year - baseline_year)
+    return avg, f"无{year}年单年完成量，以{baseline_year + 1}—{year}年年均完成量 {avg:g} 为基数"
 
 
 # ---------------------------------------------------------------------------------------------
-# capacity each county must add
+# capacity each county must add by 2030
 # ---------------------------------------------------------------------------------------------
-
-
-def census_denominators(year: int = 2020) -> pd.DataFrame:
-    """Census denominators of the seven units, one column per key of
-    :data:`huainan.measures.gaps.DENOMINATORS` (the names :func:`huainan.measures.gaps.requirement` wants).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per unit (city order): ``region_code``, ``name_zh``, ``population``,
-        ``pop_age_60plus``, ``households_family`` (float64; residents, residents aged 60+, family
-        households of the ``year`` census, from :func:`huainan.evidence.stats.census_denominators`).
-    """
-    from huainan.evidence import stats
-
-    u = regions.units()
-    out = pd.DataFrame({"region_code": u["code"], "name_zh": u["name_zh"]})
-    for key in gaps.DENOMINATORS:
-        d = stats.census_denominators(key, year)
-        out[key] = out["region_code"].map(d).astype("float64")
-    return out
 
 
 def census_population_change(
@@ -690,140 +708,50 @@ def census_population_change(
     return (p1 / p0) ** (1.0 / (last - first)) - 1.0
 
 
-def reported_supply(
-    indicator: str,
-    unit: str,
-    *,
-    observations: pd.DataFrame | None = None,
-    year: int = HORIZON,
-    codes: tuple[str, ...] = regions.UNIT_CODES,
-) -> pd.DataFrame:
-    """Latest reported supply of each unit, converted to ``unit``.
-
-    Parameters
-    ----------
-    indicator : str
-        Indicator holding the supply count (e.g. ``nursery_places``, ``elderly_care_beds_total``).
-    unit : str
-        Unit wanted (the standard's: 个, 张, 平方米); values are converted with
-        :func:`huainan.intake.units.convert` (万个 → 个 …).
-    observations : pandas.DataFrame, optional
-        Long table (default :func:`huainan.evidence.observed.all_observations`).
-    year : int
-        Latest year accepted.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Only units with a reported value: ``region_code``, ``value`` (float64, in ``unit``),
-        ``year`` (int64), ``source`` (str). Empty when nothing has been reported.
-
-    Raises
-    ------
-    UnitError
-        If a reported unit cannot be converted to ``unit``.
-    """
-    from huainan.evidence.observed import all_observations, latest
-
-    obs = all_observations() if observations is None else observations
-    rows = []
-    for code in codes:
-        row = latest(obs, indicator, code, year=year)
-        if row is None:
-            continue
-        value = units.convert(float(row["value"]), str(row["unit"]), unit)
-        rows.append(
-            {
-                "region_code": code,
-                "value": value,
-                "year": int(row["year"]),
-                "source": str(row["source"]),
-            }
-        )
-    return pd.DataFrame(rows, columns=["region_code", "value", "year", "source"]).astype(
-        {"value": "float64", "year": "int64"}
-    )
-
-
-def _add_rate_supply(standard, supply, census, d, observations, assumptions, census_year):
-    """Fill units without a reported count from a reported per-capita rate (see RATE_SUPPLY).
-
-    supply count = rate × denominator in the rate's year / per, the denominator carried forward
-    from the census year by the assumed population change. Returns the completed supply table
-    and {region code: rate used}.
-    """
-    if standard not in RATE_SUPPLY:
-        return supply, {}
-    rate_id, per, den_col = RATE_SUPPLY[standard]
-    if den_col not in d.columns:
-        return supply, {}
-    rates = reported_supply(
-        rate_id, str(_rate_unit(rate_id)), observations=observations, year=assumptions.horizon
-    )
-    have = set() if supply is None or supply.empty else set(supply["region_code"])
-    census_by_code = pd.Series(census.to_numpy(), index=d["region_code"].astype(str))
-    rows, used = [], {}
-    for r in rates.itertuples(index=False):
-        if r.region_code in have or r.region_code not in census_by_code.index:
-            continue
-        factor = (1.0 + assumptions.population_change) ** (r.year - census_year)
-        rows.append(
-            {
-                "region_code": r.region_code,
-                "value": r.value * census_by_code[r.region_code] * factor / per,
-                "year": r.year,
-                "source": r.source,
-            }
-        )
-        used[r.region_code] = float(r.value)
-    if not rows:
-        return supply, {}
-    extra = pd.DataFrame(rows).astype({"value": "float64", "year": "int64"})
-    frames = [f for f in (supply, extra) if f is not None and not f.empty]
-    return pd.concat(frames, ignore_index=True), used
-
-
-def _rate_unit(indicator_id: str) -> str:
-    return plan.indicator(indicator_id)["unit"]
-
-
 def capacity_needed(
     assumptions: Assumptions,
     standard: str = "nursery_places",
     *,
+    rate: float | None = None,
     denominators: pd.DataFrame | None = None,
     observations: pd.DataFrame | None = None,
-    census_year: int = 2020,
+    year: int = START_YEAR,
 ) -> pd.DataFrame:
-    r"""Provision each unit needs in the target year by a plan standard, and what it must add.
+    r"""Provision each unit needs in the target year by a standard, and what it must add.
 
     Parameters
     ----------
     assumptions : Assumptions
-        ``population_change`` carries every census denominator (residents, residents aged 60+,
-        households) forward from ``census_year`` to ``assumptions.horizon``.
+        ``population_change`` carries each unit's latest denominator (residents, residents aged
+        60+, households) from its year to ``assumptions.horizon``.
     standard : str
-        A key of :data:`CAPACITY_STANDARDS` (a ``standard_id`` of
-        :func:`huainan.measures.gaps.need_standards`).
+        A key of :data:`huainan.measures.shortfall.SUPPLY` (a ``standard_id`` of
+        :func:`huainan.measures.standards.need_standards`).
+    rate : float, optional
+        The level wanted in the target year, per ``per`` of the denominator (a 2030 target typed
+        in for the matching indicator, :data:`STANDARD_INDICATOR`); default the plan's standard.
     denominators : pandas.DataFrame, optional
-        ``region_code``, ``name_zh`` and the standard's denominator column (``population``,
-        ``pop_age_60plus`` or ``households_family``) in ``census_year``; default
-        :func:`census_denominators`.
+        :func:`huainan.measures.shortfall.denominators_wide` (``region_code``, ``name_zh``, the
+        denominator column and ``<key>_year``); default the latest population that counts
+        (:func:`huainan.measures.shortfall.latest_denominators`).
     observations : pandas.DataFrame, optional
-        Where reported supply is looked up (default :func:`huainan.evidence.observed.all_observations`).
-    census_year : int
+        Where reported supply is looked up (default
+        :func:`huainan.evidence.observed.all_observations`).
+    year : int
+        Latest year of reported supply and population accepted.
 
     Returns
     -------
     pandas.DataFrame
-        :func:`huainan.measures.gaps.shortfall` columns (one row per unit ranked, then the city total):
-        ``region_code``, ``name_zh``, ``standard_id``, ``denominator``, ``denominator_value``
-        (the projected denominator), ``rate``, ``op``, ``per``, ``requirement``, ``unit``,
-        ``supply``, ``shortfall`` (requirement − supply: the capacity to add; negative =
-        surplus), ``unmet``, ``shortfall_pct``, ``status``, ``rank``, ``rank_by``, ``note``;
-        plus ``census_value`` (the ``census_year`` denominator), ``growth_factor``
-        (:math:`(1+p)^{T - census\_year}`), ``supply_year`` (Int64), ``supply_source`` and
-        ``note_zh`` (Chinese: "未报送供给" when no supply was reported).
+        :func:`huainan.measures.shortfall.shortfall` columns (one row per unit ranked, then the
+        city total): ``region_code``, ``name_zh``, ``standard_id``, ``denominator``,
+        ``denominator_value`` (the denominator projected to the target year), ``rate``, ``op``,
+        ``per``, ``requirement``, ``unit``, ``supply`` (latest reported, NaN if none),
+        ``shortfall`` (requirement − supply: the capacity to add; negative = more than needed),
+        ``unmet``, ``shortfall_pct``, ``status``, ``rank``, ``rank_by``, ``note``; plus
+        ``base_value`` (the latest denominator), ``base_year`` (Int64), ``growth_factor``
+        (:math:`(1+p)^{T - t_D}`), ``supply_year`` (Int64), ``supply_source`` and ``note_zh``
+        (Chinese: "未报送供给" when no supply was reported).
 
     Raises
     ------
@@ -832,82 +760,87 @@ def capacity_needed(
 
     Notes
     -----
-    :math:`R_i = r \cdot D_i (1+p)^{T-t_c} / k` (METHODS §5 with the denominator carried
-    forward), :math:`S_i = R_i - Q_i` with :math:`Q_i` the latest reported supply. Applying the
-    same ``p`` to people aged 60+ understates their growth in an ageing population (the 60+ share
-    rose between the 2010 and 2020 censuses): the note says so.
+    :math:`R_i = r \cdot D_i (1+p)^{T-t_D} / k` (METHODS §5 with the denominator carried
+    forward), :math:`S_i = R_i - Q_i` with :math:`Q_i` the latest reported supply
+    (:func:`huainan.measures.shortfall.unit_supply`). Applying the same ``p`` to people aged 60+
+    understates their growth in an ageing population: the note says so.
 
     Examples
     --------
-    大通区, 165,671 residents (2020 census), population −1 % a year, 托位 4.6 per 1,000:
-    0.99^5 = 0.950990, × 165,671 = 157,551.47 residents in 2025; × 4.6 / 1,000 = 724.74 places.
+    大通区, 165,671 residents (2020 census), population −1 % a year to 2030, 托位 4.6 per 1,000:
+    0.99^10 = 0.904382, × 165,671 = 149,830.04 residents; × 4.6 / 1,000 = 689.22 places.
 
     >>> d = pd.DataFrame({"region_code": ["340402"], "name_zh": ["大通区"],
-    ...                   "population": [165671.0]})
+    ...                   "population": [165671.0], "population_year": [2020]})
     >>> obs = pd.DataFrame(columns=["region_code", "year", "area", "indicator", "unit", "value",
-    ...                             "source"])
+    ...                             "source", "source_ref", "note", "origin"])
     >>> t = capacity_needed(Assumptions(0.0, -0.01), denominators=d, observations=obs)
     >>> round(float(t["requirement"].iloc[0]), 2), t["note_zh"].iloc[0][:5]
-    (724.74, '未报送供给')
+    (689.22, '未报送供给')
     """
-    if standard not in CAPACITY_STANDARDS:
-        raise KeyError(f"unknown standard {standard!r}; one of {', '.join(CAPACITY_STANDARDS)}")
-    std = gaps.need_standards().set_index("standard_id").loc[standard]
-    den_col = std["denominator"]
-    d = census_denominators(census_year) if denominators is None else denominators.copy()
-    if den_col not in d.columns:
-        raise DataValidationError("missing denominator column", column=den_col)
-    factor = (1.0 + assumptions.population_change) ** (assumptions.horizon - census_year)
-    census = d[den_col].astype("float64")
-    d[den_col] = census * factor
-    req = gaps.requirement(d, standard)
-    supply_id = CAPACITY_STANDARDS[standard]
-    supply = (
-        reported_supply(supply_id, std["unit"], observations=observations, year=assumptions.horizon)
-        if supply_id is not None
-        else None
+    from huainan.evidence.observed import all_observations
+
+    if standard not in shortfall.SUPPLY:
+        raise KeyError(f"unknown standard {standard!r}; one of {', '.join(shortfall.SUPPLY)}")
+    std = shortfall.need_standards().set_index("standard_id").loc[standard]
+    obs = all_observations() if observations is None else observations
+    key = std["denominator"]
+    d = (
+        shortfall.denominators_wide(shortfall.latest_denominators(obs, year=year))
+        if denominators is None
+        else denominators.copy()
     )
-    supply, from_rate = _add_rate_supply(
-        standard, supply, census, d, observations, assumptions, census_year
+    base = d[key].astype("float64")
+    base_year = d.get(f"{key}_year", pd.Series(2020, index=d.index)).astype("Int64")
+    factor = (1.0 + assumptions.population_change) ** (
+        assumptions.horizon - base_year.astype("float64")
     )
-    out = gaps.shortfall(
-        req, None if supply is None or supply.empty else supply[["region_code", "value"]]
+    projected = d[["region_code", "name_zh"]].assign(**{key: base * factor})
+    level = float(std["rate"]) if rate is None else float(rate)
+    req = shortfall.requirement(projected, rate=level, per=float(std["per"]), denominator=key)
+    req["standard_id"], req["op"], req["unit"] = standard, std["op"], std["unit"]
+    req["note"] = std["note"]
+    sup = shortfall.unit_supply(standard, d, obs, year=year)
+    out = shortfall.shortfall(
+        req,
+        None if sup.empty else sup.rename(columns={"supply": "value"})[["region_code", "value"]],
     )
-    census_by_code = pd.Series(census.to_numpy(), index=d["region_code"].astype(str))
-    out["census_value"] = out["region_code"].map(census_by_code).astype("float64")
-    total = out["region_code"] == "340400"
-    out.loc[total, "census_value"] = census.sum(min_count=1, skipna=False)
-    out["growth_factor"] = factor
-    if supply is not None and not supply.empty:
-        s = supply.set_index("region_code")
-        out["supply_year"] = out["region_code"].map(s["year"]).astype("Int64")
-        out["supply_source"] = out["region_code"].map(s["source"]).astype("string")
-    else:
-        out["supply_year"] = pd.array([pd.NA] * len(out), dtype="Int64")
-        out["supply_source"] = pd.array([pd.NA] * len(out), dtype="string")
-    notes = []
-    for row in out.itertuples(index=False):
-        parts = []
-        if pd.isna(row.supply):
-            parts.append(
-                "未报送供给：表中为需求总量"
-                if supply_id is not None
-                else "未报送供给（暂无该类设施面积的统计口径）：表中为需求总量"
-            )
-        elif row.region_code in from_rate:
-            rate_id, per, _ = RATE_SUPPLY[standard]
-            parts.append(
-                f"供给由{int(row.supply_year)}年报送的{from_rate[row.region_code]:g}"
-                f"（每{per:g}）折算，人口按假设推算至该年"
-            )
-        elif row.region_code != "340400":
-            parts.append(f"供给为{int(row.supply_year)}年报送值")
-        if den_col == "pop_age_60plus":
-            parts.append("60岁及以上人口按同一人口变化率推算，老龄化加快时会低估需求")
-        if standard == "elderly_care_beds":
-            parts.append("标准取“十三五”末实绩（每千名老年人45张），非“十四五”目标")
-        if std["op"] == ">":
-            parts.append("规划要求“高于”该标准")
-        notes.append("；".join(parts))
-    out["note_zh"] = pd.Series(notes, index=out.index, dtype="string")
+    out["base_value"] = out["region_code"].map(base.set_axis(d["region_code"])).astype("float64")
+    out["base_year"] = out["region_code"].map(base_year.set_axis(d["region_code"])).astype("Int64")
+    out["growth_factor"] = out["region_code"].map(factor.set_axis(d["region_code"]))
+    total = out["region_code"] == regions.CITY_CODE
+    out.loc[total, "base_value"] = base.sum(min_count=1, skipna=False)
+    s = sup.set_index("region_code")
+    out["supply_year"] = out["region_code"].map(s["supply_year"]).astype("Int64")
+    out["supply_source"] = out["region_code"].map(s["supply_source"]).astype("string")
+    basis = out["region_code"].map(s["supply_basis"])
+    out["note_zh"] = pd.Series(
+        [
+            _capacity_note(r, b, std, key, level)
+            for r, b in zip(out.itertuples(), basis, strict=True)
+        ],
+        index=out.index,
+        dtype="string",
+    )
     return out
+
+
+def _capacity_note(row, basis, std, key: str, level: float) -> str:
+    parts = []
+    if row.region_code == regions.CITY_CODE:
+        pass  # the total row: the notes on the standard only
+    elif pd.isna(row.supply):
+        parts.append("未报送供给：表中为需求总量")
+    elif basis == "rate":
+        parts.append(f"供给由{int(row.supply_year)}年报送的人均水平按最新人口折算")
+    else:
+        parts.append(f"供给为{int(row.supply_year)}年报送值")
+    if key == "pop_age_60plus":
+        parts.append("60岁及以上人口按同一人口变化率推算，老龄化加快时会低估需求")
+    if std.name == "elderly_care_beds" and level == float(std["rate"]):
+        parts.append("标准取“十三五”末实绩（每千名老年人45张），非规划目标")
+    if level != float(std["rate"]):
+        parts.append(f"按设定的{HORIZON}年水平 {level:g}（规划标准 {float(std['rate']):g}）测算")
+    if std["op"] == ">":
+        parts.append("规划要求“高于”该标准")
+    return "；".join(parts)

@@ -21,6 +21,7 @@ from huainan.plan.tables import (
     outcomes_13th,
     projects,
     services,
+    urban_rural_indicators,
 )
 
 __all__ = [
@@ -35,4 +36,5 @@ __all__ = [
     "outcomes_13th",
     "projects",
     "services",
+    "urban_rural_indicators",
 ]

@@ -643,3 +643,43 @@ def lead_departments() -> pd.DataFrame:
         return df.set_index("indicator_id").loc[ids].reset_index()
 
     return _cached("lead_departments.csv", build)
+
+
+_URBAN_RURAL_SCHEMA = pa.DataFrameSchema(
+    {"indicator_id": _text(unique=True), "reason": _text(), "source": _text()},
+    strict=True,
+    ordered=True,
+)
+
+
+def urban_rural_indicators() -> pd.DataFrame:
+    """Return the 专栏2 indicators reported for 城镇 and 乡村 too
+    (``data/plan/urban_rural_indicators.csv``: the workbook's judgement, with the reason).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``indicator_id``, ``reason`` (why the plan or national statistics distinguish
+        town and country for it), ``source`` (where that distinction is published).
+
+    Raises
+    ------
+    DataValidationError
+        If the file is malformed or names an indicator that is not in 专栏2.
+    """
+
+    def build():
+        df, path = _read("urban_rural_indicators.csv", _URBAN_RURAL_SCHEMA)
+        known = set(indicators()["indicator_id"])
+        bad = df.loc[~df["indicator_id"].isin(known)]
+        if len(bad):
+            raise DataValidationError(
+                "not a 专栏2 indicator",
+                path=path,
+                row=_line(bad.index[0]),
+                column="indicator_id",
+                value=bad["indicator_id"].iloc[0],
+            )
+        return df
+
+    return _cached("urban_rural_indicators.csv", build)
