@@ -189,7 +189,9 @@ def data_notes(
                 + "、".join(no_obs)
                 + "。这些指标的结论为“数据暂缺”，不作推断；需由牵头部门按监测填报表报送年度数据。"
             )
-        lines.append(f"- 监测数据库目前存有 {stored} 条报送数据。")
+        lines.append(
+            f"- 监测数据库目前存有 {stored} 条报送数据；{monitoring.data_stamp().text_zh}。"
+        )
         if not disparity.empty:
             lines.append(
                 f"- 县区差距：各县区按监测填报表报送的规划指标数值（{len(disparity)} 项指标有两个"

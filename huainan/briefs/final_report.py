@@ -51,23 +51,16 @@ def _source_note(row) -> str | None:
 
 
 def _cutoff(obs: pd.DataFrame) -> tuple[str, str]:
-    """(the date the data run to, one sentence on the monitoring store)."""
-    store = monitoring.observations(provenance=True)
+    """(the date the data run to, one sentence on the monitoring store), from
+    :func:`huainan.evidence.monitoring.data_stamp` — the same stamp the apps print."""
+    stamp = monitoring.data_stamp()
     published = obs[obs["origin"] == "stats"]
-    latest_pub = int(published["year"].max()) if len(published) else None
-    if store.empty:
+    latest_pub = f"公开统计数据收录至{int(published['year'].max())}年。" if len(published) else ""
+    if stamp.updated_at is None:
         when = datetime.now(UTC).astimezone().strftime("%Y年%-m月%-d日")
-        return when, (
-            "监测数据库尚无部门报送数据；"
-            + (f"公开统计数据收录至{latest_pub}年。" if latest_pub else "")
-        )
-    last = pd.to_datetime(store["ingested_at"]).max()
-    when = last.tz_convert("Asia/Shanghai").strftime("%Y年%-m月%-d日")
-    head = monitoring.head() or ""
-    return when, (
-        f"部门监测报送数据{len(store)}条，最近一次导入为{when}（数据库校验值 {head[:12]}）；"
-        + (f"公开统计数据收录至{latest_pub}年。" if latest_pub else "")
-    )
+        return f"报告生成之日（{when}）", "监测数据库尚无部门报送数据；" + latest_pub
+    day = datetime.strptime(stamp.updated_at[:10], "%Y-%m-%d").strftime("%Y年%-m月%-d日")
+    return day, f"{stamp.text_zh}（共{stamp.lines}行）；" + latest_pub
 
 
 def _counts(table: pd.DataFrame) -> str:

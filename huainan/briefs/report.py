@@ -476,8 +476,12 @@ def city_notes(table: pd.DataFrame, lang: str = "zh") -> str:
     with_value = int(table["value"].notna().sum())
     third = int(table["third_party"].sum())
     n = len(table)
+    from huainan.evidence.monitoring import data_stamp
+
+    stamp = data_stamp()
     if lang == "zh":
         lines = [
+            f"- {stamp.text_zh}。",
             "- 目标值与基期值：《淮南市“十四五”公共服务规划（征求意见稿）》专栏1、专栏2。",
             f"- {n} 项主要指标中，{with_value} 项有可用于评估的数值；其余为“数据暂缺”，不作推断，"
             "需由牵头部门报送年度监测数据后重新评估。",
