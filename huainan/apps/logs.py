@@ -16,8 +16,8 @@ def server_log() -> logging.Logger:
 
     In a Voila kernel ``sys.stderr`` is redirected to the page; ``sys.__stderr__`` is the kernel
     process's own stderr, inherited from the Voila server, so log lines land in the server log.
-    Python warnings are routed there too (``logging.captureWarnings``) so they never appear on
-    an official's screen.
+    Python warnings (``logging.captureWarnings``) and the ``comm`` package's errors (its
+    ``Comm`` logger) are routed there too, so they never appear on an official's screen.
     """
     if not any(getattr(h, "_huainan", False) for h in LOG.handlers):
         handler = logging.StreamHandler(sys.__stderr__ or sys.stderr)
@@ -29,7 +29,11 @@ def server_log() -> logging.Logger:
         LOG.setLevel(logging.INFO)
         LOG.propagate = False
         logging.captureWarnings(True)
-        warnings_log = logging.getLogger("py.warnings")
-        warnings_log.addHandler(handler)
-        warnings_log.propagate = False
+        # warnings, and the comm package's errors (a malformed message from a browser: logged
+        # with a traceback that would otherwise reach the page through logging's last-resort
+        # handler, which writes to the redirected sys.stderr)
+        for name in ("py.warnings", "Comm"):
+            other = logging.getLogger(name)
+            other.addHandler(handler)
+            other.propagate = False
     return LOG
