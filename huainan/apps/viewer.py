@@ -105,7 +105,7 @@ class KernelSocket:
 
     def __init__(self, conn: WebSocketClientConnection):
         self.conn = conn
-        self.session = Session(key=b"", username="viewer")
+        self.session = Session(key=uuid.uuid4().hex.encode(), username="viewer")
         self.states: dict[str, dict] = {}
         self._pending: list[Message] = []
 
