@@ -391,7 +391,7 @@ def protect(root: W.Widget, *, rule: Rule | None = None) -> W.Widget:
         if w is not root and getattr(w, "_hn_rule", None) is not None:
             continue
         chosen = rule if (w is root and rule is not None) else rule_for(w)
-        w._hn_rule = chosen  # type: ignore[attr-defined]  # marks a protected widget
+        w._hn_rule = chosen  # marks a protected widget
         if w.comm is not None:
             w.comm.on_msg(partial(handle_message, w, chosen))
     return root

@@ -213,7 +213,7 @@ class AppsKernelWebsocketHandler(VoilaKernelWebsocketHandler):
         header = self.request.headers.get("Sec-WebSocket-Protocol", "")
         return [p.strip() for p in header.split(",") if p.strip()]
 
-    async def get(self, kernel_id):  # type: ignore[override]
+    async def get(self, kernel_id):
         if V1_PROTOCOL not in self._offered_protocols():
             self.log.warning(
                 "Refused kernel websocket without the %s subprotocol from %s",
