@@ -32,6 +32,13 @@ def test_voila_json_hides_code_and_tracebacks_preheats_and_culls():
     k = cfg["MappingKernelManager"]
     assert k["cull_idle_timeout"] > 0 and k["cull_interval"] > 0
     assert cfg["Voila"]["ip"] == "127.0.0.1"
+    # no URL parameter picks another template or theme; no traceback reaches a browser
+    assert v["allow_template_override"] == "NO" and v["allow_theme_override"] == "NO"
+    assert k["allow_tracebacks"] is False
+    # a ceiling on kernels (~400 MB each on a 24 GB server) and culling of held websockets
+    a = cfg["AppsKernelManager"]
+    assert 0 < a["max_kernels"] * 0.4 <= 24 * 0.75
+    assert a["cull_connected_timeout"] >= k["cull_idle_timeout"]
 
 
 def test_the_four_pages_exist():

@@ -14,8 +14,13 @@ officials see and how kernels are managed:
 - preheated kernels (``preheat_kernel``, one per notebook, ``default_pool_size`` 1): each app is
   executed before anyone asks for it, so a page appears in about a second;
 - idle kernels culled (``MappingKernelManager.cull_idle_timeout`` / ``cull_interval``): a kernel
-  whose page was closed is shut down after 10 minutes; kernels of open pages and the preheated
-  pool are kept.
+  whose page was closed is shut down after 10 minutes; a kernel whose page (or a script) keeps
+  its websocket open after 30 minutes without activity (``AppsKernelManager.cull_connected_timeout``);
+  the preheated pool is kept;
+- at most ``AppsKernelManager.max_kernels`` (40) kernels at once, beyond which pages answer
+  系统繁忙，请稍后再试 (503);
+- no ``template``/``theme`` override from the URL (``allow_*_override`` ``NO``) and no
+  traceback in kernel messages to a browser (``MappingKernelManager.allow_tracebacks`` false).
 
 The command line adds the port, ``--Voila.port_retries=0`` (a busy port is an error, not a silent
 move to the next one) and, with ``preheat=False``, turns preheating off (for measuring cold
