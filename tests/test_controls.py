@@ -244,3 +244,15 @@ def test_upload_limits_can_be_set_per_page():
     assert upload.value == ()
     send_files(upload, [entry(f"{i}.csv") for i in range(3)], [b"x"] * 3)
     assert upload.value == ()
+
+
+def test_the_click_a_toggle_buttons_view_sends_after_a_change_is_not_refused(cache_dir):
+    # ipywidgets' ToggleButtonsView sends {"event": "click"} after each index change
+    screen = monitor.monitor_app()
+    stage = find(screen, "hn-stage", W.ToggleButtons)
+    before = controls._refusals
+    update(stage, {"index": 1})
+    stage.comm.handle_msg(
+        {"content": {"data": {"method": "custom", "content": {"event": "click"}}}, "buffers": []}
+    )
+    assert stage.value == "midterm" and controls._refusals == before

@@ -20,7 +20,8 @@ FileUpload                            ``value``: at most :data:`UPLOAD_MAX_FILES
                                       ``multiple``), names ending as ``accept`` says, sizes true,
                                       together at most ``UPLOAD_MAX_BYTES`` (8 MiB);
                                       ``error``: only cleared
-Button                                the ``click`` event
+Button                                the ``click`` event (a ToggleButtons' click after a
+                                      change is ignored, as ipywidgets does)
 anything else (HTML, Image, boxes,    nothing (only ``request_state``)
 layouts, styles)
 a disabled control                    nothing
@@ -325,11 +326,12 @@ def handle_message(widget: W.Widget, rule: Rule, msg: dict) -> None:
             clean = rule(widget, state, _buffers_by_path(data, msg.get("buffers") or []))
             widget.set_state(clean)
             return
-        if method == "custom" and isinstance(widget, W.Button) and rule is button_rule:
-            if data.get("content") != {"event": "click"}:
-                raise Refused("a button only takes clicks")
-            widget.click()
-            return
+        if method == "custom" and data.get("content") == {"event": "click"}:
+            if isinstance(widget, W.Button) and rule is button_rule:
+                widget.click()
+                return
+            if isinstance(widget, W.ToggleButtons):
+                return  # its view sends a click after each change; ipywidgets ignores it too
         raise Refused(f"method {str(method)[:20]!r} is not accepted")
     except Refused as exc:
         _log_refusal(widget, str(exc))
