@@ -94,7 +94,8 @@ class MemorySampler(threading.Thread):
 
     def stop(self) -> None:
         self._stop_event.set()
-        self.join(5)
+        if self.is_alive():
+            self.join(5)
 
 
 async def one_viewer(port: int, page: str, number: int, changes: int) -> dict:
@@ -188,8 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             wall = time.perf_counter() - start
         finally:
+            code = server.stop(proc)  # by its PID, whatever happened
             sampler.stop()
-            code = server.stop(proc)
         refused_lines = log.read_text(encoding="utf-8", errors="replace").count("refused a change")
 
     below, beyond = result["below"], result["beyond"]
