@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import statistics
 import sys
 import tempfile
@@ -170,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 <= args.extra <= MAX_VIEWERS:
         ap.error(f"--extra 0…{MAX_VIEWERS}")
     cap = args.max_kernels or args.viewers + len(server.PAGES)
+    # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so the server is stopped by its PID
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         log, port = tmp / "voila.log", server.free_port()
