@@ -317,6 +317,9 @@ def test_template_and_theme_parameters_answer_404_without_a_kernel(apps):
     assert status == 404 and "<script>alert" not in body
     status, body, _ = get(port, "no/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
     assert status == 404 and "<script>alert" not in body
+    # Voila's file list puts the query string into its page configuration and links
+    status, body, _ = get(port, f"voila/tree?theme={script}&x={script}")
+    assert status == 200 and "<script>alert" not in body and '"jupyterLabTheme": "light"' in body
     # the configured values themselves change nothing, and other parameters are not printed
     status, body, _ = get(port, f"voila/render/tiny.ipynb?template=huainan&theme=light&x={script}")
     assert status == 200 and "<script>alert" not in body
