@@ -14,12 +14,15 @@ scripted (:mod:`huainan.apps.viewer`), all in this process, over loopback only:
    a value it has not shown (indicator dropdowns, the population slider); *redraw* is the time
    from sending the change to receiving the new chart. Every page must be served (HTTP 200, no
    error text): this is checked and reported.
-2. **beyond the ceiling**: with those N kernels still open, ``--extra`` more viewers ask for
-   pages. A viewer whose page has a preheated kernel ready still gets it; the others get the
-   Chinese 503 page 系统繁忙，请稍后再试. Counted.
+2. **beyond the ceiling**: with those N kernels still open (the server now holds N + 4 kernels,
+   its ceiling), ``--extra`` more viewers ask for pages (default 6, two per app). A viewer whose
+   page has a preheated kernel ready still gets it (the pool is then not refilled); the others
+   get the Chinese 503 page 系统繁忙，请稍后再试. Counted.
 
-Memory: the proportional set size (PSS, so shared pages are not counted twice) of the server
-and all its kernel processes, sampled every 0.5 s; the peak, and the median per kernel.
+Memory: the proportional set size (PSS, so shared pages are not counted twice) and the resident
+set size (RSS) of the server and all its kernel processes, sampled every 0.5 s; the peak, and
+the median per kernel. The figures depend on the machine's other load (printed: the load
+average before and after).
 
 The ceiling given to the server is ``N + 4`` (the N viewers' kernels plus the four preheated
 ones) unless ``--max-kernels`` says otherwise. Bounded: at most 16 viewers and 8 changes each,
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import statistics
 import sys
@@ -53,15 +57,18 @@ ERROR_TEXTS = ("系统繁忙", "暂时无法显示", "hn-cell-error", "Traceback
 MAX_VIEWERS, MAX_CHANGES = 16, 8
 
 
-def pss_mb(pid: int) -> float:
-    """PSS of one process in MB (0 if it is gone)."""
+def memory_mb(pid: int) -> tuple[float, float]:
+    """PSS and RSS of one process in MB (0 if it is gone)."""
+    pss = rss = 0.0
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
+                pss = int(line.split()[1]) / 1024
+            elif line.startswith("Rss:"):
+                rss = int(line.split()[1]) / 1024
     except OSError:
         pass
-    return 0.0
+    return pss, rss
 
 
 def children(pid: int) -> list[int]:
@@ -81,22 +88,40 @@ class MemorySampler(threading.Thread):
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.peak_total, self.kernel_sizes = pid, 0.0, []
+        self.peak_rss, self.kernel_rss = 0.0, []
         self.peak_kernels = 0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.wait(0.5):
             kids = children(self.pid)
-            sizes = [pss_mb(k) for k in kids]
-            total = pss_mb(self.pid) + sum(sizes)
+            sizes = [memory_mb(k) for k in kids]
+            own_pss, own_rss = memory_mb(self.pid)
+            total = own_pss + sum(p for p, _ in sizes)
             if total > self.peak_total:
-                self.peak_total, self.kernel_sizes = total, [s for s in sizes if s > 0]
+                self.peak_total = total
+                self.kernel_sizes = [p for p, _ in sizes if p > 0]
+                self.kernel_rss = [r for _, r in sizes if r > 0]
+                self.peak_rss = own_rss + sum(self.kernel_rss)
             self.peak_kernels = max(self.peak_kernels, len(kids))
 
     def stop(self) -> None:
         self._stop_event.set()
         if self.is_alive():
             self.join(5)
+
+
+async def built_apps(log: Path, timeout: float = 300.0) -> None:
+    """Wait until every preheated kernel has built its screen (its log line ``… built in``)."""
+    names = ("数据更新情况", "规划监测", "区域差距", "情景推演")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        if all(f"{n} built in" in text for n in names):
+            time.sleep(2.0)  # and Voila has rendered the page
+            return
+        time.sleep(0.5)
+    raise TimeoutError("the preheated kernels did not build their screens")
 
 
 async def one_viewer(port: int, page: str, number: int, changes: int) -> dict:
@@ -162,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--viewers", type=int, default=6)
     ap.add_argument("--changes", type=int, default=4)
-    ap.add_argument("--extra", type=int, default=3)
+    ap.add_argument("--extra", type=int, default=6)
     ap.add_argument("--max-kernels", type=int, default=None)
     ap.add_argument("--timeout", type=float, default=900.0)
     args = ap.parse_args(argv)
@@ -182,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         sampler = MemorySampler(proc.pid)
         try:
             ready = server.wait_ready(port, proc, log=log, timeout=300, pages=server.PAGES)
-            time.sleep(5.0)  # the pool kernels finish executing their notebooks
+            built_apps(log)  # the pool kernels have executed their notebooks
+            load_before = os.getloadavg()[0]
             sampler.start()
             start = time.perf_counter()
             result = asyncio.run(
@@ -191,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             wall = time.perf_counter() - start
+            load_after = os.getloadavg()[0]
         finally:
             code = server.stop(proc)  # by its PID, whatever happened
             sampler.stop()
@@ -203,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Load test: {args.viewers} viewers at once, {args.changes} changes each; ceiling {cap} kernels"
     )
     print(f"server ready in {ready:.1f} s; scenario {wall:.1f} s; server exit code {code}")
+    print(
+        f"machine load average (2 cores, shared): {load_before:.1f} before, {load_after:.1f} after"
+    )
     print(f"first paint (page + widget states): {pct(paints)}")
     for page in APPS:
         times = [
@@ -233,10 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     kernel_sizes = sampler.kernel_sizes
     print(
-        f"memory (PSS): peak {sampler.peak_total:.0f} MB for the server and "
-        f"{len(kernel_sizes)} kernels (most kernels at once: {sampler.peak_kernels}); "
-        f"per kernel median {statistics.median(kernel_sizes) if kernel_sizes else 0:.0f} MB, "
-        f"max {max(kernel_sizes, default=0):.0f} MB"
+        f"memory at the peak: PSS {sampler.peak_total:.0f} MB (RSS {sampler.peak_rss:.0f} MB) "
+        f"for the server and {len(kernel_sizes)} kernels (most kernels at once: "
+        f"{sampler.peak_kernels}); per kernel PSS median "
+        f"{statistics.median(kernel_sizes) if kernel_sizes else 0:.0f} MB, max "
+        f"{max(kernel_sizes, default=0):.0f} MB; RSS median "
+        f"{statistics.median(sampler.kernel_rss) if sampler.kernel_rss else 0:.0f} MB"
     )
     print(f"widget changes refused by the server: {refused_lines} (expected 0)")
     return 1 if failures else 0
