@@ -111,7 +111,7 @@ class MemorySampler(threading.Thread):
             self.join(5)
 
 
-async def built_apps(log: Path, timeout: float = 300.0) -> None:
+def built_apps(log: Path, timeout: float = 300.0) -> None:
     """Wait until every preheated kernel has built its screen (its log line ``… built in``)."""
     names = ("数据更新情况", "规划监测", "区域差距", "情景推演")
     deadline = time.monotonic() + timeout
