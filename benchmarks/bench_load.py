@@ -234,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         f"machine load average (2 cores, shared): {load_before:.1f} before, {load_after:.1f} after"
     )
     print(f"first paint (page + widget states): {pct(paints)}")
+    print("  each viewer (s): " + ", ".join(f"{x:.1f}" for x in sorted(paints)))
     for page in APPS:
         times = [
             t for r in below if isinstance(r, dict) and r["page"] == page for t in r["redraws"]
