@@ -85,9 +85,12 @@ MAX_HEADER_BYTES = 64 * 2**10
 CLIENT_CHANNELS = ("shell", "control", "stdin")
 
 #: Default ceiling on live kernels (viewers' and preheated ones), for the server these apps are
-#: sized for: 2 cores, 24 GB. A page's kernel holds ~400 MB (``../shared/PERF.md``; measured
-#: again by ``benchmarks/bench_load.py``): 40 kernels ≈ 16 GB, leaving ~8 GB for the Voila
-#: process, the chart prerender, a batch of briefs and the system.
+#: sized for: 2 cores, 24 GB. A page's kernel was measured at ~310 MB resident (~205 MB
+#: proportional, shared libraries split) after building its screen and a few redraws
+#: (``benchmarks/bench_load.py``, 2026-12); counting ~400 MB for one that an official used for
+#: a while (``../shared/PERF.md``), 40 kernels take at most ~16 GB, leaving ~8 GB for the Voila
+#: process, the chart prerender, a batch of briefs and the system. The ceiling bounds memory,
+#: not waiting: on 2 cores, pages that need a new kernel at the same moment queue for the CPU.
 DEFAULT_MAX_KERNELS = 40
 #: Default idle time (s) after which a kernel is culled although its websocket is still open.
 DEFAULT_CULL_CONNECTED = 1800
