@@ -13,6 +13,7 @@ and the server is then killed by its process group.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import shutil
 import time
@@ -117,7 +118,11 @@ def get(port: int, path: str, timeout: float = 120.0) -> tuple[int, str, dict]:
 
 
 def run(coro, timeout: float = 300.0):
-    return asyncio.run(asyncio.wait_for(coro, timeout))
+    """Run a client coroutine to its end, in a thread of its own (with an event loop of its
+    own: the session's Playwright browser, if the browser tests ran first, keeps one running in
+    this thread)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coro, timeout)).result()
 
 
 def no_traceback_in(messages: list[viewer.Message]) -> None:
