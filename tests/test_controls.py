@@ -113,8 +113,7 @@ def test_dropdown_accepts_only_an_index_of_its_options(cache_dir):
 
 
 def test_only_controls_take_changes_and_malformed_messages_are_refused(cache_dir):
-    screen = home.data_status()  # an HTML table: nothing to change
-    assert isinstance(screen, W.HTML)
+    screen = find(home.data_status(), "hn-data-status", W.HTML)  # a table: nothing to change
     text = screen.value
     update(screen, {"value": "<script>alert(1)</script>"})
     assert screen.value == text
@@ -256,3 +255,52 @@ def test_the_click_a_toggle_buttons_view_sends_after_a_change_is_not_refused(cac
         {"content": {"data": {"method": "custom", "content": {"event": "click"}}}, "buffers": []}
     )
     assert stage.value == "midterm" and controls._refusals == before
+
+
+# ---------------------------------------------------------------------------------------------
+# the upload page (huainan.apps.upload) through the comm
+# ---------------------------------------------------------------------------------------------
+
+UPLOAD_CSV = (
+    "区划代码,地区,指标,年份,数值,单位\n"
+    "340400,淮南市,人均预期寿命,2023,78.3,岁\n"
+    "340400,淮南市,每千人口执业(助理)医师数,2023,412,人\n"
+).encode()
+
+
+def test_the_upload_page_takes_a_file_and_text_and_refuses_the_rest(tmp_path, monkeypatch):
+    from huainan.apps import upload
+
+    monkeypatch.delenv(upload.TOKEN_ENV, raising=False)
+    (tmp_path / "store").mkdir()
+    screen = upload.upload_app(tmp_path / "store")
+    for w in controls.widgets_under(screen):
+        assert getattr(w, "_hn_rule", None) is controls.rule_for(w), w
+    files = [w for w in controls.widgets_under(screen) if isinstance(w, W.FileUpload)]
+    texts = [w for w in controls.widgets_under(screen) if type(w) is W.Text]
+    buttons = [w for w in controls.widgets_under(screen) if isinstance(w, W.Button)]
+    (chooser,), (who,), (confirm,) = files, texts, buttons
+    # the confirm button is disabled until a file passed the check: a forged click does nothing
+    assert confirm.disabled
+    click = {"content": {"data": {"method": "custom", "content": {"event": "click"}}}}
+    confirm.comm.handle_msg(click)
+    assert screen.children and "请先选择文件" not in str(
+        [getattr(w, "value", "") for w in controls.widgets_under(screen)]
+    )
+    update(who, {"value": "寿县卫健委 王五"})
+    assert who.value == "寿县卫健委 王五"
+    update(who, {"value": "王" * 1001})
+    assert who.value == "寿县卫健委 王五"
+    # a file as the browser sends it: checked, and the reasons asked for are text boxes that
+    # are protected too although they were created after the screen
+    entry = {"name": "县区报表.csv", "type": "text/csv", "size": len(UPLOAD_CSV),
+             "last_modified": 1.7e12}  # fmt: skip
+    update(chooser, {"value": [entry]}, buffers=[UPLOAD_CSV],
+           buffer_paths=[["value", 0, "content"]])  # fmt: skip
+    reasons = [w for w in controls.widgets_under(screen) if type(w) is W.Text and w is not who]
+    assert reasons and all(r._hn_rule is controls.text_rule for r in reasons)
+    assert not confirm.disabled
+    # a file the page does not take: refused before the page sees it
+    update(chooser, {"value": [{**entry, "name": "宏.xlsm"}]}, buffers=[UPLOAD_CSV],
+           buffer_paths=[["value", 0, "content"]])  # fmt: skip
+    assert [f.name for f in chooser.value] == ["县区报表.csv"]

@@ -275,4 +275,4 @@ def fresh_screen(what: str, build: Callable[[], W.Widget]) -> W.Widget:
     if head() != before:
         LOG.info("%s: the store changed since preheating; rebuilt", what)
         box.children = (W.HTML(stamp_html()), guard(what, build))
-    return box
+    return protect(box)  # the box and its stamp too (guard() protected the screen)

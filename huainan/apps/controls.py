@@ -16,6 +16,8 @@ widget                                accepted from the browser
 Dropdown, ToggleButtons, Select …     ``index``: an int of one of the current options
 FloatSlider, IntSlider …              ``value``: a number within ``min``–``max`` on the ``step`` grid
                                       (snapped to the exact grid value)
+Text, Password, Textarea              ``value``: a string of at most ``TEXT_MAX_CHARS`` (1,000)
+                                      characters (Textarea 10,000); the Enter key's ``submit``
 FileUpload                            ``value``: at most :data:`UPLOAD_MAX_FILES` files (one unless
                                       ``multiple``), names ending as ``accept`` says, sizes true,
                                       together at most ``UPLOAD_MAX_BYTES`` (8 MiB);
@@ -52,13 +54,18 @@ from ipywidgets.widgets.widget_int import _BoundedInt
 from ipywidgets.widgets.widget_selection import _Selection
 
 from huainan.apps.logs import server_log
+from huainan.intake.excel import MAX_FILE_BYTES
 
-#: Largest upload accepted through a FileUpload control (all files of one change together).
-UPLOAD_MAX_BYTES = 8 * 2**20
+#: Largest upload accepted through a FileUpload control (all files of one change together):
+#: the ingest's own limit on a file, 8 MiB.
+UPLOAD_MAX_BYTES = MAX_FILE_BYTES
 #: Most files in one upload (with ``multiple=True``; one file otherwise).
 UPLOAD_MAX_FILES = 20
 #: Longest file name accepted (characters).
 UPLOAD_MAX_NAME = 255
+#: Longest text a Text or Password box accepts from the browser (characters; a Textarea ten
+#: times as much).
+TEXT_MAX_CHARS = 1000
 #: Refusals logged per kernel before the log is thinned to one line in 1,000.
 LOG_FIRST = 50
 
@@ -176,6 +183,30 @@ def toggle_rule(widget: W.Widget, state: dict, buffers: dict) -> dict:
     return {"value": state["value"]}
 
 
+def text_rule(widget: W.Widget, state: dict, buffers: dict) -> dict:
+    """Text, Password, Textarea: ``value`` a string of at most :data:`TEXT_MAX_CHARS`
+    characters (ten times as many in a Textarea).
+
+    Examples
+    --------
+    >>> text_rule(W.Text(), {"value": "淮南市民政局"}, {})
+    {'value': '淮南市民政局'}
+    >>> text_rule(W.Text(), {"value": "x" * 1001}, {})
+    Traceback (most recent call last):
+    ...
+    huainan.apps.controls.Refused: 1001 characters (at most 1000)
+    """
+    _no_buffers(buffers)
+    _only(state, {"value"})
+    value = state["value"]
+    if not isinstance(value, str):
+        raise Refused(f"value {value!r:.40} is not text")
+    limit = TEXT_MAX_CHARS * (10 if isinstance(widget, W.Textarea) else 1)
+    if len(value) > limit:
+        raise Refused(f"{len(value)} characters (at most {limit})")
+    return {"value": value}
+
+
 def upload_rule(
     widget: W.Widget,
     state: dict,
@@ -268,6 +299,8 @@ def rule_for(widget: W.Widget) -> Rule:
         return toggle_rule
     if isinstance(widget, W.FileUpload):
         return upload_rule
+    if isinstance(widget, W.Text | W.Password | W.Textarea):
+        return text_rule
     if isinstance(widget, W.Button):
         return button_rule
     return read_only
@@ -332,6 +365,9 @@ def handle_message(widget: W.Widget, rule: Rule, msg: dict) -> None:
                 return
             if isinstance(widget, W.ToggleButtons):
                 return  # its view sends a click after each change; ipywidgets ignores it too
+        if method == "custom" and data.get("content") == {"event": "submit"}:
+            if isinstance(widget, W.Text | W.Password):
+                return  # the Enter key in a text box; nothing here listens to it
         raise Refused(f"method {str(method)[:20]!r} is not accepted")
     except Refused as exc:
         _log_refusal(widget, str(exc))
