@@ -501,6 +501,15 @@ def serve(
             "that lets the upload page write (without it the page is read-only).",
         ),
     ] = None,
+    max_kernels: Annotated[
+        int | None,
+        typer.Option(
+            "--max-kernels",
+            min=1,
+            help="同时运行的页面内核上限（每个约400 MB；默认见 voila.json：40），超出时页面提示"
+            "“系统繁忙，请稍后再试” / most app kernels at once (default: voila.json, 40).",
+        ),
+    ] = None,
 ) -> None:
     """启动供各部门使用的应用页面 / serve the Voila apps for officials (notebooks/apps/) on http://127.0.0.1:PORT/.
 
@@ -513,7 +522,13 @@ def serve(
     from huainan.apps.server import serve as run
 
     try:
-        code = run(port, preheat=preheat, prerender=prerender, upload_token_file=upload_token_file)
+        code = run(
+            port,
+            preheat=preheat,
+            prerender=prerender,
+            upload_token_file=upload_token_file,
+            max_kernels=max_kernels,
+        )
     except (OSError, FileNotFoundError, ValueError) as exc:
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -32,6 +32,13 @@ def test_voila_json_hides_code_and_tracebacks_preheats_and_culls():
     k = cfg["MappingKernelManager"]
     assert k["cull_idle_timeout"] > 0 and k["cull_interval"] > 0
     assert cfg["Voila"]["ip"] == "127.0.0.1"
+    # no URL parameter picks another template or theme; no traceback reaches a browser
+    assert v["allow_template_override"] == "NO" and v["allow_theme_override"] == "NO"
+    assert k["allow_tracebacks"] is False
+    # a ceiling on kernels (~400 MB each on a 24 GB server) and culling of held websockets
+    a = cfg["AppsKernelManager"]
+    assert 0 < a["max_kernels"] * 0.4 <= 24 * 0.75
+    assert a["cull_connected_timeout"] >= k["cull_idle_timeout"]
 
 
 def test_the_four_pages_exist():
@@ -215,3 +222,109 @@ def test_widget_front_end_speaks_the_kernel_widgets_protocol():
     assert deps["@jupyter-widgets/base"].lstrip("^~").split(".")[0] == "6"
     assert ipywidgets.IntSlider()._model_module_version == "2.0.0"
     assert ipywidgets.__version__.startswith("8.1.")
+
+
+# ---------------------------------------------------------------------------------------------
+# restarting at once; the chart cache's own folders only
+# ---------------------------------------------------------------------------------------------
+
+
+def _time_wait_on(port: int) -> None:
+    """Leave a connection of a stopped server on ``port`` in TIME-WAIT, as a server that
+    closed its clients' connections at shutdown does (the side that closes first waits)."""
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((server.HOST, port))
+        listener.listen()
+        client = socket.create_connection((server.HOST, port))
+        conn, _ = listener.accept()
+        conn.close()  # the server closes first ...
+        client.recv(1)  # ... the client sees the end and closes too
+        client.close()
+    time.sleep(0.2)
+
+
+def test_a_port_in_time_wait_is_free_for_the_server():
+    port = server.free_port()
+    _time_wait_on(port)
+    states = Path("/proc/net/tcp").read_text()
+    assert f":{port:04X} " in states  # the connection is still there, in TIME-WAIT (06)
+    # tornado binds with SO_REUSEADDR and can listen here now: so may huainan serve
+    assert server.port_free(port)
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((server.HOST, port))
+        s.listen()
+        assert not server.port_free(port)  # a listening server still makes it busy
+
+
+@pytest.mark.slow
+def test_serve_restarts_at_once_after_a_stop_with_clients(tmp_path):
+    cache = tmp_path / "cache"
+    (cache / app_cache.inputs_fingerprint()).mkdir(parents=True)
+    (cache / app_cache.inputs_fingerprint() / app_cache.PngCache.COMPLETE).write_text("test")
+    port = server.free_port()
+    env = {**os.environ, "HUAINAN_CACHE_DIR": str(cache)}
+
+    def serve():
+        return subprocess.Popen(
+            [HUAINAN, "serve", "--port", str(port), "--no-preheat", "--no-prerender"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=env,
+        )
+
+    def up(proc) -> bool:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            if server.root_status(port) is not None:
+                return True
+            time.sleep(0.3)
+        return False
+
+    first = serve()
+    try:
+        assert up(first)
+        # a client keeps a connection open (a browser does): the server closes it on stop
+        client = socket.create_connection((server.HOST, port))
+        client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        client.recv(1024)
+    finally:
+        first.send_signal(signal.SIGTERM)  # stopped by the PID we started
+        first.communicate(timeout=60)
+    client.close()
+    second = serve()
+    try:
+        assert up(second), second.stdout.read().decode() if second.poll() is not None else ""
+    finally:
+        second.send_signal(signal.SIGTERM)
+        out, _ = second.communicate(timeout=60)
+    assert "already in use" not in out.decode("utf-8", errors="replace")
+
+
+def test_cache_cleanup_deletes_only_its_own_folders(tmp_path):
+    marker = ".huainan-chart-cache"  # app_cache.PngCache.MARKER
+    root = tmp_path / "cache"
+    old = app_cache.PngCache(root, fingerprint="0123456789abcdef")
+    old.put(("k",), b"\x89PNG old")  # a folder the cache created: marked
+    # what else an administrator keeps under HUAINAN_CACHE_DIR
+    (root / "reports").mkdir()
+    (root / "reports" / "2025.xlsx").write_bytes(b"data")
+    (root / "fedcba9876543210").mkdir()  # looks like a cache folder, has no marker
+    (root / "fedcba9876543210" / "chart.png").write_bytes(b"\x89PNG")
+    (root / "notes.txt").write_text("keep", encoding="utf-8")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / marker).write_text("x", encoding="utf-8")
+    (root / "link").symlink_to(outside, target_is_directory=True)
+    current = app_cache.PngCache(root, fingerprint="ffffffffffffffff")
+    current.put(("k",), b"\x89PNG new")
+    deleted = current.prune()
+    assert (root / "reports" / "2025.xlsx").read_bytes() == b"data"
+    assert (root / "fedcba9876543210" / "chart.png").exists()
+    assert (root / "notes.txt").exists() and (outside / marker).exists()
+    assert deleted == 1 and not old.folder.exists()
+    assert app_cache.PngCache.MARKER == marker and (current.folder / marker).is_file()
+    assert current.get(("k",)) == b"\x89PNG new"
+    assert app_cache.PngCache(tmp_path / "none", fingerprint="x").prune() == 0

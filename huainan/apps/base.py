@@ -1,8 +1,9 @@
 """What every app screen shares: messages, failure handling, layout helpers, chart panels.
 
-A failure never shows a traceback to an official: the part that failed is replaced by a plain
-Chinese message (:data:`FAILURE_ZH`) and the details go to the server log
-(:func:`huainan.apps.logs.server_log`). Charts are shown as ``ipywidgets.Image(format="png")``
+What a browser sends to a screen's widgets is checked by :mod:`huainan.apps.controls`
+(installed by :func:`guard`). A failure never shows a traceback to an official: the part that
+failed is replaced by a plain Chinese message (:data:`FAILURE_ZH`) and the details go to the
+server log (:func:`huainan.apps.logs.server_log`). Charts are shown as ``ipywidgets.Image(format="png")``
 filled with :func:`huainan.briefs.charts.to_png` bytes — never drawn into an ``Output`` widget
 during the first render (that hung Voila page loads at random, voila-dashboards/voila#1428).
 """
@@ -19,6 +20,7 @@ import ipywidgets as W
 import pandas as pd
 
 from huainan.apps.cache import PngCache
+from huainan.apps.controls import protect
 from huainan.apps.logs import LOG, server_log
 from huainan.briefs import charts
 
@@ -81,14 +83,18 @@ def reported(what: str, on_error: Callable[[str], None]):
 
 
 def guard(what: str, build: Callable[[], W.Widget]) -> W.Widget:
-    """Build a screen; if that fails return the friendly message instead (details logged)."""
+    """Build a screen; if that fails return the friendly message instead (details logged).
+
+    Every widget of the screen is then protected (:func:`huainan.apps.controls.protect`): the
+    browser can change a control only to a value it offers, and never sees a traceback.
+    """
     server_log()
     result: list[W.Widget] = []
     with reported(what, lambda h: result.append(W.HTML(h))):
         start = time.perf_counter()
         result.append(build())
         LOG.info("%s built in %.2f s", what, time.perf_counter() - start)
-    return result[-1]
+    return protect(result[-1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,7 +174,7 @@ class ChartPanel:
         self.what = what
         self.disk = cache
         self.image = W.Image(format="png", layout=W.Layout(width="100%", height="auto"))
-        self.error = W.HTML()
+        self.error = protect(W.HTML())  # shown later, outside the tree guard() protects
         self.widget = W.VBox([self.image], layout=W.Layout(width=width, max_width=max_width))
         if css_class:
             tag(self.widget, css_class)
@@ -269,4 +275,4 @@ def fresh_screen(what: str, build: Callable[[], W.Widget]) -> W.Widget:
     if head() != before:
         LOG.info("%s: the store changed since preheating; rebuilt", what)
         box.children = (W.HTML(stamp_html()), guard(what, build))
-    return box
+    return protect(box)  # the box and its stamp too (guard() protected the screen)

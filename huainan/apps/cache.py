@@ -1,7 +1,10 @@
 """Rendered charts on disk, shared by every kernel of the app server (:class:`PngCache`).
 
 Keyed by a fingerprint of everything a chart depends on (:func:`inputs_fingerprint`): any ingest
-or code change gives a new folder, so a stale chart is never shown.
+or code change gives a new folder, so a stale chart is never shown. Each folder the cache creates
+carries a marker file (:attr:`PngCache.MARKER`); clearing old folders (:meth:`PngCache.prune`,
+at each ``huainan serve``) deletes only folders with that marker, never anything else under
+``HUAINAN_CACHE_DIR``.
 """
 
 from __future__ import annotations
@@ -60,11 +63,14 @@ class PngCache:
     Notes
     -----
     Writes are atomic (:func:`huainan.atomic.write_bytes`), so two kernels drawing the same chart
-    at once are harmless. A cache that cannot be written (read-only disk) is skipped with one
+    at once are harmless. The folder gets the marker file :attr:`MARKER` when the cache creates
+    it; :meth:`prune` deletes only marked folders. A cache that cannot be written (read-only disk) is skipped with one
     warning in the server log: charts are then drawn every time, nothing else changes.
     """
 
     COMPLETE = "COMPLETE"
+    #: Marks a folder this cache created (the only folders :meth:`prune` deletes).
+    MARKER = ".huainan-chart-cache"
 
     def __init__(self, root: Path | None = None, fingerprint: str | None = None):
         self.root = cache_dir() if root is None else Path(root)
@@ -88,7 +94,7 @@ class PngCache:
         from huainan.atomic import write_bytes
 
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self._make_folder()
             write_bytes(self.path(key), png)
         except OSError as exc:
             self._writable = False
@@ -104,14 +110,37 @@ class PngCache:
     def mark_complete(self, summary: str) -> None:
         from huainan.atomic import write_text
 
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self._make_folder()
         write_text(self.folder / self.COMPLETE, summary)
 
+    def _make_folder(self) -> None:
+        """Create this fingerprint's folder (and the root) with the marker file."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        marker = self.folder / self.MARKER
+        if not marker.exists():
+            marker.write_text(
+                "Rendered charts of the Huainan apps (huainan.apps.cache); safe to delete.\n",
+                encoding="utf-8",
+            )
+
     def prune(self) -> int:
-        """Delete the folders of other fingerprints; return how many were deleted."""
-        if not self.root.exists():
+        """Delete the cache folders of other fingerprints; return how many were deleted.
+
+        Only real folders (not symbolic links) directly under the root that carry the marker
+        file :attr:`MARKER` are deleted: anything else under ``HUAINAN_CACHE_DIR`` — other
+        files and folders, including cache folders written before the marker existed — is left
+        alone.
+        """
+        if not self.root.is_dir():
             return 0
-        old = [p for p in self.root.iterdir() if p.is_dir() and p.name != self.fingerprint]
+        old = [
+            p
+            for p in self.root.iterdir()
+            if p.name != self.fingerprint
+            and p.is_dir()
+            and not p.is_symlink()
+            and (p / self.MARKER).is_file()
+        ]
         for p in old:
             shutil.rmtree(p, ignore_errors=True)
         return len(old)

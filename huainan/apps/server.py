@@ -14,8 +14,13 @@ officials see and how kernels are managed:
 - preheated kernels (``preheat_kernel``, one per notebook, ``default_pool_size`` 1): each app is
   executed before anyone asks for it, so a page appears in about a second;
 - idle kernels culled (``MappingKernelManager.cull_idle_timeout`` / ``cull_interval``): a kernel
-  whose page was closed is shut down after 10 minutes; kernels of open pages and the preheated
-  pool are kept.
+  whose page was closed is shut down after 10 minutes; a kernel whose page (or a script) keeps
+  its websocket open after 30 minutes without activity (``AppsKernelManager.cull_connected_timeout``);
+  the preheated pool is kept;
+- at most ``AppsKernelManager.max_kernels`` (40) kernels at once, beyond which pages answer
+  系统繁忙，请稍后再试 (503);
+- no ``template``/``theme`` override from the URL (``allow_*_override`` ``NO``) and no
+  traceback in kernel messages to a browser (``MappingKernelManager.allow_tracebacks`` false).
 
 The command line adds the port, ``--Voila.port_retries=0`` (a busy port is an error, not a silent
 move to the next one) and, with ``preheat=False``, turns preheating off (for measuring cold
@@ -58,7 +63,9 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 
 
-def voila_command(port: int = DEFAULT_PORT, *, preheat: bool = True) -> list[str]:
+def voila_command(
+    port: int = DEFAULT_PORT, *, preheat: bool = True, max_kernels: int | None = None
+) -> list[str]:
     """The command that serves the apps (run it with ``cwd=APPS_DIR``).
 
     Parameters
@@ -68,6 +75,9 @@ def voila_command(port: int = DEFAULT_PORT, *, preheat: bool = True) -> list[str
     preheat : bool
         Keep the preheated kernel pool of ``voila.json`` (True) or start every kernel when its
         page is requested (False).
+    max_kernels : int, optional
+        Ceiling on live kernels instead of ``voila.json``'s ``AppsKernelManager.max_kernels``
+        (beyond it pages answer 系统繁忙，请稍后再试; :mod:`huainan.apps.voila_app`).
 
     Returns
     -------
@@ -77,9 +87,11 @@ def voila_command(port: int = DEFAULT_PORT, *, preheat: bool = True) -> list[str
 
     Examples
     --------
-    >>> cmd = voila_command(9000, preheat=False)
+    >>> cmd = voila_command(9000, preheat=False, max_kernels=8)
     >>> cmd[1:4], "--port=9000" in cmd, "--preheat_kernel=False" in cmd
     (['-m', 'huainan.apps.voila_app', '.'], True, True)
+    >>> cmd[-1]
+    '--AppsKernelManager.max_kernels=8'
     """
     cmd = [
         sys.executable,
@@ -93,6 +105,10 @@ def voila_command(port: int = DEFAULT_PORT, *, preheat: bool = True) -> list[str
     ]
     if not preheat:
         cmd.append("--preheat_kernel=False")
+    if max_kernels is not None:
+        if int(max_kernels) < 1:
+            raise ValueError(f"max_kernels must be at least 1, not {max_kernels}")
+        cmd.append(f"--AppsKernelManager.max_kernels={int(max_kernels)}")
     return cmd
 
 
@@ -119,8 +135,15 @@ def root_url(port: int = DEFAULT_PORT) -> str:
 
 
 def port_free(port: int) -> bool:
-    """True if nothing listens on 127.0.0.1:``port``."""
+    """True if the server could listen on 127.0.0.1:``port`` now.
+
+    Binds as the server does: tornado's ``bind_sockets`` sets ``SO_REUSEADDR`` (on POSIX), so
+    connections of a stopped server still in TIME-WAIT (up to a minute after it closed them)
+    do not make the port busy; a socket listening there does.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        if os.name != "nt":  # on Windows the option would let two servers share the port
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, int(port)))
         except OSError:
@@ -146,6 +169,7 @@ def serve(
     preheat: bool = True,
     prerender: bool = True,
     upload_token_file: str | os.PathLike | None = None,
+    max_kernels: int | None = None,
 ) -> int:
     """Serve the apps until Ctrl-C (or SIGTERM); return Voila's exit code.
 
@@ -156,7 +180,7 @@ def serve(
     changed, nothing afterwards). A thread waits on it, so it is reaped as soon as it ends (no
     ``<defunct>`` process while Voila keeps serving) and a failure is reported on stderr; if it
     is still running when Voila stops, it is stopped by its PID. SIGTERM sent to this process
-    is passed on to Voila.
+    is passed on to Voila. ``max_kernels`` as in :func:`voila_command`.
 
     Raises
     ------
@@ -182,7 +206,9 @@ def serve(
 
         read_token(upload_token_file)  # refuse a missing, empty or world-readable file now
         env[UPLOAD_TOKEN_ENV] = str(Path(upload_token_file).resolve())
-    voila = subprocess.Popen(voila_command(port, preheat=preheat), cwd=APPS_DIR, env=env)
+    voila = subprocess.Popen(
+        voila_command(port, preheat=preheat, max_kernels=max_kernels), cwd=APPS_DIR, env=env
+    )
     stopping = threading.Event()
     warm: subprocess.Popen | None = None
     reaper: threading.Thread | None = None
@@ -237,20 +263,31 @@ def _reap(proc: subprocess.Popen, stopping: threading.Event) -> None:
 
 
 def start(
-    port: int, *, preheat: bool = True, log: Path | None = None, env: dict[str, str] | None = None
+    port: int,
+    *,
+    preheat: bool = True,
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+    max_kernels: int | None = None,
+    args: tuple[str, ...] = (),
+    folder: Path | None = None,
 ) -> subprocess.Popen:
     """Start Voila serving the apps in the background, in its own process group.
 
     Parameters
     ----------
     port : int
-    preheat : bool
+    preheat, max_kernels : bool, int
         As in :func:`voila_command`.
     log : pathlib.Path, optional
         File that receives the server's stdout and stderr (its log, including the
         ``huainan.apps`` lines of the kernels); default: discarded.
     env : dict, optional
         Extra environment variables for the server and its kernels (e.g. ``HUAINAN_CACHE_DIR``).
+    args : tuple of str
+        More Voila options (e.g. ``--AppsKernelManager.cull_connected_timeout=5``).
+    folder : pathlib.Path, optional
+        Serve this folder (with its own ``voila.json``) instead of :data:`APPS_DIR`.
 
     Returns
     -------
@@ -260,8 +297,8 @@ def start(
     out: Any = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115
     try:
         return subprocess.Popen(
-            voila_command(port, preheat=preheat),
-            cwd=APPS_DIR,
+            [*voila_command(port, preheat=preheat, max_kernels=max_kernels), *args],
+            cwd=APPS_DIR if folder is None else folder,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

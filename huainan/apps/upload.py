@@ -30,6 +30,7 @@ from pathlib import Path
 import ipywidgets as W
 
 from huainan.apps.base import CSS, failure_html, message_html, note, server_log, stamp_html, tag
+from huainan.apps.controls import protect
 from huainan.errors import HuainanError
 from huainan.intake.excel import MAX_FILE_BYTES
 from huainan.intake.report import IngestReport
@@ -251,13 +252,15 @@ class UploadApp:
         self.report = report
         self.status.value = report_html(report)
         self.reasons.children = tuple(
-            tag(
-                W.Text(
-                    description=f"理由 {i + 1}",
-                    placeholder=f"{c.place}：确认无误的理由",
-                    layout=W.Layout(width="640px"),
-                ),
-                "hn-reason",
+            protect(  # created after guard() protected the screen: checked the same way
+                tag(
+                    W.Text(
+                        description=f"理由 {i + 1}",
+                        placeholder=f"{c.place}：确认无误的理由",
+                        layout=W.Layout(width="640px"),
+                    ),
+                    "hn-reason",
+                )
             )
             for i, c in enumerate(report.confirmations)
         )
