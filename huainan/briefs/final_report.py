@@ -17,6 +17,7 @@ Word (.docx) and PDF.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -266,7 +267,13 @@ def tasks(table: pd.DataFrame, projects: pd.DataFrame) -> list:
             f"{len(projects)}项重点工程量化目标{_lead(_counts(projects))}（逐项情况见附表3）。"
             + (f"未完成的有：{'、'.join(short['metric_zh'])}。" if len(short) else "")
             + (f"已完成的有：{'、'.join(done['metric_zh'])}。" if len(done) else "")
-            + (f"{len(missing)}项缺少完成情况数据，需相关部门报送。" if len(missing) else "")
+            + (
+                f"{len(missing)}项缺少完成情况数据，需相关部门报送。"
+                if 0 < len(missing) < len(projects)
+                else "完成情况需相关部门报送。"
+                if len(missing)
+                else ""
+            )
         )
     )
     return blocks
@@ -335,7 +342,26 @@ def problems(table: pd.DataFrame) -> list:
     return [D.heading("六、存在问题", 2), D.bullets(items or ["未发现需要说明的问题。"])]
 
 
-def suggestions(table: pd.DataFrame, findings: pd.DataFrame) -> list:
+def _requirements_sentence(standards: pd.DataFrame) -> str:
+    """One sentence for the standards whose supply no county reported: what the standards
+    require in all (numbers from :func:`huainan.briefs.gaps_report.gap_evidence`)."""
+    parts = []
+    for r in standards.itertuples(index=False):
+        m = re.search(r"共需(.+?约 [0-9,]+ ?\S+?)，", str(r.sentence_zh))
+        if m:
+            parts.append(m.group(1).replace(" ", ""))
+    largest = standards["largest"].mode().iloc[0] if len(standards) else ""
+    return (
+        "按《规划》人均配置标准和最新人口测算，七个县区共需"
+        + "、".join(parts)
+        + "；各县区均未报送现有数量，缺口无法计算。编制“十五五”规划前应先摸清现有供给，"
+        + (f"需求最大的{largest}宜优先核查。" if largest else "")
+    )
+
+
+def suggestions(
+    table: pd.DataFrame, findings: pd.DataFrame, standards: pd.DataFrame | None = None
+) -> list:
     items: list = []
     missed = table[table["verdict"] == "not_met"]
     if len(missed):
@@ -347,6 +373,12 @@ def suggestions(table: pd.DataFrame, findings: pd.DataFrame) -> list:
     # the counties to catch up first, by the plan's per-population standards and targets
     # (huainan.briefs.gaps_report.report_findings); data needs are said once, below
     ahead = findings[(findings["section"] == "十五五时期建议") & (findings["kind"] != "missing")]
+    unreported = standards[standards["n_reported"] == 0] if standards is not None else standards
+    if unreported is not None and len(unreported):
+        # standards nobody reported supply for: one sentence with the requirements, not one
+        # repeated "not reported" per standard
+        items.append(_requirements_sentence(unreported))
+        ahead = ahead[~ahead["topic"].isin(set(unreported["standard_id"]))]
     items.extend(ahead["sentence_zh"])
     missing = table[table["verdict"] == "no_data"]
     if len(missing):
@@ -488,7 +520,8 @@ def build(year: int = evaluation.PLAN_END, *, observations: pd.DataFrame | None 
     obs = ev.all_observations() if observations is None else ev.with_quality(observations)
     table = evaluation.evaluate(year, stage="final", observations=obs)
     projects = evaluation.evaluate_projects(observations=obs)
-    findings = gaps_report.report_findings(gaps_report.gap_evidence(obs))
+    gap_ev = gaps_report.gap_evidence(obs)
+    findings = gaps_report.report_findings(gap_ev)
     return [
         D.heading(TITLE, 1),
         *work_and_data(table, projects, obs),
@@ -497,7 +530,7 @@ def build(year: int = evaluation.PLAN_END, *, observations: pd.DataFrame | None 
         *tasks(table, projects),
         *regional(findings),
         *problems(table),
-        *suggestions(table, findings),
+        *suggestions(table, findings, gap_ev.findings),
         *annex_indicators(table),
         *annex_missing(table),
         *annex_projects(projects),
