@@ -125,6 +125,24 @@ def test_report_sentences_come_from_the_numbers(report_blocks):
     ]
 
 
+def test_the_order_of_sources_is_said_once(report_blocks):
+    text = _text(report_blocks)
+    # said in 数据来源与截止时间; the method paragraph under its own heading does not repeat it
+    assert text.count("同一指标有多个来源时") == 1
+    assert "评估方法：" not in text
+    assert "无2025年数值为“数据暂缺”，不作推断。" in text
+    # the counts: 3 judged (巩固率 and 护理型床位 from returns, 医师 from a third-party page);
+    # 老旧小区改造 has only 2021—2022 (a lower bound, no verdict); 19 have nothing
+    assert (
+        "作出判断的3项主要指标所用数值中，部门报送2项、第三方转载或报道1项；"
+        "另有1项仅有部分年份数值、19项无可用数值，均为数据暂缺。" in text
+    )
+    assert (
+        "城镇老旧小区改造：缺2023、2024、2025年数据；已知2021—2022年合计 274（第三方转载或报道），"
+        "待市住房和城乡建设局报送后判断。" in text
+    )
+
+
 def test_annexes_list_every_indicator_and_group_missing_data_by_department(report_blocks):
     tables = [b for b in report_blocks if b["kind"] == "table"]
     annex1 = next(t for t in tables if t["header"][:2] == ["序号", "指标"])

@@ -175,6 +175,8 @@ def test_cumulative_already_met_by_a_partial_sum():
     # 10 + 8 + 6 = 24 ≥ 23 although 2023 and 2025 are missing: met
     assert row["verdict"] == "met"
     assert "缺2023、2025年数据" in row["note"] and "已达到五年累计目标" in row["note"]
+    # the year column names the years the value covers, not the whole period
+    assert row["value_year"] == "2021—2022、2024"
 
 
 def test_cumulative_with_a_reported_multi_year_total():
@@ -188,6 +190,7 @@ def test_cumulative_with_a_reported_multi_year_total():
     assert row["value"] == pytest.approx(23.1) and row["verdict"] == "met"
     assert row["gap"] == pytest.approx(0.1)
     assert "2021—2023年合计 14" in row["note"]
+    assert row["value_year"] == "2021—2025"
 
 
 def test_the_2020_value_never_enters_the_total_and_a_gap_in_2021_is_missing():

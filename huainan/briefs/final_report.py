@@ -95,9 +95,27 @@ def work_and_data(table: pd.DataFrame, projects: pd.DataFrame, obs: pd.DataFrame
     n_binding = int((table["attribute"] == "binding").sum())
     services = plan.services()
     cutoff, store_text = _cutoff(obs)
-    quality = table["source_quality"].value_counts()
+    judged = table[table["verdict"] != "no_data"]
+    quality = judged["source_quality"].value_counts()
     parts = [f"{ev.QUALITY_ZH[q]}{int(quality[q])}项" for q in ev.QUALITIES if quality.get(q, 0)]
-    none = int((table["source_quality"] == "").sum())
+    unjudged = table[table["verdict"] == "no_data"]
+    partial = int((unjudged["source_quality"] != "").sum())
+    none = int((unjudged["source_quality"] == "").sum())
+    rest = "、".join(
+        x
+        for x in (
+            f"{partial}项仅有部分年份数值" if partial else "",
+            f"{none}项无可用数值" if none else "",
+        )
+        if x
+    )
+    if len(judged):
+        used = f"作出判断的{len(judged)}项主要指标所用数值中，" + "、".join(parts)
+        used += f"；另有{rest}，均为数据暂缺。" if rest else "。"
+    else:
+        used = f"{len(table)}项主要指标均无可用于判断的2025年数值" + (
+            f"，其中{rest}。" if rest else "。"
+        )
     blocks = [
         D.heading("一、评估工作开展情况", 2),
         D.paragraph(
@@ -112,13 +130,11 @@ def work_and_data(table: pd.DataFrame, projects: pd.DataFrame, obs: pd.DataFrame
         D.heading("（一）数据来源与截止时间", 3),
         D.paragraph(
             f"评估数据截至{cutoff}。{store_text}同一指标有多个来源时，按部门监测报送、"
-            "政府网站和统计年鉴等官方发布、第三方网站转载或报道的顺序采用。主要指标评估所用数值中，"
-            + ("、".join(parts) if parts else "无任何来源")
-            + (f"，另有{none}项指标无可用数值" if none else "")
-            + "。第三方来源的数值在附表中逐项注明，正式引用前应与原始发布核对。"
+            f"政府网站和统计年鉴等官方发布、第三方网站转载或报道的顺序采用。{used}"
+            "第三方来源的数值在附表中逐项注明，正式引用前应与原始发布核对。"
         ),
         D.heading("（二）评估方法", 3),
-        D.paragraph(evaluation_method("final")),
+        D.paragraph(evaluation_method("final", standalone=False)),
     ]
     return blocks
 
@@ -178,8 +194,9 @@ def _sentence(r, departments: pd.DataFrame) -> list:
         lead = departments.at[r.indicator_id, "lead_department"]
         parts = str(r.note).split("；") if r.note else ["无2025年数据"]
         why = "尚无2025年数据" if parts[0] == "无2025年数据" else parts[0]
-        if cumulative and len(parts) > 1 and parts[1].startswith("五年累计值"):
-            why += f"（已知{parts[1].removeprefix('五年累计值 = ')}）"
+        known = [p for p in parts[1:] if p.startswith("五年累计值 = ")]
+        if cumulative and known:
+            why += f"；已知{known[0].removeprefix('五年累计值 = ')}"
         return [D.run(f"{r.name_zh}：", bold=True), f"{why}，待{lead}报送后判断。"]
     what = f"{years}年累计" if cumulative else f"{years}年为"
     value = D.run(f"{what}{_with_unit(r.value, r.unit)}", note=note)
@@ -472,6 +489,15 @@ def annex_missing(table: pd.DataFrame) -> list:
     return blocks
 
 
+def _project_target(r) -> str:
+    """The target as printed, with its subject when the printed words are only a year and a
+    figure (专栏5's yearly milestones read "2022年40%": the subject is in the column heading)."""
+    text = str(r.target_text)
+    if len(text) < 12 and str(r.metric_zh) not in text:
+        return f"{r.metric_zh}：{text}"
+    return text
+
+
 def annex_projects(projects: pd.DataFrame) -> list:
     rows = []
     for i, r in enumerate(projects.itertuples(index=False), start=1):
@@ -479,7 +505,7 @@ def annex_projects(projects: pd.DataFrame) -> list:
             [
                 str(i),
                 str(r.section).split(" ")[0],
-                r.target_text,
+                _project_target(r),
                 str(r.target_year),
                 r.verdict_zh,
                 r.note or "—",

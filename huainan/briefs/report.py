@@ -337,23 +337,40 @@ _EVALUATION_COLUMNS = {
 }
 
 
-def evaluation_method(stage: str, lang: str = "zh") -> str:
+def evaluation_method(stage: str, lang: str = "zh", *, standalone: bool = True) -> str:
     """One paragraph saying how the verdicts of a stage were reached (for the reader of a brief).
 
     The wording follows ``huainan/measures/METHODS.md``; the thresholds are the module
     constants of :mod:`huainan.measures.progress`, never retyped here.
+
+    Parameters
+    ----------
+    stage : {"final", "midterm", "annual"}
+    lang : {"zh", "en"}
+    standalone : bool
+        True (a brief): the paragraph opens with "评估方法：" and ends with the order of
+        sources. False (the final report, under its own heading "评估方法" after a paragraph
+        on the sources): neither, so nothing is said twice.
+
+    Returns
+    -------
+    str
     """
     from huainan.measures import progress
 
     _check_lang(lang)
     if lang == "zh":
         if stage == "final":
-            return (
+            text = (
                 "评估方法：以2025年数值与规划目标值比较，达到为“完成”，未达到为“未完成”并给出差距；"
                 "五年累计指标以2021—2025年逐年数值（或部门报送的累计数）之和比较；“高于/达到全省平均"
                 "水平”与同年安徽省平均值比较；“应保尽保”以覆盖率100%为完成；无2025年数值为“数据暂缺”，"
-                "不作推断。同一指标有多个来源时，部门报送优先，其次为官方发布，第三方转载或报道最后。"
+                "不作推断。"
             )
+            if standalone:
+                text += "同一指标有多个来源时，部门报送优先，其次为官方发布，第三方转载或报道最后。"
+                return text
+            return text.removeprefix("评估方法：")
         return (
             "评估方法：比较实际年均增速与达到2025年目标所需年均增速（进度比R；五年累计指标比较累计"
             f"完成量与线性进度）。已达到目标为“提前实现”；R≥{progress.FASTER:g}为“快于预期”，"

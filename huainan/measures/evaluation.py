@@ -140,6 +140,23 @@ class _Evidence:
     quality: str | None = None
     notes: list[str] | None = None
     notes_en: list[str] | None = None
+    missing: tuple[int, ...] = ()
+
+    @property
+    def years(self) -> str:
+        """The years the value covers: ``2025``, ``2021—2025``, or for a five-year total with
+        missing years only the years found (``2021—2022``, ``2021—2022、2024``)."""
+        if self.year_to is None or not self.missing:
+            return _span(self.year_from, self.year_to)
+        start = self.year_from if self.year_from is not None else self.year_to
+        covered = [y for y in range(start, self.year_to + 1) if y not in self.missing]
+        runs: list[list[int]] = []
+        for y in covered:
+            if runs and y == runs[-1][-1] + 1:
+                runs[-1].append(y)
+            else:
+                runs.append([y])
+        return "、".join(_span(r[0], r[-1]) for r in runs)
 
     def add(self, zh: str, en: str) -> None:
         if self.notes is None or self.notes_en is None:
@@ -195,7 +212,7 @@ def _cumulative_evidence(obs, ind, region, end, *, final) -> tuple[_Evidence, ev
         return e, whole
     if t.parts.empty:
         return e, t
-    e.value, e.year_from, e.year_to = t.value, t.start, t.end
+    e.value, e.year_from, e.year_to, e.missing = t.value, t.start, t.end, t.missing
     e.rows, e.quality = t.parts, t.quality
     e.add(
         f"五年累计值 = {t.describe_zh(number)}", f"5-year total built from {len(t.parts)} part(s)"
@@ -434,7 +451,7 @@ class _Evaluation:
             "unit": ind.unit,
             "target_text": ind.target_text,
             "value": e.value,
-            "value_year": _span(e.year_from, e.year_to),
+            "value_year": e.years,
             "verdict": self.verdict,
             "verdict_zh": progress.VERDICT_ZH[self.verdict],
             "domain": ind.domain,
@@ -527,7 +544,7 @@ def evaluate(
         One row per indicator, binding (约束性) first, then the plan's order; columns
         :data:`COLUMNS`: ``indicator_id``, ``name_zh``, ``attribute`` (binding/expected),
         ``unit``, ``target_text`` (as printed), ``value`` (float64, the value used; for a
-        five-year total the total), ``value_year`` (str: ``2025`` or ``2021—2025``),
+        five-year total the total), ``value_year`` (str: ``2025`` or ``2021—2025``; a five-year total with missing years names only the years found, e.g. ``2021—2022``),
         ``verdict`` (final: met/not_met/no_data; else achieved/faster/as_expected/lagging/
         no_data), ``gap`` (float64, ``d·(value − target)`` in the unit: ≥ 0 met, < 0 short),
         ``source_title``, ``source_url`` (``；``-joined), ``source_quality``
@@ -728,7 +745,7 @@ def _project_row_for(p, obs: pd.DataFrame, region: str) -> dict:
         t = ev.running_total(obs, p.metric_id, region, start=start, end=int(p.target_year))
         e = _Evidence()
         if not t.parts.empty:
-            e.value, e.year_from, e.year_to = t.value, t.start, t.end
+            e.value, e.year_from, e.year_to, e.missing = t.value, t.start, t.end, t.missing
             e.rows, e.quality = t.parts, t.quality
         if t.missing and not t.parts.empty:
             verdict, note, _ = _partial_total(t, target, p)
@@ -736,7 +753,7 @@ def _project_row_for(p, obs: pd.DataFrame, region: str) -> dict:
             v = progress.final_verdict(e.value, target, "higher_better", unit=p.unit, fmt=number)
             verdict, gap, gap_text, note = v.verdict, v.gap, v.gap_zh, v.note_zh
             if t.parts.empty:
-                note = f"{start}—{int(p.target_year)}年无数据"
+                note = f"{_span(start, int(p.target_year))}年无数据"
     else:  # a level in the target year
         y = int(p.target_year)
         e = _level_evidence(obs, _MetricRow(p.metric_id), region, y, y)
@@ -746,7 +763,7 @@ def _project_row_for(p, obs: pd.DataFrame, region: str) -> dict:
             note = f"无{y}年数据"
     rec.update(
         value=e.value,
-        value_year=_span(e.year_from, e.year_to),
+        value_year=e.years,
         verdict=verdict,
         verdict_zh=progress.FINAL_ZH[verdict],
         gap=gap,
