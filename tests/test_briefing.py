@@ -44,6 +44,22 @@ def test_population_context_is_census_values_without_indices():
     assert list(sub.columns) == ["indicator", "name_zh", "unit", "凤台县", "寿县", "淮南市"]
 
 
+def test_population_context_percentiles_follow_the_comparison_parameter():
+    t = gaps_report.population_context("elderly_care", comparison="anhui")
+    rows = t[t["indicator"] == "share_age_80plus"].set_index("name_zh")
+    pct = rows.loc["　在安徽省105个县级单位中的百分位"]
+    # 2020 census: 谢家集区 has Anhui's highest share aged 80+ (4.59 %) among its 105
+    # county-level units: 100 · (104 lower + ½ · 1 tie) / 105 = 99.52 → "99.5" (never 100)
+    assert rows.loc["80岁及以上人口占比", "谢家集区"] == "4.59"
+    assert pct["谢家集区"] == "99.5" and pct["淮南市"] == "—"
+    china = gaps_report.population_context("elderly_care", comparison="china")
+    assert "　在全国2855个县级单位中的百分位" in set(china["name_zh"])
+    assert "百分位" not in "".join(gaps_report.population_context("elderly_care")["name_zh"])
+    assert "安徽省县级单位" in gaps_report.population_context_text("elderly_care", "anhui")
+    with pytest.raises(ValueError, match="comparison must be one of"):
+        gaps_report.population_context("elderly_care", comparison="world")
+
+
 @pytest.fixture(scope="module")
 def shipped():
     return gaps_report.gap_evidence(observed.all_observations())

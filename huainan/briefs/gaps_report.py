@@ -370,7 +370,16 @@ def gaps_overview_styled(ev: GapEvidence, lang: str = "zh"):
 # ---------------------------------------------------------------------------------------------
 
 
-def population_context(domain: str | None = None, units: list[str] | None = None) -> pd.DataFrame:
+#: The scopes of the percentile rows of :func:`population_context` (the ``comparison``
+#: parameter of the domain brief).
+COMPARISON_ZH: dict[str, str] = {"anhui": "安徽省", "china": "全国"}
+
+
+def population_context(
+    domain: str | None = None,
+    units: list[str] | None = None,
+    comparison: str | None = None,
+) -> pd.DataFrame:
     """The census figures that describe a domain's setting across the units (2020), no indices.
 
     Parameters
@@ -378,22 +387,37 @@ def population_context(domain: str | None = None, units: list[str] | None = None
     domain : str, optional
         Domain id (None: the city brief's :data:`CITY_CONTEXT`).
     units : list of str, optional
+    comparison : {"anhui", "china"}, optional
+        When given, each indicator's row is followed by a row with each unit's percentile among
+        the county-level units of Anhui or of China (2020 census; mid-rank percentile from
+        :func:`huainan.measures.comparators.percentile_ranks`, 0–100 with one decimal, value
+        from low to high — a unique maximum among 105 counties is 99.5, never 100; the city's
+        cell is "—": it is not a county).
 
     Returns
     -------
     pandas.DataFrame
-        One row per census indicator of :data:`CONTEXT_INDICATORS`: ``indicator``, ``name_zh``,
-        ``unit``, then one column per unit (Chinese name) and ``淮南市`` — the 2020 census values
-        as display strings, one format per row (:func:`huainan.formats.column`). Empty for
-        domains without one.
+        One row per census indicator of :data:`CONTEXT_INDICATORS` (and per percentile row):
+        ``indicator``, ``name_zh``, ``unit``, then one column per unit (Chinese name) and
+        ``淮南市`` — the 2020 census values as display strings, one format per row
+        (:func:`huainan.formats.column`). Empty for domains without one.
+
+    Raises
+    ------
+    ValueError
+        ``comparison`` is not one of :data:`COMPARISON_ZH`.
     """
     from huainan.briefs import briefing
     from huainan.evidence import stats
+    from huainan.measures import comparators
 
+    if comparison is not None and comparison not in COMPARISON_ZH:
+        raise ValueError(f"comparison must be one of {sorted(COMPARISON_ZH)}, not {comparison!r}")
     ids = CONTEXT_INDICATORS[domains.get(domain).id] if domain is not None else CITY_CONTEXT
     codes = list(regions.UNIT_CODES if units is None else units)
     cat = stats.indicator_catalog().set_index("id")
     obs = stats.observations()
+    base = comparators.comparison_base() if comparison is not None and ids else None
     rows = []
     for ind in ids:
         vals = briefing.regional_values(ind, 2020, observations=obs)
@@ -403,17 +427,49 @@ def population_context(domain: str | None = None, units: list[str] | None = None
         row = {"indicator": ind, "name_zh": cat.at[ind, "name_zh"], "unit": cat.at[ind, "unit"]}
         row.update(dict(zip([*vals["name_zh"], "淮南市"], shown, strict=True)))
         rows.append(row)
+        col = cat.at[ind, "national_column"]
+        if comparison is None or base is None or not isinstance(col, str) or col not in base:
+            continue
+        ranks = comparators.percentile_ranks(
+            base, indicators=[col], directions={col: 0}, units=list(vals["region_code"])
+        )
+        ranks = ranks[ranks["scope"] == comparison].set_index("region_code")
+        n = int(ranks["n"].max())
+        pct = {
+            name: (
+                NO_DATA_ZH
+                if pd.isna(ranks.at[code, "percentile"])
+                else f"{ranks.at[code, 'percentile']:.1f}"
+            )
+            for code, name in zip(vals["region_code"], vals["name_zh"], strict=True)
+        }
+        rows.append(
+            {
+                "indicator": ind,
+                "name_zh": f"　在{COMPARISON_ZH[comparison]}{n}个县级单位中的百分位",
+                "unit": "0—100，由低到高",
+                **pct,
+                "淮南市": "—",
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def population_context_text(domain: str | None = None) -> str:
-    """One sentence introducing the 人口背景 table."""
+def population_context_text(domain: str | None = None, comparison: str | None = None) -> str:
+    """One sentence introducing the 人口背景 table (and its percentile rows when ``comparison``
+    is given, as for :func:`population_context`)."""
     if domain is not None and not CONTEXT_INDICATORS[domains.get(domain).id]:
         return "人口背景：本领域无与之直接相关的普查分县指标。"
-    return (
+    text = (
         "人口背景（第七次全国人口普查，2020年）：以下数字描述各县区服务对象的构成，"
         "是理解服务差距的背景，不是服务水平，不作好坏判断。凤台县含毛集实验区。"
     )
+    if comparison is not None:
+        text += (
+            f"“百分位”为该县区的数值在{COMPARISON_ZH[comparison]}县级单位中由低到高的位置"
+            "（50即居中，百分位越大表示数值越高），只说明相对位置。"
+        )
+    return text
 
 
 def population_context_styled(table: pd.DataFrame, lang: str = "zh"):
