@@ -5,12 +5,41 @@ Support module: any layer may import it. Rules (Chinese official statistics usag
 - whole numbers with thousands separators from 1,000 up (``3,033,528``), never ``9.3e+04``;
 - below 1,000 a fixed number of significant digits (default 4: ``2.55``, ``0.1235``);
 - a true minus sign (U+2212), not a hyphen;
-- a missing value is written :data:`NO_DATA_ZH` (``无数据``), never ``nan`` or an empty cell.
+- a missing value is written :data:`NO_DATA_ZH` (``无数据``), never ``nan`` or an empty cell;
+- times are shown in Beijing time (:data:`BEIJING`), dates as ``2026年12月5日`` (:func:`date_zh`).
 """
 
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: Officials read times in Beijing time; files keep ISO 8601 UTC. China has kept UTC+8 without
+#: daylight saving since 1991, so a fixed offset stands in if the tz database is absent.
+BEIJING: tzinfo
+try:
+    BEIJING = ZoneInfo("Asia/Shanghai")
+except ZoneInfoNotFoundError:  # pragma: no cover - no tz database on this machine
+    BEIJING = timezone(timedelta(hours=8), "CST")
+
+
+def date_zh(when: datetime | None = None) -> str:
+    """The Beijing date of ``when`` (default now) as officials write it.
+
+    A naive ``when`` is taken as UTC.
+
+    Examples
+    --------
+    >>> date_zh(datetime(2026, 12, 4, 22, 50, tzinfo=timezone.utc))  # 06:50 next day in Beijing
+    '2026年12月5日'
+    """
+    when = when or datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    b = when.astimezone(BEIJING)
+    return f"{b.year}年{b.month}月{b.day}日"
+
 
 #: What a missing value is written as.
 NO_DATA_ZH = "无数据"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
 
@@ -28,7 +28,7 @@ from huainan.briefs.peer_report import peer_evidence_block
 from huainan.briefs.report import evaluation_method
 from huainan.evidence import monitoring
 from huainan.evidence import observed as ev
-from huainan.formats import number
+from huainan.formats import date_zh, number
 from huainan.measures import evaluation, progress
 from huainan.plan import domains
 
@@ -58,7 +58,7 @@ def _cutoff(obs: pd.DataFrame) -> tuple[str, str]:
     published = obs[obs["origin"] == "stats"]
     latest_pub = f"公开统计数据收录至{int(published['year'].max())}年。" if len(published) else ""
     if stamp.updated_at is None:
-        when = datetime.now(UTC).astimezone().strftime("%Y年%-m月%-d日")
+        when = date_zh()
         return f"报告生成之日（{when}）", "监测数据库尚无部门报送数据；" + latest_pub
     day = datetime.strptime(stamp.updated_at[:10], "%Y-%m-%d").strftime("%Y年%-m月%-d日")
     return day, f"{stamp.text_zh}（共{stamp.lines}行）；" + latest_pub

@@ -19,12 +19,12 @@ import html
 import json
 import os
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from huainan.atomic import write_text
+from huainan.formats import BEIJING
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -64,13 +64,6 @@ VALUE_NAMES_ZH = {
 #: What ``None`` means for a parameter, where the notebooks say (None = all).
 NONE_NAMES_ZH = {"domain": "全部领域", "domains": "全部领域", "regions": "全部七个县区"}
 
-#: Officials read times in Beijing time; the manifest keeps ISO 8601 UTC. China has kept UTC+8
-#: without daylight saving since 1991, so a fixed offset stands in if the tz database is absent.
-BEIJING: tzinfo
-try:
-    BEIJING = ZoneInfo("Asia/Shanghai")
-except ZoneInfoNotFoundError:  # pragma: no cover - no tz database on this machine
-    BEIJING = timezone(timedelta(hours=8), "CST")
 
 _NOTE_STYLE = (
     "border-left:4px solid #d55e00;background:#fff4ec;padding:0.6em 1em;"

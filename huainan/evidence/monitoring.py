@@ -75,13 +75,14 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from huainan.atomic import write_bytes
 from huainan.errors import DataValidationError
+from huainan.formats import BEIJING
 from huainan.paths import data_dir
 from huainan.text import formula_restore, formula_safe
 
@@ -812,7 +813,7 @@ def _stamp(path: str, size: int, mtime_ns: int) -> DataStamp:
     if rows.empty:
         return DataStamp(None, GENESIS, 0, "部门监测数据：尚未导入")
     last = datetime.fromisoformat(str(rows["ingested_at"].max()))
-    beijing = last.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+    beijing = last.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
     head_ = str(rows[CHAIN_COLUMN].iloc[-1])
     text = f"部门监测数据更新于 {beijing}（北京时间），共 {len(rows)} 行，链尾 {head_[:12]}"
     return DataStamp(beijing, head_, len(rows), text)
