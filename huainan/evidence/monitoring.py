@@ -75,7 +75,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -616,7 +616,7 @@ def leftover_files(store: str | os.PathLike | None = None) -> list[tuple[Path, i
     out = []
     for p in found:
         st = p.stat()
-        when = datetime.fromtimestamp(st.st_mtime).astimezone().isoformat(timespec="seconds")
+        when = datetime.fromtimestamp(st.st_mtime, tz=UTC).isoformat(timespec="seconds")
         out.append((p, st.st_size, when))
     return out
 
