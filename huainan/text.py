@@ -210,3 +210,25 @@ def formula_safe_frame(df):
         if out[col].dtype == object or str(out[col].dtype).startswith("str"):
             out[col] = out[col].map(lambda x: formula_safe(x) if isinstance(x, str) else x)
     return out
+
+
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_escape(text: object) -> str:
+    r"""Return data text safe to put inside Markdown: every ASCII punctuation character
+    backslash-escaped (CommonMark §2.4), so ``<img onerror=…>``, ``*``, ``[x](javascript:…)``
+    render as the literal characters — in nbconvert's HTML (mistune) and in the Word/PDF
+    documents (markdown-it) alike. Use it on every string that comes from a file or a return
+    (source titles, notes, file names), never on the Markdown the package writes itself.
+
+    Examples
+    --------
+    >>> md_escape("<b>统计公报</b> *注*")
+    '\\<b\\>统计公报\\<\\/b\\> \\*注\\*'
+    >>> md_escape(None)
+    ''
+    """
+    if text is None:
+        return ""
+    return _MD_PUNCTUATION.sub(r"\\\1", str(text))

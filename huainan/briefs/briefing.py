@@ -15,6 +15,7 @@ import pandas as pd
 from huainan import plan
 from huainan.evidence import stats
 from huainan.plan import domains, regions
+from huainan.text import md_escape
 
 REFERENCE_CODES = {"340400": "淮南市", "340000": "安徽省", "100000": "全国"}
 
@@ -164,7 +165,12 @@ def data_notes(
     d = domains.get(domain)
     zh = lang == "zh"
     sources = sorted(
-        {t for s in progress["source_title"].dropna().astype(str) for t in s.split("；") if t}
+        {
+            md_escape(t)
+            for s in progress["source_title"].dropna().astype(str)
+            for t in s.split("；")
+            if t
+        }
     )
     no_obs = progress.loc[progress["value"].isna(), "name_zh"].tolist()
     stored = len(monitoring.observations())

@@ -22,6 +22,7 @@ from huainan.briefs.report import plain_table
 from huainan.formats import NO_DATA_ZH, column, fixed, number, percent
 from huainan.measures import regional, shortfall, urban_rural
 from huainan.plan import domains, regions
+from huainan.text import md_escape
 
 #: Census indicators that describe each domain's setting across the seven units (人口背景): the
 #: people a domain serves, not its services — shown without verdicts.
@@ -221,7 +222,7 @@ def regional_markdown(ev: GapEvidence, domain: str | None = None) -> str:
     for r in ev.gaps.itertuples(index=False):
         lines.append(f"- {r.sentence_zh}{r.change_sentence_zh}")
         if r.note:
-            lines.append(f"  （{r.note}）")
+            lines.append(f"  （{md_escape(r.note)}）")
     lines += [f"- {t}" for t in single_year_sentences(ev)]
     missing = regional.missing_sentence(ev.coverage, ev.year_from, ev.year_to)
     not_compared = [

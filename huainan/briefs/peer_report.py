@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from huainan.briefs.report import _check_lang, _left_header, plain_table
+from huainan.briefs.report import _check_lang, _left_header, plain_table, table_style
 from huainan.evidence.yearbook import SPECS_BY_ID
 from huainan.formats import number
 
@@ -183,7 +183,7 @@ def peer_table_styled(summary: pd.DataFrame, change: pd.DataFrame, lang: str = "
     )
     out = pd.DataFrame(rows, columns=cols)
     judged = latest["direction"].to_numpy() != 0
-    styled = out.style.hide(axis="index").set_properties(
+    styled = table_style(out).set_properties(
         subset=[cols[0], cols[3], cols[9]], **{"text-align": "left"}
     )
     styled = styled.set_properties(subset=cols[1:3] + cols[4:9], **{"text-align": "right"})

@@ -17,6 +17,7 @@ from huainan.measures.progress import (
     VERDICT_ORDER,
     VERDICT_ZH,
 )
+from huainan.text import md_escape
 
 LANGS = ("zh", "en")
 
@@ -159,7 +160,7 @@ def review_13th_table(assessed: pd.DataFrame, lang: str = "zh"):
     )
     colours = assessed["attainment"].map(status_css).tolist()
     names = _REVIEW_COLUMNS[lang]
-    styled = out.rename(columns=names).style.hide(axis="index")
+    styled = table_style(out.rename(columns=names))
     styled = styled.apply(lambda col: colours, subset=[names["status"]], axis=0)
     styled = _left_header(styled.set_properties(**{"text-align": "left", "font-size": "0.9em"}))
     return styled
@@ -292,7 +293,7 @@ def _bullet(r, lang: str) -> str:
     zh = lang == "zh"
     if pd.isna(r.get("value")):
         why = r.get("note") or ""
-        obs = (why.split("；")[0] if why else "暂无数据") if zh else "no data"
+        obs = (md_escape(why.split("；")[0]) if why else "暂无数据") if zh else "no data"
     else:
         obs = (
             f"{r['value_year']}年 {_fmt_value(r['value'], r['unit'])}"
@@ -445,11 +446,33 @@ def evaluation_table_styled(table: pd.DataFrame, lang: str = "zh"):
     )
     names = _EVALUATION_COLUMNS[lang]
     colours = t["verdict"].map(status_css).tolist()
-    styled = out.rename(columns=names).style.hide(axis="index")
+    styled = table_style(out.rename(columns=names))
     styled = styled.apply(lambda col: colours, subset=[names["verdict"]], axis=0)
     short = [names[k] for k in ("attribute", "unit", "value", "value_year", "verdict")]
     styled = styled.set_properties(subset=short, **{"white-space": "nowrap"})
     return _left_header(styled.set_properties(**{"text-align": "left", "font-size": "0.9em"}))
+
+
+def table_style(df: pd.DataFrame, *, index: bool = False):
+    """``df.style`` with every cell, header and index label HTML-escaped (``<`` → ``&lt;``).
+
+    The one way briefs turn a DataFrame into a Styler: cells may hold text from officials'
+    returns (source titles, notes), which must never become markup in a brief.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    index : bool, default False
+        Show the index.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    styled = df.style.format(escape="html").format_index(escape="html", axis=1)
+    if index:
+        return styled.format_index(escape="html", axis=0)
+    return styled.hide(axis="index")
 
 
 def _left_header(styled):
@@ -462,7 +485,7 @@ def _left_header(styled):
 def plain_table(df: pd.DataFrame):
     """A DataFrame as a left-aligned table without index, for briefs."""
     return _left_header(
-        df.style.hide(axis="index").set_properties(**{"text-align": "left", "font-size": "0.9em"})
+        table_style(df).set_properties(**{"text-align": "left", "font-size": "0.9em"})
     )
 
 
@@ -484,7 +507,7 @@ def verdict_counts_styled(table: pd.DataFrame, lang: str = "zh"):
     ]
     counts.columns = [verdict_label(c, lang) for c in cols]
     counts.insert(0, "指标数" if lang == "zh" else "Indicators", counts.sum(axis=1))
-    return counts.style.set_properties(**{"text-align": "center"})
+    return table_style(counts, index=True).set_properties(**{"text-align": "center"})
 
 
 def city_notes(table: pd.DataFrame, lang: str = "zh") -> str:
