@@ -353,3 +353,18 @@ def test_final_batch_writes_html_docx_and_pdf(tmp_path):
     body = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", body, flags=re.S)
     visible = html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
     assert _english(visible) == set()
+
+
+def test_cut_off_sentence_in_beijing_time_without_the_chain_hash(monkeypatch):
+    from huainan.briefs import final_report as fr
+    from huainan.evidence import monitoring
+
+    obs = _fake_observations()
+    stamp = monitoring.DataStamp("2026-12-05 06:36", "6b63365c9919" * 5, 7, "（页面用语）")
+    monkeypatch.setattr(monitoring, "data_stamp", lambda: stamp)
+    day, text = fr._cutoff(obs)
+    assert day == "2026年12月5日"
+    assert text.startswith(
+        "监测数据库共有部门报送数据7条，最近一次入库为2026年12月5日 06:36（北京时间）；"
+    )
+    assert "6b63" not in text and "共7行" not in text

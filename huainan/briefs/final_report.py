@@ -60,8 +60,13 @@ def _cutoff(obs: pd.DataFrame) -> tuple[str, str]:
     if stamp.updated_at is None:
         when = date_zh()
         return f"报告生成之日（{when}）", "监测数据库尚无部门报送数据；" + latest_pub
-    day = datetime.strptime(stamp.updated_at[:10], "%Y-%m-%d").strftime("%Y年%-m月%-d日")
-    return day, f"{stamp.text_zh}（共{stamp.lines}行）；" + latest_pub
+    t = datetime.strptime(stamp.updated_at, "%Y-%m-%d %H:%M")  # already Beijing time
+    day = f"{t.year}年{t.month}月{t.day}日"
+    when = f"{day} {t:%H:%M}"
+    return day, (
+        f"监测数据库共有部门报送数据{stamp.lines}条，最近一次入库为{when}（北京时间）；"
+        + latest_pub
+    )
 
 
 def _counts(table: pd.DataFrame) -> str:
