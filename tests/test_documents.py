@@ -43,7 +43,7 @@ def _fake_observations() -> pd.DataFrame:
             "compulsory_education_retention",
             99.0,
             "市教育局报送（测试数据）",
-            "t.xlsx",
+            "t.xlsx [教育] D7",
             "monitoring",
         ),
         # 每千人口执业(助理)医师数 2.61 against 2.55, from a third-party page only: met
@@ -165,6 +165,8 @@ def test_sources_are_footnotes_and_third_party_is_said(report_blocks):
         if isinstance(r, dict) and r.get("note")
     ]
     assert any(URL in n and "部门报送" in n for n in notes)
+    # a return's cell reference in Chinese (the store keeps "t.xlsx [教育] D7")
+    assert any(n.endswith("t.xlsx 工作表“教育” D7单元格") for n in notes)
     assert any("news.example.cn" in n and "第三方转载或报道" in n for n in notes)
     # 医师 (the only source is a third-party page) and 老旧小区改造 (a reposted running total)
     assert "2项指标的数值仅见于第三方网站转载或报道" in _text(report_blocks)

@@ -29,6 +29,7 @@ from huainan.apps.base import (
 from huainan.briefs import charts, report
 from huainan.evidence import observed as ev
 from huainan.formats import NO_DATA_ZH, number, percent
+from huainan.intake.refs import source_ref_zh
 from huainan.measures import evaluation, progress
 from huainan.plan import domains
 
@@ -187,7 +188,11 @@ def indicator_detail_html(row, observations: pd.DataFrame) -> str:
             text = (
                 f"数值来源（{years}年，{html.escape(ev.QUALITY_ZH.get(src.quality, ''))}）："
                 f"{html.escape(str(src.source))}"
-                + (f"，网址或位置：{_link(src.source_ref)}" if pd.notna(src.source_ref) else "")
+                + (
+                    f"，网址或位置：{_link(source_ref_zh(src.source_ref))}"
+                    if pd.notna(src.source_ref)
+                    else ""
+                )
             )
             extra = observation_note_zh(getattr(src, "note", None))
             lines.append(text + (f"；来源备注：{html.escape(extra)}" if extra else "") + "。")

@@ -29,6 +29,7 @@ from huainan.briefs.report import evaluation_method
 from huainan.evidence import monitoring
 from huainan.evidence import observed as ev
 from huainan.formats import date_zh, number
+from huainan.intake.refs import source_ref_zh
 from huainan.measures import evaluation, progress
 from huainan.plan import domains
 
@@ -46,7 +47,7 @@ def _source_note(row) -> str | None:
     """The footnote of a value: source title(s), evidence class, web address or file reference."""
     if not row.source_title:
         return None
-    where = row.source_url or row.source_ref
+    where = row.source_url or source_ref_zh(row.source_ref)
     note = f"{row.source_title}（{row.source_quality_zh}）"
     return note + (f"，{where}" if where else "")
 

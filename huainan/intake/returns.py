@@ -37,6 +37,7 @@ from huainan.intake.reader import (
     strip_marker,
     typo_hint,
 )
+from huainan.intake.refs import source_ref
 from huainan.intake.report import Problems
 from huainan.intake.units import conversion_factor, convert, parse_unit, split_quantity
 from huainan.plan import regions
@@ -524,7 +525,7 @@ def _value_candidate(
         warnings.append(f"{problems.place(value_col, rnum)}: {bad[0]}")
     counts["read"] += 1
     letters, sheet = plan_.raw.attrs["column_letters"], plan_.sheet
-    ref = f"{filename} [{sheet}] {letters[value_col]}{rnum}" if sheet else f"{filename} line {rnum}"
+    ref = source_ref(filename, rnum, sheet=sheet, column=letters[value_col] if sheet else "")
     note = "；".join(n for n in (plan_.original(rnum, "note"), footnote) if n.strip()) or None
     return Candidate(
         rnum,
