@@ -556,6 +556,7 @@ def history(
     from huainan.evidence import monitoring
     from huainan.formats import number
     from huainan.intake.catalogue import resolve_indicator, resolve_region
+    from huainan.intake.refs import source_ref_zh
 
     try:
         ident = resolve_indicator(indicator)[0] if indicator else None
@@ -579,9 +580,11 @@ def history(
         )
         if r.confirmation:
             extra += f"；确认 confirmed: {r.confirmation}"
+        origin = "" if r.action == "withdraw" else f"{source_ref_zh(r.source_ref)}, "
         typer.echo(
             f"{r.region_code} {r.indicator}{area} {r.year} 第{r.revision}版 rev {r.revision}: {what}"
-            f"  [{r.ingested_at}, {r.ingested_by or '?'}, {r.source_file}, 第{r.line}行 line]{extra}"
+            f"  [{r.ingested_at}, {r.ingested_by or '?'}, {origin}"
+            f"存储第{r.line}行 store line {r.line}]{extra}"
         )
 
 

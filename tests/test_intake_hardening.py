@@ -273,6 +273,10 @@ def test_revision_listing_withdrawal_history_and_validate(tmp_path):
     assert res.exit_code == 0 and len(lines) == 3
     assert "78.1 岁" in lines[0] and "78.3 岁" in lines[1] and "撤回 withdrawn" in lines[2]
     assert "误报：为快报数" in lines[2] and "测试员" in lines[2]
+    # where each value was read (the return's line), and the store's own line
+    assert "a.csv 第2行" in lines[0] and "b.csv 第2行" in lines[1] and "a.csv" not in lines[2]
+    # (line 1 of the store file is its header)
+    assert [ln.split("存储第")[1].split("行")[0] for ln in lines] == ["2", "3", "4"]
     res = CliRunner().invoke(app, ["validate", "--store", str(store)])
     assert res.exit_code == 0, res.output  # the chain stays valid
     with pytest.raises(IngestError, match="已撤回"):
