@@ -205,7 +205,7 @@ def review_13th_chart(assessed: pd.DataFrame):
         if top > 0:
             ax.axhline(top, color="#bbbbbb", linewidth=0.6)
     ax.set_xlabel("实绩优于目标的幅度（占目标值的百分比，%；越大越好，已考虑指标方向）")
-    ax.set_title("“十三五”基本公共服务均等化指标完成情况（2020年实绩 vs 目标）", loc="left")
+    ax.set_title("“十三五”基本公共服务均等化指标完成情况（2020年实绩与目标对比）", loc="left")
     handles = [
         plt.Rectangle((0, 0), 1, 1, color=STATUS_COLOURS[k])
         for k in ("met", "borderline", "not_met")
