@@ -138,11 +138,21 @@ def evaluate(
 
     Columns: indicator_id, name_zh, attribute, unit, target_text, value, value_year, verdict,
     gap, source_title, source_url, source_quality, note. Honours HUAINAN_DATA_DIR. Exit code 0
-    when written; 2 for a bad year or stage (nothing written).
+    when written; 1 if the data cannot be read (e.g. a damaged monitoring store) or the file
+    cannot be written; 2 for a bad year or stage (nothing written).
     """
     from huainan.errors import HuainanError
+    from huainan.formats import number
     from huainan.measures import evaluation
 
+    if not 2021 <= year <= 2100:
+        typer.echo(f"错误 / error: 评估年份须在 2021—2100 之间，不是 {year}", err=True)
+        raise typer.Exit(2)
+    if out is not None and out.is_dir():
+        typer.echo(
+            f"错误 / error: --out {out} 是文件夹，请给出文件名（如 evaluation.csv）", err=True
+        )
+        raise typer.Exit(2)
     if stage is not None and stage not in evaluation.STAGES:
         typer.echo(
             f"错误 / error: --stage 只能是 {' / '.join(evaluation.STAGES)}，不是 {stage!r}",
@@ -151,12 +161,12 @@ def evaluate(
         raise typer.Exit(2)
     try:
         table = evaluation.evaluate(year, stage=stage)
+    except HuainanError as exc:  # the data (first: DataValidationError is also a ValueError)
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(1) from exc
     except ValueError as exc:
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    except HuainanError as exc:
-        typer.echo(f"错误 / error: {exc}", err=True)
-        raise typer.Exit(1) from exc
     if out is not None:
         try:
             path = evaluation.write_csv(table, out)
@@ -168,7 +178,10 @@ def evaluate(
     stage_zh = evaluation.STAGE_ZH[str(table["stage"].iloc[0])]
     typer.echo(f"{stage_zh}（{year}年）：" + "，".join(f"{k} {v} 项" for k, v in counts.items()))
     if out is None:
-        typer.echo(table[list(evaluation.CSV_COLUMNS[:8])].to_string(index=False))
+        shown = table[list(evaluation.CSV_COLUMNS[:8])].copy()
+        shown["value"] = ["—" if v != v else number(v) for v in shown["value"]]
+        shown["value_year"] = [y or "—" for y in shown["value_year"]]
+        typer.echo(shown.to_string(index=False))
 
 
 @app.command()

@@ -382,3 +382,40 @@ def test_cli_evaluate_final_from_an_ingested_return(tmp_path, monkeypatch):
     # bad stage and bad year: exit 2, nothing written
     assert runner.invoke(app, ["evaluate", "2024", "--stage", "final"]).exit_code == 2
     assert runner.invoke(app, ["evaluate", "2025", "--stage", "whenever"]).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["evaluate", "99999999999999999999"], 2, "2021—2100"),
+        (["evaluate", "2020"], 2, "2021—2100"),
+        (["evaluate", "2025", "--stage", "yearly"], 2, "--stage"),
+    ],
+)
+def test_cli_evaluate_refuses_bad_arguments(args, code, message):
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == code and message in res.output
+
+
+def test_cli_evaluate_refuses_a_folder_and_prints_no_nan(tmp_path):
+    res = CliRunner().invoke(app, ["evaluate", "2025", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "是文件夹" in res.output
+    assert list(tmp_path.iterdir()) == []  # nothing written, no temp file left
+    res = CliRunner().invoke(app, ["evaluate", "2025"])
+    assert res.exit_code == 0 and "NaN" not in res.output and "nan" not in res.output
+
+
+def test_cli_evaluate_damaged_store_exits_1(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data", data)
+    monkeypatch.setenv("HUAINAN_DATA_DIR", str(data))
+    ret = tmp_path / "r.csv"
+    ret.write_text(
+        "区划代码,指标,年份,数值,单位,数据来源\n340400,人均预期寿命,2025,79,岁,测试\n",
+        encoding="utf-8",
+    )
+    assert CliRunner().invoke(app, ["ingest", str(ret)]).exit_code == 0
+    store = data / "monitoring" / "observations.csv"
+    store.write_text(store.read_text(encoding="utf-8").replace(",79", ",97"), encoding="utf-8")
+    res = CliRunner().invoke(app, ["evaluate", "2025"])
+    assert res.exit_code == 1, res.output
