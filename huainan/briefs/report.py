@@ -450,6 +450,8 @@ def evaluation_table_styled(table: pd.DataFrame, lang: str = "zh"):
     styled = styled.apply(lambda col: colours, subset=[names["verdict"]], axis=0)
     short = [names[k] for k in ("attribute", "unit", "value", "value_year", "verdict")]
     styled = styled.set_properties(subset=short, **{"white-space": "nowrap"})
+    # indicator names stay readable next to long source cells (the city brief's wide table)
+    styled = styled.set_properties(subset=[names["name_zh"]], **{"min-width": "10em"})
     return _left_header(styled.set_properties(**{"text-align": "left", "font-size": "0.9em"}))
 
 
