@@ -376,11 +376,30 @@ class MonitorApp:
                 )
             ]
             missing = int(t["value"].isna().sum())
+            unjudged = (t["verdict"] == "no_data") & t["value"].notna()
+            partial = int((unjudged & t["cumulative"]).sum())
+            unreferenced = int((unjudged & ~t["cumulative"]).sum())
             if missing:
                 msgs.append(
                     message_html(
                         f"{missing} 项指标没有可用于评估的数值（相关部门尚未报送或尚未公开），"
                         "结论为“数据暂缺”。数据管理员导入各部门报送的监测数据后，本页自动更新。",
+                        "warn",
+                    )
+                )
+            if partial:
+                msgs.append(
+                    message_html(
+                        f"另有 {partial} 项五年累计指标只有部分年份的数值（见“数值年份”列），"
+                        "累计数不完整，不足以判断，结论也是“数据暂缺”。",
+                        "warn",
+                    )
+                )
+            if unreferenced:
+                msgs.append(
+                    message_html(
+                        f"另有 {unreferenced} 项指标有数值，但缺少判断所需的比较值（如同年全省平均值，"
+                        "见“说明”列），结论也是“数据暂缺”。",
                         "warn",
                     )
                 )
