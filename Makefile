@@ -35,7 +35,7 @@ test: $(STAMP) ## Run the test suite (exit code 5, "no tests collected", counts 
 	@rc=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
-app: $(STAMP) ## Serve the Voila apps for officials on http://127.0.0.1:$(PORT)/
+app: $(STAMP) ## Serve the Voila apps for officials on http://127.0.0.1:8866/ (PORT=N to change)
 	$(BIN)/huainan serve --port $(PORT)
 
 bench: $(STAMP) ## Run the speed benchmarks in benchmarks/ (figures, not pass/fail tests)
