@@ -487,8 +487,9 @@ class RegionIndex:
                 )
             if out is not None and self.by_name[n] != out:
                 raise IngestError(
-                    f"region code {out} is {self.codes[out]}, but the name says "
-                    f"{name!r} ({self.by_name[n]})",
+                    f"区划代码 {out} 是{self.codes[out]}，但地区名称写的是“{name}”"
+                    f"（{self.by_name[n]}），请核对 / region code {out} is {self.codes[out]}, "
+                    f"but the name says {name!r} ({self.by_name[n]})",
                     value=name,
                 )
             out = self.by_name[n]

@@ -171,7 +171,8 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
                 pass
         return text, enc
     raise IngestError(
-        "cannot tell the text encoding: "
+        "无法识别文件的文字编码（不是 UTF-8、GBK 等常见编码，或不是表格文件），请在 Excel 中"
+        "另存为“CSV UTF-8”或 .xlsx 后再报送 / cannot tell the text encoding: "
         + "; ".join(failures)
         + ". Save the file as 'CSV UTF-8' (Excel: 另存为 → CSV UTF-8) and try again.",
         path=path,

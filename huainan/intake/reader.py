@@ -255,7 +255,12 @@ def _read_csv_grid(path: Path) -> Grid:
             rows.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise IngestError(f"not a well-formed CSV file: {exc}", path=path, row=start) from exc
+        raise IngestError(
+            "不是格式正确的 CSV 文件（可能有未配对的引号或超长单元格），请在 Excel 中另存为"
+            f"“CSV UTF-8”后再报送 / not a well-formed CSV file: {exc}",
+            path=path,
+            row=start,
+        ) from exc
     return Grid(str(path), rows, encoding=encoding)
 
 
