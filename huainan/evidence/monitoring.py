@@ -253,7 +253,10 @@ def read_store(store: str | os.PathLike | None = None) -> pd.DataFrame:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataValidationError(f"the store is not UTF-8: {exc}", path=path) from exc
+        raise DataValidationError(
+            f"监测数据文件不是 UTF-8 编码，请从 git 或备份恢复 / the store is not UTF-8: {exc}",
+            path=path,
+        ) from exc
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -267,7 +270,10 @@ def read_store(store: str | os.PathLike | None = None) -> pd.DataFrame:
         line = reader.line_num
         if len(record) != len(columns):
             raise DataValidationError(
-                f"{len(record)} fields instead of {len(columns)}", path=path, row=line
+                f"此行有 {len(record)} 列，应为 {len(columns)} 列（文件被改动过）/ "
+                f"{len(record)} fields instead of {len(columns)}",
+                path=path,
+                row=line,
             )
         expected = chain_hash(previous, record[:-1])
         rec = dict(zip(columns, record, strict=True))
@@ -278,6 +284,8 @@ def read_store(store: str | os.PathLike | None = None) -> pd.DataFrame:
         rec = _check_line(path, line, rec)
         if rec[CHAIN_COLUMN] != expected:
             raise DataValidationError(
+                "监测数据文件在此行被改动过（在本工具之外编辑、插入、复制或移动，或其前一行被删除），"
+                "请从 git 或备份恢复该文件；如需更正数值，请报送含更正值的文件 / "
                 "the hash chain breaks at this line: it was edited, inserted, copied or moved "
                 "outside huainan, or a line just before it was removed. Restore the file from git "
                 "or a backup; to correct a value, ingest a file with the corrected value",
@@ -514,6 +522,7 @@ def append(rows: pd.DataFrame, store: str | os.PathLike | None = None) -> str:
     old = path.read_bytes() if path.exists() else header_line()
     if old and not old.endswith(b"\n"):
         raise DataValidationError(
+            "监测数据文件末尾缺少换行，曾在本工具之外被编辑，请从 git 或备份恢复 / "
             "the store file does not end with a newline; it was edited "
             "outside huainan — restore it from git",
             path=path,

@@ -112,7 +112,9 @@ def validate_store(
             {monitoring.GENESIS} | set(rows[monitoring.CHAIN_COLUMN])
         ):
             problems.append(
-                f"{path}: no line has the recorded chain value {head.strip()} — lines were removed "
+                f"{path}：记录的链尾值 {head.strip()} 不在文件中，文件末尾的行被删除或文件被改写，"
+                "请从 git 或备份恢复 / "
+                f"no line has the recorded chain value {head.strip()} — lines were removed "
                 "from the end, or the store was rewritten (restore it from git or a backup)"
             )
     if rows is not None and not rows.empty:
