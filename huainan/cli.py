@@ -219,6 +219,9 @@ def gaps(
             err=True,
         )
         raise typer.Exit(2)
+    if urban_rural is not None and urban_rural.resolve() == out.resolve():
+        typer.echo("错误 / error: --out 与 --urban-rural 是同一个文件，请分别给出文件名", err=True)
+        raise typer.Exit(2)
     try:
         panel = regional.county_panel(year_from=year_from, year_to=year_to)
         table = regional.regional_gaps(year_from=year_from, year_to=year_to, panel=panel)
@@ -618,12 +621,18 @@ def withdraw(
 ) -> None:
     """撤回一个误报的数值（追加记录，不删除）/ withdraw a value reported by mistake (append-only).
 
-    Exit code 0 and the new chain head; 1 if there is nothing to withdraw or no reason.
+    Exit code 0 and the new chain head; 1 if there is nothing to withdraw or no reason; 2 for
+    an unknown --area.
     """
     from huainan.errors import HuainanError
     from huainan.intake.catalogue import resolve_indicator, resolve_region
     from huainan.intake.withdraw import withdraw as run_withdraw
 
+    from huainan.evidence.monitoring import AREAS
+
+    if area not in AREAS:
+        typer.echo(f"错误 / error: --area 只能是 {'、'.join(AREAS)}，不是 {area!r}", err=True)
+        raise typer.Exit(2)
     try:
         ident = resolve_indicator(indicator)[0]
         code = resolve_region(region, None) if region.isdigit() else resolve_region(None, region)

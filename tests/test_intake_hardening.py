@@ -352,3 +352,20 @@ def test_cli_dry_run_prints_the_report_with_every_problem(tmp_path):
     assert "问题（须改正后重新报送）/ problems (2):" in res.output
     assert "第2行，“数值”列：数值带有脚注标记“³”" in res.output
     assert "第3行，“数值”列：不是数字" in res.output
+
+
+def test_cli_refuses_folders_devices_unknown_areas_and_one_file_for_two_tables(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(app, ["ingest", str(tmp_path)])
+    assert res.exit_code == 1 and "这是文件夹" in res.output
+    res = runner.invoke(app, ["ingest", "/dev/null"])
+    assert res.exit_code == 1 and "不是普通文件" in res.output
+    res = runner.invoke(
+        app,
+        ["withdraw", "人均预期寿命", "淮南市", "2025", "--reason", "x"]
+        + ["--area", "bogus", "--store", str(tmp_path / "s")],
+    )
+    assert res.exit_code == 2 and "--area 只能是 total、urban、rural" in res.output
+    same = tmp_path / "g.csv"
+    res = runner.invoke(app, ["gaps", "2021", "2025", "-o", str(same), "--urban-rural", str(same)])
+    assert res.exit_code == 2 and "同一个文件" in res.output and not same.exists()

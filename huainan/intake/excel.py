@@ -215,6 +215,8 @@ def file_kind(path: Path) -> str:
         File missing, too large, an old binary workbook, a web page or XML saved as a
         spreadsheet.
     """
+    if path.is_dir():
+        raise IngestError("这是文件夹，不是报送文件 / a folder, not a file", path=path)
     if not path.exists():
         raise IngestError("找不到文件 / file not found", path=path)
     check_size(path)

@@ -240,6 +240,10 @@ def check(
 
 
 def _analyse(path: Path, store, year, given, by, filename) -> IngestReport:
+    if path.is_dir():
+        raise IngestError("这是文件夹，不是报送文件 / a folder, not a file", path=path)
+    if path.exists() and not path.is_file():
+        raise IngestError("不是普通文件（如设备或管道），无法导入 / not a regular file", path=path)
     if not path.is_file():
         raise IngestError("找不到文件 / file not found", path=path)
     filename = Path(filename or path.name).name
