@@ -625,10 +625,9 @@ def withdraw(
     an unknown --area.
     """
     from huainan.errors import HuainanError
+    from huainan.evidence.monitoring import AREAS
     from huainan.intake.catalogue import resolve_indicator, resolve_region
     from huainan.intake.withdraw import withdraw as run_withdraw
-
-    from huainan.evidence.monitoring import AREAS
 
     if area not in AREAS:
         typer.echo(f"错误 / error: --area 只能是 {'、'.join(AREAS)}，不是 {area!r}", err=True)
