@@ -60,19 +60,16 @@ from huainan.atomic import write_bytes
 from huainan.evidence.bulletin_rows import _dedupe_raw, raw_rows
 from huainan.evidence.catalog import INDICATORS
 from huainan.evidence.census import (
-    DISCREPANCY_COLUMNS,
-    MEASURES,
     SRC_CITY,
     SRC_Y2010,
     check_tabulation,
-    discrepancy,
-    fmt_value,
     match_tabulation,
     national_counties_2010,
     national_counties_2020,
     read_tabulation,
     read_yearbook,
 )
+from huainan.evidence.census_measures import MEASURES
 from huainan.evidence.census_rows import census_rows
 from huainan.evidence.crosschecks import (
     CROSSCHECK_COLUMNS,
@@ -80,6 +77,7 @@ from huainan.evidence.crosschecks import (
     check_city_table,
     finalize,
 )
+from huainan.evidence.discrepancies import DISCREPANCY_COLUMNS, discrepancy, fmt_value
 from huainan.evidence.stats import AREAS, CATALOG_COLUMNS, OBS_COLUMNS
 from huainan.paths import REPO_ROOT, data_dir
 from huainan.plan.regions import PROVINCE_CODE

@@ -17,21 +17,8 @@ import pandas as pd
 
 from huainan.errors import DataValidationError
 from huainan.evidence.catalog import INDICATORS_BY_ID
-from huainan.evidence.census import (
-    MEASURES,
-    SRC_CITY,
-    SRC_T2020,
-    Y2010_SHEET,
-    Y2020_SHEET,
-    Col,
-    Ratio,
-    Recipe,
-    Source,
-    Sum,
-    Tud,
-    Yearbook,
-    evaluate,
-)
+from huainan.evidence.census import SRC_CITY, SRC_T2020, Y2010_SHEET, Y2020_SHEET, Source, Yearbook
+from huainan.evidence.census_measures import MEASURES, Col, Ratio, Recipe, Sum, Tud, evaluate
 from huainan.plan.regions import CITY_CODE, COUNTRY_CODE, PROVINCE_CODE, UNIT_CODES
 
 #: What the census tables' unit covers (from the city's census bulletin No. 2 and the county

@@ -12,20 +12,10 @@ from __future__ import annotations
 import pandas as pd
 
 from huainan.errors import DataValidationError
-from huainan.evidence.census import (
-    SRC_CITY,
-    SRC_T2020,
-    SRC_Y2010,
-    SRC_Y2020,
-    Col,
-    Recipe,
-    Yearbook,
-    age_ratio,
-    discrepancy,
-    evaluate,
-    fmt_value,
-)
+from huainan.evidence.census import SRC_CITY, SRC_T2020, SRC_Y2010, SRC_Y2020, Yearbook
+from huainan.evidence.census_measures import Col, Recipe, age_ratio, evaluate
 from huainan.evidence.census_rows import _RANK_RAW, _yb_ref, _yearbook_row
+from huainan.evidence.discrepancies import discrepancy, fmt_value
 from huainan.plan.regions import CITY_CODE, COUNTRY_CODE, PROVINCE_CODE
 
 _XJJ_PRIMARY = (

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from huainan.errors import DataValidationError
-from huainan.evidence.census import discrepancy, fmt_value
+from huainan.evidence.discrepancies import discrepancy, fmt_value
 from huainan.evidence.yearbook import (
     BUDGET_COLUMNS,
     CHECK_COLUMNS,

@@ -322,7 +322,7 @@ class Edition:
 
 
 def _discrepancy(kind: str, **kw) -> dict:
-    from huainan.evidence.census import discrepancy
+    from huainan.evidence.discrepancies import discrepancy
 
     return discrepancy(kind, **kw)
 
