@@ -10,7 +10,7 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from huainan.briefs import parameters
+from huainan.briefs import parameter_yaml, parameters
 from huainan.cli import app
 
 
@@ -64,9 +64,9 @@ def test_an_alias_bomb_is_refused_at_once(briefs_project):
 def test_the_bomb_is_refused_by_the_loader_in_well_under_a_second(briefs_project):
     batch = briefs_project / "parameters" / "batches" / "bomb.yaml"
     batch.write_text(BOMB, encoding="utf-8")
-    problems = parameters._Problems()
+    problems = parameter_yaml._Problems()
     t0 = time.monotonic()
-    assert parameters._read_yaml(batch, briefs_project, problems) is None
+    assert parameter_yaml._read_yaml(batch, briefs_project, problems) is None
     assert time.monotonic() - t0 < 1.0
     # 12 aliases per level would pass the alias count; the expanded size stops it then
     few = "\n".join(
@@ -74,8 +74,8 @@ def test_the_bomb_is_refused_by_the_loader_in_well_under_a_second(briefs_project
         + [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 12)]
     )
     batch.write_text(few, encoding="utf-8")
-    problems = parameters._Problems()
-    assert parameters._read_yaml(batch, briefs_project, problems) is None
+    problems = parameter_yaml._Problems()
+    assert parameter_yaml._read_yaml(batch, briefs_project, problems) is None
     assert "more than 50000 values once aliases are expanded" in problems.items[0]
 
 

@@ -24,277 +24,73 @@ a number, a leading-zero or sexagesimal integer is refused instead of being read
 
 from __future__ import annotations
 
-import ast
-import functools
-import io
 import itertools
-import json
 import os
 import re
-import tokenize
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from huainan.briefs.safe_yaml import (
-    MAX_FILE_BYTES,
-    MAX_NAME_BYTES,
-    LimitedLoader,
-    TooBig,
-    fill_template,
-    node_problems,
+from huainan.briefs.notebook_parameters import (
+    PARAMETERS_TAG,
+    NotebookParameter,
+    notebook_parameters,
+    parameters_cell_index,
 )
+from huainan.briefs.parameter_values import (
+    CITY_PARAMETERS,
+    DOMAIN_PARAMETERS,
+    PLAN_YEARS,
+    REGION_PARAMETERS,
+    UNIT_LIST_PARAMETERS,
+    YEAR_PARAMETERS,
+    _city_names,
+    _value,
+)
+from huainan.briefs.parameter_yaml import (
+    _grid,
+    _mapping,
+    _named_nodes,
+    _Problems,
+    _read_yaml,
+    _rel,
+    _text,
+    _where,
+)
+from huainan.briefs.safe_yaml import MAX_NAME_BYTES, fill_template
 from huainan.errors import ParameterError
 from huainan.paths import PARAMETERS_DIR
 from huainan.plan import domains
 
-#: Tag of the notebook cell holding the parameter defaults (papermill's convention).
-PARAMETERS_TAG = "parameters"
-
-#: Parameter names whose values must be domain ids (str or list of str; None where the default is).
-DOMAIN_PARAMETERS = frozenset({"domain", "domains"})
-#: Parameter names whose values must be region codes (str or list of str; None where the default
-#: is). Their values are read as text whatever the default: ``[340421]`` gives ``["340421"]``.
-REGION_PARAMETERS = frozenset({"region", "regions"})
-
-#: Parameter names whose values are a prefecture-level city: a 6-digit GB/T 2260 code of a
-#: prefecture with two or more county-level units in the 2020 census county tables
-#: (:func:`huainan.measures.prefectures.prefectures`); read as text (``340400`` → ``"340400"``).
-CITY_PARAMETERS = frozenset({"city"})
-
-#: Parameter names whose values are a *comparison* of county-level units: a list of at least two
-#: distinct codes of :data:`huainan.plan.regions.UNIT_CODES` (or None where the default is) — what
-#: :func:`huainan.briefs.briefing.select_units` demands, checked here so a batch fails before it runs.
-UNIT_LIST_PARAMETERS = frozenset({"regions"})
-
-#: Parameter names that are an evaluation year of the plan: an int in :data:`PLAN_YEARS`, unless
-#: the notebook declares its own choices (``year = 2025  # 可选：2021, …, 2025``), which then rule.
-YEAR_PARAMETERS = frozenset({"year"})
-#: The plan period, first and last year: "规划期为 2021-2025 年" (淮南市“十四五”公共服务规划, 序言;
-#: ``shared/source/huainan_14th_fyp_public_services_plan_draft.zh.txt``).
-PLAN_YEARS: tuple[int, int] = (2021, 2025)
+#: The public names; those defined in notebook_parameters and parameter_values stay importable
+#: from here.
+__all__ = [
+    "CITY_PARAMETERS",
+    "DOMAIN_PARAMETERS",
+    "PARAMETERS_TAG",
+    "PLAN_YEARS",
+    "REGION_PARAMETERS",
+    "RESERVED_NAMES",
+    "UNIT_LIST_PARAMETERS",
+    "YEAR_PARAMETERS",
+    "Batch",
+    "BriefRun",
+    "NotebookParameter",
+    "fill_template",
+    "load_batch",
+    "notebook_parameters",
+    "parameters_cell_index",
+    "resolve_batch_path",
+]
 
 #: Product names a brief may not take (they are files of the run folder itself).
 RESERVED_NAMES = frozenset({"index", "manifest", "logs", "latest"})
 
-_TYPES: dict[str, type] = {
-    "str": str,
-    "int": int,
-    "float": float,
-    "bool": bool,
-    "list": list,
-    "dict": dict,
-}
-_TAG = "tag:yaml.org,2002:"
-_DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
-_CHOICES = re.compile(r"(?:one of|choices|可选值?)\s*[:：]\s*(?P<values>.+)$", re.IGNORECASE)
-_NOT_LITERAL = object()
-
 
 # --------------------------------------------------------------------------------------------
-# The notebook side: what the cell tagged `parameters` declares
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NotebookParameter:
-    """One assignment in a notebook's ``parameters`` cell.
-
-    Attributes
-    ----------
-    name : str
-        Variable name.
-    default : str
-        The default as written in the cell (source text).
-    kind : type or None
-        Expected type of values: the annotation (``year: int = 2024``) if any, else the type of the
-        literal default; ``None`` (anything goes) for a ``None`` or non-literal default.
-    item_kind : type or None
-        For lists: the common type of the default's items (``["340402"]`` → ``str``), else None.
-    choices : tuple or None
-        Allowed values, from a trailing comment ``# one of: anhui, china`` (or ``# 可选：zh, en``;
-        values separated by commas, spaces or ``/``; a parenthesis or semicolon ends the list),
-        typed as the parameter (its items, for a list): ``year = 2025  # 可选：2021, 2022`` gives
-        ``(2021, 2022)`` (ints), a str parameter gives str.
-    help : str
-        The trailing comment.
-    """
-
-    name: str
-    default: str
-    kind: type | None
-    item_kind: type | None = None
-    choices: tuple[str, ...] | None = None
-    help: str = ""
-
-
-def parameters_cell_index(nb: dict) -> int:
-    """Return the index of the first cell tagged ``parameters`` in a notebook dict, or -1."""
-    for i, cell in enumerate(nb.get("cells", [])):
-        if PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
-            return i
-    return -1
-
-
-def notebook_parameters(path: str | os.PathLike) -> dict[str, NotebookParameter]:
-    """Return the parameters a notebook declares in its cell tagged ``parameters``.
-
-    Like papermill's ``inspect_notebook`` (``papermill --help-notebook``) it lists the assignments
-    ``name = default`` / ``name: type = default  # help`` of that cell, but it parses the cell with
-    :mod:`ast` rather than papermill's line regex (so ``a = f(x=1)`` and multi-line literals are
-    read correctly) and reads the ``.ipynb`` as plain JSON: validating a batch does not import
-    papermill/nbformat, which take 1–2 s to import here. Defaults are read with
-    :func:`ast.literal_eval`; IPython magics (``%…``, ``!…``) are skipped.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The ``.ipynb`` file (UTF-8 JSON, nbformat 4).
-
-    Returns
-    -------
-    dict of str to NotebookParameter
-        In the order the cell assigns them.
-
-    Raises
-    ------
-    ParameterError
-        If the file is not a readable notebook, has no cell tagged ``parameters`` (papermill
-        would then inject values at the top, where the notebook's own defaults overwrite them),
-        that cell is not valid Python, or a choice list does not fit its parameter (a choice
-        that is not of the parameter's type, or a default outside its own choices).
-    """
-    path = Path(path)
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-            raise ValueError("no 'cells' list")
-    except (OSError, ValueError) as exc:
-        raise ParameterError(f"{path}: cannot read the notebook ({exc})") from exc
-    idx = parameters_cell_index(nb)
-    if idx < 0:
-        raise ParameterError(
-            f"{path}: no cell is tagged {PARAMETERS_TAG!r}; tag the cell that sets the defaults "
-            "(papermill would otherwise inject the values above it and the defaults would win)"
-        )
-    cell = nb["cells"][idx]
-    if cell.get("cell_type") != "code":
-        raise ParameterError(f"{path}: the cell tagged {PARAMETERS_TAG!r} is not a code cell")
-    source = cell.get("source", "")
-    source = "".join(source) if isinstance(source, list) else source
-    try:
-        assignments = _assignments(source)
-    except SyntaxError as exc:
-        raise ParameterError(
-            f"{path}: the cell tagged {PARAMETERS_TAG!r} is not valid Python "
-            f"(line {exc.lineno}: {exc.msg})"
-        ) from exc
-    declared = {}
-    for name, *rest in assignments:
-        try:
-            declared[name] = _describe(name, *rest)
-        except ValueError as exc:
-            raise ParameterError(f"{path}: parameter {name!r}: {exc}") from exc
-    return declared
-
-
-def _assignments(source: str) -> list[tuple[str, str, str, str]]:
-    """``(name, default source, annotation source, trailing comment)`` of each top-level
-    assignment to a single name."""
-    lines = [
-        ("" if ln.lstrip().startswith(("%", "!")) else ln)
-        for ln in source.splitlines(keepends=True)
-    ]
-    code = "".join(lines)
-    tree = ast.parse(code)
-    comments: dict[int, str] = {}
-    for tok in tokenize.generate_tokens(io.StringIO(code).readline):
-        if tok.type == tokenize.COMMENT:
-            comments[tok.start[0]] = tok.string.lstrip("#").strip()
-    found = []
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-        ):
-            name, annotation = node.targets[0].id, ""
-        elif (
-            isinstance(node, ast.AnnAssign)
-            and isinstance(node.target, ast.Name)
-            and node.value is not None
-        ):
-            name = node.target.id
-            annotation = ast.get_source_segment(code, node.annotation) or ""
-        else:
-            continue
-        assert node.value is not None  # both branches above checked it
-        default = ast.get_source_segment(code, node.value) or ""
-        help_text = comments.get(node.end_lineno or node.lineno) or comments.get(node.lineno, "")
-        found.append((name, default, annotation, help_text))
-    return found
-
-
-def _describe(name: str, default: str, annotation: str, help_text: str) -> NotebookParameter:
-    try:
-        value = ast.literal_eval(default)
-    except (ValueError, SyntaxError):
-        value = _NOT_LITERAL
-    kind = item_kind = None
-    base, _, inner = annotation.strip().strip("'\"").partition("[")
-    if base.strip().lower() in _TYPES:
-        kind = _TYPES[base.strip().lower()]
-        item_kind = _TYPES.get(inner.rstrip("]").strip().lower()) if inner else None
-    elif value is not _NOT_LITERAL and value is not None and type(value) in _TYPES.values():
-        kind = type(value)
-    if kind is list and item_kind is None and isinstance(value, list) and value:
-        types = {type(v) for v in value}
-        if len(types) == 1 and next(iter(types)) in (str, int, float, bool):
-            item_kind = types.pop()
-    choices = None
-    m = _CHOICES.search(help_text or "")
-    if m:
-        values = re.split(r"[(（;；。]", m.group("values"))[0]  # the list ends at a remark
-        words = [v for v in re.split(r"[,，、/\s]+", values) if v]
-        choices = tuple(_choice(w, item_kind if kind is list else kind) for w in words)
-        defaults = value if isinstance(value, list) else [value]
-        outside = [d for d in defaults if d is not None and d not in choices]
-        if value is not _NOT_LITERAL and outside:
-            raise ValueError(
-                f"the default {default} is not one of its choices ({', '.join(map(str, choices))})"
-            )
-    return NotebookParameter(name, default, kind, item_kind, choices, help_text or "")
-
-
-def _choice(word: str, kind: type | None) -> Any:
-    """Read one word of a choice list as a value of ``kind`` (text if it has no type).
-
-    Examples
-    --------
-    >>> _choice("2023", int), _choice("0.5", float), _choice("zh", str), _choice("true", bool)
-    (2023, 0.5, 'zh', True)
-    """
-    if kind is int:
-        if not _DECIMAL_INT.fullmatch(word):
-            raise ValueError(f"choice {word!r} is not an integer")
-        return int(word.replace("_", ""))
-    if kind is float:
-        try:
-            return float(word)
-        except ValueError:
-            raise ValueError(f"choice {word!r} is not a number") from None
-    if kind is bool:
-        if word.lower() not in ("true", "false"):
-            raise ValueError(f"choice {word!r} is not True or False")
-        return word.lower() == "true"
-    return word
-
-
-# --------------------------------------------------------------------------------------------
-# The YAML side
+# Briefs and batches
 # --------------------------------------------------------------------------------------------
 
 
@@ -350,24 +146,6 @@ class Batch:
     runs: tuple[BriefRun, ...]
     title: str = ""
     description: str = ""
-
-
-@dataclass
-class _Problems:
-    """Collects every problem so one error lists them all."""
-
-    items: list[str] = field(default_factory=list)
-
-    def add(self, where: str, message: str) -> None:
-        item = f"{where}: {message}"
-        if item not in self.items:  # grid points repeat their entry's problems
-            self.items.append(item)
-
-    def raise_if_any(self, header: str) -> None:
-        if self.items:
-            n = len(self.items)
-            lines = "\n".join(f"  - {p}" for p in self.items)
-            raise ParameterError(f"{header}: {n} problem{'s' if n > 1 else ''}\n{lines}")
 
 
 def resolve_batch_path(
@@ -469,7 +247,46 @@ def load_batch(batch: str | os.PathLike, parameters_dir: str | os.PathLike | Non
 
 
 def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) -> list[BriefRun]:
+    """The runs of one batch entry, one per grid point; problems are collected, not raised."""
     where = _where(batch_path, root, entry)
+    keys = _entry_keys(entry, batch_path, root, problems, where)
+    if keys is None:
+        return []
+    name = keys["brief"].value
+    if name not in briefs:
+        briefs[name] = _read_brief(name, pdir, root, problems, where)
+    brief_path, brief = briefs[name]
+    if brief is None:
+        return []
+    label = f"{where} (brief {name!r})"
+    notebook = brief["notebook"]
+    declared = _declared_parameters(notebook, inspected, problems, label)
+    if declared is None:
+        return []
+    nodes = _entry_nodes(keys, brief, brief_path, batch_path, root, problems, name)
+    if nodes is None:
+        return []
+    params, grid, grid_path = nodes
+    output = _text(keys["output"], batch_path, root) if "output" in keys else brief["output"]
+    title = _text(keys["title"], batch_path, root) if "title" in keys else brief["title"]
+    runs = []
+    for combo in _grid_points(grid):
+        point = dict(params)
+        point.update({k: (v, grid_path) for k, v in combo.items()})
+        values = _typed_values(point, declared, notebook, root, name, problems)
+        if values is None:
+            continue
+        run = _brief_run(name, notebook, values, (output, title), label, problems)
+        if run is not None:
+            runs.append(run)
+    return runs
+
+
+def _entry_keys(
+    entry: yaml.Node, batch_path: Path, root: Path, problems: _Problems, where: str
+) -> dict[str, yaml.Node] | None:
+    """The keys of a batch entry (a bare brief name reads as ``brief: <name>``), or None after
+    recording why the entry is unusable."""
     keys: dict[str, yaml.Node]
     if isinstance(entry, yaml.ScalarNode):
         keys = {"brief": entry}
@@ -479,99 +296,130 @@ def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) ->
         )
     else:
         problems.add(where, "a batch entry is a brief name or a mapping with 'brief:'")
-        return []
+        return None
     if "brief" not in keys or not isinstance(keys["brief"], yaml.ScalarNode):
         problems.add(where, "batch entry without 'brief: <name>'")
-        return []
-    name = keys["brief"].value
-    if name not in briefs:
-        briefs[name] = _read_brief(name, pdir, root, problems, where)
-    brief_path, brief = briefs[name]
-    if brief is None:
-        return []
-    label = f"{where} (brief {name!r})"
+        return None
+    return keys
 
-    notebook = brief["notebook"]
+
+def _declared_parameters(
+    notebook: Path,
+    inspected: dict[Path, dict[str, NotebookParameter] | None],
+    problems: _Problems,
+    label: str,
+) -> dict[str, NotebookParameter] | None:
+    """The notebook's declared parameters, read once per batch (None if it cannot be read)."""
     if notebook not in inspected:
         try:
             inspected[notebook] = notebook_parameters(notebook)
         except ParameterError as exc:
             problems.add(label, str(exc))
             inspected[notebook] = None
-    declared = inspected[notebook]
-    if declared is None:
-        return []
+    return inspected[notebook]
 
+
+def _entry_nodes(
+    keys: dict[str, yaml.Node],
+    brief: dict[str, Any],
+    brief_path: Path,
+    batch_path: Path,
+    root: Path,
+    problems: _Problems,
+    name: str,
+) -> tuple[dict[str, tuple[yaml.Node, Path]], dict[str, list[yaml.Node]], Path] | None:
+    """``(parameters, grid, grid file)`` of an entry: the brief's parameters overridden by the
+    entry's (each with the file it comes from), the entry's grid or else the brief's. None if a
+    parameter is set both by 'parameters' and by 'grid'."""
     params: dict[str, tuple[yaml.Node, Path]] = {
         k: (v, brief_path) for k, v in brief["parameters"].items()
     }
     if "parameters" in keys:
         for k, v in _named_nodes(keys["parameters"], batch_path, root, problems, "parameters"):
             params[k] = (v, batch_path)
-    grid = brief["grid"]
+    grid, grid_path = brief["grid"], brief_path
     if "grid" in keys:
-        grid = dict(_grid(keys["grid"], batch_path, root, problems))
-    for k in sorted(set(grid) & set(params)):
+        grid, grid_path = dict(_grid(keys["grid"], batch_path, root, problems)), batch_path
+    both = sorted(set(grid) & set(params))
+    if both:
+        k = both[0]
         problems.add(
             _where(params[k][1], root, params[k][0]),
             f"parameter {k!r} of brief {name!r} is set by 'parameters' and by 'grid'; "
             "to run other values, override the grid (grid: {" + k + ": [...]})",
         )
-        return []
-    output = _text(keys["output"], batch_path, root) if "output" in keys else brief["output"]
-    title = _text(keys["title"], batch_path, root) if "title" in keys else brief["title"]
+        return None
+    return params, grid, grid_path
 
-    combos = (
-        [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
-        if grid
-        else [{}]
-    )
-    runs = []
-    for combo in combos:
-        nodes = dict(params)
-        for k, v in combo.items():
-            nodes[k] = (v, batch_path if "grid" in keys else brief_path)
-        values, ok = {}, True
-        for pname, (node, src) in nodes.items():
-            pwhere = f"{_where(src, root, node)} (brief {name!r}, parameter {pname!r})"
-            if pname not in declared:
-                problems.add(
-                    pwhere,
-                    f"unknown parameter; {_rel(notebook, root)} declares: "
-                    f"{', '.join(declared) or '(none)'}",
-                )
-                ok = False
-                continue
-            try:
-                values[pname] = _value(node, declared[pname], notebook, root)
-            except ValueError as exc:
-                for message in getattr(exc, "messages", [str(exc)]):
-                    problems.add(pwhere, message)
-                ok = False
-        if not ok:
-            continue
-        context = {**_names(values), **values}
-        try:
-            product = fill_template(output, context)
-            shown = fill_template(title, context) if title else None
-        except ValueError as exc:
-            problems.add(label, f"cannot fill 'output'/'title': {exc}")
-            continue
-        bad = _bad_product_name(product)
-        if bad:
-            problems.add(label, f"output name {product!r} {bad}")
-            continue
-        runs.append(
-            BriefRun(
-                name=product,
-                brief=name,
-                notebook=notebook,
-                parameters=values,
-                title=shown,
-                defined_in=label,
+
+def _grid_points(grid: dict[str, list[yaml.Node]]) -> list[dict[str, yaml.Node]]:
+    """Every combination of the grid's values (one empty point without a grid)."""
+    if not grid:
+        return [{}]
+    return [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
+
+
+def _typed_values(
+    nodes: dict[str, tuple[yaml.Node, Path]],
+    declared: dict[str, NotebookParameter],
+    notebook: Path,
+    root: Path,
+    name: str,
+    problems: _Problems,
+) -> dict[str, Any] | None:
+    """The values of one grid point typed as the notebook expects, or None after recording
+    every unknown name and bad value."""
+    values: dict[str, Any] = {}
+    ok = True
+    for pname, (node, src) in nodes.items():
+        pwhere = f"{_where(src, root, node)} (brief {name!r}, parameter {pname!r})"
+        if pname not in declared:
+            problems.add(
+                pwhere,
+                f"unknown parameter; {_rel(notebook, root)} declares: "
+                f"{', '.join(declared) or '(none)'}",
             )
-        )
-    return runs
+            ok = False
+            continue
+        try:
+            values[pname] = _value(node, declared[pname], notebook, root)
+        except ValueError as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                problems.add(pwhere, message)
+            ok = False
+    return values if ok else None
+
+
+def _brief_run(
+    name: str,
+    notebook: Path,
+    values: dict[str, Any],
+    templates: tuple[str, str | None],
+    label: str,
+    problems: _Problems,
+) -> BriefRun | None:
+    """The run of one grid point, its output name and title filled from ``templates``; None
+    after recording a template that cannot be filled or an unsafe output name."""
+    output, title = templates
+    context = {**_names(values), **values}
+    try:
+        product = fill_template(output, context)
+        shown = fill_template(title, context) if title else None
+    except ValueError as exc:
+        problems.add(label, f"cannot fill 'output'/'title': {exc}")
+        return None
+    bad = _bad_product_name(product)
+    if bad:
+        problems.add(label, f"output name {product!r} {bad}")
+        return None
+    return BriefRun(
+        name=product,
+        brief=name,
+        notebook=notebook,
+        parameters=values,
+        title=shown,
+        defined_in=label,
+    )
 
 
 def _names(values: dict[str, Any]) -> dict[str, str]:
@@ -666,347 +514,3 @@ def _bad_product_name(name: str) -> str | None:
     if name in RESERVED_NAMES:
         return f"is reserved ({', '.join(sorted(RESERVED_NAMES))})"
     return None
-
-
-# --------------------------------------------------------------------------------------------
-# YAML nodes → values typed as the notebook expects
-# --------------------------------------------------------------------------------------------
-
-
-def _read_yaml(path: Path, root: Path, problems: _Problems) -> yaml.Node | None:
-    """Compose (not construct) a YAML file so values can be typed against the notebook later.
-
-    Refuses, as a problem of the file: a file that is not a regular file or is larger than
-    :data:`MAX_FILE_BYTES`, text that is not UTF-8, invalid YAML, more than
-    :data:`MAX_ALIASES` aliases, nesting deeper than :data:`MAX_DEPTH`, more than
-    :data:`MAX_NODES` values once aliases are expanded, and tags outside :data:`ALLOWED_TAGS`.
-    """
-    where = _rel(path, root)
-    try:
-        if not path.is_file():
-            problems.add(where, "not a regular file")
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        problems.add(where, f"cannot read the file ({exc.strerror or exc})")
-        return None
-    if len(data) > MAX_FILE_BYTES:
-        problems.add(where, f"larger than {MAX_FILE_BYTES // 1024} KB: not a parameter file")
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.add(where, f"not UTF-8 text ({exc})")
-        return None
-    loader = LimitedLoader(text)
-    try:
-        node = loader.get_single_node()
-    except TooBig as exc:
-        problems.add(where, str(exc))
-        return None
-    except yaml.YAMLError as exc:
-        problems.add(where, f"invalid YAML: {exc}")
-        return None
-    finally:
-        loader.dispose()
-    if node is None:
-        problems.add(where, "the file is empty")
-        return None
-    found = node_problems(node)
-    for bad, message in found:
-        problems.add(_where(path, root, bad), message)
-    return None if found else node
-
-
-def _mapping(node, path, root, allowed: set[str], problems) -> dict[str, yaml.Node]:
-    out = {}
-    for key, value in node.value:
-        k = key.value if isinstance(key, yaml.ScalarNode) else None
-        if k is None or k not in allowed:
-            problems.add(
-                _where(path, root, key), f"unknown key {k!r}; allowed: {', '.join(sorted(allowed))}"
-            )
-        elif k in out:
-            problems.add(_where(path, root, key), f"duplicate key {k!r}")
-        else:
-            out[k] = value
-    return out
-
-
-def _named_nodes(node, path, root, problems, what) -> Iterable[tuple[str, yaml.Node]]:
-    if not isinstance(node, yaml.MappingNode):
-        problems.add(_where(path, root, node), f"'{what}' must be a mapping of name: value")
-        return []
-    seen, out = set(), []
-    for key, value in node.value:
-        k = key.value if isinstance(key, yaml.ScalarNode) else None
-        if k is None or not k.isidentifier():
-            problems.add(_where(path, root, key), f"{what} name {k!r} is not a Python name")
-        elif k in seen:
-            problems.add(_where(path, root, key), f"duplicate {what} name {k!r}")
-        else:
-            seen.add(k)
-            out.append((k, value))
-    return out
-
-
-def _grid(node, path, root, problems) -> Iterable[tuple[str, list[yaml.Node]]]:
-    out = []
-    for k, v in _named_nodes(node, path, root, problems, "grid"):
-        if not isinstance(v, yaml.SequenceNode) or not v.value:
-            problems.add(_where(path, root, v), f"grid {k!r} must be a non-empty list of values")
-        else:
-            out.append((k, list(v.value)))
-    return out
-
-
-class _BadValue(ValueError):
-    """Every problem of one value (each bad item of a list is one message)."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = list(messages)
-
-
-def _value(node: yaml.Node, param: NotebookParameter, notebook: Path, root: Path) -> Any:
-    """Type one YAML value as ``param`` expects and check it; raise ValueError with the reasons
-    (a :class:`_BadValue` with one message per bad item of a list)."""
-    expected = f"(default {param.default} in {_rel(notebook, root)})"
-    kind, item_kind = param.kind, param.item_kind
-    is_null = isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null"
-    if (
-        param.name in UNIT_LIST_PARAMETERS
-        and not is_null
-        and not isinstance(node, yaml.SequenceNode)
-    ):
-        raise ValueError(
-            f"expected a list of at least two region codes such as "
-            f'["340421", "340422"] {expected}, got {node.value!r}'
-            if isinstance(node, yaml.ScalarNode)
-            else f"expected a list of region codes {expected}, got a mapping"
-        )
-    if param.name in DOMAIN_PARAMETERS | REGION_PARAMETERS | CITY_PARAMETERS:
-        # ids and codes are text even where the default (None) gives no type: 340421 → "340421"
-        if isinstance(node, yaml.SequenceNode):
-            kind, item_kind = kind or list, str
-        elif kind is None and not is_null:
-            kind = str
-    if kind is list and isinstance(node, yaml.SequenceNode):
-        value, errors = [], []
-        for item in node.value:
-            try:
-                value.append(_scalar(item, item_kind, expected))
-            except ValueError as exc:
-                errors.append(str(exc))
-        if errors:
-            raise _BadValue(errors)
-    else:
-        value = _scalar(node, kind, expected)
-    if param.kind is not None:
-        if param.kind is float and type(value) is int:
-            value = float(value)
-        if not _is_type(value, param.kind):
-            raise ValueError(
-                f"expected {param.kind.__name__} {expected}, got {type(value).__name__} {value!r}"
-            )
-    messages = _not_allowed(param, value)
-    if messages:
-        raise _BadValue(messages)
-    return value
-
-
-def _scalar(node: yaml.Node, kind: type | None, expected: str) -> Any:
-    if not isinstance(node, yaml.ScalarNode):
-        value = _construct(node)
-        _refuse_ambiguous(node)
-        return value
-    tag, text, plain = node.tag, node.value, node.style is None
-    if (
-        kind is str
-        and plain
-        and tag in (_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "timestamp")
-    ):
-        return text  # 0101, no, 340402, 2024-01-01: keep what was written
-    if kind in (int, float) and tag == _TAG + "int":
-        if not _DECIMAL_INT.fullmatch(text):
-            raise ValueError(
-                f"{text!r} is not a plain decimal integer (YAML 1.1 would read it "
-                "as octal, hex or base 60); write it without leading zeros"
-            )
-        return int(text.replace("_", ""))
-    if kind is None:
-        _refuse_ambiguous(node)
-    value = _construct(node)
-    if (
-        kind is not None
-        and not _is_type(value, kind)
-        and not (kind is float and type(value) is int)
-    ):
-        raise ValueError(
-            f"expected {kind.__name__} {expected}, got {type(value).__name__} "
-            f"{value!r}" + (" (quote it if you mean text)" if plain else "")
-        )
-    return value
-
-
-def _refuse_ambiguous(node: yaml.Node) -> None:
-    """Refuse YAML 1.1 readings a writer rarely means when the notebook gives no type."""
-    if isinstance(node, yaml.ScalarNode):
-        if node.style is not None:
-            return
-        if node.tag == _TAG + "int" and not _DECIMAL_INT.fullmatch(node.value):
-            raise ValueError(
-                f"{node.value!r} is ambiguous (YAML 1.1 reads it as octal, hex or "
-                "base 60): quote it for text or write a plain decimal"
-            )
-        if node.tag == _TAG + "bool" and node.value.lower() not in ("true", "false"):
-            raise ValueError(
-                f"{node.value!r} is ambiguous (YAML 1.1 reads it as a boolean): "
-                "quote it for text or write true/false"
-            )
-        if node.tag == _TAG + "timestamp":
-            raise ValueError(f"{node.value!r} would be read as a date: quote it")
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _refuse_ambiguous(item)
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            _refuse_ambiguous(key)
-            _refuse_ambiguous(value)
-
-
-def _construct(node: yaml.Node) -> Any:
-    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-
-
-def _is_type(value: Any, kind: type) -> bool:
-    if kind in (int, float) and isinstance(value, bool):
-        return False
-    return isinstance(value, kind)
-
-
-def _not_allowed(param: NotebookParameter, value: Any) -> list[str]:
-    """Return one message per value (per item, for a list) that the parameter does not allow."""
-    items = value if isinstance(value, list) else [value]
-    given = [i for i in items if i is not None]
-    messages = []
-    if param.choices is not None:
-        messages += [
-            f"{v!r} is not one of {', '.join(map(str, param.choices))}"
-            for v in items
-            if v not in param.choices
-        ]
-    if param.name in YEAR_PARAMETERS and param.choices is None:  # a declared list is narrower
-        first, last = PLAN_YEARS
-        messages += [
-            f"year {v} is outside the plan period {first}–{last} (规划期)"
-            for v in given
-            if _is_type(v, int) and not first <= v <= last
-        ]
-    if param.name in DOMAIN_PARAMETERS:
-        for v in given:
-            if v not in domains.DOMAIN_IDS:
-                hint = ""
-                if isinstance(v, str):
-                    try:
-                        hint = f" (did you mean {domains.get(v).id!r}?)"
-                    except KeyError:
-                        pass
-                messages.append(
-                    f"unknown domain id {v!r}{hint}; valid ids: {', '.join(domains.DOMAIN_IDS)}"
-                )
-    if param.name in CITY_PARAMETERS:
-        cities = _city_names()
-        messages += [
-            f"{v!r} is not the code of a prefecture-level city with two or more county-level "
-            "units (GB/T 2260, e.g. 340400 淮南市; 333 such cities in the 2020 census tables)"
-            for v in given
-            if v not in cities
-        ]
-    if param.name in REGION_PARAMETERS:
-        messages += _region_problems(param.name, given, isinstance(value, list))
-    return messages
-
-
-def _city_names() -> dict[str, str]:
-    """Prefecture code → name, for the prefectures a prefecture brief can take (computed once
-    per version of the national county table: a batch of 333 cities asks 333 times)."""
-    from huainan.evidence import stats
-
-    return _city_names_of(stats.stats_dir() / "counties_2020.parquet", _mtime(stats.stats_dir()))
-
-
-def _mtime(folder: Path) -> int:
-    try:
-        return (folder / "counties_2020.parquet").stat().st_mtime_ns
-    except OSError:
-        return 0
-
-
-@functools.lru_cache(maxsize=2)
-def _city_names_of(path: Path, mtime: int) -> dict[str, str]:
-    from huainan.measures import prefectures
-
-    p = prefectures.prefectures()
-    return dict(zip(p["prefecture_code"], p["prefecture_name"], strict=True))
-
-
-def _region_problems(name: str, codes: list, is_list: bool) -> list[str]:
-    from huainan.plan import regions
-
-    table = regions.regions()
-    known = set(table["code"])
-    messages = []
-    for v in codes:
-        if v not in known:
-            hit = table.loc[table["name_zh"] == v, "code"] if isinstance(v, str) else None
-            hint = f" (did you mean {hit.iloc[0]!r}?)" if hit is not None and len(hit) else ""
-            messages.append(
-                f"unknown region code {v!r}{hint}; codes are 6-digit strings from "
-                "data/regions.csv, e.g. 340402 (大通区)"
-            )
-    if name in UNIT_LIST_PARAMETERS and is_list:
-        units = ", ".join(f"{c} {regions.name(c)}" for c in regions.UNIT_CODES)
-        messages += [
-            f"{v} ({regions.name(v)}) is not a county-level unit; {name!r} compares "
-            f"the districts and counties: {units}"
-            for v in codes
-            if v in known and v not in regions.UNIT_CODES
-        ]
-        distinct = list(dict.fromkeys(codes))
-        if len(distinct) < 2:
-            messages.append(
-                f"{name!r} needs at least two distinct units to compare (the regional gap "
-                f"measures need two), got {len(distinct)}: {', '.join(map(str, distinct)) or '[]'}"
-                "; write null for all seven"
-            )
-    return messages
-
-
-# --------------------------------------------------------------------------------------------
-# Small helpers
-# --------------------------------------------------------------------------------------------
-
-
-def _text(node: yaml.Node | None, path: Path, root: Path) -> str:
-    """The text of a scalar as written (``2024`` stays ``"2024"``); refuse lists and mappings."""
-    if node is None:
-        return ""
-    if isinstance(node, yaml.ScalarNode):
-        return node.value
-    kind = "list" if isinstance(node, yaml.SequenceNode) else "mapping"
-    raise ParameterError(f"{_where(path, root, node)}: expected text, got a {kind}")
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _where(path: Path, root: Path, node: yaml.Node | None) -> str:
-    if node is None:
-        return _rel(path, root)
-    return f"{_rel(path, root)} line {node.start_mark.line + 1}"
