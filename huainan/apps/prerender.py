@@ -4,6 +4,7 @@ in the background at low priority)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from huainan import plan
 from huainan.apps.cache import PngCache
@@ -52,66 +53,15 @@ def prerender(*, force: bool = False, deadline: float | None = None) -> dict[str
         log.info("chart cache %s complete: nothing to draw", cache.folder)
         return {"monitor": 0, "regions": 0, "whatif": 0, "seconds": 0}
     start = time.perf_counter()
-    counts = {"monitor": 0, "regions": 0, "whatif": 0}
 
     def late() -> bool:
         return deadline is not None and time.perf_counter() - start > deadline
 
-    def drawn(*panels) -> int:
-        return sum(len(p._cache) for p in panels)
-
-    monitor = MonitorApp()
-    for stage in STAGES:
-        if late():
-            break
-        monitor.stage.value = stage
-        for ind in plan.indicators()["indicator_id"]:
-            if late():
-                break
-            monitor.indicator.value = ind
-    counts["monitor"] = drawn(monitor.chart)
-    regional = RegionsApp()
-    gaps = regional.plan_gaps
-    for _, plan_ind in gaps.indicator.options:
-        if late():
-            break
-        gaps.indicator.value = plan_ind
-    for standard in [v for _, v in gaps.standard.options]:
-        if late():
-            break
-        gaps.standard.value = standard
-    for ind in regional.choices["indicator"]:
-        if late():
-            break
-        regional.indicator.value = ind
-        bases = [b for b in BASES if not regional.basis.disabled or b == "raw"]
-        for year in list(regional.choices.loc[ind, "years"]):
-            regional.year.value = year
-            for basis in bases:
-                regional.basis.value = basis
-    peers = regional.peers  # 全省16市比较: every yearbook measure × year
-    for measure in peers.choices["measure"]:
-        if late():
-            break
-        peers.measure.value = measure
-        for year in list(peers.choices.loc[measure, "years"]):
-            if late():
-                break
-            peers.year.value = year
-    counts["regions"] = drawn(
-        regional.choropleth, regional.bars, gaps.chart, gaps.shortfall_chart, peers.map, peers.bars
-    )
-    whatif = WhatIfApp()
-    steps = _around([round(x / 10, 1) for x in range(-30, 31)], whatif.population.value)
-    for std in _CAPACITY_LABELS:
-        if late():
-            break
-        whatif.standard.value = std
-        for p in steps:
-            if late():
-                break
-            whatif.population.value = p
-    counts["whatif"] = drawn(whatif.chart)
+    counts = {
+        "monitor": _draw_monitor(late),
+        "regions": _draw_regions(late),
+        "whatif": _draw_whatif(late),
+    }
     seconds = time.perf_counter() - start
     summary = (
         f"charts: monitor {counts['monitor']}, regions {counts['regions']}, "
@@ -123,3 +73,77 @@ def prerender(*, force: bool = False, deadline: float | None = None) -> dict[str
         "prerendered into %s (%d old cache folder(s) removed): %s", cache.folder, pruned, summary
     )
     return {**counts, "seconds": int(seconds)}
+
+
+def _drawn(*panels) -> int:
+    """Charts now in the memory caches of ``panels`` (each drawn once, so also on disk)."""
+    return sum(len(p._cache) for p in panels)
+
+
+def _draw_monitor(late: Callable[[], bool]) -> int:
+    """Monitor: every indicator × evaluation stage; returns the charts drawn."""
+    monitor = MonitorApp()
+    for stage in STAGES:
+        if late():
+            break
+        monitor.stage.value = stage
+        for ind in plan.indicators()["indicator_id"]:
+            if late():
+                break
+            monitor.indicator.value = ind
+    return _drawn(monitor.chart)
+
+
+def _draw_regions(late: Callable[[], bool]) -> int:
+    """Regions: the plan gaps and shortfalls, the census maps, the 16-city peer view."""
+    regional = RegionsApp()
+    gaps = regional.plan_gaps
+    for _, plan_ind in gaps.indicator.options:
+        if late():
+            break
+        gaps.indicator.value = plan_ind
+    for standard in [v for _, v in gaps.standard.options]:
+        if late():
+            break
+        gaps.standard.value = standard
+    _draw_census(regional, late)
+    peers = regional.peers  # 全省16市比较: every yearbook measure × year
+    for measure in peers.choices["measure"]:
+        if late():
+            break
+        peers.measure.value = measure
+        for year in list(peers.choices.loc[measure, "years"]):
+            if late():
+                break
+            peers.year.value = year
+    return _drawn(
+        regional.choropleth, regional.bars, gaps.chart, gaps.shortfall_chart, peers.map, peers.bars
+    )
+
+
+def _draw_census(regional: RegionsApp, late: Callable[[], bool]) -> None:
+    """Every census indicator × year × per-capita basis of the regions app."""
+    for ind in regional.choices["indicator"]:
+        if late():
+            break
+        regional.indicator.value = ind
+        bases = [b for b in BASES if not regional.basis.disabled or b == "raw"]
+        for year in list(regional.choices.loc[ind, "years"]):
+            regional.year.value = year
+            for basis in bases:
+                regional.basis.value = basis
+
+
+def _draw_whatif(late: Callable[[], bool]) -> int:
+    """What-if: every population step (−3.0 … 3.0 %) × standard, nearest to the default first."""
+    whatif = WhatIfApp()
+    steps = _around([round(x / 10, 1) for x in range(-30, 31)], whatif.population.value)
+    for std in _CAPACITY_LABELS:
+        if late():
+            break
+        whatif.standard.value = std
+        for p in steps:
+            if late():
+                break
+            whatif.population.value = p
+    return _drawn(whatif.chart)

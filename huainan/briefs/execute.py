@@ -45,6 +45,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -412,98 +413,25 @@ def _produce(task: dict[str, Any]) -> dict[str, Any]:
             "worker": worker,
         }
     started, t0 = _now(), time.monotonic()
-    deadline = t0 + task["timeout"]
-    folder = Path(tempfile.mkdtemp(prefix=f"{name[:40]}-", dir=_work_dir()))
-    nb_in, nb_out = folder / ".template.ipynb", folder / f"{name}.ipynb"
-    html_out, log_path = folder / f"{name}.html", folder / f"{name}.log"
-    nb_in.write_text(task["notebook_json"], encoding="utf-8")
+    out = _BriefFolder(Path(tempfile.mkdtemp(prefix=f"{name[:40]}-", dir=_work_dir())), name)
+    out.template.write_text(task["notebook_json"], encoding="utf-8")
     template_dir = Path(task["notebook"]).parent
-    cwd = str(template_dir if template_dir.is_dir() else folder)
+    cwd = str(template_dir if template_dir.is_dir() else out.folder)
     timings: dict[str, float] = {}
-    error: dict[str, Any] | None = None
     title = task.get("title")
-    k: WarmKernel | None = None
-    keep_kernel = False
-    with _log_to(log_path) as log:
-        try:
-            _check_data(task)
-            t = time.monotonic()
-            k, fresh = _kernel(task["kernel_name"], deadline, warm=task.get("warm", True))
-            timings["kernel_start"] = round(time.monotonic() - t, 3) if fresh else 0.0
-            worker["kernel_attempts"] = k.attempts
-            if fresh and k.attempts > 1:
-                log.info("kernel started at attempt %d", k.attempts)
-            with _LOCK:
-                if run_id in _STOPPED:
-                    raise _Stopped()
-                _RUNNING[run_id] = (name, k)
-            kernel_log = k.log_path.stat().st_size if k.log_path.exists() else 0
-            t = time.monotonic()
-            k.reset(cwd)
-            timings["reset"] = round(time.monotonic() - t, 3)
-            t = time.monotonic()
-            try:
-                _papermill(task, nb_in, nb_out, k, deadline, cwd)
-                keep_kernel = True
-            finally:
-                timings["execute"] = round(time.monotonic() - t, 3)
-                _copy_kernel_log(k, kernel_log, log_path)
-        except _Stopped:
-            pass
-        except Exception as exc:  # noqa: BLE001 - every failure is recorded, none propagates
-            from papermill.exceptions import PapermillExecutionError
-
-            keep_kernel = isinstance(exc, PapermillExecutionError)
-            error = describe_failure(exc, nb_out, task["timeout"])
-            log.error("brief %s failed: %s", name, error)
-        finally:
-            with _LOCK:
-                _RUNNING.pop(run_id, None)
-                stopped = run_id in _STOPPED
-            if k is not None and (
-                stopped or not keep_kernel or not k.alive() or not task.get("warm", True)
-            ):
-                _discard(k)
-            elif k is not None:
-                k.briefs += 1
+    with _log_to(out.log) as log:
+        error, stopped = _execute(task, out, cwd, t0 + task["timeout"], worker, timings, log)
         if stopped:
             log.info("brief %s stopped: the batch was interrupted", name)
-        elif nb_out.exists():
-            t = time.monotonic()
-            try:
-                title = publish.brief_html(nb_out, html_out, title=title, error=error)
-            except Exception as exc:  # noqa: BLE001
-                log.exception("HTML for %s failed", name)
-                if error is None:
-                    error = {
-                        "cell_index": None,
-                        "execution_count": None,
-                        "stage": "html",
-                        "ename": type(exc).__name__,
-                        "evalue": str(exc),
-                    }
-            timings["html"] = round(time.monotonic() - t, 3)
-            if error is None:
-                t = time.monotonic()
-                try:
-                    publish.brief_documents(nb_out, folder / name, title=title or name)
-                except Exception as exc:  # noqa: BLE001
-                    log.exception("documents for %s failed", name)
-                    error = {
-                        "cell_index": None,
-                        "execution_count": None,
-                        "stage": "documents",
-                        "ename": type(exc).__name__,
-                        "evalue": str(exc),
-                    }
-                timings["documents"] = round(time.monotonic() - t, 3)
+        elif out.notebook.exists():
+            title, error = _publish(out, title, error, timings, log)
     files = {}
     for suffix in (".ipynb", ".html", ".docx", ".pdf"):
-        path = folder / f"{name}{suffix}"
+        path = out.folder / f"{name}{suffix}"
         if path.exists() and not (stopped and suffix != ".ipynb"):
             files[f"{name}{suffix}"] = path.read_bytes()
-    files[f"logs/{name}.log"] = log_path.read_bytes()
-    _remove(folder)
+    files[f"logs/{name}.log"] = out.log.read_bytes()
+    _remove(out.folder)
     return {
         "name": name,
         "status": "interrupted" if stopped else "failed" if error else "succeeded",
@@ -515,6 +443,133 @@ def _produce(task: dict[str, Any]) -> dict[str, Any]:
         "error": None if stopped else error,
         "worker": worker,
         "timings": timings,
+    }
+
+
+@dataclass(frozen=True)
+class _BriefFolder:
+    """The worker's temporary folder of one brief and the files made in it."""
+
+    folder: Path
+    name: str
+
+    @property
+    def template(self) -> Path:
+        return self.folder / ".template.ipynb"
+
+    @property
+    def notebook(self) -> Path:
+        return self.folder / f"{self.name}.ipynb"
+
+    @property
+    def html(self) -> Path:
+        return self.folder / f"{self.name}.html"
+
+    @property
+    def log(self) -> Path:
+        return self.folder / f"{self.name}.log"
+
+
+def _execute(
+    task: dict[str, Any],
+    out: _BriefFolder,
+    cwd: str,
+    deadline: float,
+    worker: dict[str, Any],
+    timings: dict[str, float],
+    log: logging.Logger,
+) -> tuple[dict[str, Any] | None, bool]:
+    """Execute the brief's notebook on a warm kernel of this worker.
+
+    Returns ``(error, stopped)``: the failure as :func:`describe_failure` describes it (None if
+    the notebook ran), and whether the batch was stopped meanwhile. Records the kernel's
+    attempts in ``worker`` and the stages' seconds in ``timings``; never raises an Exception.
+    """
+    run_id, name = task["run_id"], task["name"]
+    error: dict[str, Any] | None = None
+    k: WarmKernel | None = None
+    keep_kernel = False
+    try:
+        _check_data(task)
+        t = time.monotonic()
+        k, fresh = _kernel(task["kernel_name"], deadline, warm=task.get("warm", True))
+        timings["kernel_start"] = round(time.monotonic() - t, 3) if fresh else 0.0
+        worker["kernel_attempts"] = k.attempts
+        if fresh and k.attempts > 1:
+            log.info("kernel started at attempt %d", k.attempts)
+        with _LOCK:
+            if run_id in _STOPPED:
+                raise _Stopped()
+            _RUNNING[run_id] = (name, k)
+        kernel_log = k.log_path.stat().st_size if k.log_path.exists() else 0
+        t = time.monotonic()
+        k.reset(cwd)
+        timings["reset"] = round(time.monotonic() - t, 3)
+        t = time.monotonic()
+        try:
+            _papermill(task, out.template, out.notebook, k, deadline, cwd)
+            keep_kernel = True
+        finally:
+            timings["execute"] = round(time.monotonic() - t, 3)
+            _copy_kernel_log(k, kernel_log, out.log)
+    except _Stopped:
+        pass
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded, none propagates
+        from papermill.exceptions import PapermillExecutionError
+
+        keep_kernel = isinstance(exc, PapermillExecutionError)
+        error = describe_failure(exc, out.notebook, task["timeout"])
+        log.error("brief %s failed: %s", name, error)
+    finally:
+        with _LOCK:
+            _RUNNING.pop(run_id, None)
+            stopped = run_id in _STOPPED
+        if k is not None and (
+            stopped or not keep_kernel or not k.alive() or not task.get("warm", True)
+        ):
+            _discard(k)
+        elif k is not None:
+            k.briefs += 1
+    return error, stopped
+
+
+def _publish(
+    out: _BriefFolder,
+    title: str | None,
+    error: dict[str, Any] | None,
+    timings: dict[str, float],
+    log: logging.Logger,
+) -> tuple[str | None, dict[str, Any] | None]:
+    """Write the HTML of the executed notebook (also after a failure, with its banner) and, if
+    nothing failed, its Word and PDF forms. Returns ``(title, error)``, the error now including
+    a failure of these stages."""
+    t = time.monotonic()
+    try:
+        title = publish.brief_html(out.notebook, out.html, title=title, error=error)
+    except Exception as exc:  # noqa: BLE001
+        log.exception("HTML for %s failed", out.name)
+        if error is None:
+            error = _stage_error("html", exc)
+    timings["html"] = round(time.monotonic() - t, 3)
+    if error is None:
+        t = time.monotonic()
+        try:
+            publish.brief_documents(out.notebook, out.folder / out.name, title=title or out.name)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("documents for %s failed", out.name)
+            error = _stage_error("documents", exc)
+        timings["documents"] = round(time.monotonic() - t, 3)
+    return title, error
+
+
+def _stage_error(stage: str, exc: Exception) -> dict[str, Any]:
+    """A failure after the notebook ran (``stage`` = ``html`` | ``documents``)."""
+    return {
+        "cell_index": None,
+        "execution_count": None,
+        "stage": stage,
+        "ename": type(exc).__name__,
+        "evalue": str(exc),
     }
 
 

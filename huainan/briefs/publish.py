@@ -413,89 +413,17 @@ def index_html(manifest: dict[str, Any]) -> str:
     """
     e = html.escape
     briefs = manifest["briefs"]
-    n_failed = sum(b["status"] == "failed" for b in briefs)
-    n_stopped = sum(b["status"] == "interrupted" for b in briefs)
-    rows, tech_rows = [], []
-    for i, b in enumerate(briefs, 1):
-        products = b.get("products", {})
-        title = e(b.get("title") or b["name"])
-        link = f'<a href="{e(products["html"])}">{title}</a>' if products.get("html") else title
-        downloads = "　".join(
-            f'<a href="{e(products[k])}">{label}</a>'
-            for k, label in (("docx", "Word"), ("pdf", "PDF"))
-            if products.get(k)
-        )
-        note = ""
-        if b["status"] == "failed":
-            note = "出错：" + e(error_text(b.get("error")))
-        elif b["status"] == "reused":
-            note = "输入未变，沿用上次运行的结果"
-        elif b["status"] == "interrupted":
-            note = "运行被中止，简报未生成"
-            if products.get("notebook"):
-                note += "；笔记本只执行了一部分"
-            elif not b.get("started"):
-                note += "（尚未开始）"
-        rows.append(
-            f"<tr><td class=num>{i}</td><td>{link}</td><td>{downloads or '—'}</td>"
-            f'<td class="status {e(b["status"])}">{e(STATUS_ZH.get(b["status"], b["status"]))}</td>'
-            f"<td>{note}</td></tr>"
-        )
-        seconds = b.get("seconds")
-        parameters = b.get("parameters", {})
-        nb_link = (
-            f'<a href="{e(products["notebook"])}">{e(products["notebook"])}</a>'
-            if products.get("notebook")
-            else "—"
-        )
-        reused = f"（沿用 {e(b.get('reused_from', ''))}）" if b["status"] == "reused" else ""
-        tech_rows.append(
-            f"<tr><td class=num>{i}</td><td><code>{e(b['name'])}</code>{reused}</td>"
-            f'<td title="{e(_params_raw(parameters))}">{e(_params(parameters))}</td>'
-            f"<td class=num>{'' if seconds is None else f'{seconds:.1f}'}</td>"
-            f"<td>{nb_link}</td></tr>"
-        )
-    if n_stopped:
-        why = e(manifest.get("interrupted_by") or "")
-        banner = (
-            f'<p class="banner bad">本次运行被中止{f"（{why}）" if why else ""}：共 '
-            f"{len(briefs)} 份简报，{n_stopped} 份未完成（状态“中断”）"
-            + (f"，{n_failed} 份运行失败" if n_failed else "")
-            + "；已完成的简报可以阅读。本次运行不计为“最新”（latest）。</p>"
-        )
-    elif n_failed:
-        banner = (
-            f'<p class="banner bad">本次运行共 {len(briefs)} 份简报，其中 {n_failed} 份'
-            "运行失败（见下表“说明”一栏）；其余简报不受影响。</p>"
-        )
-    else:
-        banner = f'<p class="banner ok">本次运行的 {len(briefs)} 份简报全部生成。</p>'
+    rows = [_brief_row(i, b) for i, b in enumerate(briefs, 1)]
+    tech_rows = [_tech_row(i, b) for i, b in enumerate(briefs, 1)]
+    banner = _banner(manifest)
     ranking = (
         f'<p>本批次各城市的区县差距排序（可按列排序）：<a href="{e(manifest["ranking"])}">'
         "各地级市区县差距排序</a></p>"
         if manifest.get("ranking")
         else ""
     )
-    h = manifest.get("hashes", {})
     batch_title = manifest["batch"]["title"] or manifest["batch"]["name"]
-    meta = [
-        ("批次", f"{e(batch_title)}（<code>{e(manifest['batch']['file'])}</code>）"),
-        ("运行编号", f"<code>{e(manifest['run_id'])}</code>"),
-        ("开始时间", beijing_time(manifest.get("started"))),
-        ("结束时间", beijing_time(manifest.get("finished"))),
-        ("总用时", f"{manifest.get('seconds', 0):.1f} 秒"),
-        ("并行进程数", str(manifest.get("jobs", ""))),
-        ("Jupyter 内核", f"<code>{e(manifest.get('kernel', ''))}</code>"),
-        ("huainan 版本", f"<code>{e(manifest.get('huainan_version', ''))}</code>"),
-        ("数据目录", f"<code>{e(manifest.get('data_dir', ''))}</code>"),
-        ("数据指纹（sha256）", f"<code>{e(h.get('data', '')[:16])}</code>"),
-        ("代码指纹（sha256）", f"<code>{e(h.get('package', '')[:16])}</code>"),
-        ("完整记录", '<a href="manifest.json">manifest.json</a>（参数、指纹、用时、错误）'),
-    ]
-    if manifest.get("ranking"):
-        meta.insert(0, ("城市排序", f'<a href="{e(manifest["ranking"])}">各地级市区县差距排序</a>'))
-    if manifest.get("scheduler") and manifest["scheduler"] != "local":
-        meta.insert(6, ("Dask 调度器", f"<code>{e(manifest['scheduler'])}</code>"))
+    meta = _run_meta(manifest, batch_title)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -528,3 +456,103 @@ def index_html(manifest: dict[str, Any]) -> str:
 </body>
 </html>
 """
+
+
+def _brief_row(i: int, b: dict[str, Any]) -> str:
+    """The row of brief number ``i`` in the index's main table: link, downloads, status, note."""
+    e = html.escape
+    products = b.get("products", {})
+    title = e(b.get("title") or b["name"])
+    link = f'<a href="{e(products["html"])}">{title}</a>' if products.get("html") else title
+    downloads = "　".join(
+        f'<a href="{e(products[k])}">{label}</a>'
+        for k, label in (("docx", "Word"), ("pdf", "PDF"))
+        if products.get(k)
+    )
+    return (
+        f"<tr><td class=num>{i}</td><td>{link}</td><td>{downloads or '—'}</td>"
+        f'<td class="status {e(b["status"])}">{e(STATUS_ZH.get(b["status"], b["status"]))}</td>'
+        f"<td>{_brief_note(b)}</td></tr>"
+    )
+
+
+def _brief_note(b: dict[str, Any]) -> str:
+    """The 说明 cell of a brief: the error of a failed one, why a brief was reused or stopped."""
+    if b["status"] == "failed":
+        return "出错：" + html.escape(error_text(b.get("error")))
+    if b["status"] == "reused":
+        return "输入未变，沿用上次运行的结果"
+    if b["status"] == "interrupted":
+        note = "运行被中止，简报未生成"
+        if b.get("products", {}).get("notebook"):
+            note += "；笔记本只执行了一部分"
+        elif not b.get("started"):
+            note += "（尚未开始）"
+        return note
+    return ""
+
+
+def _tech_row(i: int, b: dict[str, Any]) -> str:
+    """The row of brief number ``i`` in the technical table: name, parameters, time, notebook."""
+    e = html.escape
+    products = b.get("products", {})
+    seconds = b.get("seconds")
+    parameters = b.get("parameters", {})
+    nb_link = (
+        f'<a href="{e(products["notebook"])}">{e(products["notebook"])}</a>'
+        if products.get("notebook")
+        else "—"
+    )
+    reused = f"（沿用 {e(b.get('reused_from', ''))}）" if b["status"] == "reused" else ""
+    return (
+        f"<tr><td class=num>{i}</td><td><code>{e(b['name'])}</code>{reused}</td>"
+        f'<td title="{e(_params_raw(parameters))}">{e(_params(parameters))}</td>'
+        f"<td class=num>{'' if seconds is None else f'{seconds:.1f}'}</td>"
+        f"<td>{nb_link}</td></tr>"
+    )
+
+
+def _banner(manifest: dict[str, Any]) -> str:
+    """The line above the table: all briefs made, some failed, or the run was stopped."""
+    briefs = manifest["briefs"]
+    n_failed = sum(b["status"] == "failed" for b in briefs)
+    n_stopped = sum(b["status"] == "interrupted" for b in briefs)
+    if n_stopped:
+        why = html.escape(manifest.get("interrupted_by") or "")
+        return (
+            f'<p class="banner bad">本次运行被中止{f"（{why}）" if why else ""}：共 '
+            f"{len(briefs)} 份简报，{n_stopped} 份未完成（状态“中断”）"
+            + (f"，{n_failed} 份运行失败" if n_failed else "")
+            + "；已完成的简报可以阅读。本次运行不计为“最新”（latest）。</p>"
+        )
+    if n_failed:
+        return (
+            f'<p class="banner bad">本次运行共 {len(briefs)} 份简报，其中 {n_failed} 份'
+            "运行失败（见下表“说明”一栏）；其余简报不受影响。</p>"
+        )
+    return f'<p class="banner ok">本次运行的 {len(briefs)} 份简报全部生成。</p>'
+
+
+def _run_meta(manifest: dict[str, Any], batch_title: str) -> list[tuple[str, str]]:
+    """(label, HTML) pairs of the run's metadata in the technical section."""
+    e = html.escape
+    h = manifest.get("hashes", {})
+    meta = [
+        ("批次", f"{e(batch_title)}（<code>{e(manifest['batch']['file'])}</code>）"),
+        ("运行编号", f"<code>{e(manifest['run_id'])}</code>"),
+        ("开始时间", beijing_time(manifest.get("started"))),
+        ("结束时间", beijing_time(manifest.get("finished"))),
+        ("总用时", f"{manifest.get('seconds', 0):.1f} 秒"),
+        ("并行进程数", str(manifest.get("jobs", ""))),
+        ("Jupyter 内核", f"<code>{e(manifest.get('kernel', ''))}</code>"),
+        ("huainan 版本", f"<code>{e(manifest.get('huainan_version', ''))}</code>"),
+        ("数据目录", f"<code>{e(manifest.get('data_dir', ''))}</code>"),
+        ("数据指纹（sha256）", f"<code>{e(h.get('data', '')[:16])}</code>"),
+        ("代码指纹（sha256）", f"<code>{e(h.get('package', '')[:16])}</code>"),
+        ("完整记录", '<a href="manifest.json">manifest.json</a>（参数、指纹、用时、错误）'),
+    ]
+    if manifest.get("ranking"):
+        meta.insert(0, ("城市排序", f'<a href="{e(manifest["ranking"])}">各地级市区县差距排序</a>'))
+    if manifest.get("scheduler") and manifest["scheduler"] != "local":
+        meta.insert(6, ("Dask 调度器", f"<code>{e(manifest['scheduler'])}</code>"))
+    return meta

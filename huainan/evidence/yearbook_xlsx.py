@@ -148,6 +148,31 @@ def read_header(ws, start: int) -> list[Column]:
     """
     from openpyxl.utils import get_column_letter
 
+    grid = _header_grid(ws, start)
+    title_row = next((r for r in range(1, start) if normalize_text(grid.get((r, 3)))), None)
+    if title_row is None:
+        raise DataValidationError("no table title above the data", row=1, column="C")
+    columns: list[Column] = []
+    title = ""
+    for c in range(3, ws.max_column + 1):
+        col = Column(get_column_letter(c), c)
+        title = squeeze(normalize_text(grid.get((title_row, c)))) or title
+        m = _TABLE_NO.match(title)
+        number = m.group(1) if m else ""
+        t_label, t_unit, t_scope = split_unit(title[len(number) :])
+        col.title, col.table_no = t_label, number
+        texts = _header_texts(col, grid, range(title_row + 1, start), title)
+        _label_column(col, texts, columns[-1] if columns else None, t_unit)
+        col.scope = col.scope or t_scope
+        if not col.unit:
+            col.unit = t_unit
+        columns.append(col)
+    return columns
+
+
+def _header_grid(ws, start: int) -> dict[tuple[int, int], object]:
+    """The header cells (rows above ``start``, columns C onwards), each cell of a merge reading
+    the merge's text."""
     grid: dict[tuple[int, int], object] = {}
     for r in range(1, start):
         for c in range(3, ws.max_column + 1):
@@ -159,48 +184,43 @@ def read_header(ws, start: int) -> list[Column]:
         for r in range(rng.min_row, min(rng.max_row, start - 1) + 1):
             for c in range(max(rng.min_col, 3), rng.max_col + 1):
                 grid[(r, c)] = top
-    title_row = next((r for r in range(1, start) if normalize_text(grid.get((r, 3)))), None)
-    if title_row is None:
-        raise DataValidationError("no table title above the data", row=1, column="C")
-    columns: list[Column] = []
-    title = ""
-    for c in range(3, ws.max_column + 1):
-        col = Column(get_column_letter(c), c)
-        raw_title = squeeze(normalize_text(grid.get((title_row, c))))
-        if raw_title:
-            title = raw_title
-        m = _TABLE_NO.match(title)
-        number = m.group(1) if m else ""
-        t_label, t_unit, t_scope = split_unit(title[len(number) :])
-        col.title, col.table_no = t_label, number
-        texts: list[str] = []
-        for r in range(title_row + 1, start):
-            raw = normalize_text(grid.get((r, c)))
-            if not raw:
-                continue
-            col.texts.append(raw)
-            if _scope_of(raw):
-                col.scope = _scope_of(raw)
-                continue
-            part = chinese_part(raw)
-            if part and part != title and (not texts or texts[-1] != part):
-                texts.append(part)
-        if not texts and col.scope == "市辖区" and columns and columns[-1].scope == "全市":
-            prev = columns[-1]
-            col.label, col.parent, col.unit = prev.label, prev.parent, prev.unit
-        else:
-            parts = [split_unit(t) for t in texts]
-            if parts:
-                col.label = parts[-1][0]
-                col.parent = parts[-2][0] if len(parts) > 1 else ""
-            col.unit = next((u for _, u, _ in reversed(parts) if u), "") or t_unit
-            for _, _, s in parts:
-                col.scope = col.scope or s
-        col.scope = col.scope or t_scope
-        if not col.unit:
-            col.unit = t_unit
-        columns.append(col)
-    return columns
+    return grid
+
+
+def _header_texts(
+    col: Column, grid: dict[tuple[int, int], object], rows: range, title: str
+) -> list[str]:
+    """The Chinese header texts of ``col`` below the title, top to bottom (the title and direct
+    repeats left out). Records every raw text in ``col.texts`` and a 全市/市辖区 row in
+    ``col.scope``."""
+    texts: list[str] = []
+    for r in rows:
+        raw = normalize_text(grid.get((r, col.index)))
+        if not raw:
+            continue
+        col.texts.append(raw)
+        if _scope_of(raw):
+            col.scope = _scope_of(raw)
+            continue
+        part = chinese_part(raw)
+        if part and part != title and (not texts or texts[-1] != part):
+            texts.append(part)
+    return texts
+
+
+def _label_column(col: Column, texts: list[str], prev: Column | None, title_unit: str) -> None:
+    """Set the label, parent header, unit and scope of ``col`` from its header texts; a 市辖区
+    column without its own label takes those of the 全市 column before it (``prev``)."""
+    if not texts and col.scope == "市辖区" and prev is not None and prev.scope == "全市":
+        col.label, col.parent, col.unit = prev.label, prev.parent, prev.unit
+        return
+    parts = [split_unit(t) for t in texts]
+    if parts:
+        col.label = parts[-1][0]
+        col.parent = parts[-2][0] if len(parts) > 1 else ""
+    col.unit = next((u for _, u, _ in reversed(parts) if u), "") or title_unit
+    for _, _, s in parts:
+        col.scope = col.scope or s
 
 
 def map_columns(
