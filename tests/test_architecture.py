@@ -1,9 +1,12 @@
 """The package's layers point one way (ARCHITECTURE.md): no import upwards, no cycle, no giant
-module."""
+module, no over-complex function."""
 
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "huainan"
 #: Lower index = lower layer. Support modules may be imported by every layer.
 LAYERS = ("plan", "evidence", "intake", "measures", "briefs", "apps", "cli")
 SUPPORT = ("errors", "paths", "atomic", "text", "formats")
-MAX_LINES = 1600  # the issue asks for ~900; the modules still above it are listed below
+#: No module above ~900 lines (issue 9) …
+MAX_LINES = 900
+#: … except these, each with its reason ("plan/tables.py": "why"); none today.
+LONG_MODULES: dict[str, str] = {}
+#: No function above McCabe complexity 25 (ruff's C901, the mccabe algorithm) …
+MAX_COMPLEXITY = 25
+#: … except these, each with its reason ("apps/controls.py:upload_rule": "why"); none today.
+COMPLEX_FUNCTIONS: dict[str, str] = {}
 
 
 def _module_name(path: Path) -> str:
@@ -104,5 +114,38 @@ def test_no_import_cycle():
 
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.name)
 def test_no_giant_module(path):
+    rel = path.relative_to(PACKAGE).as_posix()
     lines = len(path.read_text(encoding="utf-8").splitlines())
-    assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines: split it"
+    if rel in LONG_MODULES:
+        assert lines > MAX_LINES, f"{rel} has {lines} lines now: drop it from LONG_MODULES"
+        return
+    assert lines <= MAX_LINES, f"{rel} has {lines} lines: split it (or list it with a reason)"
+
+
+def _too_complex(limit: int) -> dict[str, str]:
+    """``{"layer/module.py:function": ruff's message}`` for every function of the package whose
+    McCabe complexity exceeds ``limit`` (ruff's rule C901 run on its own)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "C901"]
+        + ["--config", f"lint.mccabe.max-complexity={limit}", "--output-format", "json"]
+        + [str(PACKAGE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr  # 1: violations found; anything else: broken
+    found = {}
+    for item in json.loads(done.stdout):
+        assert item["code"] == "C901", item
+        name = item["message"].split("`")[1]  # "`name` is too complex (26 > 25)"
+        rel = Path(item["filename"]).resolve().relative_to(PACKAGE).as_posix()
+        found[f"{rel}:{name}"] = item["message"]
+    return found
+
+
+def test_no_function_is_too_complex():
+    found = _too_complex(MAX_COMPLEXITY)
+    unlisted = {k: v for k, v in found.items() if k not in COMPLEX_FUNCTIONS}
+    assert unlisted == {}, "split these into named steps (or list them with a reason)"
+    stale = sorted(set(COMPLEX_FUNCTIONS) - set(found))
+    assert stale == [], f"no longer above {MAX_COMPLEXITY}: drop them from COMPLEX_FUNCTIONS"

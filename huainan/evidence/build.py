@@ -28,7 +28,8 @@ Inputs and what is taken from them
     boundaries (寿县 included), and as a cross-check of the 2020 city row.
 ``raw/*.csv``
     Figures transcribed from bulletins and press reports. Each row is mapped to a catalogue
-    indicator (:data:`huainan.evidence.bulletin_rows.RAW_MAP`) or skipped with a reason (``data/stats/raw_skipped.csv``).
+    indicator (:data:`huainan.evidence.bulletin_rows.RAW_MAP`) or skipped with a reason
+    (``data/stats/raw_skipped.csv``).
 ``city_yearbook/*.xlsx`` and ``raw/city_yearbook_budget_2019_2025.csv``
     《中国城市统计年鉴》 editions 2019–2024, every prefecture-level city, and 淮南's hand-read
     cells and 2025 budget-execution figures: :mod:`huainan.evidence.yearbook_build`.

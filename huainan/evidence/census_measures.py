@@ -329,7 +329,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("pop_age_0_4", "pop_age_0_4", "total", _same(_age_sum(0, 1))),
     Measure("share_age_0_4", "share_age_0_4", "total", _same(age_ratio(0, 1))),
     # no tabulation check: its FMLY_CHLD_15-64W is the yearbook's 平均存活子女数 (surviving
-    # children), not 平均活产子女数 (see OTHER_DISCREPANCIES)
+    # children), not 平均活产子女数 (see crosschecks.OTHER_DISCREPANCIES)
     Measure(
         "children_ever_born_per_woman", "children_ever_born_per_woman", "total", _same(Col("ceb"))
     ),

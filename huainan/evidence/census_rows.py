@@ -1,9 +1,9 @@
 """Huainan's census observations: the long table's rows read from the census county tables.
 
 For the seven county-level units, the city, Anhui and China, every census measure of
-:data:`huainan.evidence.census.MEASURES` is read from the 2020 and 2010 yearbook county tables (or,
-for the 2020 employment ratio, the county tabulation), with the city on its 2020 boundaries (寿县
-included) and China as sums of published counts. Each row keeps its source, the exact rows it was
+:data:`huainan.evidence.census_measures.MEASURES` is read from the 2020 and 2010 yearbook county
+tables (or, for the 2020 employment ratio, the county tabulation), with the city on its 2020
+boundaries (寿县 included) and China as sums of published counts. Each row keeps its source, the exact rows it was
 read from, and how it was computed. Called by :func:`huainan.evidence.build.build`; the bulletin
 rows are mapped by :mod:`huainan.evidence.bulletin_rows`, cross-checked by
 :mod:`huainan.evidence.crosschecks`.
