@@ -255,28 +255,35 @@ def upload_rule(
     total = 0
     clean = []
     for i, entry in enumerate(files):
-        if not isinstance(entry, dict) or set(entry) != {"name", "type", "size", "last_modified"}:
-            raise Refused(f"file {i}: not name, type, size and last_modified")
-        name, kind, size, modified = (entry[k] for k in ("name", "type", "size", "last_modified"))
-        if not isinstance(name, str) or not 0 < len(name) <= UPLOAD_MAX_NAME:
-            raise Refused(f"file {i}: name missing or longer than {UPLOAD_MAX_NAME} characters")
-        if PurePosixPath(name.replace("\\", "/")).name != name or name in (".", ".."):
-            raise Refused(f"file {i}: name {name[:40]!r} is not a plain file name")
-        if extensions and not name.lower().endswith(extensions):
-            raise Refused(f"file {i}: {name[:40]!r} is not one of {', '.join(extensions)}")
-        if not isinstance(kind, str) or len(kind) > 255:
-            raise Refused(f"file {i}: type is not a short text")
-        if not _is_number(modified):
-            raise Refused(f"file {i}: last_modified is not a number")
         content = buffers[("value", i, "content")]
-        if not _is_int(size) or size != len(content):
-            raise Refused(f"file {i}: size {size!r:.20} but {len(content)} bytes received")
+        _check_upload_entry(i, entry, content, extensions)
         total += len(content)
         if total > max_bytes:
             raise Refused(f"{total} bytes uploaded (at most {max_bytes})")
         clean.append({**entry, "content": memoryview(content)})
     out["value"] = clean
     return out
+
+
+def _check_upload_entry(i: int, entry: object, content: Any, extensions: tuple[str, ...]) -> None:
+    """Refuse file ``i`` of an upload unless its entry is ``name``, ``type``, ``size`` and
+    ``last_modified`` only, with a plain file name of an accepted extension, a short type, a
+    numeric date and a size equal to the ``content`` received."""
+    if not isinstance(entry, dict) or set(entry) != {"name", "type", "size", "last_modified"}:
+        raise Refused(f"file {i}: not name, type, size and last_modified")
+    name, kind, size, modified = (entry[k] for k in ("name", "type", "size", "last_modified"))
+    if not isinstance(name, str) or not 0 < len(name) <= UPLOAD_MAX_NAME:
+        raise Refused(f"file {i}: name missing or longer than {UPLOAD_MAX_NAME} characters")
+    if PurePosixPath(name.replace("\\", "/")).name != name or name in (".", ".."):
+        raise Refused(f"file {i}: name {name[:40]!r} is not a plain file name")
+    if extensions and not name.lower().endswith(extensions):
+        raise Refused(f"file {i}: {name[:40]!r} is not one of {', '.join(extensions)}")
+    if not isinstance(kind, str) or len(kind) > 255:
+        raise Refused(f"file {i}: type is not a short text")
+    if not _is_number(modified):
+        raise Refused(f"file {i}: last_modified is not a number")
+    if not _is_int(size) or size != len(content):
+        raise Refused(f"file {i}: size {size!r:.20} but {len(content)} bytes received")
 
 
 def button_rule(widget: W.Widget, state: dict, buffers: dict) -> dict:
