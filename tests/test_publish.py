@@ -58,7 +58,9 @@ def test_code_free_copy_replaces_errors_and_drops_stderr_and_papermill_banners()
 
 def test_brief_html_has_no_code_no_traceback_and_is_chinese(tmp_path):
     path = tmp_path / "brief.ipynb"
-    nbformat.write(executed_notebook(), path)
+    nb = executed_notebook()
+    nb.metadata["title"] = "领域简报"  # the template's generic title must not win
+    nbformat.write(nb, path)
     title = publish.brief_html(
         path, tmp_path / "brief.html", error={"cell_index": 3, "ename": "ZeroDivisionError"}
     )

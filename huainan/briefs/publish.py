@@ -239,9 +239,9 @@ def brief_html(
         exclude_output_prompt=True,
         language_code="zh",
     )
-    body, _ = exporter.from_notebook_node(
-        code_free_copy(nb, error), resources={"metadata": {"name": title}}
-    )
+    page = code_free_copy(nb, error)
+    page.metadata["title"] = title  # nbconvert prefers the notebook's own metadata title
+    body, _ = exporter.from_notebook_node(page, resources={"metadata": {"name": title}})
     write_text(html_path, body)
     return title
 
