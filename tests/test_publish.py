@@ -78,6 +78,35 @@ def test_brief_html_has_no_code_no_traceback_and_is_chinese(tmp_path):
     assert "地区：大通区" in html and publish.ERROR_NOTE in html
 
 
+def test_index_when_every_brief_failed_names_them_in_chinese():
+    manifest = {
+        "run_id": "r",
+        "batch": {"name": "annual", "title": "年度简报", "file": "parameters/batches/annual.yaml"},
+        "started": "2025-04-14T08:30:12+00:00",
+        "finished": "2025-04-14T08:31:00+00:00",
+        "seconds": 48.0,
+        "jobs": 2,
+        "kernel": "huainan",
+        "huainan_version": "0.1.0",
+        "data_dir": "/srv/data",
+        "briefs": [
+            {
+                "name": f"domain-{d}",
+                "status": "failed",
+                "parameters": {"domain": d},
+                "error": {"ename": "DataValidationError", "evalue": "/srv/data/x.csv, row 5"},
+                "products": {},
+            }
+            for d in ("childcare", "health")
+        ],
+    }
+    officials, tech = publish.index_html(manifest).split("<details")
+    assert "本次运行的 2 份简报全部未能生成" in officials and "其余简报不受影响" not in officials
+    assert "幼有所育领域简报" in officials and "病有所医领域简报" in officials
+    assert "domain-childcare" not in officials and "/srv/data" not in officials
+    assert "domain-childcare" in tech and "/srv/data/x.csv, row 5" in tech
+
+
 def test_notebook_title_sources():
     nb = new_notebook(
         cells=[
@@ -161,8 +190,11 @@ def test_index_lists_every_brief_with_status_link_and_escapes_text():
     officials, tech = html.split("<details")
     assert "manifest.json" not in officials and ".ipynb" not in officials
     assert "<summary>技术信息" in tech and "数据指纹" in tech
-    assert "出错：cell 7 (In [6]): KeyError: &#x27;x&#x27;" in html
-    assert "共 3 份简报，其中 1 份运行失败" in html
+    # a failure: plain words for officials, the exception in the technical section only
+    assert "未能生成：数据或程序出错，请联系数据管理员" in officials
+    assert "KeyError" not in officials
+    assert "出错 error: cell 7 (In [6]): KeyError: &#x27;x&#x27;" in tech
+    assert "共 3 份简报，其中 1 份未能生成" in html
     assert "年度&lt;简报&gt;" in html and "年度<简报>" not in html
     # parameters in Chinese, domain first (codes kept in the tooltip for researchers)
     assert (

@@ -462,7 +462,7 @@ def _brief_row(i: int, b: dict[str, Any]) -> str:
     """The row of brief number ``i`` in the index's main table: link, downloads, status, note."""
     e = html.escape
     products = b.get("products", {})
-    title = e(b.get("title") or b["name"])
+    title = e(b.get("title") or _fallback_title(b))
     link = f'<a href="{e(products["html"])}">{title}</a>' if products.get("html") else title
     downloads = "　".join(
         f'<a href="{e(products[k])}">{label}</a>'
@@ -476,10 +476,22 @@ def _brief_row(i: int, b: dict[str, Any]) -> str:
     )
 
 
+def _fallback_title(b: dict[str, Any]) -> str:
+    """A Chinese name for a brief that has no title (it failed before its heading was written):
+    ``病有所医领域简报`` from its ``domain`` parameter, else its product name."""
+    from huainan.plan import domains
+
+    domain = b.get("parameters", {}).get("domain")
+    if isinstance(domain, str) and domain in domains.DOMAIN_IDS:
+        return f"{domains.get(domain).zh}领域简报"
+    return str(b["name"])
+
+
 def _brief_note(b: dict[str, Any]) -> str:
-    """The 说明 cell of a brief: the error of a failed one, why a brief was reused or stopped."""
+    """The 说明 cell of a brief: why it failed (in words an official can act on; the error
+    itself is in the technical section), why a brief was reused or stopped."""
     if b["status"] == "failed":
-        return "出错：" + html.escape(error_text(b.get("error")))
+        return "未能生成：数据或程序出错，请联系数据管理员（出错信息见页面下方“技术信息”）"
     if b["status"] == "reused":
         return "输入未变，沿用上次运行的结果"
     if b["status"] == "interrupted":
@@ -504,6 +516,8 @@ def _tech_row(i: int, b: dict[str, Any]) -> str:
         else "—"
     )
     reused = f"（沿用 {e(b.get('reused_from', ''))}）" if b["status"] == "reused" else ""
+    if b["status"] == "failed":
+        reused += f"<br><small>出错 error: {e(error_text(b.get('error')))}</small>"
     return (
         f"<tr><td class=num>{i}</td><td><code>{e(b['name'])}</code>{reused}</td>"
         f'<td title="{e(_params_raw(parameters))}">{e(_params(parameters))}</td>'
@@ -525,10 +539,15 @@ def _banner(manifest: dict[str, Any]) -> str:
             + (f"，{n_failed} 份运行失败" if n_failed else "")
             + "；已完成的简报可以阅读。本次运行不计为“最新”（latest）。</p>"
         )
+    if n_failed == len(briefs):
+        return (
+            f'<p class="banner bad">本次运行的 {len(briefs)} 份简报全部未能生成，'
+            "多为数据出错（如监测数据文件被改动）；请联系数据管理员，出错信息见页面下方“技术信息”。</p>"
+        )
     if n_failed:
         return (
             f'<p class="banner bad">本次运行共 {len(briefs)} 份简报，其中 {n_failed} 份'
-            "运行失败（见下表“说明”一栏）；其余简报不受影响。</p>"
+            "未能生成（见下表“说明”一栏）；其余简报不受影响。</p>"
         )
     return f'<p class="banner ok">本次运行的 {len(briefs)} 份简报全部生成。</p>'
 
