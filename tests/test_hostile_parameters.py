@@ -87,6 +87,13 @@ def test_deep_nesting_and_a_huge_file_are_refused(briefs_project):
     assert result.exit_code == 2 and "larger than 256 KB" in result.stderr
 
 
+def test_control_characters_are_a_message_not_a_traceback(briefs_project):
+    result = run_cli(briefs_project, "title: x\x00\nbriefs: [note]\n")
+    assert result.exit_code == 2, result.output
+    assert "invalid YAML: unacceptable character #x0000" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
 @pytest.mark.parametrize(
     "tag",
     ["!!python/object/apply:os.system ['echo pwned']", "!!python/name:os.system", "!!binary aGk="],

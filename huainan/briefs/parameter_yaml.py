@@ -66,7 +66,11 @@ def _read_yaml(path: Path, root: Path, problems: _Problems) -> yaml.Node | None:
     except UnicodeDecodeError as exc:
         problems.add(where, f"not UTF-8 text ({exc})")
         return None
-    loader = LimitedLoader(text)
+    try:
+        loader = LimitedLoader(text)  # the reader refuses control characters (NUL …) here
+    except yaml.YAMLError as exc:
+        problems.add(where, f"invalid YAML: {exc}")
+        return None
     try:
         node = loader.get_single_node()
     except TooBig as exc:
