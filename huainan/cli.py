@@ -64,7 +64,7 @@ def briefs(
         str | None,
         typer.Option(
             "--scheduler",
-            help="Run on an existing Dask cluster: its scheduler address, e.g. tcp://HOST:8786 "
+            help="在已有的 Dask 集群上运行（调度器地址）/ run on an existing Dask cluster: its scheduler address, e.g. tcp://HOST:8786 "
             "(workers need the package, the kernel and HUAINAN_DATA_DIR; see README).",
         ),
     ] = None,
@@ -72,7 +72,8 @@ def briefs(
         bool,
         typer.Option(
             "--fresh-kernels",
-            help="Start a new kernel for every brief (slower; default: one warm kernel per worker).",
+            help="每份简报启动新内核（较慢）/ a new kernel for every brief (slower; default: one "
+            "warm kernel per worker).",
         ),
     ] = False,
 ) -> None:

@@ -194,11 +194,6 @@ def serve(
             raise FileNotFoundError(f"{needed} is missing")
     if not port_free(port):
         raise OSError(f"port {port} on {HOST} is already in use; choose another with --port")
-    print(
-        f"淮南市公共服务规划应用 首页：{url(port)}\n"
-        f"（也可打开 {root_url(port)}，自动转到首页；Ctrl-C 停止 / to stop）",
-        flush=True,
-    )
     env = dict(os.environ)
     env.pop(UPLOAD_TOKEN_ENV, None)
     if upload_token_file is not None:
@@ -206,6 +201,11 @@ def serve(
 
         read_token(upload_token_file)  # refuse a missing, empty or world-readable file now
         env[UPLOAD_TOKEN_ENV] = str(Path(upload_token_file).resolve())
+    print(  # only once every check passed: no address is printed for a server that won't start
+        f"淮南市公共服务规划应用 首页：{url(port)}\n"
+        f"（也可打开 {root_url(port)}，自动转到首页；Ctrl-C 停止 / to stop）",
+        flush=True,
+    )
     voila = subprocess.Popen(
         voila_command(port, preheat=preheat, max_kernels=max_kernels), cwd=APPS_DIR, env=env
     )
