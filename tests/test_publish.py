@@ -101,6 +101,7 @@ def test_index_when_every_brief_failed_names_them_in_chinese():
         ],
     }
     officials, tech = publish.index_html(manifest).split("<details")
+    assert "<h1>淮南市“十四五”公共服务规划 · 简报目录</h1>" in officials
     assert "本次运行的 2 份简报全部未能生成" in officials and "其余简报不受影响" not in officials
     assert "幼有所育领域简报" in officials and "病有所医领域简报" in officials
     assert "domain-childcare" not in officials and "/srv/data" not in officials
@@ -279,3 +280,26 @@ def test_brief_html_fetches_nothing_from_the_network(tmp_path):
     html = (tmp_path / "t.html").read_text(encoding="utf-8")
     assert "测试简报" in html
     assert re.findall(r"<script[^>]+src=", html) == []
+
+
+def test_a_prefecture_batch_index_is_not_headed_huainan():
+    manifest = {
+        "run_id": "r",
+        "batch": {
+            "name": "anhui-cities",
+            "title": "安徽省16个地级市区县差距简报",
+            "file": "x.yaml",
+        },
+        "briefs": [
+            {
+                "name": f"prefecture-{c}",
+                "title": t,
+                "status": "succeeded",
+                "parameters": {"city": c},
+                "products": {},
+            }
+            for c, t in (("340100", "合肥市"), ("340400", "淮南市"))
+        ],
+    }
+    html = publish.index_html(manifest)
+    assert "<h1>地级市区县差距简报 · 简报目录</h1>" in html and "十四五" not in html

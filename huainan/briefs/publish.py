@@ -433,7 +433,7 @@ def index_html(manifest: dict[str, Any]) -> str:
 <style>{_INDEX_CSS}</style>
 </head>
 <body>
-<h1>淮南市“十四五”公共服务规划 · 简报目录</h1>
+<h1>{e(_index_heading(manifest))}</h1>
 <p class="sub">{e(batch_title)} · 生成于 {beijing_time(manifest.get("finished"))}</p>
 {banner}{ranking}
 <table>
@@ -524,6 +524,15 @@ def _tech_row(i: int, b: dict[str, Any]) -> str:
         f"<td class=num>{'' if seconds is None else f'{seconds:.1f}'}</td>"
         f"<td>{nb_link}</td></tr>"
     )
+
+
+def _index_heading(manifest: dict[str, Any]) -> str:
+    """The index's heading: the Huainan plan's, or — for a batch of prefecture briefs (each
+    with a ``city`` parameter: every city of Anhui or of China) — one naming no single city."""
+    briefs = manifest.get("briefs") or []
+    if briefs and all("city" in b.get("parameters", {}) for b in briefs):
+        return "地级市区县差距简报 · 简报目录"
+    return "淮南市“十四五”公共服务规划 · 简报目录"
 
 
 def _banner(manifest: dict[str, Any]) -> str:
