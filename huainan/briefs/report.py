@@ -450,8 +450,17 @@ def evaluation_table_styled(table: pd.DataFrame, lang: str = "zh"):
     styled = styled.apply(lambda col: colours, subset=[names["verdict"]], axis=0)
     short = [names[k] for k in ("attribute", "unit", "value", "value_year", "verdict")]
     styled = styled.set_properties(subset=short, **{"white-space": "nowrap"})
-    # indicator names stay readable next to long source cells (the city brief's wide table)
+    # indicator names stay readable next to long source cells (the city brief's wide table):
+    # names at least 10em, sources and notes at most 22em (a long web address wraps), headers
+    # on one line
     styled = styled.set_properties(subset=[names["name_zh"]], **{"min-width": "10em"})
+    styled = styled.set_properties(
+        subset=[names["source"], names["note"]],
+        **{"max-width": "22em", "overflow-wrap": "anywhere"},
+    )
+    styled = styled.set_table_styles(
+        [{"selector": "th", "props": [("white-space", "nowrap")]}], overwrite=False
+    )
     return _left_header(styled.set_properties(**{"text-align": "left", "font-size": "0.9em"}))
 
 
