@@ -173,19 +173,25 @@ def census_rows(
     return rows
 
 
+#: The city's 2010 values on 2020 boundaries published in the prefecture table
+#: (``census_city_2010_2020.csv``): (indicator, area) → its column.
+_CITY_PUBLISHED_2010 = {
+    ("population", "total"): "popu_2010",
+    ("population", "urban"): "popu_urban_2010",
+    ("population", "rural"): "popu_rural_2010",
+    ("share_age_0_14", "total"): "age_0_14_2010",
+    ("share_age_15_59", "total"): "age_15_59_2010",
+    ("share_age_60plus", "total"): "age_60_2010",
+    ("share_age_65plus", "total"): "age_65_2010",
+}
+
+
 def _census_rows_2010(yb10: Yearbook, city: pd.DataFrame) -> list[dict]:
-    rows: list[dict] = []
-    names = yb10.names
-    f = yb10.frame
+    """The 2010 census rows: the units, 寿县 and Anhui as printed in the 2010 county table; the
+    city on 2020 boundaries and China as sums of published rows (counts only)."""
     shou = _yearbook_row(yb10, "341521")
     old_city = _yearbook_row(yb10, CITY_CODE)
-    provinces = f[f["code"].notna() & f["code"].str.fullmatch(r"\d{2}0000")]
-    if len(provinces) != 31:
-        raise DataValidationError(
-            f"expected 31 province rows, found {len(provinces)}",
-            path=yb10.source.file,
-            column="区划代码",
-        )
+    provinces = _province_rows_2010(yb10)
     singles = [(c, _yearbook_row(yb10, c), "") for c in UNIT_CODES[:-1]]
     singles.append(
         (
@@ -195,13 +201,104 @@ def _census_rows_2010(yb10: Yearbook, city: pd.DataFrame) -> list[dict]:
         )
     )
     singles.append((PROVINCE_CODE, _yearbook_row(yb10, PROVINCE_CODE), ""))
+    rows: list[dict] = []
     for region, row, extra in singles:
-        excel_row = int(row["excel_row"].iloc[0])
-        for m in MEASURES:
-            recipe = m.recipes.get(2010)
-            if recipe is None:
-                continue
-            value = _round(recipe, float(evaluate(recipe, row).iloc[0]))
+        rows.extend(_single_rows_2010(yb10, region, row, extra))
+    # the city on 2020 boundaries and China: counts only, as sums of published rows
+    city_2010 = city.set_index("city_code").loc[int(CITY_CODE)]
+    city_how = (
+        f"sum of the 2010 rows 淮南市 (340400, 2010 boundaries, row "
+        f"{int(old_city['excel_row'].iloc[0])}) and 寿县 (341521, then in 六安市, row "
+        f"{int(shou['excel_row'].iloc[0])}): the city on its 2020 boundaries"
+    )
+    city_parts = pd.concat([old_city, shou])
+    city_ref = _yb_ref(yb10, [int(r) for r in city_parts["excel_row"]])
+    rows.extend(_summed_rows_2010(yb10, CITY_CODE, city_parts, city_ref, city_how, city_2010))
+    country_how = (
+        "sum of the 31 province rows (the 2010 table has no national row); 31 provinces, "
+        "without 现役军人"
+    )
+    country_ref = (
+        f"{yb10.source.file} (sheet {Y2010_SHEET}, the 31 rows with codes xx0000); "
+        f"{yb10.source.url}"
+    )
+    rows.extend(_summed_rows_2010(yb10, COUNTRY_CODE, provinces, country_ref, country_how, None))
+    return rows
+
+
+def _province_rows_2010(yb10: Yearbook) -> pd.DataFrame:
+    """The 31 province rows of the 2010 county table (codes ``xx0000``)."""
+    f = yb10.frame
+    provinces = f[f["code"].notna() & f["code"].str.fullmatch(r"\d{2}0000")]
+    if len(provinces) != 31:
+        raise DataValidationError(
+            f"expected 31 province rows, found {len(provinces)}",
+            path=yb10.source.file,
+            column="区划代码",
+        )
+    return provinces
+
+
+def _single_rows_2010(yb10: Yearbook, region: str, row: pd.DataFrame, extra: str) -> list[dict]:
+    """Every 2010 measure of one region printed as one row of the 2010 county table."""
+    rows: list[dict] = []
+    excel_row = int(row["excel_row"].iloc[0])
+    for m in MEASURES:
+        recipe = m.recipes.get(2010)
+        if recipe is None:
+            continue
+        value = _round(recipe, float(evaluate(recipe, row).iloc[0]))
+        rows.append(
+            _obs(
+                region,
+                2010,
+                m.area,
+                m.indicator,
+                value,
+                yb10.source,
+                _yb_ref(yb10, excel_row),
+                recipe.describe(yb10.names) + _scope(region) + extra,
+                _RANK_CENSUS,
+                precision=_precision(recipe, m.indicator),
+            )
+        )
+    return rows
+
+
+def _summed_rows_2010(
+    yb10: Yearbook,
+    region: str,
+    parts: pd.DataFrame,
+    ref: str,
+    how: str,
+    city_2010: pd.Series | None,
+) -> list[dict]:
+    """Every 2010 measure of a territory the 2010 table has no row for (the city on 2020
+    boundaries, China): the city's published values where the prefecture table has them
+    (``city_2010``), counts summed over ``parts``, and shares/averages left missing."""
+    rows: list[dict] = []
+    for m in MEASURES:
+        recipe = m.recipes.get(2010)
+        if recipe is None:
+            continue
+        pub = _CITY_PUBLISHED_2010.get((m.indicator, m.area)) if city_2010 is not None else None
+        if pub is not None:
+            rows.append(
+                _obs(
+                    region,
+                    2010,
+                    m.area,
+                    m.indicator,
+                    float(city_2010[pub]),
+                    SRC_CITY,
+                    f"{SRC_CITY.file} (city_code 340400, column {pub}); {SRC_CITY.url}",
+                    "as published, 2020 boundaries (寿县 included)",
+                    _RANK_CITY_TABLE,
+                    precision=0.0 if m.indicator == "population" else 0.005,
+                )
+            )
+        elif INDICATORS_BY_ID[m.indicator].kind == "count" and isinstance(recipe, Col | Sum):
+            value = _round(Sum(recipe.cols()), float(evaluate(recipe, parts).sum()))
             rows.append(
                 _obs(
                     region,
@@ -210,99 +307,25 @@ def _census_rows_2010(yb10: Yearbook, city: pd.DataFrame) -> list[dict]:
                     m.indicator,
                     value,
                     yb10.source,
-                    _yb_ref(yb10, excel_row),
-                    recipe.describe(names) + _scope(region) + extra,
+                    ref,
+                    recipe.describe(yb10.names) + "; " + how,
                     _RANK_CENSUS,
-                    precision=_precision(recipe, m.indicator),
                 )
             )
-    # the city on 2020 boundaries and China: counts only, as sums of published rows
-    city_2010 = city.set_index("city_code").loc[int(CITY_CODE)]
-    city_pub = {
-        ("population", "total"): "popu_2010",
-        ("population", "urban"): "popu_urban_2010",
-        ("population", "rural"): "popu_rural_2010",
-        ("share_age_0_14", "total"): "age_0_14_2010",
-        ("share_age_15_59", "total"): "age_15_59_2010",
-        ("share_age_60plus", "total"): "age_60_2010",
-        ("share_age_65plus", "total"): "age_65_2010",
-    }
-    groups = [
-        (
-            CITY_CODE,
-            pd.concat([old_city, shou]),
-            f"sum of the 2010 rows 淮南市 (340400, 2010 boundaries, row "
-            f"{int(old_city['excel_row'].iloc[0])}) and 寿县 (341521, then in 六安市, row "
-            f"{int(shou['excel_row'].iloc[0])}): the city on its 2020 boundaries",
-        ),
-        (
-            COUNTRY_CODE,
-            provinces,
-            "sum of the 31 province rows (the 2010 table has no national row); 31 provinces, "
-            "without 现役军人",
-        ),
-    ]
-    for region, parts, how in groups:
-        ref = (
-            _yb_ref(yb10, [int(r) for r in parts["excel_row"]])
-            if region == CITY_CODE
-            else f"{yb10.source.file} (sheet {Y2010_SHEET}, the 31 rows with codes xx0000); "
-            f"{yb10.source.url}"
-        )
-        for m in MEASURES:
-            recipe = m.recipes.get(2010)
-            if recipe is None:
-                continue
-            pub = city_pub.get((m.indicator, m.area)) if region == CITY_CODE else None
-            if pub is not None:
-                rows.append(
-                    _obs(
-                        region,
-                        2010,
-                        m.area,
-                        m.indicator,
-                        float(city_2010[pub]),
-                        SRC_CITY,
-                        f"{SRC_CITY.file} (city_code 340400, column {pub}); {SRC_CITY.url}",
-                        "as published, 2020 boundaries (寿县 included)",
-                        _RANK_CITY_TABLE,
-                        precision=0.0 if m.indicator == "population" else 0.005,
-                    )
+        else:
+            rows.append(
+                _obs(
+                    region,
+                    2010,
+                    m.area,
+                    m.indicator,
+                    math.nan,
+                    yb10.source,
+                    ref,
+                    "MISSING: not published for this territory in 2010 "
+                    + ("(寿县 was then in 六安市)" if region == CITY_CODE else "(no national row)")
+                    + "; shares and averages are not computed from the parts",
+                    _RANK_CENSUS,
                 )
-                continue
-            if INDICATORS_BY_ID[m.indicator].kind == "count" and isinstance(recipe, Col | Sum):
-                value = _round(Sum(recipe.cols()), float(evaluate(recipe, parts).sum()))
-                rows.append(
-                    _obs(
-                        region,
-                        2010,
-                        m.area,
-                        m.indicator,
-                        value,
-                        yb10.source,
-                        ref,
-                        recipe.describe(names) + "; " + how,
-                        _RANK_CENSUS,
-                    )
-                )
-            else:
-                rows.append(
-                    _obs(
-                        region,
-                        2010,
-                        m.area,
-                        m.indicator,
-                        math.nan,
-                        yb10.source,
-                        ref,
-                        "MISSING: not published for this territory in 2010 "
-                        + (
-                            "(寿县 was then in 六安市)"
-                            if region == CITY_CODE
-                            else "(no national row)"
-                        )
-                        + "; shares and averages are not computed from the parts",
-                        _RANK_CENSUS,
-                    )
-                )
+            )
     return rows

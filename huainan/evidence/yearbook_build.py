@@ -238,19 +238,7 @@ def hand_read_checks(
         title = r["source_title"]
         m = re.match(r"中国城市统计年鉴(\d{4})", title)
         if title.startswith(BUDGET_SOURCE):
-            budget.append(
-                {
-                    "region_code": r["region_code"],
-                    "year": int(r["year"]),
-                    "indicator": r["indicator"],
-                    "indicator_zh": r["indicator_zh"],
-                    "unit": r["unit"],
-                    "value": r["value"],
-                    "source": title,
-                    "source_url": r["source_url"],
-                    "note": f"{r['note']}; transcribed in {where} line {line}",
-                }
-            )
+            budget.append(_budget_row(r, where, line))
             continue
         if not m:
             skipped.append(
@@ -276,72 +264,96 @@ def hand_read_checks(
                 )
             )
             continue
-        edition = int(m.group(1))
-        cell_m = re.search(r"Sheet1!([A-Z]+\d+)", r["note"])
-        if not cell_m:
-            raise DataValidationError(
-                "no Sheet1!<cell> in the note", path=where, row=line, column="note"
-            )
-        if int(r["year"]) != edition - 1:
-            raise DataValidationError(
-                f"year is not edition {edition} − 1",
-                path=where,
-                row=line,
-                column="year",
-                value=r["year"],
-            )
-        city, scope = RAW_REGIONS[r["region_code"]]
-        hand_cell, hand_value = cell_m.group(1), float(r["value"])
-        factor = 1.0 if r["unit"] == SPECS_BY_ID[spec_id].unit else np.nan
-        ours = key.loc[(city, edition, scope, spec_id)]
-        same_value = bool(np.isclose(ours["value"], hand_value * factor, rtol=0, atol=1e-9))
-        same_cell = ours["cell"] == hand_cell
-        status = "agree" if same_value and same_cell else "differ"
-        reason = (
-            ""
-            if status == "agree"
-            else (
-                ("cell differs; " if not same_cell else "")
-                + ("value differs" if not same_value else "")
-            )
-        )
-        check = {
-            "check": "hand_read",
-            "city_code": city,
-            "data_year": edition - 1,
-            "edition": edition,
-            "scope": scope,
-            "indicator": spec_id,
-            "yearbook_value": fmt_value(ours["value"]),
-            "yearbook_cell": ours["cell"],
-            "other_source": f"{where} line {line} (hand-read)",
-            "other_ref": f"Sheet1!{hand_cell}",
-            "other_value": fmt_value(hand_value),
-            "difference": fmt_value(round(float(ours["value"]) - hand_value * factor, 9)),
-            "tolerance": "0",
-            "status": status,
-            "reason": reason,
-        }
+        check, issue = _hand_read_check(r, int(m.group(1)), spec_id, key, where=where, line=line)
         checks.append(check)
-        if status == "differ":
-            issues.append(
-                discrepancy(
-                    "value",
-                    region_code=city,
-                    year=edition - 1,
-                    area=scope,
-                    indicator=spec_id,
-                    source_a=source_title(edition),
-                    ref_a=f"cell {ours['cell']}",
-                    value_a=check["yearbook_value"],
-                    source_b=f"{where} line {line} (hand-read)",
-                    ref_b=f"Sheet1!{hand_cell} ({r['unit']})",
-                    value_b=check["other_value"],
-                    reason=reason,
-                    action="the workbook value is kept",
-                )
-            )
+        if issue is not None:
+            issues.append(issue)
     return checks, issues, skipped, pd.DataFrame(budget, columns=list(BUDGET_COLUMNS))
+
+
+def _budget_row(r: pd.Series, where: str, line: int) -> dict:
+    """A 2025 budget-execution row of the raw file, as a row of ``budget_2025.csv``."""
+    return {
+        "region_code": r["region_code"],
+        "year": int(r["year"]),
+        "indicator": r["indicator"],
+        "indicator_zh": r["indicator_zh"],
+        "unit": r["unit"],
+        "value": r["value"],
+        "source": r["source_title"],
+        "source_url": r["source_url"],
+        "note": f"{r['note']}; transcribed in {where} line {line}",
+    }
+
+
+def _hand_read_check(
+    r: pd.Series, edition: int, spec_id: str, key: pd.DataFrame, *, where: str, line: int
+) -> tuple[dict, dict | None]:
+    """One hand-read yearbook cell against the table (``key``: the table indexed by city,
+    edition, scope and indicator): the check row, and the discrepancy when they differ."""
+    cell_m = re.search(r"Sheet1!([A-Z]+\d+)", r["note"])
+    if not cell_m:
+        raise DataValidationError(
+            "no Sheet1!<cell> in the note", path=where, row=line, column="note"
+        )
+    if int(r["year"]) != edition - 1:
+        raise DataValidationError(
+            f"year is not edition {edition} − 1",
+            path=where,
+            row=line,
+            column="year",
+            value=r["year"],
+        )
+    city, scope = RAW_REGIONS[r["region_code"]]
+    hand_cell, hand_value = cell_m.group(1), float(r["value"])
+    factor = 1.0 if r["unit"] == SPECS_BY_ID[spec_id].unit else np.nan
+    ours = key.loc[(city, edition, scope, spec_id)]
+    same_value = bool(np.isclose(ours["value"], hand_value * factor, rtol=0, atol=1e-9))
+    same_cell = ours["cell"] == hand_cell
+    status = "agree" if same_value and same_cell else "differ"
+    reason = (
+        ""
+        if status == "agree"
+        else (
+            ("cell differs; " if not same_cell else "")
+            + ("value differs" if not same_value else "")
+        )
+    )
+    check = {
+        "check": "hand_read",
+        "city_code": city,
+        "data_year": edition - 1,
+        "edition": edition,
+        "scope": scope,
+        "indicator": spec_id,
+        "yearbook_value": fmt_value(ours["value"]),
+        "yearbook_cell": ours["cell"],
+        "other_source": f"{where} line {line} (hand-read)",
+        "other_ref": f"Sheet1!{hand_cell}",
+        "other_value": fmt_value(hand_value),
+        "difference": fmt_value(round(float(ours["value"]) - hand_value * factor, 9)),
+        "tolerance": "0",
+        "status": status,
+        "reason": reason,
+    }
+    issue = None
+    if status == "differ":
+        issue = discrepancy(
+            "value",
+            region_code=city,
+            year=edition - 1,
+            area=scope,
+            indicator=spec_id,
+            source_a=source_title(edition),
+            ref_a=f"cell {ours['cell']}",
+            value_a=check["yearbook_value"],
+            source_b=f"{where} line {line} (hand-read)",
+            ref_b=f"Sheet1!{hand_cell} ({r['unit']})",
+            value_b=check["other_value"],
+            reason=reason,
+            action="the workbook value is kept",
+        )
+    return check, issue
 
 
 def _skip(file: str, line: int, r: pd.Series, reason: str) -> dict:

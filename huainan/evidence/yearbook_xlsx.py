@@ -460,24 +460,7 @@ def read_edition(
     columns = map_columns(read_header(ws, start), edition, path=where)
     provinces, index = prefecture_index(counties)
     unit_notes, issues = _units(columns, edition, path, ws.title)
-
-    def typo(code: str, r: int, printed: str, name: str) -> None:
-        issues.append(
-            _discrepancy(
-                "name",
-                region_code=code,
-                year=edition - 1,
-                source_a=source_title(edition),
-                ref_a=f"{path.name} Sheet {ws.title}!A{r}",
-                value_a=printed,
-                source_b="GB/T 2260 (2020 census county table)",
-                value_b=name,
-                reason="typo of the compilation (OCR of the printed yearbook)",
-                action="matched as " + name,
-            )
-        )
-
-    records = []
+    records: list[dict] = []
     province = ""
     cities = 0
     for r in range(start, ws.max_row + 1):
@@ -489,17 +472,10 @@ def read_edition(
         if found is None:  # a province row: a heading, no values
             province = provinces[name]
             if name != printed:
-                typo(province, r, printed, name)
-            filled = [
-                c.letter for c in columns.values() if ws.cell(r, c.index).value not in (None, "")
-            ]
-            if filled:
-                raise DataValidationError(
-                    f"province row {name} holds values (columns {filled[:5]})",
-                    path=where,
-                    sheet=ws.title,
-                    cell=f"A{r}",
+                issues.append(
+                    _name_typo(province, edition, path, f"{ws.title}!A{r}", printed, name)
                 )
+            _check_province_row(ws, r, name, columns, path=where)
             continue
         code, province = found
         if not code:
@@ -511,60 +487,110 @@ def read_edition(
                 value=printed,
             )
         if name != printed:
-            typo(code, r, printed, name)
+            issues.append(_name_typo(code, edition, path, f"{ws.title}!A{r}", printed, name))
         cities += 1
+        city = {"city_code": code, "city_name": name, "province_code": province}
         for (sid, scope), col in columns.items():
-            spec = SPECS_BY_ID[sid]
-            ref = f"{col.letter}{r}"
-            raw = ws.cell(r, col.index).value
-            value, note, unreadable = parse_value(raw, path=where, cell=ref)
-            if unreadable:
-                issues.append(
-                    _discrepancy(
-                        "unreadable",
-                        region_code=code,
-                        year=edition - 1,
-                        area=scope,
-                        indicator=sid,
-                        source_a=source_title(edition),
-                        ref_a=f"{path.name} Sheet {ws.title}!{ref}",
-                        value_a=str(raw),
-                        reason="the compilation's cell is not a non-negative number (OCR of "
-                        "the printed yearbook)",
-                        action="left missing (NaN, note says why); not guessed",
-                    )
-                )
-            elif not np.isnan(value):
-                note = unit_notes[sid]
-            records.append(
-                {
-                    "city_code": code,
-                    "city_name": name,
-                    "province_code": province,
-                    "data_year": edition - 1,
-                    "edition": edition,
-                    "scope": scope,
-                    "indicator": sid,
-                    "indicator_zh": spec.name_zh,
-                    "unit": spec.unit,
-                    "value": value,
-                    "table": col.table,
-                    "cell": ref,
-                    "note": note,
-                }
-            )
+            record, issue = _city_cell(ws, r, col, city, edition, path, sid, scope)
+            if issue:
+                issues.append(issue)
+            elif not np.isnan(record["value"]):
+                record["note"] = unit_notes[sid]
+            records.append(record)
     rows = pd.DataFrame(records, columns=list(TABLE_COLUMNS))
+    _check_no_twice(rows, path=where, sheet=ws.title)
+    check_units(rows, edition, path=where)
+    source = _source_row(path, edition, ws.title, start, cities)
+    return Edition(edition, rows, source, issues, columns)
+
+
+def _name_typo(code: str, edition: int, path: Path, ref: str, printed: str, name: str) -> dict:
+    """The discrepancy of a misprinted name in column A (``ref``: ``Sheet!A<row>``) that
+    :data:`NAME_FIXES` corrects."""
+    return _discrepancy(
+        "name",
+        region_code=code,
+        year=edition - 1,
+        source_a=source_title(edition),
+        ref_a=f"{path.name} Sheet {ref}",
+        value_a=printed,
+        source_b="GB/T 2260 (2020 census county table)",
+        value_b=name,
+        reason="typo of the compilation (OCR of the printed yearbook)",
+        action="matched as " + name,
+    )
+
+
+def _check_province_row(
+    ws, r: int, name: str, columns: dict[tuple[str, str], Column], *, path: str
+) -> None:
+    """A province row is a heading: it must hold no values in the columns read."""
+    filled = [c.letter for c in columns.values() if ws.cell(r, c.index).value not in (None, "")]
+    if filled:
+        raise DataValidationError(
+            f"province row {name} holds values (columns {filled[:5]})",
+            path=path,
+            sheet=ws.title,
+            cell=f"A{r}",
+        )
+
+
+def _city_cell(
+    ws, r: int, col: Column, city: dict, edition: int, path: Path, sid: str, scope: str
+) -> tuple[dict, dict | None]:
+    """One city's value of one column: the tidy row (its note says why a value is missing) and
+    the discrepancy of an unreadable cell (``None`` when it is readable)."""
+    spec = SPECS_BY_ID[sid]
+    ref = f"{col.letter}{r}"
+    raw = ws.cell(r, col.index).value
+    value, note, unreadable = parse_value(raw, path=str(path), cell=ref)
+    issue = None
+    if unreadable:
+        issue = _discrepancy(
+            "unreadable",
+            region_code=city["city_code"],
+            year=edition - 1,
+            area=scope,
+            indicator=sid,
+            source_a=source_title(edition),
+            ref_a=f"{path.name} Sheet {ws.title}!{ref}",
+            value_a=str(raw),
+            reason="the compilation's cell is not a non-negative number (OCR of "
+            "the printed yearbook)",
+            action="left missing (NaN, note says why); not guessed",
+        )
+    record = {
+        **city,
+        "data_year": edition - 1,
+        "edition": edition,
+        "scope": scope,
+        "indicator": sid,
+        "indicator_zh": spec.name_zh,
+        "unit": spec.unit,
+        "value": value,
+        "table": col.table,
+        "cell": ref,
+        "note": note,
+    }
+    return record, issue
+
+
+def _check_no_twice(rows: pd.DataFrame, *, path: str, sheet: str) -> None:
+    """No city may appear twice in an edition."""
     dup = rows.duplicated(["city_code", "scope", "indicator"])
     if dup.any():
         bad = rows[dup].iloc[0]
         raise DataValidationError(
             f"city {bad['city_name']} ({bad['city_code']}) appears twice",
-            path=where,
-            sheet=ws.title,
+            path=path,
+            sheet=sheet,
             cell=bad["cell"],
         )
-    check_units(rows, edition, path=where)
-    source = {
+
+
+def _source_row(path: Path, edition: int, sheet: str, start: int, cities: int) -> dict:
+    """The edition's row of ``city_yearbook_sources.csv``: file, mirror, checksum, layout."""
+    return {
         "edition": edition,
         "data_year": edition - 1,
         "source": source_title(edition),
@@ -572,7 +598,7 @@ def read_edition(
         "mirror": f"{MIRROR_REPO} raw/macro_fiscal/city_yearbook/{path.name} @ {MIRROR_COMMIT}"
         + (f"; also {MIRROR_2}" if edition >= 2020 else ""),
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "sheet": ws.title,
+        "sheet": sheet,
         "header_rows": f"1-{start - 1}",
         "first_data_row": start,
         "cities": cities,
@@ -583,7 +609,6 @@ def read_edition(
             else "`table` gives the printed table number"
         ),
     }
-    return Edition(edition, rows, source, issues, columns)
 
 
 def _population(rows: pd.DataFrame) -> pd.Series:
