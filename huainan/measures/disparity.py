@@ -1,6 +1,6 @@
 r"""Regional disparity of one indicator across a set of regions: range, max/min ratio, CV, Gini,
-Theil T and L with their between/within decomposition (METHODS.md §3), and σ-convergence — the
-CV across units year by year (:func:`sigma_convergence`, METHODS §4).
+Theil T and L with their between/within decomposition (METHODS.md §3). σ-convergence — the CV
+across units year by year (METHODS §4) — is :func:`huainan.measures.convergence.sigma_convergence`.
 
 The plan's aim is 均等化 (equalisation): narrowing the gaps between districts and counties. This
 module holds the indices, exactly as written in ``METHODS.md`` §3; every formula is in the
@@ -48,7 +48,7 @@ pushed below 0 by rounding and nearly equal units keep their precision.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -633,8 +633,10 @@ def disparity_table(
 def _table_core(
     cell: np.ndarray, y: np.ndarray, pop: np.ndarray, gid: np.ndarray, ncell: int, *, grouped: bool
 ) -> dict[str, np.ndarray]:
-    """Vectorised measures per integer cell code (see :func:`disparity_table`)."""
-    nan = np.nan
+    """Vectorised measures per integer cell code (see :func:`disparity_table`): missing values
+    counted and left out, the measures of every cell (:func:`_cell_measures`, the Theil
+    decomposition by :func:`_decomposition`), then the rules of :func:`disparity` as masks
+    (:func:`_apply_rules`)."""
     present = np.bincount(cell, minlength=ncell) > 0
     miss = np.isnan(y) | np.isnan(pop) | (gid < 0)
     n_missing = np.bincount(cell[miss], minlength=ncell)
@@ -642,12 +644,32 @@ def _table_core(
     cell, y, pop, gid = cell[keep], y[keep], pop[keep], gid[keep]
     order = np.lexsort((y, cell))  # by cell, then by value
     cell, y, pop, gid = cell[order], y[order], pop[order], gid[order]
+    res, w, s = _cell_measures(cell, y, pop, ncell)
+    res["n_missing"] = n_missing
+    if grouped:
+        group_zero = _decomposition(res, cell, w, s, pop * y, gid, ncell)
+    else:
+        group_zero = np.zeros(ncell, dtype=bool)
+        res["n_groups"] = np.zeros(ncell, dtype=np.int64)
+        for m in ("theil_t_between", "theil_t_within", "theil_l_between", "theil_l_within"):
+            res[m] = np.full(ncell, np.nan)
+    _apply_rules(res, group_zero, ncell, grouped=grouped)
+    res["_present"] = present
+    return res
+
+
+def _cell_measures(
+    cell: np.ndarray, y: np.ndarray, pop: np.ndarray, ncell: int
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Counts, levels and undecomposed indices of every cell, rules not yet applied, with the
+    population shares ``p_i`` and resource shares ``s_i`` of every row; ``cell``, ``y`` and
+    ``pop`` without missing values, sorted by cell then value."""
+    nan = np.nan
 
     def total(weights):
         return np.bincount(cell, weights=weights, minlength=ncell)
 
     n = np.bincount(cell, minlength=ncell)
-    n_zero = np.bincount(cell[y == 0], minlength=ncell)
     has = n > 0
     starts = np.cumsum(n) - n
     first = np.where(has, starts, 0)
@@ -664,67 +686,79 @@ def _table_core(
         resource = pop * y
         res_tot = total(resource)
         s = resource / res_tot[cell]  # s_i
-        cv = sd / mean
-        cv_w = np.sqrt(total(w * (y - mu[cell]) ** 2)) / mu
         rank = np.arange(cell.size) - starts[cell] + 1.0
-        gini = (2.0 * total(rank * y) - (n + 1.0) * sum_y) / (n * sum_y)
         cum_s = pd.Series(s).groupby(cell, sort=False).cumsum().to_numpy()  # Y_k
-        gini_w = 1.0 - total(w * (2.0 * cum_s - s))
-        theil_t = total(_kl(s, w))
-        theil_l = total(np.where(s > 0, _kl(w, s), nan))
+        res = {
+            "n": n,
+            "n_zero": np.bincount(cell[y == 0], minlength=ncell),
+            "min": y_min,
+            "max": y_max,
+            "mean": mean,
+            "mean_weighted": np.where(has, mu, nan),
+            "range": y_max - y_min,
+            "max_min_ratio": np.full(ncell, nan),
+            "cv": sd / mean,
+            "cv_weighted": np.sqrt(total(w * (y - mu[cell]) ** 2)) / mu,
+            "gini": (2.0 * total(rank * y) - (n + 1.0) * sum_y) / (n * sum_y),
+            "gini_weighted": 1.0 - total(w * (2.0 * cum_s - s)),
+            "theil_t": total(_kl(s, w)),
+            "theil_l": total(np.where(s > 0, _kl(w, s), nan)),
+        }
+    return res, w, s
 
-        if grouped:
-            n_g = int(gid.max()) + 1 if gid.size else 1
-            sub, sub_keys = pd.factorize(cell * n_g + gid, sort=False)
-            sub_cell = np.asarray(sub_keys) // n_g
-            n_sub = len(sub_keys)
-            p_g = np.bincount(sub, weights=w, minlength=n_sub)
-            s_g = np.bincount(sub, weights=s, minlength=n_sub)
-            r_g = np.bincount(sub, weights=resource, minlength=n_sub)
-            n_groups = np.bincount(sub_cell, minlength=ncell)
-            group_zero = np.bincount(sub_cell, weights=(r_g == 0), minlength=ncell) > 0
-            t_b = np.bincount(sub_cell, weights=_kl(s_g, p_g), minlength=ncell)
-            l_b = np.bincount(
-                sub_cell, weights=np.where(s_g > 0, _kl(p_g, s_g), nan), minlength=ncell
-            )
-            sg_i, pg_i = s_g[sub], p_g[sub]
-            ps, ss = w / pg_i, s / sg_i  # p_i/p_g, s_i/s_g
-            t_w = total(np.where(sg_i > 0, sg_i * _kl(ss, ps), 0.0))  # Σ_g s_g T_g
-            l_w = total(np.where(s > 0, pg_i * _kl(ps, ss), nan))  # Σ_g p_g L_g
-        else:
-            n_groups = np.zeros(ncell, dtype=np.int64)
-            group_zero = np.zeros(ncell, dtype=bool)
-            t_b = t_w = l_b = l_w = np.full(ncell, nan)
 
-    res: dict[str, np.ndarray] = {
-        "n": n,
-        "n_missing": n_missing,
-        "n_zero": n_zero,
-        "n_groups": n_groups,
-        "min": y_min,
-        "max": y_max,
-        "mean": mean,
-        "mean_weighted": np.where(has, mu, nan),
-        "range": y_max - y_min,
-        "max_min_ratio": np.full(ncell, nan),
-        "cv": cv,
-        "cv_weighted": cv_w,
-        "gini": gini,
-        "gini_weighted": gini_w,
-        "theil_t": theil_t,
-        "theil_t_between": t_b,
-        "theil_t_within": t_w,
-        "theil_l": theil_l,
-        "theil_l_between": l_b,
-        "theil_l_within": l_w,
-    }
+def _decomposition(
+    res: dict[str, np.ndarray],
+    cell: np.ndarray,
+    w: np.ndarray,
+    s: np.ndarray,
+    resource: np.ndarray,
+    gid: np.ndarray,
+    ncell: int,
+) -> np.ndarray:
+    """Add the between/within parts of both Theil indices and ``n_groups`` to ``res``; return
+    which cells have a group whose values are all 0 (Theil L between undefined there)."""
+    nan = np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_g = int(gid.max()) + 1 if gid.size else 1
+        sub, sub_keys = pd.factorize(cell * n_g + gid, sort=False)
+        sub_cell = np.asarray(sub_keys) // n_g
+        n_sub = len(sub_keys)
+        p_g = np.bincount(sub, weights=w, minlength=n_sub)
+        s_g = np.bincount(sub, weights=s, minlength=n_sub)
+        r_g = np.bincount(sub, weights=resource, minlength=n_sub)
+        res["n_groups"] = np.bincount(sub_cell, minlength=ncell)
+        group_zero = np.bincount(sub_cell, weights=(r_g == 0), minlength=ncell) > 0
+        res["theil_t_between"] = np.bincount(sub_cell, weights=_kl(s_g, p_g), minlength=ncell)
+        res["theil_l_between"] = np.bincount(
+            sub_cell, weights=np.where(s_g > 0, _kl(p_g, s_g), nan), minlength=ncell
+        )
+        sg_i, pg_i = s_g[sub], p_g[sub]
+        ps, ss = w / pg_i, s / sg_i  # p_i/p_g, s_i/s_g
+        res["theil_t_within"] = np.bincount(  # Σ_g s_g T_g
+            cell, weights=np.where(sg_i > 0, sg_i * _kl(ss, ps), 0.0), minlength=ncell
+        )
+        res["theil_l_within"] = np.bincount(  # Σ_g p_g L_g
+            cell, weights=np.where(s > 0, pg_i * _kl(ps, ss), nan), minlength=ncell
+        )
+    return group_zero
+
+
+def _apply_rules(
+    res: dict[str, np.ndarray], group_zero: np.ndarray, ncell: int, *, grouped: bool
+) -> None:
+    """The rules of :func:`disparity` as masks over cells, in place: at least 2 units, no
+    relative measure when every value is 0, all-equal values give 0 (ratio 1), Theil L undefined
+    with a zero value, contribution shares, and the note."""
+    nan = np.nan
+    n, n_zero, y_min, y_max = res["n"], res["n_zero"], res["min"], res["max"]
+    has = n > 0
     two = n >= 2
     all_zero = has & (y_max == 0)
     constant = two & (y_max - y_min <= EQUAL_RTOL * y_max)
     positive_min = two & (y_min > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         res["max_min_ratio"] = np.where(positive_min, y_max / np.where(positive_min, y_min, 1), nan)
-    # the rules of disparity(), as masks
     for m in MEASURES:
         if m in res:
             res[m] = np.where(two, res[m], nan)
@@ -752,142 +786,10 @@ def _table_core(
                 )
     res["note"] = _notes(
         n=n,
-        n_missing=n_missing,
+        n_missing=res["n_missing"],
         n_zero=n_zero,
         constant=constant,
         all_zero=all_zero,
         group_zero=group_zero,
         grouped=np.full(ncell, grouped),
     )
-    res["_present"] = present
-    return res
-
-
-# ---------------------------------------------------------------------------------------------
-# σ-convergence of any long table (METHODS §4)
-# ---------------------------------------------------------------------------------------------
-
-_OBS_COLUMNS = ("region_code", "year", "area", "indicator", "value")
-
-
-def _observations_of(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    _require_columns(obs, list(_OBS_COLUMNS))
-    sel = obs[obs["indicator"] == indicator].copy()
-    if sel.empty:
-        known = sorted(obs["indicator"].dropna().unique().tolist())
-        raise KeyError(f"no observations of indicator {indicator!r}; known: {known}")
-    sel["region_code"] = sel["region_code"].astype(str)
-    sel["year"] = _numeric(sel["year"], "year", what="years").astype("int64")
-    sel["value"] = _numeric(sel["value"], "value", what="values")
-    dup = sel.duplicated(["region_code", "year", "area"], keep=False)
-    if dup.any():
-        first = sel[dup].iloc[0]
-        raise DataValidationError(
-            f"{int(dup.sum())} rows share region, year and area for indicator {indicator!r}; "
-            "resolve the duplicate sources first (none is picked silently)",
-            column="value",
-            value=f"{first['region_code']} {first['year']} {first['area']}",
-        )
-    return sel
-
-
-def _direction(change: pd.Series, *, falling: str, rising: str) -> pd.Series:
-    out = pd.Series(pd.NA, index=change.index, dtype="string")
-    out[change < 0] = falling
-    out[change > 0] = rising
-    out[change == 0] = "unchanged"
-    return out
-
-
-def sigma_convergence(
-    obs: pd.DataFrame,
-    indicator: str,
-    *,
-    area: str = "total",
-    units: Sequence[str] | None = None,
-    population: Mapping[str, float] | pd.Series | None = None,
-    groups: Mapping[str, str] | pd.Series | None = None,
-) -> pd.DataFrame:
-    r"""σ-convergence: the dispersion of an indicator across units, year by year.
-
-    Parameters
-    ----------
-    obs : pandas.DataFrame
-        Long observations (columns as in :func:`urban_rural_gap`).
-    indicator : str
-        The indicator id.
-    area : str
-        Which ``area`` rows to use (``total`` by default; ``urban``/``rural`` for one side).
-    units : sequence of str, optional
-        Region codes across which dispersion is measured; default the seven units of Huainan
-        (:data:`huainan.plan.regions.UNIT_CODES`). A unit without a value in a year counts in that year's
-        ``n_missing`` (never filled).
-    population : mapping or Series, optional
-        Region code → population (persons) for the weighted measures; ``None`` = equal weights
-        (σ-convergence is conventionally unweighted).
-    groups : mapping or Series, optional
-        Region code → group for the Theil decomposition; default :func:`huainan.plan.regions.groups`
-        (districts vs counties) when ``units`` is the default, else none.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per year with data (int64 ``year`` column), with every column of
-        :func:`disparity_table` (``n``, ``n_missing``, ``mean``, ``cv``, ``gini``, ``theil_t``,
-        ``theil_t_between`` …, ``note``) plus ``cv_change`` (vs the previous year with a CV),
-        ``direction`` (``narrowing`` when the CV fell — σ-convergence —, ``widening`` when it
-        rose, ``unchanged``, NA for the first year), ``cv_change_since_first`` and
-        ``direction_since_first`` (vs the first year with a CV: the period's verdict is the last
-        row).
-
-    Notes
-    -----
-    :math:`\sigma_t = CV_t = \mathrm{sd}_t(y_i)/\bar y_t` (population sd, ddof = 0) across the
-    units in year :math:`t`; σ-convergence means :math:`CV_t` falls over time (Barro &
-    Sala-i-Martin 1992, "Convergence", *Journal of Political Economy* 100(2); METHODS §4). Units
-    missing in some years change the set being compared; ``n`` shows it.
-
-    Examples
-    --------
-    >>> obs = pd.DataFrame({"region_code": ["a", "b", "a", "b"], "year": [2020, 2020, 2021, 2021],
-    ...                     "area": "total", "indicator": "x", "value": [1.0, 3.0, 2.0, 3.0]})
-    >>> s = sigma_convergence(obs, "x", units=["a", "b"])
-    >>> s[["year", "cv", "direction"]]
-       year   cv  direction
-    0  2020  0.5       <NA>
-    1  2021  0.2  narrowing
-    """
-    from huainan.plan import regions as _regions
-
-    sel = _observations_of(obs, indicator)
-    sel = sel[sel["area"] == area]
-    default_units = units is None
-    unit_list = list(_regions.UNIT_CODES if units is None else units)
-    if groups is None and default_units:
-        groups = _regions.groups()
-    years = sorted(sel["year"].unique().tolist())
-    grid = pd.MultiIndex.from_product([years, unit_list], names=["year", "region_code"])
-    frame = sel.set_index(["year", "region_code"])["value"].reindex(grid).reset_index()
-    if population is not None:
-        frame["population"] = frame["region_code"].map(pd.Series(population, dtype="float64"))
-    if groups is not None:
-        frame["group"] = frame["region_code"].map(pd.Series(groups, dtype="object"))
-    frame["indicator"] = indicator
-    table = disparity_table(
-        frame,
-        by="year",
-        population="population" if population is not None else None,
-        group="group" if groups is not None else None,
-    )
-    out = table.reset_index(level="year").reset_index(drop=True)
-    out["year"] = out["year"].astype("int64")
-    cv = out["cv"]
-    prev = cv.ffill().shift()
-    out["cv_change"] = cv - prev
-    out["direction"] = _direction(out["cv_change"], falling="narrowing", rising="widening")
-    first = cv.dropna().iloc[0] if cv.notna().any() else np.nan
-    since = cv - first
-    since[cv.index <= (cv.first_valid_index() if cv.notna().any() else -1)] = np.nan
-    out["cv_change_since_first"] = since
-    out["direction_since_first"] = _direction(since, falling="narrowing", rising="widening")
-    return out

@@ -3,8 +3,8 @@ shortfall, re-exported from the modules that hold them (kept so that ``huainan.m
 stays a stable import for notebooks and researchers).
 
 - :mod:`huainan.measures.disparity` — range, max/min, CV, Gini, Theil T/L with the between/within
-  decomposition (:func:`disparity`, :func:`disparity_table`; METHODS.md §3), σ-convergence
-  (:func:`sigma_convergence`; METHODS §4);
+  decomposition (:func:`disparity`, :func:`disparity_table`; METHODS.md §3);
+- :mod:`huainan.measures.convergence` — σ-convergence (:func:`sigma_convergence`; METHODS §4);
 - :mod:`huainan.measures.regional` — county gaps on the plan's own indicators over the plan period
   (:func:`regional_gaps`, :func:`county_panel`, :func:`spread_by_year`);
 - :mod:`huainan.measures.urban_rural` — urban/rural ratio and difference (:func:`urban_rural_gap`,
@@ -16,6 +16,7 @@ stays a stable import for notebooks and researchers).
 
 from __future__ import annotations
 
+from huainan.measures.convergence import sigma_convergence
 from huainan.measures.disparity import (
     COUNTS,
     EQUAL_RTOL,
@@ -24,7 +25,6 @@ from huainan.measures.disparity import (
     MEASURES,
     disparity,
     disparity_table,
-    sigma_convergence,
 )
 from huainan.measures.regional import (
     CHANGE_ZH,

@@ -15,7 +15,7 @@ on the 专栏2 indicators themselves, as officials report them for the seven cou
   :data:`STABLE_BAND`), the units below the plan's 2025 target, and the findings in plain words
   (one Chinese sentence each) before any index;
 - σ-convergence of any long table (the CV across units, year by year) is
-  :func:`huainan.measures.disparity.sigma_convergence`.
+  :func:`huainan.measures.convergence.sigma_convergence`.
 
 Which indicators are compared how (:data:`COUNTY_BASIS`): rates, shares, years and per-capita
 levels as reported; the stock 养老服务床位总量 per 1,000 residents aged 60+ (a county's total

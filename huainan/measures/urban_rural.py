@@ -30,7 +30,7 @@ import pandas as pd
 
 from huainan import plan
 from huainan.formats import fixed, number
-from huainan.measures.disparity import _direction, _observations_of
+from huainan.measures.convergence import _direction, _observations_of
 from huainan.measures.regional import CHANGE_ZH, STABLE_BAND, change_class
 from huainan.plan import regions
 
