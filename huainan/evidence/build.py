@@ -63,6 +63,7 @@ from huainan.evidence.catalog import INDICATORS
 from huainan.evidence.census import (
     SRC_CITY,
     SRC_Y2010,
+    Yearbook,
     check_tabulation,
     match_tabulation,
     national_counties_2010,
@@ -211,7 +212,7 @@ def build(
         If an input breaks an assumption (unknown raw indicator, duplicate key, a difference
         between sources that no known cause explains …).
     """
-    from huainan.evidence import boundaries, stats, yearbook
+    from huainan.evidence import boundaries
     from huainan.evidence.yearbook_build import build_yearbook
 
     shared = Path(shared)
@@ -234,19 +235,7 @@ def build(
     log(f"national 2020: {len(nat20)} units, China {total:,}, Anhui {anhui:,}")
     summary, tab_issues = check_tabulation(tab, nat20)
     discrepancies += tab_issues
-    for u in yb10.unreadable:
-        discrepancies.append(
-            discrepancy(
-                "unreadable",
-                region_code=u["code"],
-                year=2010,
-                source_a=SRC_Y2010.title,
-                ref_a=f"{SRC_Y2010.file} row {u['excel_row']} column {u['column']}",
-                value_a=u["text"],
-                reason="cell holds two numbers run together (digitisation)",
-                action="left NaN in counties_2010.parquet (not a Huainan unit)",
-            )
-        )
+    discrepancies += _unreadable_2010(yb10)
 
     rows = census_rows(yb20, yb10, tab, city)
     raw, skipped = raw_rows(shared)
@@ -259,18 +248,10 @@ def build(
     discrepancies += value_issues + city_issues + list(OTHER_DISCREPANCIES) + yb_issues
     obs = order_observations(obs)
 
-    # validate what will be written, read back exactly as huainan.evidence.stats reads it
     catalog_bytes = csv_bytes(catalog_frame())
     obs_bytes = observations_csv(obs)
-    catalog_text = stats.read_csv_text(catalog_bytes)
-    stats.validate_catalog(catalog_text, path="indicators.csv")
-    stats.parse_observations(stats.read_csv_text(obs_bytes), catalog_text, path="observations.csv")
-    for year, nat in ((2020, nat20), (2010, nat10)):
-        stats.validate_national(nat, year, path=f"counties_{year}.parquet")
     yb_bytes = {name: csv_bytes(frame) for name, frame in yb_frames.items()}
-    yearbook.validate_table(
-        stats.read_csv_text(yb_bytes["city_yearbook.csv"]), path="city_yearbook.csv"
-    )
+    _validate_outputs(catalog_bytes, obs_bytes, nat20, nat10, yb_bytes)
     log(
         f"city yearbook: {len(yb_frames['city_yearbook.csv'])} rows, "
         f"{yb_frames['city_yearbook_checks.csv']['status'].eq('differ').sum()} of "
@@ -310,6 +291,44 @@ def build(
     }
     files.update({stats_dir / name: data for name, data in yb_bytes.items()})
     return files
+
+
+def _unreadable_2010(yb10: Yearbook) -> list[dict]:
+    """A discrepancy for every unreadable cell of the 2010 county table."""
+    return [
+        discrepancy(
+            "unreadable",
+            region_code=u["code"],
+            year=2010,
+            source_a=SRC_Y2010.title,
+            ref_a=f"{SRC_Y2010.file} row {u['excel_row']} column {u['column']}",
+            value_a=u["text"],
+            reason="cell holds two numbers run together (digitisation)",
+            action="left NaN in counties_2010.parquet (not a Huainan unit)",
+        )
+        for u in yb10.unreadable
+    ]
+
+
+def _validate_outputs(
+    catalog_bytes: bytes,
+    obs_bytes: bytes,
+    nat20: pd.DataFrame,
+    nat10: pd.DataFrame,
+    yb_bytes: dict[str, bytes],
+) -> None:
+    """Validate what will be written, read back exactly as :mod:`huainan.evidence.stats` reads
+    it (raises :class:`~huainan.errors.DataValidationError`; nothing is written then)."""
+    from huainan.evidence import stats, yearbook
+
+    catalog_text = stats.read_csv_text(catalog_bytes)
+    stats.validate_catalog(catalog_text, path="indicators.csv")
+    stats.parse_observations(stats.read_csv_text(obs_bytes), catalog_text, path="observations.csv")
+    for year, nat in ((2020, nat20), (2010, nat10)):
+        stats.validate_national(nat, year, path=f"counties_{year}.parquet")
+    yearbook.validate_table(
+        stats.read_csv_text(yb_bytes["city_yearbook.csv"]), path="city_yearbook.csv"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -305,7 +305,6 @@ def match_tabulation(tab: pd.DataFrame, yb: Yearbook) -> tuple[pd.Series, list[d
         Discrepancy rows (``kind`` = ``name`` | ``code`` | ``value`` | ``unmatched``).
     """
     f = yb.frame
-    prov_names = dict(zip(f["code"], f["name"], strict=False))
     by_code = {c: i for i, c in enumerate(f["code"]) if isinstance(c, str)}
     ref_t = SRC_T2020.file.format(file="population.csv")
     units = list(zip(tab["CODE"], tab["NAME"].map(_place_key), tab["NAME"], strict=True))
@@ -318,6 +317,32 @@ def match_tabulation(tab: pd.DataFrame, yb: Yearbook) -> tuple[pd.Series, list[d
             matched[code] = i
     claimed = set(matched.values())
     # pass 2: same province, same name, among rows not claimed in pass 1
+    issues += _match_by_province(units, yb, matched, claimed, ref=ref_t)
+    # pass 3: same code, different name
+    issues += _match_by_code(units, tab, yb, by_code, matched, claimed, ref=ref_t)
+    out = pd.Series(matched, name="yearbook_pos", dtype="int64")
+    if out.duplicated().any():
+        dup = out[out.duplicated(keep=False)]
+        raise DataValidationError(
+            f"yearbook rows matched twice: {dup.to_dict()}", path=yb.source.file
+        )
+    return out, issues
+
+
+def _match_by_province(
+    units: list[tuple[str, str, str]],
+    yb: Yearbook,
+    matched: dict[str, int],
+    claimed: set[int],
+    *,
+    ref: str,
+) -> list[dict]:
+    """Pass 2 of :func:`match_tabulation`: a unit not yet matched takes the only unclaimed
+    yearbook row of its province with its name (``matched``/``claimed`` updated); one ``code``
+    discrepancy per match."""
+    f = yb.frame
+    prov_names = dict(zip(f["code"], f["name"], strict=False))
+    issues: list[dict] = []
     for code, tname, name in units:
         if code in matched:
             continue
@@ -338,7 +363,7 @@ def match_tabulation(tab: pd.DataFrame, yb: Yearbook) -> tuple[pd.Series, list[d
                     region_code=code,
                     year=2020,
                     source_a=SRC_T2020.title,
-                    ref_a=ref_t,
+                    ref_a=ref,
                     value_a=f"{code} {name}",
                     source_b=yb.source.title,
                     ref_b=f"{yb.source.file} row {f.at[j, 'excel_row']}",
@@ -347,7 +372,24 @@ def match_tabulation(tab: pd.DataFrame, yb: Yearbook) -> tuple[pd.Series, list[d
                     action="matched by province and name; the tabulation code is kept",
                 )
             )
-    # pass 3: same code, different name
+    return issues
+
+
+def _match_by_code(
+    units: list[tuple[str, str, str]],
+    tab: pd.DataFrame,
+    yb: Yearbook,
+    by_code: dict[str, int],
+    matched: dict[str, int],
+    claimed: set[int],
+    *,
+    ref: str,
+) -> list[dict]:
+    """Pass 3 of :func:`match_tabulation`: a unit still not matched takes the unclaimed row with
+    its code (a ``name`` discrepancy: the names differ), else stays unmatched (an
+    ``unmatched`` discrepancy)."""
+    f = yb.frame
+    issues: list[dict] = []
     for code, _, name in units:
         if code in matched:
             continue
@@ -361,7 +403,7 @@ def match_tabulation(tab: pd.DataFrame, yb: Yearbook) -> tuple[pd.Series, list[d
                     region_code=code,
                     year=2020,
                     source_a=SRC_T2020.title,
-                    ref_a=ref_t,
+                    ref_a=ref,
                     value_a=name,
                     source_b=yb.source.title,
                     ref_b=f"{yb.source.file} row {f.at[i, 'excel_row']}",
@@ -379,20 +421,14 @@ def match_tabulation(tab: pd.DataFrame, yb: Yearbook) -> tuple[pd.Series, list[d
                 region_code=code,
                 year=2020,
                 source_a=SRC_T2020.title,
-                ref_a=ref_t,
+                ref_a=ref,
                 value_a=name,
                 source_b=yb.source.title,
                 reason="no yearbook row for this unit",
                 action="yearbook measures left NaN for this unit",
             )
         )
-    out = pd.Series(matched, name="yearbook_pos", dtype="int64")
-    if out.duplicated().any():
-        dup = out[out.duplicated(keep=False)]
-        raise DataValidationError(
-            f"yearbook rows matched twice: {dup.to_dict()}", path=yb.source.file
-        )
-    return out, issues
+    return issues
 
 
 def _measure_values(

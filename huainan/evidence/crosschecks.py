@@ -152,22 +152,30 @@ def finalize(rows: list[dict]) -> tuple[pd.DataFrame, list[dict], list[dict]]:
     return df, checks, discrepancies
 
 
-def check_city_table(
-    city: pd.DataFrame, yb20: Yearbook, yb10: Yearbook
-) -> tuple[list[dict], list[dict]]:
-    """Compare the prefecture table's Huainan row with the county yearbook tables."""
-    c = city.set_index("city_code").loc[int(CITY_CODE)]
-    row20 = _yearbook_row(yb20, CITY_CODE)
-    old10 = _yearbook_row(yb10, CITY_CODE)
-    shou10 = _yearbook_row(yb10, "341521")
-    both10 = pd.concat([old10, shou10])
+#: Why the prefecture table's household_2010 differs from the county tables (filled with the
+#: table's value ``theirs`` and the value on 2020 boundaries ``ours``).
+_HOUSEHOLD_2010_REASON = (
+    "the table's household_2010 ({theirs:g}) is the 2010 淮南市 figure on "
+    "2010 boundaries (without 寿县; the county table prints 2.92 for "
+    "340400), while its popu_2010 and age shares are on 2020 boundaries; on "
+    "2020 boundaries it is {ours:.4f} (sum of family-household "
+    "population / sum of family households of 340400 and 341521), which "
+    "matches the city census bulletin (2.52 in 2020, 0.29 fewer than in 2010)"
+)
+
+
+def _city_table_pairs(
+    row20: pd.DataFrame, both10: pd.DataFrame, hh_2010_new: float
+) -> list[tuple[int, str, str, str, float, float]]:
+    """What the prefecture table's Huainan row is compared with: (year, indicator, area, its
+    column, the county tables' value, tolerance). 2010 on 2020 boundaries: ``both10`` holds the
+    2010 rows of 淮南市 and 寿县; ``hh_2010_new`` is their average household size."""
 
     def val(recipe: Recipe, rows: pd.DataFrame, total: bool = False) -> float:
         v = evaluate(recipe, rows)
         return float(v.sum() if total else v.iloc[0])
 
-    hh_2010_new = float(both10["hh_family_pop"].sum() / both10["hh_family"].sum())
-    pairs = [
+    return [
         (2020, "population", "total", "popu_2020", val(Col("pop"), row20), 0.0),
         (2020, "population", "urban", "popu_urban_2020", val(Col("urban"), row20), 0.0),
         (2020, "population", "rural", "popu_rural_2020", val(Col("rural"), row20), 0.0),
@@ -181,20 +189,24 @@ def check_city_table(
         (2010, "population", "rural", "popu_rural_2010", val(Col("rural"), both10, True), 0.0),
         (2010, "avg_household_size", "total", "household_2010", hh_2010_new, 0.005),
     ]
+
+
+def check_city_table(
+    city: pd.DataFrame, yb20: Yearbook, yb10: Yearbook
+) -> tuple[list[dict], list[dict]]:
+    """Compare the prefecture table's Huainan row with the county yearbook tables."""
+    c = city.set_index("city_code").loc[int(CITY_CODE)]
+    row20 = _yearbook_row(yb20, CITY_CODE)
+    both10 = pd.concat([_yearbook_row(yb10, CITY_CODE), _yearbook_row(yb10, "341521")])
+    hh_2010_new = float(both10["hh_family_pop"].sum() / both10["hh_family"].sum())
+    pairs = _city_table_pairs(row20, both10, hh_2010_new)
     checks, issues = [], []
     for year, ind, area, col, ours, tol in pairs:
         theirs = float(c[col])
         agree = abs(theirs - ours) <= tol + 1e-9
         reason = ""
         if not agree and col == "household_2010":
-            reason = (
-                f"the table's household_2010 ({theirs:g}) is the 2010 淮南市 figure on "
-                "2010 boundaries (without 寿县; the county table prints 2.92 for "
-                "340400), while its popu_2010 and age shares are on 2020 boundaries; on "
-                f"2020 boundaries it is {hh_2010_new:.4f} (sum of family-household "
-                "population / sum of family households of 340400 and 341521), which "
-                "matches the city census bulletin (2.52 in 2020, 0.29 fewer than in 2010)"
-            )
+            reason = _HOUSEHOLD_2010_REASON.format(theirs=theirs, ours=hh_2010_new)
         ref_ours = (
             _yb_ref(yb20, int(row20["excel_row"].iloc[0]))
             if year == 2020

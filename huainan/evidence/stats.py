@@ -29,6 +29,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -309,21 +310,7 @@ def parse_observations(
             raise bad("indicator", "indicator not in the catalogue (indicators.csv)", r.indicator)
         if r.unit != units[r.indicator]:
             raise bad("unit", f"unit of {r.indicator} is {units[r.indicator]!r}", r.unit)
-        if str(r.value).strip() == "":
-            if not str(r.note).strip():
-                raise bad("value", "empty value without a note saying why", r.value)
-            values[i] = np.nan
-        else:
-            try:
-                v = float(r.value)
-            except ValueError:
-                raise bad("value", "not a number", r.value) from None
-            if not np.isfinite(v) or v < 0:
-                raise bad("value", "must be a finite number ≥ 0", r.value)
-            top = maxima[r.indicator]
-            if np.isfinite(top) and v > top:
-                raise bad("value", f"{r.indicator} is a share: must be within 0–{top:g}", r.value)
-            values[i] = v
+        values[i] = _observed_value(r.value, r.note, r.indicator, maxima[r.indicator], bad)
         for col in ("source", "source_ref"):
             if not str(getattr(r, col)).strip():
                 raise bad(col, f"empty {col}", getattr(r, col))
@@ -344,6 +331,37 @@ def parse_observations(
             "primary": primary,
         }
     )
+    _check_keys(df, path=path)
+    return df
+
+
+def _observed_value(
+    value: str,
+    note: str,
+    indicator: str,
+    top: float,
+    bad: Callable[[str, str, object], DataValidationError],
+) -> float:
+    """The ``value`` cell of an observation: a number ≥ 0 and ≤ ``top`` (the indicator's
+    ``max_value``; NaN = none), or NaN when empty with a ``note``; ``bad`` makes the error."""
+    if str(value).strip() == "":
+        if not str(note).strip():
+            raise bad("value", "empty value without a note saying why", value)
+        return np.nan
+    try:
+        v = float(value)
+    except ValueError:
+        raise bad("value", "not a number", value) from None
+    if not np.isfinite(v) or v < 0:
+        raise bad("value", "must be a finite number ≥ 0", value)
+    if np.isfinite(top) and v > top:
+        raise bad("value", f"{indicator} is a share: must be within 0–{top:g}", value)
+    return v
+
+
+def _check_keys(df: pd.DataFrame, *, path: str | os.PathLike) -> None:
+    """No duplicate :data:`KEY` and at most one primary row per (region_code, year, area,
+    indicator); the error names the line of the second row."""
     dup = df.duplicated(list(KEY), keep="first")
     if dup.any():
         line = int(np.flatnonzero(dup.to_numpy())[0]) + 2
@@ -365,7 +383,6 @@ def parse_observations(
             column="primary",
             value="true",
         )
-    return df
 
 
 @lru_cache(maxsize=4)

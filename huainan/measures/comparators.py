@@ -156,21 +156,7 @@ def percentile_ranks(
     for col in (code, province):
         if col not in counties.columns:
             raise KeyError(f"column {col!r} not in the county table")
-    if indicators is None:
-        from huainan.evidence.stats import NATIONAL_ID_COLUMNS
-
-        skip = {code, province, *NATIONAL_ID_COLUMNS}
-        indicators = [
-            c
-            for c in counties.columns
-            if c not in skip
-            and pd.api.types.is_numeric_dtype(counties[c])
-            and not pd.api.types.is_bool_dtype(counties[c])
-        ]
-    indicators = list(indicators)
-    missing = [c for c in indicators if c not in counties.columns]
-    if missing:
-        raise KeyError(f"indicator column(s) {missing} not in the county table")
+    indicators = _indicator_columns(counties, indicators, skip={code, province})
     if directions is None:
         directions = _catalogue_directions()
     codes = counties[code].astype(str)
@@ -184,37 +170,10 @@ def percentile_ranks(
         "china": np.ones(len(counties), dtype=bool),
     }
     unit_pos = pd.Index(codes).get_indexer(units)
-    frames = []
-    for scope, mask in scopes.items():
-        sub = values[mask]
-        low = sub.rank(method="min")  # = n_lower + 1
-        high = sub.rank(method="max")  # = n_lower + n_equal
-        n = sub.count()
-        in_scope = mask[unit_pos]
-        # positions of the units inside `sub` (−1 when a unit is outside the scope)
-        sub_pos = np.full(len(units), -1)
-        sub_pos[in_scope] = np.cumsum(mask)[unit_pos[in_scope]] - 1
-        for k, ind in enumerate(indicators):
-            col_low = low[ind].to_numpy()
-            col_high = high[ind].to_numpy()
-            v = values[ind].to_numpy()[unit_pos]
-            ok = in_scope & ~np.isnan(v)
-            n_lower = np.where(ok, col_low[np.maximum(sub_pos, 0)] - 1, np.nan)
-            n_equal = np.where(ok, col_high[np.maximum(sub_pos, 0)] - n_lower, np.nan)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "region_code": units,
-                        "indicator": ind,
-                        "scope": scope,
-                        "value": v,
-                        "n": int(n.iloc[k]),
-                        "n_lower": n_lower,
-                        "n_equal": n_equal,
-                        "_in_scope": in_scope,
-                    }
-                )
-            )
+    frames = [
+        _scope_counts(values, indicators, units, unit_pos, scope, mask)
+        for scope, mask in scopes.items()
+    ]
     out = pd.concat(frames, ignore_index=True)
     out["percentile"] = 100.0 * (out["n_lower"] + 0.5 * out["n_equal"]) / out["n"]
     d = out["indicator"].map(lambda i: int(directions.get(i, 0))).astype("int64")
@@ -242,6 +201,74 @@ def percentile_ranks(
     out["_s"] = out["scope"].map({"anhui": 0, "china": 1})
     out = out.sort_values(["_u", "_i", "_s"], kind="stable").drop(columns=["_u", "_i", "_s"])
     return out.reset_index(drop=True)
+
+
+def _indicator_columns(
+    counties: pd.DataFrame, indicators: Sequence[str] | None, *, skip: set[str]
+) -> list[str]:
+    """The indicator columns :func:`percentile_ranks` ranks: those named (each must exist), or
+    every numeric, non-boolean column but ``skip`` and the identity columns."""
+    if indicators is None:
+        from huainan.evidence.stats import NATIONAL_ID_COLUMNS
+
+        skip = {*skip, *NATIONAL_ID_COLUMNS}
+        indicators = [
+            c
+            for c in counties.columns
+            if c not in skip
+            and pd.api.types.is_numeric_dtype(counties[c])
+            and not pd.api.types.is_bool_dtype(counties[c])
+        ]
+    indicators = list(indicators)
+    missing = [c for c in indicators if c not in counties.columns]
+    if missing:
+        raise KeyError(f"indicator column(s) {missing} not in the county table")
+    return indicators
+
+
+def _scope_counts(
+    values: pd.DataFrame,
+    indicators: list[str],
+    units: list[str],
+    unit_pos: np.ndarray,
+    scope: str,
+    mask: np.ndarray,
+) -> pd.DataFrame:
+    """For every unit and indicator, the counties of one scope (``mask`` over the rows of
+    ``values``) with a value (``n``), a lower value (``n_lower``) and an equal value
+    (``n_equal``, the unit included); NaN counts for a unit outside the scope or without a
+    value. ``unit_pos``: the units' rows in ``values``."""
+    frames = []
+    sub = values[mask]
+    low = sub.rank(method="min")  # = n_lower + 1
+    high = sub.rank(method="max")  # = n_lower + n_equal
+    n = sub.count()
+    in_scope = mask[unit_pos]
+    # positions of the units inside `sub` (−1 when a unit is outside the scope)
+    sub_pos = np.full(len(units), -1)
+    sub_pos[in_scope] = np.cumsum(mask)[unit_pos[in_scope]] - 1
+    for k, ind in enumerate(indicators):
+        col_low = low[ind].to_numpy()
+        col_high = high[ind].to_numpy()
+        v = values[ind].to_numpy()[unit_pos]
+        ok = in_scope & ~np.isnan(v)
+        n_lower = np.where(ok, col_low[np.maximum(sub_pos, 0)] - 1, np.nan)
+        n_equal = np.where(ok, col_high[np.maximum(sub_pos, 0)] - n_lower, np.nan)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "region_code": units,
+                    "indicator": ind,
+                    "scope": scope,
+                    "value": v,
+                    "n": int(n.iloc[k]),
+                    "n_lower": n_lower,
+                    "n_equal": n_equal,
+                    "_in_scope": in_scope,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def _catalogue_directions() -> dict[str, int]:

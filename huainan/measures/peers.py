@@ -224,6 +224,83 @@ def census_share_60plus(counties: pd.DataFrame | None = None) -> pd.Series:
     )
 
 
+@dataclass(frozen=True)
+class _Bases:
+    """The denominators of :func:`per_capita` on the index (city_code, data_year) of the wide
+    yearbook table, each with its base and the relative error its printed rounding allows."""
+
+    population: pd.Series  # 常住人口 where the year prints it, else 户籍人口 (persons)
+    population_base: pd.Series  # resident | registered
+    population_rounding: pd.Series
+    population_60plus: pd.Series  # population × census share 60+ (NaN without the share)
+    pupils: pd.Series
+    pupils_rounding: pd.Series
+
+    @classmethod
+    def of(cls, wide: pd.DataFrame, share_60plus: pd.Series | None) -> _Bases:
+        """From the wide table; ``share_60plus`` by city code, ``None`` where it does not apply
+        (市辖区: the census share is of the whole city)."""
+        resident = wide["population_resident"]
+        has_res = resident.notna().groupby(level="data_year").transform("any")
+        population = resident.where(has_res, wide["population_registered"])
+        pop_base = pd.Series(np.where(has_res, "resident", "registered"), index=wide.index)
+        # rounding of the printed inputs: whole 万人 (population, pupils)
+        pop_round = 0.5e4 / population
+        old = wide[list(_PUPILS_OLD)].sum(axis=1, min_count=2)
+        new = wide[list(_PUPILS_2023)].sum(axis=1, min_count=3)
+        years = wide.index.get_level_values("data_year")
+        is_new = pd.Series(years >= 2023, index=wide.index)
+        pupils = old.where(~is_new, new)
+        pupils_round = pd.Series(np.where(is_new, 1.5e4, 1.0e4), index=wide.index) / pupils
+        if share_60plus is None:
+            old_age = population * np.nan
+        else:
+            codes = wide.index.get_level_values("city_code")
+            share = pd.Series(codes.map(share_60plus), index=wide.index, dtype="float64")
+            old_age = population * share
+        return cls(population, pop_base, pop_round, old_age, pupils, pupils_round)
+
+
+def _measure_rows(m: Measure, wide: pd.DataFrame, bases: _Bases) -> pd.DataFrame:
+    """The rows of one measure of :func:`per_capita` (every city and year, before the names
+    are joined and empty years dropped)."""
+    num = wide.get(m.numerator, pd.Series(np.nan, index=wide.index))
+    note = pd.Series(m.note_zh, index=wide.index)
+    rounding = pd.Series(0.0, index=wide.index)
+    if m.denominator == "population":
+        den, base, rounding = bases.population, bases.population_base, bases.population_rounding
+    elif m.denominator == "population_60plus":
+        den = bases.population_60plus
+        base = bases.population_base + "_60plus"
+        rounding = bases.population_rounding
+    elif m.denominator == "pupils":
+        den, base = bases.pupils, pd.Series("pupils", index=wide.index)
+        rounding = bases.pupils_rounding
+    else:
+        den = wide.get(m.denominator, pd.Series(np.nan, index=wide.index))
+        base = pd.Series(
+            "teachers" if m.denominator.startswith("teachers") else "budget", index=wide.index
+        )
+    if m.numerator.startswith("students_"):
+        rounding = rounding + 0.5e4 / num
+    value = num / den * m.per
+    return pd.DataFrame(
+        {
+            "city_code": wide.index.get_level_values("city_code"),
+            "data_year": wide.index.get_level_values("data_year").astype("int64"),
+            "measure": m.id,
+            "measure_zh": m.name_zh,
+            "unit": m.unit,
+            "value": value.to_numpy(dtype="float64"),
+            "numerator": num.to_numpy(dtype="float64"),
+            "denominator": den.to_numpy(dtype="float64"),
+            "base": base.to_numpy(),
+            "rounding": rounding.to_numpy(dtype="float64"),
+            "note": note.to_numpy(),
+        }
+    )
+
+
 def per_capita(
     table: pd.DataFrame | None = None,
     *,
@@ -285,60 +362,10 @@ def per_capita(
         if col not in wide.columns:
             wide[col] = np.nan
     names = t.drop_duplicates("city_code").set_index("city_code")[["city_name", "province_code"]]
-    resident = wide["population_resident"]
-    has_res = resident.notna().groupby(level="data_year").transform("any")
-    population = resident.where(has_res, wide["population_registered"])
-    pop_base = pd.Series(np.where(has_res, "resident", "registered"), index=wide.index)
-    # rounding of the printed inputs: whole 万人 (population, pupils)
-    pop_round = 0.5e4 / population
-    old = wide[list(_PUPILS_OLD)].sum(axis=1, min_count=2)
-    new = wide[list(_PUPILS_2023)].sum(axis=1, min_count=3)
-    years = wide.index.get_level_values("data_year")
-    is_new = pd.Series(years >= 2023, index=wide.index)
-    pupils = old.where(~is_new, new)
-    pupils_round = pd.Series(np.where(is_new, 1.5e4, 1.0e4), index=wide.index) / pupils
     if share_60plus is None:
         share_60plus = census_share_60plus()
-    codes = wide.index.get_level_values("city_code")
-    share = pd.Series(codes.map(share_60plus), index=wide.index, dtype="float64")
-    frames = []
-    for m in MEASURES:
-        num = wide.get(m.numerator, pd.Series(np.nan, index=wide.index))
-        note = pd.Series(m.note_zh, index=wide.index)
-        rounding = pd.Series(0.0, index=wide.index)
-        if m.denominator == "population":
-            den, base, rounding = population, pop_base, pop_round
-        elif m.denominator == "population_60plus":
-            den = population * share if scope == "全市" else population * np.nan
-            base = pop_base + "_60plus"
-            rounding = pop_round
-        elif m.denominator == "pupils":
-            den, base, rounding = pupils, pd.Series("pupils", index=wide.index), pupils_round
-        else:
-            den = wide.get(m.denominator, pd.Series(np.nan, index=wide.index))
-            base = pd.Series(
-                "teachers" if m.denominator.startswith("teachers") else "budget", index=wide.index
-            )
-        if m.numerator.startswith("students_"):
-            rounding = rounding + 0.5e4 / num
-        value = num / den * m.per
-        frames.append(
-            pd.DataFrame(
-                {
-                    "city_code": codes,
-                    "data_year": years.astype("int64"),
-                    "measure": m.id,
-                    "measure_zh": m.name_zh,
-                    "unit": m.unit,
-                    "value": value.to_numpy(dtype="float64"),
-                    "numerator": num.to_numpy(dtype="float64"),
-                    "denominator": den.to_numpy(dtype="float64"),
-                    "base": base.to_numpy(),
-                    "rounding": rounding.to_numpy(dtype="float64"),
-                    "note": note.to_numpy(),
-                }
-            )
-        )
+    bases = _Bases.of(wide, share_60plus if scope == "全市" else None)
+    frames = [_measure_rows(m, wide, bases) for m in MEASURES]
     out = pd.concat(frames, ignore_index=True)
     out["base_zh"] = out["base"].map(BASES_ZH)
     out.loc[out["value"].isna(), "rounding"] = np.nan
@@ -690,16 +717,6 @@ def proxy_progress(pc: pd.DataFrame | None = None, *, city: str = CITY_CODE) -> 
     ind = plan.indicators().set_index("indicator_id")
     out13 = plan.outcomes_13th().set_index("outcome_id")
 
-    def series(measure: str | None = None, count: str | None = None) -> pd.Series:
-        if measure:  # rates: the resident-population years only (2020, 2023)
-            sel = pc[
-                (pc["measure"] == measure) & (pc["city_code"] == city) & (pc["base"] == "resident")
-            ]
-            return sel.set_index("data_year")["value"].dropna()
-        sel = pc[(pc["numerator"].notna()) & (pc["city_code"] == city)]
-        m = next(m for m in MEASURES if m.numerator == count)
-        return sel[sel["measure"] == m.id].set_index("data_year")["numerator"].dropna()
-
     beds_2020, quote = plan_institution_beds_2020()
     jump = physicians_jump(pc)
     specs = [
@@ -712,7 +729,7 @@ def proxy_progress(pc: pd.DataFrame | None = None, *, city: str = CITY_CODE) -> 
             "人",
             "每千人口执业(助理)医师数",
             "人",
-            series("physicians_per_1000"),
+            _proxy_series(pc, city, measure="physicians_per_1000"),
             "年鉴取“医院、床位和医生数”表中的执业(助理)医师，人口为年鉴常住人口（2020、2023年）；"
             "规划口径为全市卫生健康统计的每千常住人口执业(助理)医师。2020年年鉴值{p2020}，"
             f"规划基期值2.5；2019→2020年安徽16市执业(助理)医师数增长{jump['anhui_min']:.0f}%—"
@@ -728,7 +745,7 @@ def proxy_progress(pc: pd.DataFrame | None = None, *, city: str = CITY_CODE) -> 
             "张",
             "养老机构床位数",
             "张",
-            series(count="elderly_institution_beds"),
+            _proxy_series(pc, city, count="elderly_institution_beds"),
             f"年鉴只含养老机构床位；规划第一章“{quote}”与之同口径（2020年），而专栏2的"
             "“养老服务床位总量”（3.2万→3.5万张）还包括社区和居家养老床位，年鉴数不能代替。"
             "年鉴自2022年版（2021年数据）起才公布该项。",
@@ -742,35 +759,63 @@ def proxy_progress(pc: pd.DataFrame | None = None, *, city: str = CITY_CODE) -> 
             "张",
             "每千人口医院床位数",
             "张",
-            series("hospital_beds_per_1000"),
+            _proxy_series(pc, city, measure="hospital_beds_per_1000"),
             "规划为医疗卫生机构床位（含基层医疗卫生机构等），年鉴只含医院床位，"
             "故年鉴值（2020年{p2020}）低于规划的6.55。",
         ),
     ]
-    rows = []
-    for pid, src, base, target, pname, punit, name, unit, s, why in specs:
-        p2020 = s.get(PLAN_BASE_YEAR, np.nan)
-        rows.append(
-            {
-                "label": PROXY_LABEL,
-                "plan_indicator": pid,
-                "plan_name": pname,
-                "plan_source": src,
-                "plan_baseline": base,
-                "plan_target": target,
-                "plan_unit": punit,
-                "proxy_name": name,
-                "proxy_unit": unit,
-                "proxy_2020": float(p2020),
-                "proxy_first_year": int(s.index.min()) if len(s) else pd.NA,
-                "proxy_first": float(s.iloc[0]) if len(s) else np.nan,
-                "proxy_latest_year": int(s.index.max()) if len(s) else pd.NA,
-                "proxy_latest": float(s.iloc[-1]) if len(s) else np.nan,
-                "basis_difference": why.replace("{p2020}", f"{p2020:.2f}"),
-                "verdict": "不作达标判断",
-            }
-        )
+    rows = [_proxy_row(*spec) for spec in specs]
     out = pd.DataFrame(rows)
     for col in ("proxy_first_year", "proxy_latest_year"):
         out[col] = out[col].astype("Int64")
     return out
+
+
+def _proxy_series(
+    pc: pd.DataFrame, city: str, *, measure: str | None = None, count: str | None = None
+) -> pd.Series:
+    """One city's yearbook series by data year: a per-capita ``measure`` (resident-population
+    years only, 2020 and 2023) or the ``count`` numerator of a measure."""
+    if measure:  # rates: the resident-population years only (2020, 2023)
+        sel = pc[
+            (pc["measure"] == measure) & (pc["city_code"] == city) & (pc["base"] == "resident")
+        ]
+        return sel.set_index("data_year")["value"].dropna()
+    sel = pc[(pc["numerator"].notna()) & (pc["city_code"] == city)]
+    m = next(m for m in MEASURES if m.numerator == count)
+    return sel[sel["measure"] == m.id].set_index("data_year")["numerator"].dropna()
+
+
+def _proxy_row(
+    pid: str,
+    src: str,
+    base: float,
+    target: float,
+    pname: str,
+    punit: str,
+    name: str,
+    unit: str,
+    s: pd.Series,
+    why: str,
+) -> dict:
+    """One row of :func:`proxy_progress`: the plan indicator, its yearbook proxy series ``s``
+    (first, 2020 and latest values) and why they differ (``{p2020}`` filled in)."""
+    p2020 = s.get(PLAN_BASE_YEAR, np.nan)
+    return {
+        "label": PROXY_LABEL,
+        "plan_indicator": pid,
+        "plan_name": pname,
+        "plan_source": src,
+        "plan_baseline": base,
+        "plan_target": target,
+        "plan_unit": punit,
+        "proxy_name": name,
+        "proxy_unit": unit,
+        "proxy_2020": float(p2020),
+        "proxy_first_year": int(s.index.min()) if len(s) else pd.NA,
+        "proxy_first": float(s.iloc[0]) if len(s) else np.nan,
+        "proxy_latest_year": int(s.index.max()) if len(s) else pd.NA,
+        "proxy_latest": float(s.iloc[-1]) if len(s) else np.nan,
+        "basis_difference": why.replace("{p2020}", f"{p2020:.2f}"),
+        "verdict": "不作达标判断",
+    }
