@@ -275,18 +275,7 @@ def run_batch(
             if rec["key"] in previous and _reuse(rec, previous[rec["key"]], run_dir):
                 continue
             tasks.append(
-                {
-                    "run_id": run_id,
-                    "name": rec["name"],
-                    "notebook": str(run.notebook),
-                    "notebook_json": run.notebook.read_text(encoding="utf-8"),
-                    "parameters": run.parameters,
-                    "title": run.title,
-                    "kernel_name": kernel_name,
-                    "timeout": timeout,
-                    "data_sha256": shared["data"],
-                    "warm": warm_kernels,
-                }
+                _task(run_id, rec["name"], run, kernel_name, timeout, shared["data"], warm_kernels)
             )
         by_name = {rec["name"]: rec for rec in records}
         n_jobs = _run_tasks(
@@ -301,15 +290,7 @@ def run_batch(
             progress=progress,
         )
         # Every brief is finished (or reused) unless a signal stopped the run first.
-        unfinished = [rec for rec in records if rec["status"] in (None, "interrupted")]
-        signum = stop.signum if unfinished else None
-        for rec in records:
-            if rec in unfinished:
-                _mark_interrupted(rec, run_dir)
-            elif rec["status"] != "reused":
-                rec["product_sha256"] = {
-                    k: file_sha256(run_dir / p) for k, p in rec["products"].items()
-                }
+        signum = _close_records(records, run_dir, stop.signum)
 
         finished = _now()
         manifest = _manifest(
@@ -343,6 +324,46 @@ def run_batch(
             result=result,
         )
     return result
+
+
+def _task(
+    run_id: str,
+    name: str,
+    run: BriefRun,
+    kernel_name: str,
+    timeout: float,
+    data_sha256: str,
+    warm: bool,
+) -> dict[str, Any]:
+    """What a worker needs to run one brief: plain values only, so that it travels to a Dask
+    worker."""
+    return {
+        "run_id": run_id,
+        "name": name,
+        "notebook": str(run.notebook),
+        "notebook_json": run.notebook.read_text(encoding="utf-8"),
+        "parameters": run.parameters,
+        "title": run.title,
+        "kernel_name": kernel_name,
+        "timeout": timeout,
+        "data_sha256": data_sha256,
+        "warm": warm,
+    }
+
+
+def _close_records(records: list[dict[str, Any]], run_dir: Path, signum: int | None) -> int | None:
+    """After the tasks: mark the briefs not finished as interrupted, checksum the products of
+    those run; return the signal that stopped the batch (``None`` when every brief finished,
+    even if a signal came afterwards)."""
+    unfinished = [rec for rec in records if rec["status"] in (None, "interrupted")]
+    for rec in records:
+        if rec in unfinished:
+            _mark_interrupted(rec, run_dir)
+        elif rec["status"] != "reused":
+            rec["product_sha256"] = {
+                k: file_sha256(run_dir / p) for k, p in rec["products"].items()
+            }
+    return signum if unfinished else None
 
 
 def _run_tasks(

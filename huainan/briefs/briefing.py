@@ -160,7 +160,6 @@ def data_notes(
         2020 (named); where the county values and the 人口背景 come from; methods.
     """
     from huainan.evidence import monitoring
-    from huainan.measures.regional import STABLE_BAND
 
     d = domains.get(domain)
     zh = lang == "zh"
@@ -174,81 +173,99 @@ def data_notes(
     )
     no_obs = progress.loc[progress["value"].isna(), "name_zh"].tolist()
     stored = len(monitoring.observations())
-    lines = []
+    n_compared = 0 if disparity.empty else len(disparity)
     if zh:
+        lines = _data_notes_zh(d.zh, sources, no_obs, stored, n_compared=n_compared)
+    else:
+        lines = _data_notes_en(sources, no_obs, stored, n_compared=n_compared)
+    return "\n".join(lines)
+
+
+def _data_notes_zh(
+    domain_zh: str, sources: list[str], no_obs: list[str], stored: int, *, n_compared: int
+) -> list[str]:
+    """The bullets of :func:`data_notes` in Chinese (``n_compared``: indicators whose county
+    values can be compared between two years)."""
+    from huainan.evidence import monitoring
+    from huainan.measures.regional import STABLE_BAND
+
+    lines = []
+    lines.append(
+        "- 目标值、基期值与属性：《淮南市“十四五”公共服务规划（征求意见稿）》专栏2；"
+        "重点工程目标：专栏4—13 及正文。"
+    )
+    lines.append(
+        "- 观测值来源："
+        + ("；".join(sources) if sources else "无（本领域指标在 2021 年以后暂无公开或报送的数值）")
+        + "。"
+    )
+    if no_obs:
         lines.append(
-            "- 目标值、基期值与属性：《淮南市“十四五”公共服务规划（征求意见稿）》专栏2；"
-            "重点工程目标：专栏4—13 及正文。"
+            f"- **暂无观测值的指标（{len(no_obs)} 项）**："
+            + "、".join(no_obs)
+            + "。这些指标的结论为“数据暂缺”，不作推断；需由牵头部门按监测填报表报送年度数据。"
         )
+    lines.append(f"- 监测数据库目前存有 {stored} 条报送数据；{monitoring.data_stamp().text_zh}。")
+    if n_compared:
         lines.append(
-            "- 观测值来源："
-            + (
-                "；".join(sources)
-                if sources
-                else "无（本领域指标在 2021 年以后暂无公开或报送的数值）"
-            )
-            + "。"
-        )
-        if no_obs:
-            lines.append(
-                f"- **暂无观测值的指标（{len(no_obs)} 项）**："
-                + "、".join(no_obs)
-                + "。这些指标的结论为“数据暂缺”，不作推断；需由牵头部门按监测填报表报送年度数据。"
-            )
-        lines.append(
-            f"- 监测数据库目前存有 {stored} 条报送数据；{monitoring.data_stamp().text_zh}。"
-        )
-        if not disparity.empty:
-            lines.append(
-                f"- 县区差距：各县区按监测填报表报送的规划指标数值（{len(disparity)} 项指标有两个"
-                "年份可比）；只比较两个年份都有数值的县区；变异系数变化不足"
-                f"{STABLE_BAND:.0%}视为基本持平；泰尔指数以最新常住人口为权重，按市辖区/县两组分解。"
-            )
-        else:
-            lines.append(
-                f"- 县区差距：{d.zh}领域主要指标尚无两个年份的县区报送数值，本简报不判断差距变化。"
-            )
-        lines.append(
-            "- 人口背景：第七次全国人口普查分县资料（2020年），只作背景，不作好坏判断；"
-            "凤台县的普查数据含毛集实验区。"
-        )
-        lines.append(
-            "- 方法：终期评估以2025年数值与目标值比较；中期和年度评估比较实际与达标所需年均增速"
-            "（进度比R，依据联合国亚太经社会/Open SDG方法）；县区差距用变异系数（未加权）、"
-            "最高/最低之比和泰尔指数T；缺口 = 规划人均标准 × 最新常住人口 − 报送的现有数量。"
+            f"- 县区差距：各县区按监测填报表报送的规划指标数值（{n_compared} 项指标有两个"
+            "年份可比）；只比较两个年份都有数值的县区；变异系数变化不足"
+            f"{STABLE_BAND:.0%}视为基本持平；泰尔指数以最新常住人口为权重，按市辖区/县两组分解。"
         )
     else:
         lines.append(
-            "- Targets, baselines and attributes: 专栏2 of the draft plan; project targets: "
-            "专栏4–13 and the chapter text."
+            f"- 县区差距：{domain_zh}领域主要指标尚无两个年份的县区报送数值，本简报不判断差距变化。"
         )
+    lines.append(
+        "- 人口背景：第七次全国人口普查分县资料（2020年），只作背景，不作好坏判断；"
+        "凤台县的普查数据含毛集实验区。"
+    )
+    lines.append(
+        "- 方法：终期评估以2025年数值与目标值比较；中期和年度评估比较实际与达标所需年均增速"
+        "（进度比R，依据联合国亚太经社会/Open SDG方法）；县区差距用变异系数（未加权）、"
+        "最高/最低之比和泰尔指数T；缺口 = 规划人均标准 × 最新常住人口 − 报送的现有数量。"
+    )
+    return lines
+
+
+def _data_notes_en(
+    sources: list[str], no_obs: list[str], stored: int, *, n_compared: int
+) -> list[str]:
+    """The bullets of :func:`data_notes` in English."""
+    from huainan.measures.regional import STABLE_BAND
+
+    lines = []
+    lines.append(
+        "- Targets, baselines and attributes: 专栏2 of the draft plan; project targets: "
+        "专栏4–13 and the chapter text."
+    )
+    lines.append(
+        "- Observed values: "
+        + ("; ".join(sources) if sources else "none published or reported since 2021")
+        + "."
+    )
+    if no_obs:
         lines.append(
-            "- Observed values: "
-            + ("; ".join(sources) if sources else "none published or reported since 2021")
-            + "."
+            f"- **No observation for {len(no_obs)} indicators**: "
+            + ", ".join(no_obs)
+            + " — status 'insufficient data', nothing inferred."
         )
-        if no_obs:
-            lines.append(
-                f"- **No observation for {len(no_obs)} indicators**: "
-                + ", ".join(no_obs)
-                + " — status 'insufficient data', nothing inferred."
-            )
-        lines.append(f"- The monitoring store holds {stored} reported values.")
-        lines.append(
-            "- County gaps: the units' reported values of the plan's indicators; only units "
-            f"reported in both years are compared; a CV change below {STABLE_BAND:.0%} is stable."
-            if not disparity.empty
-            else "- County gaps: no indicator of this domain has county values for two years."
-        )
-        lines.append(
-            "- Population background: 2020 census county tables (context, no verdict); "
-            "Fengtai includes Maoji."
-        )
-        lines.append(
-            "- Methods: UN ESCAP / Open SDG progress measures; CV, max/min and Theil T across "
-            "units; shortfall = the plan's standard × the latest population − reported supply."
-        )
-    return "\n".join(lines)
+    lines.append(f"- The monitoring store holds {stored} reported values.")
+    lines.append(
+        "- County gaps: the units' reported values of the plan's indicators; only units "
+        f"reported in both years are compared; a CV change below {STABLE_BAND:.0%} is stable."
+        if n_compared
+        else "- County gaps: no indicator of this domain has county values for two years."
+    )
+    lines.append(
+        "- Population background: 2020 census county tables (context, no verdict); "
+        "Fengtai includes Maoji."
+    )
+    lines.append(
+        "- Methods: UN ESCAP / Open SDG progress measures; CV, max/min and Theil T across "
+        "units; shortfall = the plan's standard × the latest population − reported supply."
+    )
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------

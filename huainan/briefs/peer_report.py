@@ -95,6 +95,59 @@ def _pct(x) -> str:
     return f"+{text}%" if float(x) > 0 else f"{text}%"
 
 
+#: Column headers of :func:`peer_table_styled` by language.
+_PEER_COLUMNS = {
+    "zh": (
+        "指标",
+        "年份",
+        "淮南市",
+        "分母口径",
+        "全省排名",
+        "全省百分位",
+        "全省中位数",
+        "全国排名",
+        "全国百分位",
+        "规划期变化（淮南 vs 全省中位）",
+    ),
+    "en": (
+        "Measure",
+        "Year",
+        "Huainan",
+        "Base",
+        "Rank in Anhui",
+        "Anhui percentile",
+        "Anhui median",
+        "Rank in China",
+        "China percentile",
+        "Change over the plan period (Huainan vs Anhui median)",
+    ),
+}
+
+
+def _trend(r: pd.Series, c: pd.Series | None, *, zh: bool) -> str:
+    """The plan-period change of one measure (row ``r`` of the summary, ``c`` of the change
+    table or ``None``) against the Anhui median; counts only when the bases differ."""
+    if c is None:
+        trend = "—"
+    elif c["comparable"]:
+        trend = (
+            f"{_change(c['change'], r['measure'], r['unit'])}；全省中位 "
+            f"{_change(c['anhui_median_change'], r['measure'], r['unit'])}"
+            if zh
+            else f"{_fx(c['change'], r['measure'], sign=True)} ({_pct(c['change_pct'])}); "
+            f"Anhui median {_fx(c['anhui_median_change'], r['measure'], sign=True)}"
+        )
+    else:
+        trend = (
+            f"人口口径不同，不比人均值；总量{_growth(c['count_change_pct'])}，全省中位"
+            f"{_growth(c['anhui_median_count_change_pct'])}"
+            if zh
+            else f"bases differ; count {_pct(c['count_change_pct'])}, Anhui median "
+            f"{_pct(c['anhui_median_count_change_pct'])}"
+        )
+    return trend
+
+
 def peer_table_styled(summary: pd.DataFrame, change: pd.DataFrame, lang: str = "zh"):
     """The latest year of every measure: Huainan's value, base, rank and percentile among
     Anhui's 16 cities and all cities, and the 2020→2023 change against the Anhui median.
@@ -121,24 +174,7 @@ def peer_table_styled(summary: pd.DataFrame, change: pd.DataFrame, lang: str = "
     rows = []
     for _, r in latest.iterrows():
         c = ch.loc[r["measure"]] if r["measure"] in ch.index else None
-        if c is None:
-            trend = "—"
-        elif c["comparable"]:
-            trend = (
-                f"{_change(c['change'], r['measure'], r['unit'])}；全省中位 "
-                f"{_change(c['anhui_median_change'], r['measure'], r['unit'])}"
-                if zh
-                else f"{_fx(c['change'], r['measure'], sign=True)} ({_pct(c['change_pct'])}); "
-                f"Anhui median {_fx(c['anhui_median_change'], r['measure'], sign=True)}"
-            )
-        else:
-            trend = (
-                f"人口口径不同，不比人均值；总量{_growth(c['count_change_pct'])}，全省中位"
-                f"{_growth(c['anhui_median_count_change_pct'])}"
-                if zh
-                else f"bases differ; count {_pct(c['count_change_pct'])}, Anhui median "
-                f"{_pct(c['anhui_median_count_change_pct'])}"
-            )
+        trend = _trend(r, c, zh=zh)
         years = f"{int(c['start_year'])}—{int(c['end_year'])}" if c is not None else ""
         rows.append(
             [
@@ -154,33 +190,7 @@ def peer_table_styled(summary: pd.DataFrame, change: pd.DataFrame, lang: str = "
                 f"{years}：{trend}" if years else trend,
             ]
         )
-    cols = (
-        [
-            "指标",
-            "年份",
-            "淮南市",
-            "分母口径",
-            "全省排名",
-            "全省百分位",
-            "全省中位数",
-            "全国排名",
-            "全国百分位",
-            "规划期变化（淮南 vs 全省中位）",
-        ]
-        if zh
-        else [
-            "Measure",
-            "Year",
-            "Huainan",
-            "Base",
-            "Rank in Anhui",
-            "Anhui percentile",
-            "Anhui median",
-            "Rank in China",
-            "China percentile",
-            "Change over the plan period (Huainan vs Anhui median)",
-        ]
-    )
+    cols = list(_PEER_COLUMNS[lang])
     out = pd.DataFrame(rows, columns=cols)
     judged = latest["direction"].to_numpy() != 0
     styled = table_style(out).set_properties(
