@@ -359,7 +359,12 @@ class RegionsApp:
         self.indicator.observe(self._on_indicator, names="value")
         self.year.observe(self._on_option, names="value")
         self.basis.observe(self._on_option, names="value")
-        self.widget = W.VBox(
+        self.widget = self._layout()
+
+    def _layout(self) -> W.VBox:
+        """The page: the plan's county gaps first, then the census/statistics indicator with its
+        map, bars, disparity indices, percentiles and the comparison among Anhui's cities."""
+        return W.VBox(
             [
                 heading(
                     "区域差距：七个区县比一比",

@@ -647,11 +647,36 @@ def choropleth(
     missing = gdf[gdf["value"].isna()]
     if not missing.empty:
         missing.plot(ax=ax, color="#ffffff", edgecolor="#333333", linewidth=0.8, hatch="///")
+    bounds = gdf.total_bounds
+    width = bounds[2] - bounds[0]
+    _label_units(ax, gdf, zh=zh)
+    pad = width * 0.05
+    ax.set_xlim(bounds[0] - pad, bounds[2] + width * 0.35)
+    ax.set_ylim(bounds[1] - pad, bounds[3] + pad)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    ax.set_title(title, loc="left")
+    finish(
+        fig,
+        source
+        + (
+            "；边界：CTAmap 2021（tudigong 整理），已简化"
+            if zh
+            else "; boundaries: CTAmap 2021 via tudigong, simplified"
+        ),
+    )
+    return fig
+
+
+def _label_units(ax, gdf, *, zh: bool) -> None:
+    """Label every unit of a :func:`choropleth` with its name and value ("无数据" without one).
+
+    Large units are labelled inside; small urban districts (:data:`SMALL_UNIT_M2`) get call-outs
+    in a column on the right so that labels never overlap.
+    """
     names = gdf["name_zh"] if zh else gdf["name_en"] if "name_en" in gdf else gdf["code"]
     bounds = gdf.total_bounds
     width = bounds[2] - bounds[0]
-    # Large units are labelled inside; small urban districts get call-outs in a column on the
-    # right so that labels never overlap.
     small = gdf.geometry.area < SMALL_UNIT_M2
     callouts = gdf[small].assign(_y=gdf[small].geometry.representative_point().y)
     callouts = callouts.sort_values("_y", ascending=False)
@@ -678,22 +703,6 @@ def choropleth(
             )
         else:
             ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=8, bbox=box)
-    pad = width * 0.05
-    ax.set_xlim(bounds[0] - pad, bounds[2] + width * 0.35)
-    ax.set_ylim(bounds[1] - pad, bounds[3] + pad)
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-    ax.set_title(title, loc="left")
-    finish(
-        fig,
-        source
-        + (
-            "；边界：CTAmap 2021（tudigong 整理），已简化"
-            if zh
-            else "; boundaries: CTAmap 2021 via tudigong, simplified"
-        ),
-    )
-    return fig
 
 
 def show(fig) -> None:

@@ -271,7 +271,26 @@ def shortfall(
     """
     out = req.copy()
     if supply is not None:
-        q = _supply_by_unit(supply, out, value=value, code=code)
+        _require_columns(supply, [code, value])
+        keys = supply[code].astype(str)
+        dup = keys.duplicated()
+        if dup.any():
+            raise DataValidationError(
+                "supply lists a unit twice", column=code, value=keys[dup].iloc[0]
+            )
+        q = pd.Series(_check_values(supply[value], value), index=keys.to_numpy())
+        target_unit = str(out["unit"].iloc[0]) if len(out) else ""
+        if "unit" in supply.columns and target_unit:
+            from huainan.intake.units import convert
+
+            q = pd.Series(
+                [
+                    v if np.isnan(v) else convert(v, str(u), target_unit)
+                    for v, u in zip(q.to_numpy(), supply["unit"], strict=True)
+                ],
+                index=q.index,
+                dtype="float64",
+            )
         out["supply"] = out["region_code"].map(q).astype("float64")
     else:
         out["supply"] = np.nan
@@ -280,14 +299,10 @@ def shortfall(
     with np.errstate(divide="ignore", invalid="ignore"):
         out["shortfall_pct"] = out["shortfall"] / out["requirement"] * 100
     strict = out["op"] == ">"
-    status = np.where(
-        out["supply"].isna(),
-        "no supply data",
-        np.where(
-            out["shortfall"] > 0,
-            "short",
-            np.where(strict & (out["shortfall"] == 0), "borderline", "met"),
-        ),
+    status = np.select(
+        [out["supply"].isna(), out["shortfall"] > 0, strict & (out["shortfall"] == 0)],
+        ["no supply data", "short", "borderline"],
+        "met",
     )
     out["status"] = pd.Series(status, index=out.index, dtype="string")
     has_supply = out["supply"].notna().any()
@@ -308,30 +323,6 @@ def shortfall(
     out["note"] = pd.Series(joined, index=out.index, dtype="string")
     out = out.sort_values(["rank", "region_code"], kind="stable", na_position="last")
     return _with_total(out, total_code=total_code, total_name=total_name)
-
-
-def _supply_by_unit(supply: pd.DataFrame, req: pd.DataFrame, *, value: str, code: str) -> pd.Series:
-    """:func:`shortfall`'s supply as a float Series by unit code, each value checked (≥ 0) and,
-    with a ``unit`` column, converted exactly to the unit of the requirement ``req``."""
-    _require_columns(supply, [code, value])
-    keys = supply[code].astype(str)
-    dup = keys.duplicated()
-    if dup.any():
-        raise DataValidationError("supply lists a unit twice", column=code, value=keys[dup].iloc[0])
-    q = pd.Series(_check_values(supply[value], value), index=keys.to_numpy())
-    target_unit = str(req["unit"].iloc[0]) if len(req) else ""
-    if "unit" in supply.columns and target_unit:
-        from huainan.intake.units import convert
-
-        q = pd.Series(
-            [
-                v if np.isnan(v) else convert(v, str(u), target_unit)
-                for v, u in zip(q.to_numpy(), supply["unit"], strict=True)
-            ],
-            index=q.index,
-            dtype="float64",
-        )
-    return q
 
 
 def _with_total(out: pd.DataFrame, *, total_code: str, total_name: str) -> pd.DataFrame:
