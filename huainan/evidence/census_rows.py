@@ -281,8 +281,8 @@ def _summed_rows_2010(
         recipe = m.recipes.get(2010)
         if recipe is None:
             continue
-        pub = _CITY_PUBLISHED_2010.get((m.indicator, m.area)) if city_2010 is not None else None
-        if pub is not None:
+        pub = _CITY_PUBLISHED_2010.get((m.indicator, m.area))
+        if city_2010 is not None and pub is not None:
             rows.append(
                 _obs(
                     region,
