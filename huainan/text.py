@@ -219,16 +219,21 @@ def md_escape(text: object) -> str:
     r"""Return data text safe to put inside Markdown: every ASCII punctuation character
     backslash-escaped (CommonMark §2.4), so ``<img onerror=…>``, ``*``, ``[x](javascript:…)``
     render as the literal characters — in nbconvert's HTML (mistune) and in the Word/PDF
-    documents (markdown-it) alike. Use it on every string that comes from a file or a return
+    documents (markdown-it) alike; whitespace runs, line breaks included, become one space.
+    Use it on every string that comes from a file or a return
     (source titles, notes, file names), never on the Markdown the package writes itself.
 
     Examples
     --------
     >>> md_escape("<b>统计公报</b> *注*")
     '\\<b\\>统计公报\\<\\/b\\> \\*注\\*'
+    >>> md_escape("《年报》\n\n        <b>表2</b>")
+    '《年报》 \\<b\\>表2\\<\\/b\\>'
     >>> md_escape(None)
     ''
     """
     if text is None:
         return ""
-    return _MD_PUNCTUATION.sub(r"\\\1", str(text))
+    # line breaks (Alt+Enter in an Excel cell) and indentation would start a new paragraph or
+    # an indented code block, where escapes are shown, not read: one line, single spaces
+    return _MD_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))

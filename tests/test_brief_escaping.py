@@ -88,3 +88,29 @@ def test_a_hostile_return_does_not_script_the_domain_brief(tmp_path, monkeypatch
     assert row is not None and ">79<" in row.group(0) and "完成" in row.group(0)
     assert _tags(html) == []  # … and its source is text
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_dollar_signs_in_a_source_are_drawn_as_typed():
+    import matplotlib.pyplot as plt
+
+    from huainan.briefs import charts
+
+    charts.use_cjk_font()
+    fig, ax = plt.subplots()
+    ax.plot([2020, 2025], [77.7, 78.8])
+    charts.add_source(fig, "《统计年鉴》表3-1 $\\undefinedcmd$ 费用 $5 与 $6")
+    png = charts.to_png(fig)  # mathtext would raise "Unknown symbol: \undefinedcmd"
+    assert png.startswith(b"\x89PNG")
+    assert fig.texts and not any(t.get_parse_math() for t in fig.texts)
+    plt.close(fig)
+
+
+def test_line_breaks_in_a_source_do_not_make_a_code_block():
+    text = briefing.data_notes(
+        "health",
+        _hostile_table().assign(source_title="《卫生健康统计年报》\n\n        <b>表2</b> *第3页*"),
+        pd.DataFrame(),
+    )
+    html = markdown2html(text)
+    assert "<pre>" not in html and "<code>" not in html
+    assert "《卫生健康统计年报》 &lt;b&gt;表2&lt;/b&gt; *第3页*" in html

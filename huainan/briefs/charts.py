@@ -70,7 +70,8 @@ def use_cjk_font() -> str:
     Notes
     -----
     ``seaborn.set_theme`` resets ``font.family``, so the family is passed to it (STACK.md).
-    ``axes.unicode_minus`` stays True: the font has U+2212.
+    ``axes.unicode_minus`` stays True: the font has U+2212. ``text.parse_math`` is False: no
+    text is read as a formula, so a source title with ``$`` signs is drawn as typed.
 
     Examples
     --------
@@ -91,6 +92,10 @@ def use_cjk_font() -> str:
             "figure.titleweight": "normal",
             "axes.titlesize": 13,
             "axes.labelsize": 11,
+            # text from returns (source titles) is drawn as typed: "$x^2$" or "费用 $5 与 $6"
+            # never becomes a formula (which also failed on unknown commands, and drew
+            # Chinese between two "$" in a font without it)
+            "text.parse_math": False,
         },
     )
     plt.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
