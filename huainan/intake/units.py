@@ -112,7 +112,7 @@ def parse_unit(text: str) -> Unit:
     """
     norm = normalize_text(text).replace(" ", "")
     if not norm:
-        raise UnitError("empty unit", value=text)
+        raise UnitError("单位为空 / empty unit", value=text)
     head, _, per = norm.partition("/")
     if head in RATIOS:
         return Unit(norm, "ratio", per, RATIOS[head])
@@ -150,7 +150,9 @@ def conversion_factor(from_unit: str, to_unit: str) -> Decimal:
     same_base = src.base == dst.base or src.base == "" and dst.base not in ("ratio", "")
     if not same_base or src.per != dst.per:
         raise UnitError(
-            f"cannot convert {src.text!r} to {dst.text!r}: they measure different things",
+            f"单位“{src.text}”无法换算为本指标的单位“{dst.text}”（计量的不是同一种量），"
+            f"请按“{dst.text}”填报 / cannot convert {src.text!r} to {dst.text!r}: they measure "
+            "different things",
             value=from_unit,
         )
     return src.factor / dst.factor
