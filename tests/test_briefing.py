@@ -125,6 +125,31 @@ def test_with_a_fake_return_the_sections_show_county_gaps(shipped):
     assert len(figures) == 1
 
 
+def test_urban_rural_table_is_one_table_with_one_format_per_indicator(shipped):
+    rows = pd.DataFrame(
+        [dict(region_code="340400", year=2025, area=a, indicator="physicians_per_1000", unit="人",
+              value=v, source="市卫生健康委报送（FAKE 测试数据）", source_ref="t.csv", note="",
+              origin="monitoring") for a, v in (("urban", 3.0), ("rural", 2.5))]
+    )  # fmt: skip
+    ev = gaps_report.gap_evidence(pd.concat([shipped.observations, rows], ignore_index=True))
+    table = gaps_report.urban_rural_rows(ev, "health")
+    row = table.iloc[0]
+    # 3.0 / 2.5 = 1.20; 3.0 − 2.5 = 0.5 — one decimal for urban, rural and difference alike
+    # (the app wrote "3" next to "2.5" before: a format per column, not per indicator)
+    assert (row["城镇"], row["乡村"], row["城镇/乡村"], row["城镇−乡村"]) == (
+        "3.0",
+        "2.5",
+        "1.20",
+        "0.5",
+    )
+    # the 区域差距 app shows the same strings
+    from huainan.apps.plan_gaps import PlanGapView
+
+    view = PlanGapView(ev.observations)
+    assert all(f">{x}<" in view.urban.value for x in ("3.0", "2.5", "1.20", "0.5"))
+    assert "2025年城镇 3.0 人、乡村 2.5 人，城镇为乡村的 1.20 倍（相差 0.5 人）" in view.urban.value
+
+
 def test_projects_and_services_tables():
     p = briefing.projects_table("employment")
     row = p[p["事项"] == "城镇新增就业"].iloc[0]

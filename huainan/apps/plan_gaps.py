@@ -173,18 +173,7 @@ class PlanGapView:
             if missing:
                 text += message_html(missing, "warn" if not lines else "info")
             if len(ev.urban_rural):
-                u = ev.urban_rural
-                rows = pd.DataFrame(
-                    {
-                        "指标": u["indicator_zh"] + "（" + u["unit"] + "）",
-                        "地区": u["name_zh"],
-                        "年份": u["year"].astype(str),
-                        "城镇": column(u["urban"]),
-                        "乡村": column(u["rural"]),
-                        "城镇/乡村": [fixed(v, 2, missing="—") for v in u["ratio"]],
-                        "城镇−乡村": column(u["difference"]),
-                    }
-                )
+                rows = gaps_report.urban_rural_rows(ev)  # the briefs' table, same formats
                 text += html_table(rows, numeric=("城镇", "乡村", "城镇/乡村", "城镇−乡村"))
             self.urban.value = text
 

@@ -502,6 +502,20 @@ def urban_rural_markdown(ev: GapEvidence, domain: str | None = None) -> str:
 
 def urban_rural_styled(ev: GapEvidence, domain: str | None = None, lang: str = "zh"):
     """The urban-rural values per indicator, region and year (one format per indicator)."""
+    return plain_table(urban_rural_rows(ev, domain, lang))
+
+
+def urban_rural_rows(ev: GapEvidence, domain: str | None = None, lang: str = "zh") -> pd.DataFrame:
+    """The urban-rural table as display strings — the one table briefs and the 区域差距 app show.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns 指标（单位）, 地区, 年份, 城镇, 乡村, 城镇/乡村, 城镇−乡村 (English headers for
+        ``lang="en"``), all str: urban, rural and difference with one number of decimals per
+        indicator (:func:`huainan.formats.decimals_for`, so ``3.0`` stands next to ``2.0``),
+        the ratio with two, a missing ratio ``—``.
+    """
     from huainan.formats import decimals_for
 
     ev = ev.for_domain(domain)
@@ -518,7 +532,7 @@ def urban_rural_styled(ev: GapEvidence, domain: str | None = None, lang: str = "
         if lang == "zh"
         else ["Indicator", "Region", "Year", "Urban", "Rural", "Urban/rural", "Urban − rural"]
     )
-    return plain_table(pd.DataFrame(rows, columns=headers))
+    return pd.DataFrame(rows, columns=headers)
 
 
 def shortfall_markdown(ev: GapEvidence, domain: str | None = None) -> str:

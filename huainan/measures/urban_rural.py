@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from huainan import plan
-from huainan.formats import fixed, number
+from huainan.formats import decimals_for, fixed
 from huainan.measures.convergence import _direction, _observations_of
 from huainan.measures.regional import CHANGE_ZH, STABLE_BAND, change_class
 from huainan.plan import regions
@@ -377,13 +377,15 @@ def _sentence(r: dict) -> str:
     unit = str(r["unit"])
     sep = "" if unit in ("%", "‰") else " "
     diff_unit = "个百分点" if unit == "%" else unit
+    # urban, rural and their difference with one number of decimals (3.0 and 2.5, not 3 and 2.5)
+    d = decimals_for([r["urban_to"], r["rural_to"]])
     text = (
-        f"{r['name_zh']}{r['indicator_zh']}：{r['year_to']}年城镇 {number(r['urban_to'])}{sep}{unit}、"
-        f"乡村 {number(r['rural_to'])}{sep}{unit}"
+        f"{r['name_zh']}{r['indicator_zh']}：{r['year_to']}年城镇 {fixed(r['urban_to'], d)}{sep}"
+        f"{unit}、乡村 {fixed(r['rural_to'], d)}{sep}{unit}"
     )
     if not math.isnan(r["ratio_to"]):
         text += f"，城镇为乡村的 {fixed(r['ratio_to'], 2)} 倍"
-    text += f"（相差 {number(abs(r['difference_to']))} {diff_unit}）"
+    text += f"（相差 {fixed(abs(r['difference_to']), d)} {diff_unit}）"
     if r["year_from"] == r["year_to"]:
         return text + f"；仅有{r['year_to']}年数值，无法判断变化。"
     if r["change"] is None:
