@@ -127,6 +127,18 @@ def test_output_templates_take_plain_fields_only(briefs_project, output, why):
     assert why in result.stderr
 
 
+def test_a_bad_output_template_is_listed_with_bad_values(briefs_project):
+    result = run_cli(
+        briefs_project,
+        'briefs:\n  - brief: note\n    output: "x{domain.__class__}"\n'
+        "    grid: {domain: [health]}\n    parameters: {year: abc}\n",
+    )
+    assert result.exit_code == 2, result.output
+    # both problems at once: the template (whatever the values) and the value
+    assert "attribute or index access is not allowed" in result.stderr
+    assert "'abc'" in result.stderr
+
+
 def test_a_long_output_name_is_refused(briefs_project):
     result = run_cli(
         briefs_project,

@@ -270,11 +270,12 @@ def _expand_entry(entry, batch_path, pdir, root, briefs, inspected, problems) ->
     output = _text(keys["output"], batch_path, root) if "output" in keys else brief["output"]
     title = _text(keys["title"], batch_path, root) if "title" in keys else brief["title"]
     runs = []
+    templates_ok = _check_templates((output, title), declared, label, problems)
     for combo in _grid_points(grid):
         point = dict(params)
         point.update({k: (v, grid_path) for k, v in combo.items()})
         values = _typed_values(point, declared, notebook, root, name, problems)
-        if values is None:
+        if values is None or not templates_ok:
             continue
         run = _brief_run(name, notebook, values, (output, title), label, problems)
         if run is not None:
@@ -388,6 +389,28 @@ def _typed_values(
                 problems.add(pwhere, message)
             ok = False
     return values if ok else None
+
+
+def _check_templates(
+    templates: tuple[str, str | None], declared, label: str, problems: _Problems
+) -> bool:
+    """Check the form of ``output``/``title`` once per entry, whatever the values: a format
+    spec, a conversion, attribute access or a name the notebook does not declare is recorded
+    now, so it is listed with the value problems (every problem at once). True when fine."""
+    names = {k: "x" for k in declared}
+    for k in list(declared):  # the names _names adds for these parameters
+        if k in DOMAIN_PARAMETERS:
+            names[f"{k}_zh"] = names[f"{k}_en"] = "x"
+        elif k in CITY_PARAMETERS or k in REGION_PARAMETERS:
+            names[f"{k}_zh"] = "x"
+    try:
+        for template in templates:
+            if template:
+                fill_template(template, names)
+    except ValueError as exc:
+        problems.add(label, f"cannot fill 'output'/'title': {exc}")
+        return False
+    return True
 
 
 def _brief_run(
