@@ -405,30 +405,21 @@ def source_line(lang: str = "zh") -> str:
 
 def measure_bars(measure: str, year: int | None = None, *, lang: str = "zh"):
     """:func:`peer_bars` of one measure (default its latest year) with title, unit and source."""
-    from huainan.measures.peers import MEASURES_BY_ID
-
-    year = _latest_year(measure) if year is None else int(year)
-    title, unit, values = _title(measure, year, lang)
-    m = MEASURES_BY_ID[measure]
-    return peer_bars(
-        values,
-        title=title,
-        unit=unit,
-        source=source_line(lang),
-        decimals=m.decimals,
-        direction=m.direction,
-        lang=lang,
-    )
+    return _measure_figure(peer_bars, measure, year, lang)
 
 
 def measure_map(measure: str, year: int | None = None, *, lang: str = "zh"):
     """:func:`anhui_map` of one measure (default its latest year) with title, unit and source."""
+    return _measure_figure(anhui_map, measure, year, lang)
+
+
+def _measure_figure(draw, measure: str, year: int | None, lang: str):
     from huainan.measures.peers import MEASURES_BY_ID
 
     year = _latest_year(measure) if year is None else int(year)
     title, unit, values = _title(measure, year, lang)
     m = MEASURES_BY_ID[measure]
-    return anhui_map(
+    return draw(
         values,
         title=title,
         unit=unit,

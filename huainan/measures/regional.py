@@ -258,6 +258,27 @@ def _denominators(observations, year: int, codes: Sequence[str]) -> pd.DataFrame
     return denominators_wide(latest_denominators(observations, year=year, codes=codes))
 
 
+#: The columns of the county spread table (:func:`huainan.measures.disparity.disparity_table`'s
+#: fields with the lowest and highest unit named).
+SPREAD_COLUMNS = [
+    "indicator_id",
+    "year",
+    "n",
+    "min_unit",
+    "min",
+    "max_unit",
+    "max",
+    "max_min_ratio",
+    "cv",
+    "cv_weighted",
+    "gini",
+    "theil_t",
+    "theil_t_between_share",
+    "theil_t_within_share",
+    "note",
+]
+
+
 def spread_by_year(
     panel: pd.DataFrame, population: Mapping[str, float] | pd.Series | None = None
 ) -> pd.DataFrame:
@@ -282,25 +303,7 @@ def spread_by_year(
         :func:`huainan.measures.disparity.disparity_table`.
     """
     if panel.empty:
-        return pd.DataFrame(
-            columns=[
-                "indicator_id",
-                "year",
-                "n",
-                "min_unit",
-                "min",
-                "max_unit",
-                "max",
-                "max_min_ratio",
-                "cv",
-                "cv_weighted",
-                "gini",
-                "theil_t",
-                "theil_t_between_share",
-                "theil_t_within_share",
-                "note",
-            ]
-        )
+        return pd.DataFrame(columns=SPREAD_COLUMNS)
     frame = panel[["indicator_id", "year", "region_code", "name_zh", "group", "value"]].copy()
     if population is not None:
         frame["population"] = frame["region_code"].map(pd.Series(population, dtype="float64"))
@@ -316,24 +319,7 @@ def spread_by_year(
     key = ["indicator_id", "year"]
     table = table.merge(lo[key + ["name_zh"]].rename(columns={"name_zh": "min_unit"}), on=key)
     table = table.merge(hi[key + ["name_zh"]].rename(columns={"name_zh": "max_unit"}), on=key)
-    cols = [
-        "indicator_id",
-        "year",
-        "n",
-        "min_unit",
-        "min",
-        "max_unit",
-        "max",
-        "max_min_ratio",
-        "cv",
-        "cv_weighted",
-        "gini",
-        "theil_t",
-        "theil_t_between_share",
-        "theil_t_within_share",
-        "note",
-    ]
-    out = table[cols].copy()
+    out = table[SPREAD_COLUMNS].copy()
     out["year"] = out["year"].astype("int64")
     return out
 
