@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import psutil
 
 from huainan.apps import server, viewer
 
@@ -59,27 +60,19 @@ MAX_VIEWERS, MAX_CHANGES = 16, 8
 
 def memory_mb(pid: int) -> tuple[float, float]:
     """PSS and RSS of one process in MB (0 if it is gone)."""
-    pss = rss = 0.0
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                pss = int(line.split()[1]) / 1024
-            elif line.startswith("Rss:"):
-                rss = int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return pss, rss
+        info = psutil.Process(pid).memory_full_info()
+    except psutil.Error:  # gone meanwhile
+        return 0.0, 0.0
+    return getattr(info, "pss", 0.0) / 2**20, info.rss / 2**20
 
 
 def children(pid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return out
+    """The direct children of ``pid`` (the server's kernels)."""
+    try:
+        return [c.pid for c in psutil.Process(pid).children()]
+    except psutil.NoSuchProcess:
+        return []
 
 
 class MemorySampler(threading.Thread):

@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
+
 from huainan.apps.server import free_port
 from huainan.briefs import batch
 from huainan.measures import prefectures
@@ -95,19 +97,11 @@ def wait_for_port(port: int, seconds: float = 60) -> None:
 
 
 def tree(pid: int) -> set[int]:
-    table = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            table[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
-    found, level = set(), {pid}
-    while level:
-        level = {p for p, parent in table.items() if parent in level and p not in found}
-        found |= level
-    return found
+    """Every process below ``pid``."""
+    try:
+        return {c.pid for c in psutil.Process(pid).children(recursive=True)}
+    except psutil.NoSuchProcess:
+        return set()
 
 
 def stop(proc: subprocess.Popen) -> None:

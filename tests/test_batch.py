@@ -14,9 +14,9 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 from typer.testing import CliRunner
 
@@ -434,35 +434,33 @@ briefs:
 """
 
 
-def process_table() -> dict[int, tuple[int, str]]:
-    """pid → (parent pid, state) of every process, from /proc."""
-    table = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue  # gone meanwhile
-            state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]
-            table[int(entry.name)] = (int(ppid), state)
-    return table
-
-
 def descendants(pid: int) -> dict[int, int]:
     """Every process below ``pid``: pid → depth (1 = child)."""
-    table = process_table()
-    found, level, depth = {}, {pid}, 0
+    found: dict[int, int] = {}
+    level, depth = [pid], 0
     while level:
         depth += 1
-        level = {p for p, (ppid, _) in table.items() if ppid in level and p not in found}
-        found.update(dict.fromkeys(level, depth))
+        below = []
+        for p in level:
+            try:
+                below += [c.pid for c in psutil.Process(p).children() if c.pid not in found]
+            except psutil.NoSuchProcess:
+                continue  # gone meanwhile
+        found.update(dict.fromkeys(below, depth))
+        level = below
     return found
 
 
 def running(pids) -> set[int]:
     """The pids still running (a zombie waiting for its parent to reap it counts as gone)."""
-    table = process_table()
-    return {p for p in pids if p in table and table[p][1] != "Z"}
+    out = set()
+    for p in pids:
+        try:
+            if psutil.Process(p).status() != psutil.STATUS_ZOMBIE:
+                out.add(p)
+        except psutil.NoSuchProcess:
+            continue
+    return out
 
 
 def wait_until(condition, seconds: float, what: str) -> None:

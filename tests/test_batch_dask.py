@@ -20,6 +20,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from huainan.apps.server import free_port
@@ -36,28 +37,19 @@ VOLATILE = {"started", "finished", "seconds", "worker", "timings", "reused_from"
 
 
 def descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (from /proc)."""
-    table = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            table[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
-    found, level = set(), {pid}
-    while level:
-        level = {p for p, parent in table.items() if parent in level and p not in found}
-        found |= level
-    return found
+    """Every process below ``pid``."""
+    try:
+        return {c.pid for c in psutil.Process(pid).children(recursive=True)}
+    except psutil.NoSuchProcess:
+        return set()
 
 
 def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting to be reaped counts as gone)."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    return state != "Z"
 
 
 def stop_by_pid(proc: subprocess.Popen, grace: float = 20) -> None:

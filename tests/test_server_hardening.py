@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 from tornado.httpclient import HTTPClientError
 from tornado.websocket import WebSocketClosedError
@@ -97,14 +98,16 @@ def answers(port: int) -> bool:
 def kernels(pid: int) -> list[int]:
     """PIDs of the kernel processes the server ``pid`` started."""
     out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    try:
+        children = psutil.Process(pid).children()
+    except psutil.NoSuchProcess:
+        return out
+    for child in children:
         try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            cmd = (stat.parent / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
+            if any("ipykernel" in part for part in child.cmdline()):
+                out.append(child.pid)
+        except psutil.Error:  # gone meanwhile, or not ours to read
             continue
-        if ppid == pid and b"ipykernel" in cmd:
-            out.append(int(stat.parent.name))
     return out
 
 
